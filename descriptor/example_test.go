@@ -1,0 +1,53 @@
+package descriptor_test
+
+import (
+	"fmt"
+	"testing/fstest"
+
+	"github.com/fwaudit/fwaudit/descriptor"
+)
+
+func ExampleParse() {
+	data := []byte(`{
+  "description": "OVMF with Secure Boot",
+  "interface-types": ["uefi"],
+  "mapping": {"device": "flash", "executable": {"filename": "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd", "format": "raw"}},
+  "targets": [{"architecture": "x86_64", "machines": ["pc-q35-*"]}],
+  "features": ["requires-smm", "secure-boot"],
+  "tags": []
+}`)
+	d, err := descriptor.Parse("50-ovmf.json", data)
+	fmt.Println(err) // QEMU's schema is satisfied: nvram-template is optional there
+	fmt.Println(d.Summary())
+	// libvirt, however, needs an NVRAM template for a split flash mapping.
+	fmt.Println(descriptor.RulesLatest.Check("/usr/share/qemu/firmware/50-ovmf.json", data, d))
+	// Output:
+	// <nil>
+	// uefi | x86_64 pc-q35-* | flash split raw | requires-smm,secure-boot
+	// /usr/share/qemu/firmware/50-ovmf.json:4:14: /mapping/nvram-template: missing 'nvram-template' in '/usr/share/qemu/firmware/50-ovmf.json'
+}
+
+func ExampleLoad() {
+	desc := func(exe string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte(`{"description":"","interface-types":["uefi"],"mapping":{"device":"memory","filename":"` +
+			exe + `"},"targets":[{"architecture":"x86_64","machines":["pc-q35-*"]}],"features":[],"tags":[]}`)}
+	}
+	root := fstest.MapFS{
+		"usr/share/qemu/firmware/50-vendor.json": desc("/vendor.fd"),
+		"usr/share/qemu/firmware/60-other.json":  desc("/other.fd"),
+		"etc/qemu/firmware/50-vendor.json":       desc("/local.fd"),
+		"etc/qemu/firmware/60-other.json":        {Data: nil}, // an empty file masks
+	}
+	set, err := descriptor.Load(descriptor.Options{FS: root})
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range set.Entries {
+		fmt.Println(e.Path, e.Status)
+	}
+	// Output:
+	// /etc/qemu/firmware/50-vendor.json active
+	// /usr/share/qemu/firmware/50-vendor.json overridden
+	// /etc/qemu/firmware/60-other.json mask
+	// /usr/share/qemu/firmware/60-other.json masked
+}

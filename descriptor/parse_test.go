@@ -1,0 +1,175 @@
+package descriptor
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const validFlash = `{
+    "description": "OVMF",
+    "interface-types": ["uefi"],
+    "mapping": {
+        "device": "flash",
+        "executable": {"filename": "/usr/share/OVMF/OVMF_CODE_4M.fd", "format": "raw"},
+        "nvram-template": {"filename": "/usr/share/OVMF/OVMF_VARS_4M.fd", "format": "raw"}
+    },
+    "targets": [{"architecture": "x86_64", "machines": ["pc-i440fx-*", "pc-q35-*"]}],
+    "features": ["acpi-s3", "amd-sev", "verbose-dynamic", "future-feature"],
+    "tags": []
+}
+`
+
+func TestParseValid(t *testing.T) {
+	d, err := Parse("60-x.json", []byte(validFlash))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	want := &Descriptor{
+		Description:    "OVMF",
+		InterfaceTypes: []Interface{InterfaceUEFI},
+		Mapping: Mapping{
+			Device:        DeviceFlash,
+			Executable:    &FlashFile{"/usr/share/OVMF/OVMF_CODE_4M.fd", "raw"},
+			NVRAMTemplate: &FlashFile{"/usr/share/OVMF/OVMF_VARS_4M.fd", "raw"},
+		},
+		Targets:  []Target{{"x86_64", []string{"pc-i440fx-*", "pc-q35-*"}}},
+		Features: []Feature{"acpi-s3", "amd-sev", "verbose-dynamic", "future-feature"},
+	}
+	if diff := cmp.Diff(want, d, cmp.AllowUnexported(Descriptor{}), cmp.FilterPath(func(p cmp.Path) bool {
+		s := p.String()
+		return s == "tree" || s == "data" || s == "file"
+	}, cmp.Ignore())); diff != "" {
+		t.Errorf("Parse mismatch (-want +got):\n%s", diff)
+	}
+	if got := d.Mapping.EffectiveMode(); got != ModeSplit {
+		t.Errorf("EffectiveMode = %q, want split", got)
+	}
+	if got := d.UnknownValues(); !cmp.Equal(got, map[string]string{"/features/3": "future-feature"}) {
+		t.Errorf("UnknownValues = %v", got)
+	}
+	if line, col := d.Position("/mapping/executable/format"); line != 6 || col != 81 {
+		t.Errorf("Position(/mapping/executable/format) = %d:%d, want 6:81", line, col)
+	}
+}
+
+// TestParseErrors checks that every problem names the file, line, column and
+// pointer, and that nothing panics or hangs on hostile input.
+func TestParseErrors(t *testing.T) {
+	deep := strings.Repeat("[", 10000) + strings.Repeat("]", 10000)
+	manyFeatures := `{"interface-types":["uefi"],"mapping":{"device":"memory","filename":"/x"},` +
+		`"targets":[{"architecture":"x86_64","machines":["*"]}],"description":"","tags":[],"features":[` +
+		strings.Repeat(`"acpi-s3",`, 99999) + `"acpi-s4"]}`
+	tests := []struct {
+		name  string
+		input string
+		want  []string // Error() of each problem, in order
+	}{
+		{"empty", "", []string{"f.json:1:1: unexpected end of JSON input: the file holds no JSON value"}},
+		{"bad json", "{\n  \"interface-types\": [\"uefi\",]\n}", []string{`f.json:2:30: invalid character ']' looking for beginning of value`}},
+		{"trailing garbage", "{} x", []string{`f.json:1:4: invalid character 'x' after top-level value`}},
+		{"nul byte", "{\"a\":\x00}", []string{`f.json:1:6: invalid character NUL byte looking for beginning of value`}},
+		{"nul in string", "{\"a\x00\":1}", []string{`f.json:1:4: invalid NUL byte in string literal`}},
+		{"deep nesting", deep, []string{`f.json:1:65: nesting deeper than 64 levels`}},
+		{"unterminated string", `{"a`, []string{`f.json:1:4: unexpected end of JSON input in string literal`}},
+		{"not an object", `[]`, []string{`f.json:1:1: got array, want object`}},
+		{"missing members", `{}`, []string{
+			`f.json:1:1: missing property 'description'`,
+			`f.json:1:1: missing property 'features'`,
+			`f.json:1:1: missing property 'interface-types'`,
+			`f.json:1:1: missing property 'mapping'`,
+			`f.json:1:1: missing property 'tags'`,
+			`f.json:1:1: missing property 'targets'`,
+		}},
+		{"wrong types", `{"description":"d","interface-types":"uefi","mapping":{"device":"memory","filename":7},` +
+			`"targets":[{"architecture":"x86_64","machines":"pc"}],"features":{},"tags":[]}`, []string{
+			`f.json:1:153: /features: got object, want array`,
+			`f.json:1:38: /interface-types: got string, want array`,
+			`f.json:1:85: /mapping/filename: got number, want string`,
+			`f.json:1:135: /targets/0/machines: got string, want array`,
+		}},
+		{"flash without executable", `{"description":"d","interface-types":["uefi"],"mapping":{"device":"flash"},` +
+			`"targets":[],"features":[],"tags":[]}`, []string{`f.json:1:57: /mapping: missing property 'executable'`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("f.json", []byte(tt.input))
+			var got []string
+			var es Errors
+			if errors.As(err, &es) {
+				for _, e := range es {
+					got = append(got, e.Error())
+				}
+			} else if err != nil {
+				t.Fatalf("error of type %T, want Errors", err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("problems mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Run("100000 features", func(t *testing.T) {
+		d, err := Parse("f.json", []byte(manyFeatures))
+		if err != nil {
+			t.Fatalf("Parse: %v", err)
+		}
+		if len(d.Features) != 100000 {
+			t.Errorf("len(Features) = %d, want 100000", len(d.Features))
+		}
+	})
+	t.Run("2 MiB", func(t *testing.T) {
+		big := append([]byte(`{"description":"`), bytes.Repeat([]byte("x"), 2<<20)...)
+		_, err := Parse("big.json", big)
+		if err == nil || !strings.Contains(err.Error(), "big.json: file is 2097168 bytes, larger than the 1048576 bytes libvirt reads") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestSummary(t *testing.T) {
+	d, err := Parse("f", []byte(validFlash))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "uefi | x86_64 pc-i440fx-*,pc-q35-* | flash split raw | acpi-s3,amd-sev,verbose-dynamic,future-feature"
+	if got := d.Summary(); got != want {
+		t.Errorf("Summary = %q, want %q", got, want)
+	}
+}
+
+func TestPositionLines(t *testing.T) {
+	data := []byte("ab\ncd\n\nx")
+	for off, want := range map[int]string{0: "1:1", 2: "1:3", 3: "2:1", 6: "3:1", 7: "4:1", 100: "4:2"} {
+		l, c := position(data, off)
+		if got := fmt.Sprintf("%d:%d", l, c); got != want {
+			t.Errorf("position(%d) = %s, want %s", off, got, want)
+		}
+	}
+}
+
+func TestUnresolvedPaths(t *testing.T) {
+	data, err := os.ReadFile("../testdata/descriptors/qemu-upstream/usr/share/qemu/firmware/60-edk2-x86_64.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Parse("60-edk2-x86_64.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"/mapping/executable/filename":     "@DATADIR@/edk2-x86_64-code.fd",
+		"/mapping/nvram-template/filename": "@DATADIR@/edk2-i386-vars.fd",
+	}
+	if diff := cmp.Diff(want, d.UnresolvedPaths()); diff != "" {
+		t.Errorf("UnresolvedPaths mismatch (-want +got):\n%s", diff)
+	}
+	d, _ = Parse("f", []byte(validFlash))
+	if got := d.UnresolvedPaths(); len(got) != 0 {
+		t.Errorf("UnresolvedPaths of a valid descriptor = %v", got)
+	}
+}
