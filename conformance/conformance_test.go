@@ -1,0 +1,206 @@
+// Package conformance checks fwaudit's predictions against answers recorded
+// from real libvirt (see README.md). It holds test data and tools only.
+package conformance
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
+)
+
+// versions maps each recorded oracle to the profile that models it.
+var versions = []struct {
+	file    string
+	profile *matcher.Profile
+}{
+	{"answer/libvirt9.json", matcher.Libvirt90},
+	{"answer/libvirt11.json", matcher.Libvirt113},
+	{"answer/libvirt12.json", matcher.Libvirt128},
+}
+
+// recorded is the part of an oracle answer that fwaudit predicts.
+type recorded struct {
+	OK               bool                  `json:"ok"`
+	Error            *string               `json:"error"`
+	Descriptor       *string               `json:"descriptor"`
+	OSFirmware       *string               `json:"os_firmware"`
+	FirmwareFeatures map[string]string     `json:"firmware_features"`
+	Loader           *matcher.AnswerLoader `json:"loader"`
+	NVRAM            *matcher.AnswerNVRAM  `json:"nvram"`
+	SMM              *string               `json:"smm"`
+	Kernel           *string               `json:"kernel"`
+	DaemonCrashed    bool                  `json:"daemon_crashed"`
+}
+
+// Case is one conformance case.
+type Case struct {
+	Name    string
+	Comment string
+	Archive *txtar.Archive
+}
+
+// LoadCases reads every case under dir.
+func LoadCases(t testing.TB, dir string) []Case {
+	files, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []Case
+	for _, f := range files {
+		a, err := txtar.ParseFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, Case{strings.TrimSuffix(filepath.Base(f), ".txtar"), string(a.Comment), a})
+	}
+	return cases
+}
+
+// Materialize writes the case's root tree (files, masks, symlinks) under dir
+// and returns the root and the domain XML.
+func Materialize(t testing.TB, c Case, dir string) (root string, domain []byte) {
+	for _, f := range c.Archive.Files {
+		switch {
+		case f.Name == "domain.xml":
+			domain = f.Data
+		case f.Name == "symlinks":
+			for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+				if line == "" {
+					continue
+				}
+				link, target, ok := strings.Cut(line, " -> ")
+				if !ok {
+					t.Fatalf("%s: bad symlink line %q", c.Name, line)
+				}
+				p := filepath.Join(dir, link)
+				must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+				must(t, os.Symlink(target, p))
+			}
+		case strings.HasPrefix(f.Name, "root/"):
+			p := filepath.Join(dir, f.Name)
+			must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+			must(t, os.WriteFile(p, f.Data, 0o644))
+		}
+	}
+	root = filepath.Join(dir, "root")
+	must(t, os.MkdirAll(root, 0o755))
+	return root, domain
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func section(a *txtar.Archive, name string) []byte {
+	for _, f := range a.Files {
+		if f.Name == name {
+			return f.Data
+		}
+	}
+	return nil
+}
+
+// Predict runs fwaudit on a materialized case.
+func Predict(t testing.TB, root string, domain []byte, p *matcher.Profile, existing bool) *matcher.Answer {
+	set, err := descriptor.Load(descriptor.Options{Root: root, Rules: p.Rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dom, req, err := matcher.ParseDomain(domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Existing = existing
+	return matcher.Match(set, req, p, matcher.MatchOptions{}).Answer(dom)
+}
+
+// knownFile lists the (case, profile) pairs where fwaudit still disagrees
+// with libvirt, one "case profile" a line. TestRecorded fails on any other
+// disagreement, and on a listed pair that now agrees, so the list can only
+// shrink. Every entry is an open bug.
+const knownFile = "testdata/known-divergences.txt"
+
+func readKnown(t *testing.T) map[string]bool {
+	known := map[string]bool{}
+	data, err := os.ReadFile(knownFile)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			known[line] = true
+		}
+	}
+	return known
+}
+
+// TestRecorded replays every recorded case for every recorded libvirt
+// version and requires the prediction to equal libvirt's answer.
+func TestRecorded(t *testing.T) {
+	known := readKnown(t)
+	var diverging []string
+	cases := LoadCases(t, "testdata/cases")
+	if len(cases) == 0 {
+		t.Fatal("no cases in testdata/cases")
+	}
+	agree := map[string][2]int{}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			root, domain := Materialize(t, c, t.TempDir())
+			existing := slices.Contains(strings.Split(c.Comment, "\n"), "existing: true")
+			for _, v := range versions {
+				data := section(c.Archive, v.file)
+				if data == nil {
+					continue
+				}
+				var want recorded
+				must(t, json.Unmarshal(data, &want))
+				if want.DaemonCrashed {
+					continue // libvirt crashed; nothing to predict
+				}
+				got := Predict(t, root, domain, v.profile, existing)
+				gotR := recorded{OK: got.OK, Error: got.Error, Descriptor: got.Descriptor, OSFirmware: got.OSFirmware,
+					FirmwareFeatures: got.FirmwareFeatures, Loader: got.Loader, NVRAM: got.NVRAM, SMM: got.SMM, Kernel: got.Kernel}
+				if !want.OK {
+					// On failure libvirt's answer holds the error (and
+					// maybe the descriptor it chose first) only.
+					want = recorded{OK: false, Error: want.Error, Descriptor: want.Descriptor}
+					gotR = recorded{OK: gotR.OK, Error: gotR.Error, Descriptor: gotR.Descriptor}
+				}
+				n := agree[v.profile.Name]
+				n[1]++
+				key := c.Name + " " + v.profile.Name
+				switch diff := cmp.Diff(want, gotR); {
+				case diff == "":
+					n[0]++
+					if known[key] {
+						t.Errorf("%s: now agrees with libvirt; remove it from %s", key, knownFile)
+					}
+				case known[key]:
+					diverging = append(diverging, key)
+				default:
+					t.Errorf("%s: prediction differs from libvirt (-libvirt +fwaudit):\n%s", v.profile.Name, diff)
+				}
+				agree[v.profile.Name] = n
+			}
+		})
+	}
+	for _, v := range versions {
+		n := agree[v.profile.Name]
+		t.Logf("%s: %d/%d recorded answers agree", v.profile.Name, n[0], n[1])
+	}
+	if len(diverging) > 0 {
+		t.Logf("%d known divergences (%s): %s", len(diverging), knownFile, strings.Join(diverging, "; "))
+	}
+}

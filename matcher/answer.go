@@ -1,0 +1,96 @@
+package matcher
+
+import (
+	"strings"
+
+	"libvirt.org/go/libvirtxml"
+)
+
+// Answer is a decision in the shape of the project's libvirt oracle answers
+// (../shared/oracle), so that a prediction and a recorded answer can be
+// compared field by field: strings as libvirt writes them, nil where libvirt
+// writes nothing.
+type Answer struct {
+	OK               bool              `json:"ok"`
+	Error            *string           `json:"error"`
+	Descriptor       *string           `json:"descriptor"`
+	DescriptorPath   *string           `json:"descriptor_path,omitempty"`
+	OSFirmware       *string           `json:"os_firmware"`
+	FirmwareFeatures map[string]string `json:"firmware_features"`
+	Loader           *AnswerLoader     `json:"loader"`
+	NVRAM            *AnswerNVRAM      `json:"nvram"`
+	SMM              *string           `json:"smm"`
+	Kernel           *string           `json:"kernel"`
+}
+
+// AnswerLoader is <loader> as written.
+type AnswerLoader struct {
+	Path      *string `json:"path"`
+	Type      *string `json:"type"`
+	Readonly  *string `json:"readonly"`
+	Secure    *string `json:"secure"`
+	Stateless *string `json:"stateless"`
+	Format    *string `json:"format"`
+}
+
+// AnswerNVRAM is <nvram> as written.
+type AnswerNVRAM struct {
+	Template       *string `json:"template"`
+	TemplateFormat *string `json:"templateFormat"`
+	Format         *string `json:"format"`
+	Type           *string `json:"type"`
+	Path           *string `json:"path"`
+}
+
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// Answer applies the decision to dom and reads back the fields the oracle
+// reports. On failure only ok, error and (if libvirt chose one before
+// failing) descriptor are set.
+func (d *Decision) Answer(dom *libvirtxml.Domain) *Answer {
+	a := &Answer{OK: d.OK()}
+	if d.Chosen != nil {
+		a.Descriptor = opt(d.Chosen.Name)
+		a.DescriptorPath = opt(d.Chosen.Path)
+	}
+	if !d.OK() {
+		a.Error = opt(d.Err)
+		return a
+	}
+	d.Apply(dom)
+	os := dom.OS
+	a.OSFirmware = opt(os.Firmware)
+	a.Kernel = opt(strings.TrimSpace(os.Kernel))
+	if fi := os.FirmwareInfo; fi != nil && len(fi.Features) > 0 {
+		a.FirmwareFeatures = map[string]string{}
+		for _, f := range fi.Features {
+			a.FirmwareFeatures[f.Name] = f.Enabled
+		}
+	}
+	if l := os.Loader; l != nil {
+		a.Loader = &AnswerLoader{opt(strings.TrimSpace(l.Path)), opt(l.Type), opt(l.Readonly), opt(l.Secure), opt(l.Stateless), opt(l.Format)}
+	}
+	if n := os.NVRam; n != nil {
+		an := &AnswerNVRAM{Template: opt(n.Template), TemplateFormat: opt(n.TemplateFormat), Format: opt(n.Format), Path: opt(strings.TrimSpace(n.NVRam))}
+		if s := n.Source; s != nil {
+			switch {
+			case s.Network != nil:
+				an.Type = opt("network")
+			case s.File != nil:
+				an.Type, an.Path = opt("file"), opt(s.File.File)
+			case s.Block != nil:
+				an.Type, an.Path = opt("block"), opt(s.Block.Dev)
+			}
+		}
+		a.NVRAM = an
+	}
+	if dom.Features != nil && dom.Features.SMM != nil {
+		a.SMM = opt(dom.Features.SMM.State)
+	}
+	return a
+}

@@ -1,0 +1,215 @@
+package matcher
+
+import (
+	"path"
+	"strings"
+
+	"github.com/fwaudit/fwaudit/descriptor"
+	"libvirt.org/go/libvirtxml"
+)
+
+// NVRAMDir is where a system daemon keeps per-domain NVRAM files.
+const NVRAMDir = "/var/lib/libvirt/qemu/nvram"
+
+// Apply writes into dom what libvirt writes after the decision: the loader,
+// the NVRAM template and file, SMM, the firmware features and, for libvirt
+// 9.0, the live definition without <os firmware>. It does nothing when the
+// decision failed. dom should be the domain the Request came from.
+func (d *Decision) Apply(dom *libvirtxml.Domain) {
+	if !d.OK() {
+		return
+	}
+	p := d.Profile
+	r := &d.Request
+	os := dom.OS
+	if d.Selected && d.Request.Existing && os.Loader == nil && r.Loader != nil {
+		os.Loader = &libvirtxml.DomainLoader{}
+	}
+	if p.IgnoresFormats {
+		if os.Loader != nil {
+			os.Loader.Format = ""
+		}
+		if os.NVRam != nil {
+			os.NVRam.Format, os.NVRam.TemplateFormat = "", ""
+		}
+	}
+	if r.FirmwareFeatures && r.SecureBoot == Yes && os.FirmwareInfo != nil {
+		// A secure-boot request the release implied (enrolled keys) is
+		// written back.
+		found := false
+		for _, f := range os.FirmwareInfo.Features {
+			found = found || f.Name == "secure-boot"
+		}
+		if !found {
+			os.FirmwareInfo.Features = append(os.FirmwareInfo.Features, libvirtxml.DomainOSFirmwareFeature{Name: "secure-boot", Enabled: "yes"})
+		}
+	}
+	if r.Loader != nil && r.Loader.Format != "" && !p.SelectAtStart {
+		if os.Loader == nil {
+			os.Loader = &libvirtxml.DomainLoader{}
+		}
+		os.Loader.Format = r.Loader.Format
+	}
+	if d.manualNVRAM {
+		d.ensureNVRAM(dom)
+		return
+	}
+	if d.Chosen == nil {
+		if d.Selected && r.Firmware == "" {
+			d.applyManualFallback(dom)
+		}
+		return
+	}
+	fw := d.Chosen.Descriptor
+	m := &fw.Mapping
+	has := func(f descriptor.Feature) bool { return p.Rules.KnowsFeature(f) && fw.Has(f) }
+	networkNVRAM := r.NVRAM != nil && r.NVRAM.Network
+
+	switch m.Device {
+	case descriptor.DeviceFlash:
+		if os.Loader == nil {
+			os.Loader = &libvirtxml.DomainLoader{}
+		}
+		l := os.Loader
+		l.Type = "pflash"
+		l.Readonly = "yes"
+		if m.EffectiveMode() == descriptor.ModeCombined {
+			l.Readonly = "no"
+		}
+		if m.EffectiveMode() == descriptor.ModeStateless {
+			l.Stateless = "yes"
+		}
+		if p.WriteFormats {
+			l.Format = m.Executable.Format
+		}
+		l.Path = m.Executable.Filename
+		if m.EffectiveMode() == descriptor.ModeSplit && !networkNVRAM {
+			if os.NVRam == nil {
+				os.NVRam = &libvirtxml.DomainNVRam{}
+			}
+			os.NVRam.Template = m.NVRAMTemplate.Filename
+			if p.WriteFormats {
+				os.NVRam.TemplateFormat = m.NVRAMTemplate.Format
+			}
+		}
+	case descriptor.DeviceMemory:
+		if os.Loader == nil {
+			os.Loader = &libvirtxml.DomainLoader{}
+		}
+		os.Loader.Type = "rom"
+		os.Loader.Path = m.Filename
+		if p.WriteROMFormat {
+			os.Loader.Format = "raw"
+		}
+	case descriptor.DeviceKernel:
+		os.Kernel = m.Filename
+	}
+
+	if has(descriptor.FeatureRequiresSMM) {
+		if dom.Features == nil {
+			dom.Features = &libvirtxml.DomainFeatureList{}
+		}
+		if dom.Features.SMM == nil {
+			dom.Features.SMM = &libvirtxml.DomainFeatureSMM{}
+		}
+		dom.Features.SMM.State = "on"
+		if os.Loader != nil {
+			os.Loader.Secure = "yes"
+		}
+	}
+
+	if p.SelectAtStart {
+		d.ensureNVRAM(dom)
+		os.Firmware = ""
+		return
+	}
+	if os.Firmware == "" {
+		for _, it := range fw.InterfaceTypes {
+			if it == descriptor.InterfaceUEFI {
+				os.Firmware = "efi"
+				break
+			}
+			if it == descriptor.InterfaceBIOS {
+				os.Firmware = "bios"
+				break
+			}
+		}
+	}
+	if os.Firmware != "" && p.WriteFirmwareFeatures {
+		feats := []libvirtxml.DomainOSFirmwareFeature{}
+		// A stateful pflash loader without a recorded template (network
+		// NVRAM, combined flash) leaves enrolled-keys unspecified.
+		noTemplate := m.Device == descriptor.DeviceFlash && m.EffectiveMode() != descriptor.ModeStateless &&
+			(networkNVRAM || m.EffectiveMode() == descriptor.ModeCombined)
+		if !noTemplate {
+			feats = append(feats, libvirtxml.DomainOSFirmwareFeature{Name: "enrolled-keys", Enabled: yesNo(has(descriptor.FeatureEnrolledKeys))})
+		}
+		feats = append(feats, libvirtxml.DomainOSFirmwareFeature{Name: "secure-boot", Enabled: yesNo(has(descriptor.FeatureSecureBoot))})
+		os.FirmwareInfo = &libvirtxml.DomainOSFirmwareInfo{Features: feats}
+	}
+	d.ensureNVRAM(dom)
+}
+
+// applyManualFallback is libvirt's handling of a manual pflash loader that
+// no descriptor matched: the legacy qemu.conf list, then raw by default.
+func (d *Decision) applyManualFallback(dom *libvirtxml.Domain) {
+	l := dom.OS.Loader
+	if d.Legacy != "" {
+		code, vars, _ := strings.Cut(d.Legacy, ":")
+		l.Type, l.Readonly, l.Path = "pflash", "yes", code
+		l.Format = "raw"
+		if dom.OS.NVRam == nil {
+			dom.OS.NVRam = &libvirtxml.DomainNVRam{}
+		}
+		if dom.OS.NVRam.Template == "" {
+			dom.OS.NVRam.Template = vars
+		}
+	}
+	if l.Format == "" {
+		l.Format = "raw"
+	}
+	if d.Profile.ManualTemplateFormat && dom.OS.NVRam != nil && dom.OS.NVRam.Template != "" && dom.OS.NVRam.TemplateFormat == "" {
+		dom.OS.NVRam.TemplateFormat = "raw"
+	}
+	d.ensureNVRAM(dom)
+}
+
+// ensureNVRAM gives a read-only, stateful pflash loader its NVRAM file.
+func (d *Decision) ensureNVRAM(dom *libvirtxml.Domain) {
+	l := dom.OS.Loader
+	if l == nil || l.Type != "pflash" || l.Readonly != "yes" || l.Stateless == "yes" {
+		return
+	}
+	p := d.Profile
+	n := dom.OS.NVRam
+	if n == nil {
+		n = &libvirtxml.DomainNVRam{}
+		dom.OS.NVRam = n
+	}
+	if p.WriteFormats && n.Format == "" && (n.NVRam != "" || n.Source != nil) {
+		n.Format = l.Format
+	}
+	if n.NVRam != "" || n.Source != nil {
+		return
+	}
+	format := n.Format
+	if p.WriteFormats && format == "" {
+		format = cmpOr(n.TemplateFormat, l.Format)
+		n.Format = format
+	}
+	ext := ""
+	switch format {
+	case "", "raw":
+		ext = ".fd"
+	case "qcow2":
+		ext = ".qcow2"
+	}
+	n.NVRam = path.Join(NVRAMDir, dom.Name+"_VARS"+ext)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}

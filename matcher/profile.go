@@ -1,0 +1,194 @@
+package matcher
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/fwaudit/fwaudit/descriptor"
+)
+
+// Profile is what one libvirt release does differently, as data. Every
+// difference the matcher knows is a field here; the matching code reads the
+// fields and never the release number.
+type Profile struct {
+	// Name is "libvirt-MAJOR.MINOR"; Version the release it models.
+	Name    string
+	Version string
+	// Rules is the release's descriptor parser.
+	Rules *descriptor.Rules
+	// QEMU is the QEMU version the release was observed with; it decides
+	// how machine aliases are canonicalised unless a Request says otherwise.
+	QEMU string
+	// Note says where the profile's behaviour comes from.
+	Note string
+
+	// InvalidFailsLookup: an invalid descriptor fails every lookup (9.0,
+	// 10.x) instead of being skipped (11.x and later).
+	InvalidFailsLookup bool
+	// SelectAtStart: selection happens at each start on the live
+	// definition, and <os firmware> is dropped from it (before 9.2).
+	// Otherwise selection happens at define time and is persisted.
+	SelectAtStart bool
+	// LaunchSecurityTypes are the <launchSecurity type> values the release
+	// parses; others are an XML error.
+	LaunchSecurityTypes []string
+
+	// Matching.
+	SMMOffFilters             bool // <smm state='off'> skips requires-smm descriptors (else: chosen, then a hard error)
+	SecureNoFilters           bool // <loader secure='no'> skips requires-smm descriptors
+	FormatFilters             bool // executable/template formats are checked while matching (else: a hard error after choosing a non-raw one)
+	NVRAMFormatFilters        bool // <nvram format> must equal the template format
+	NonSplitSelectable        bool // combined and stateless flash may win without <loader stateless='yes'>
+	FlashChecksLoaderType     bool // a flash descriptor is skipped when <loader type> is set and is not pflash
+	MemoryChecksLoader        bool // a memory descriptor is skipped when <loader type> is not rom, or readonly='no'
+	MemorySkipsTemplate       bool // a memory descriptor is skipped when the domain pins <nvram template>
+	EnrolledKeysImplySB       bool // enrolled-keys='yes' alone also requires secure-boot
+	RefusesLoaderConstraints  bool // define refuses <loader> readonly/type/secure='no'/path and <nvram template> under firmware='efi'
+	ValidatesFirmwareFeatures bool // define refuses enrolled-keys='yes' with secure-boot='no'
+	IgnoresFormats            bool // <loader format> and <nvram format> are unknown attributes, dropped at parse
+	LoaderFormatFromNVRAM     bool // an unset <loader format> takes <nvram format> before matching
+	// BIOSNVRAM is domain validation's error when firmware='bios' ends up
+	// with an NVRAM (a bios-interface split flash won); "" if not checked.
+	BIOSNVRAM string
+
+	// What is written back.
+	WriteFirmwareFeatures bool // <os><firmware><feature> from the chosen descriptor
+	WriteFormats          bool // format='raw' on loader and nvram, templateFormat
+	WriteROMFormat        bool // format='raw' on a rom loader too
+	ManualTemplateFormat  bool // templateFormat='raw' on a manual pflash loader
+
+	// NoMatch is the error when nothing matches; %s is "efi" or "bios".
+	NoMatch string
+}
+
+var launchBase = []string{"sev", "s390-pv"}
+
+// The modelled releases. Behaviour recorded from real libvirt through the
+// project's oracle (9.0, 11.3, 12.8); 10.0 has no oracle and is derived from
+// libvirt's source as the spec describes it.
+var (
+	Libvirt90 = &Profile{
+		Name: "libvirt-9.0", Version: "9.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "7.2",
+		Note:                      "recorded from libvirt 9.0.0 (Debian 12) with QEMU 7.2",
+		InvalidFailsLookup:        true,
+		SelectAtStart:             true,
+		LaunchSecurityTypes:       launchBase,
+		EnrolledKeysImplySB:       true,
+		RefusesLoaderConstraints:  true,
+		ValidatesFirmwareFeatures: true,
+		IgnoresFormats:            true,
+		NoMatch:                   "operation failed: Unable to find any firmware to satisfy '%s'",
+	}
+	Libvirt100 = &Profile{
+		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2",
+		Note:                      "no oracle: derived from libvirt's source (define-time selection, qcow2, stateless) as the spec describes 9.2–10.x",
+		InvalidFailsLookup:        true,
+		LaunchSecurityTypes:       launchBase,
+		SMMOffFilters:             true,
+		SecureNoFilters:           true,
+		FormatFilters:             true,
+		NVRAMFormatFilters:        true,
+		ValidatesFirmwareFeatures: true,
+		WriteFirmwareFeatures:     true,
+		WriteFormats:              true,
+		NoMatch:                   "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+	}
+	Libvirt113 = &Profile{
+		Name: "libvirt-11.3", Version: "11.3.0", Rules: descriptor.RulesLibvirt11, QEMU: "10.0",
+		Note:                      "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
+		LoaderFormatFromNVRAM:     true,
+		BIOSNVRAM:                 "firmware type 'bios' does not support nvram",
+		LaunchSecurityTypes:       append([]string{"sev-snp"}, launchBase...),
+		SMMOffFilters:             true,
+		SecureNoFilters:           true,
+		FormatFilters:             true,
+		FlashChecksLoaderType:     true,
+		MemoryChecksLoader:        true,
+		ValidatesFirmwareFeatures: true,
+		WriteFirmwareFeatures:     true,
+		WriteFormats:              true,
+		NoMatch:                   "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+	}
+	Libvirt128 = &Profile{
+		Name: "libvirt-12.8", Version: "12.8.0", Rules: descriptor.RulesLibvirt12, QEMU: "11.1",
+		Note:                      "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
+		LoaderFormatFromNVRAM:     true,
+		BIOSNVRAM:                 "Firmware type 'bios' does not support variable storage (NVRAM/varstore)",
+		LaunchSecurityTypes:       append([]string{"sev-snp", "tdx"}, launchBase...),
+		SMMOffFilters:             true,
+		SecureNoFilters:           true,
+		FormatFilters:             true,
+		NonSplitSelectable:        true,
+		FlashChecksLoaderType:     true,
+		MemoryChecksLoader:        true,
+		MemorySkipsTemplate:       true,
+		ValidatesFirmwareFeatures: true,
+		WriteFirmwareFeatures:     true,
+		WriteFormats:              true,
+		WriteROMFormat:            true,
+		ManualTemplateFormat:      true,
+		NoMatch:                   "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+	}
+)
+
+// Profiles lists the modelled libvirt releases, oldest first.
+var Profiles = []*Profile{Libvirt90, Libvirt100, Libvirt113, Libvirt128}
+
+// Latest is the newest modelled release.
+var Latest = Libvirt128
+
+// ProfileFor returns the newest profile not newer than version ("11.3",
+// "11.3.0", "10"), or an error if version is older than every profile.
+func ProfileFor(version string) (*Profile, error) {
+	v, err := parseVersion(version)
+	if err != nil {
+		return nil, err
+	}
+	var best *Profile
+	for _, p := range Profiles {
+		pv, _ := parseVersion(p.Version)
+		if compareVersion(pv, v) <= 0 {
+			best = p
+		}
+	}
+	if best == nil {
+		return nil, fmt.Errorf("libvirt %s is older than every modelled release (oldest: %s)", version, Profiles[0].Version)
+	}
+	return best, nil
+}
+
+// ProfileNamed returns the profile with the given name ("libvirt-11.3").
+func ProfileNamed(name string) (*Profile, bool) {
+	for _, p := range Profiles {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+func parseVersion(s string) ([3]int, error) {
+	var v [3]int
+	parts := strings.Split(strings.TrimSpace(s), ".")
+	if len(parts) == 0 || len(parts) > 3 || parts[0] == "" {
+		return v, fmt.Errorf("bad version %q (want e.g. 11.3 or 11.3.0)", s)
+	}
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			return v, fmt.Errorf("bad version %q (want e.g. 11.3 or 11.3.0)", s)
+		}
+		v[i] = n
+	}
+	return v, nil
+}
+
+func compareVersion(a, b [3]int) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] - b[i]
+		}
+	}
+	return 0
+}
