@@ -232,7 +232,7 @@ func Load(opts Options) (*Set, error) {
 			target, info, err := stat(fsys, path.Join(resolved, de.Name()))
 			if err != nil {
 				e.Status = StatusError
-				e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: fmt.Sprintf("Unable to access %s: %s", e.Path, errText(err))}}
+				e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: fmt.Sprintf("Unable to access %s: %s", e.Path, strerror(err))}}
 				continue
 			}
 			if de.Type()&fs.ModeSymlink != 0 {
@@ -250,7 +250,13 @@ func Load(opts Options) (*Set, error) {
 			e.Data, err = readCapped(fsys, fsPath(target), MaxSize)
 			if err != nil {
 				e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: errText(err)}}
-				e.Libvirt = &Error{File: e.Path, Kind: KindLibvirt, Msg: errText(err)}
+				// libvirt's virFileReadAll reports an oversized file as
+				// EOVERFLOW.
+				cause := strerror(err)
+				if errors.Is(err, errTooLarge) {
+					cause = strerror(syscall.EOVERFLOW)
+				}
+				e.Libvirt = &Error{File: e.Path, Kind: KindLibvirt, Msg: fmt.Sprintf("Failed to read file '%s': %s", e.Path, cause)}
 			}
 		}
 	}
@@ -383,9 +389,25 @@ func readCapped(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("file is larger than the %d bytes libvirt reads", limit)
+		return nil, fmt.Errorf("%w: larger than the %d bytes libvirt reads", errTooLarge, limit)
 	}
 	return data, nil
+}
+
+var errTooLarge = errors.New("file too large")
+
+// strerror words an error as glibc's strerror does, as libvirt prints it
+// ("No such file or directory").
+func strerror(err error) string {
+	s := errText(err)
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		s = errno.Error()
+	}
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // errText is an error's message without the Go-side path decoration, which

@@ -181,8 +181,8 @@ func TestLoadLookupErrors(t *testing.T) {
 	for _, tt := range []struct {
 		name, link, want string
 	}{
-		{"dangling", "->/nowhere.json", "/etc/qemu/firmware/10-x.json: Unable to access /etc/qemu/firmware/10-x.json: no such file or directory"},
-		{"loop", "->10-x.json", "/etc/qemu/firmware/10-x.json: Unable to access /etc/qemu/firmware/10-x.json: too many levels of symbolic links"},
+		{"dangling", "->/nowhere.json", "/etc/qemu/firmware/10-x.json: Unable to access /etc/qemu/firmware/10-x.json: No such file or directory"},
+		{"loop", "->10-x.json", "/etc/qemu/firmware/10-x.json: Unable to access /etc/qemu/firmware/10-x.json: Too many levels of symbolic links"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			root := t.TempDir()
@@ -337,5 +337,38 @@ func TestLoadExplicitDirs(t *testing.T) {
 	}
 	if d := set.Dirs[2]; d.Exists || d.Err != nil {
 		t.Errorf("missing dir = %+v, want silently absent", d)
+	}
+}
+
+// TestLoadLibvirtPrecedence loads libvirt's own precedence fixture
+// (tests/qemufirmwaredata, rebuilt in ../conformance/upstream) and expects
+// the lookup order libvirt's qemufirmwaretest expects: /etc overrides by
+// name, byte-wise order, the masked file hidden, the /etc symlinks listed
+// under their own names, the invalid file listed (discovery does not parse).
+func TestLoadLibvirtPrecedence(t *testing.T) {
+	set, err := Load(Options{Root: "../conformance/upstream/qemufirmwaredata"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range set.Entries {
+		if e.Status == StatusActive || e.Status == StatusInvalid {
+			got = append(got, e.Path)
+		}
+	}
+	u := "/usr/share/qemu/firmware/"
+	want := []string{
+		"/etc/qemu/firmware/20-libvirt-bios.json",
+		u + "30-edk2-ovmf-4m-qcow2-x64-sb-enrolled.json", u + "31-edk2-ovmf-2m-raw-x64-sb-enrolled.json",
+		u + "40-edk2-ovmf-4m-qcow2-x64-sb.json", u + "41-edk2-ovmf-2m-raw-x64-sb.json",
+		u + "50-edk2-aarch64-qcow2.json", u + "50-edk2-loongarch64.json", u + "50-edk2-ovmf-4m-qcow2-x64-nosb.json",
+		u + "50-edk2-ovmf-x64-microvm.json", u + "50-edk2-riscv-qcow2.json", u + "51-edk2-aarch64-raw.json",
+		u + "51-edk2-ovmf-2m-raw-x64-nosb.json", u + "52-edk2-aarch64-verbose-qcow2.json", u + "53-edk2-aarch64-verbose-raw.json",
+		"/etc/qemu/firmware/59-libvirt-combined.json",
+		u + "60-edk2-ovmf-x64-amdsev.json", u + "60-edk2-ovmf-x64-inteltdx.json",
+		u + "90-libvirt-combined.json", u + "91-libvirt-bios.json", u + "93-libvirt-invalid.json",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("lookup order mismatch (-libvirt +fwaudit):\n%s", diff)
 	}
 }
