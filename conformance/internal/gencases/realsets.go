@@ -31,15 +31,16 @@ var realRequests = map[string]realRequest{
 // realSets lists, per corpus set, the requests asked of it.
 var realSets = []struct {
 	set      string
+	tags     []string // extra tags for every case of the set
 	requests []string
 }{
-	{"debian-12", []string{"plain-efi-q35", "sb-ek-yes", "sb-no", "smm-off", "sev", "aarch64-virt", "i440fx-pc"}},
-	{"debian-13", []string{"plain-efi-q35", "sb-no", "stateless", "sev-es", "aarch64-virt", "i440fx-pc"}},
-	{"debian-unstable", []string{"plain-efi-q35", "sb-ek-yes", "sb-no", "smm-off", "stateless", "sev-es", "sev-snp", "tdx", "aarch64-virt"}},
-	{"ubuntu-24.04", []string{"plain-efi-q35", "sb-ek-yes", "sb-no", "sev-es", "aarch64-virt"}},
-	{"fedora-39", []string{"plain-efi-q35", "sb-ek-yes", "sb-no", "smm-off", "stateless", "sev-es", "sev-snp", "tdx", "aarch64-virt", "i440fx-pc"}},
-	{"azurelinux-4.0-dev", []string{"plain-efi-q35", "sb-no", "stateless", "sev-snp", "tdx", "aarch64-virt"}},
-	{"qemu-upstream", []string{"plain-efi-q35", "sb-ek-yes", "sev-es", "aarch64-virt", "i440fx-pc"}},
+	{"debian-12", nil, []string{"plain-efi-q35", "sb-ek-yes", "sb-no", "smm-off", "sev", "aarch64-virt", "i440fx-pc"}},
+	{"debian-13", []string{"spec0-20"}, []string{"plain-efi-q35", "sb-no", "stateless", "sev-es", "aarch64-virt", "i440fx-pc"}},
+	{"debian-unstable", []string{"spec0-19", "spec0-20"}, []string{"plain-efi-q35", "sb-ek-yes", "sb-no", "smm-off", "stateless", "sev-es", "sev-snp", "tdx", "aarch64-virt"}},
+	{"ubuntu-24.04", nil, []string{"plain-efi-q35", "sb-ek-yes", "sb-no", "sev-es", "aarch64-virt"}},
+	{"fedora-39", []string{"spec0-20"}, []string{"plain-efi-q35", "sb-ek-yes", "sb-no", "smm-off", "stateless", "sev-es", "sev-snp", "tdx", "aarch64-virt", "i440fx-pc"}},
+	{"azurelinux-4.0-dev", []string{"spec0-20"}, []string{"plain-efi-q35", "sb-no", "stateless", "sev-snp", "tdx", "aarch64-virt"}},
+	{"qemu-upstream", []string{"spec0-20"}, []string{"plain-efi-q35", "sb-ek-yes", "sev-es", "aarch64-virt", "i440fx-pc"}},
 }
 
 // realSetCases copies each listed corpus set into root/usr/share/qemu/firmware and pairs it
@@ -76,10 +77,10 @@ func realSetCases(corpus string) ([]Case, error) {
 			if !ok {
 				return nil, fmt.Errorf("real set %s: unknown request %s", rs.set, rn)
 			}
-			tags := append([]string{"real-set", rs.set}, rq.tags...)
+			tags := append(append([]string{"real-set", rs.set}, rq.tags...), rs.tags...)
 			out = append(out, Case{
 				Name:  "real-" + rs.set + "-" + rn,
-				About: fmt.Sprintf("Real %s descriptor set (corpus, copied verbatim to /usr/share/qemu/firmware): %s (§0.19, §0.20).", rs.set, rq.about),
+				About: fmt.Sprintf("Real %s descriptor set (corpus, copied verbatim to /usr/share/qemu/firmware): %s.", rs.set, rq.about),
 				Tags:  tags,
 				Files: files,
 				Dom:   rq.dom,

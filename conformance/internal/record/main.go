@@ -3,6 +3,7 @@
 //
 //	go run ./conformance/internal/record [-oracle DIR] [-versions 9,11,12] [-force] [-j N] CASE.txtar...
 //	go run ./conformance/internal/record -summary conformance/testdata/cases/SUMMARY.md CASE.txtar...
+//	go run ./conformance/internal/record -extract DIR CASE.txtar
 //
 // For each case the root/ tree (files, empty mask files and the symlinks section as real relative
 // symlinks) and domain.xml are extracted into a temporary directory, which query.sh gets in its root
@@ -45,6 +46,7 @@ func main() {
 	jobs := flag.Int("j", 3, "number of versions queried at the same time (each version's queries run one by one)")
 	timeout := flag.Duration("timeout", 3*time.Minute, "time limit for one query")
 	summary := flag.String("summary", "", "write a Markdown summary of the given cases to this file instead of recording")
+	extract := flag.String("extract", "", "only extract the one given case into this directory (root/, domain.xml), e.g. to run query.sh --log by hand")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: record [flags] CASE.txtar...\n")
 		flag.PrintDefaults()
@@ -56,6 +58,21 @@ func main() {
 	}
 	files := flag.Args()
 
+	if *extract != "" {
+		if len(files) != 1 {
+			fmt.Fprintln(os.Stderr, "record: -extract takes exactly one case")
+			os.Exit(2)
+		}
+		ar, err := casefile.Read(files[0])
+		if err == nil {
+			err = casefile.Extract(ar, *extract)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "record:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *summary != "" {
 		if err := writeSummary(*summary, files); err != nil {
 			fmt.Fprintln(os.Stderr, "record:", err)
@@ -287,16 +304,13 @@ func normalizeAnswer(out []byte) (answer []byte, oracleFailure bool, err error) 
 
 // answer is the part of an oracle answer the summary looks at.
 type answer struct {
-	OK             bool   `json:"ok"`
-	Error          string `json:"error"`
-	Stage          string `json:"stage"`
-	Descriptor     string `json:"descriptor"`
-	DaemonCrashed  bool   `json:"daemon_crashed"`
-	DescriptorPath string `json:"descriptor_path"`
-	Kernel         string `json:"kernel"`
-	Loader         *struct {
+	OK            bool   `json:"ok"`
+	Error         string `json:"error"`
+	Stage         string `json:"stage"`
+	Descriptor    string `json:"descriptor"`
+	DaemonCrashed bool   `json:"daemon_crashed"`
+	Loader        *struct {
 		Path string `json:"path"`
-		Type string `json:"type"`
 	} `json:"loader"`
 }
 
