@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/google/go-cmp/cmp"
@@ -43,8 +43,18 @@ type recorded struct {
 // Case is one conformance case.
 type Case struct {
 	Name    string
-	Comment string
 	Archive *txtar.Archive
+}
+
+// Existing reports whether the case asks for an existing domain ("existing:
+// true" in its comment).
+func (c Case) Existing() bool {
+	for _, line := range strings.Split(string(c.Archive.Comment), "\n") {
+		if strings.TrimSpace(line) == "existing: true" {
+			return true
+		}
+	}
+	return false
 }
 
 // LoadCases reads every case under dir.
@@ -55,58 +65,32 @@ func LoadCases(t testing.TB, dir string) []Case {
 	}
 	var cases []Case
 	for _, f := range files {
-		a, err := txtar.ParseFile(f)
+		a, err := casefile.Read(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cases = append(cases, Case{strings.TrimSuffix(filepath.Base(f), ".txtar"), string(a.Comment), a})
+		cases = append(cases, Case{strings.TrimSuffix(filepath.Base(f), ".txtar"), a})
 	}
 	return cases
 }
 
-// Materialize writes the case's root tree (files, masks, symlinks) under dir
-// and returns the root and the domain XML.
+// Materialize writes the case's root tree (files, masks, symlinks) and its
+// domain under dir, as the recorder does for the oracle, and returns the
+// root and the domain XML.
 func Materialize(t testing.TB, c Case, dir string) (root string, domain []byte) {
-	for _, f := range c.Archive.Files {
-		switch {
-		case f.Name == "domain.xml":
-			domain = f.Data
-		case f.Name == "symlinks":
-			for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
-				if line == "" {
-					continue
-				}
-				link, target, ok := strings.Cut(line, " -> ")
-				if !ok {
-					t.Fatalf("%s: bad symlink line %q", c.Name, line)
-				}
-				p := filepath.Join(dir, link)
-				must(t, os.MkdirAll(filepath.Dir(p), 0o755))
-				must(t, os.Symlink(target, p))
-			}
-		case strings.HasPrefix(f.Name, "root/"):
-			p := filepath.Join(dir, f.Name)
-			must(t, os.MkdirAll(filepath.Dir(p), 0o755))
-			must(t, os.WriteFile(p, f.Data, 0o644))
-		}
+	if err := casefile.Extract(c.Archive, dir); err != nil {
+		t.Fatalf("%s: %v", c.Name, err)
 	}
 	root = filepath.Join(dir, "root")
-	must(t, os.MkdirAll(root, 0o755))
-	return root, domain
-}
-
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
+	if err := os.MkdirAll(root, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	return root, section(c.Archive, casefile.Domain)
 }
 
 func section(a *txtar.Archive, name string) []byte {
-	for _, f := range a.Files {
-		if f.Name == name {
-			return f.Data
-		}
+	if i := casefile.Find(a, name); i >= 0 {
+		return a.Files[i].Data
 	}
 	return nil
 }
@@ -158,14 +142,16 @@ func TestRecorded(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			root, domain := Materialize(t, c, t.TempDir())
-			existing := slices.Contains(strings.Split(c.Comment, "\n"), "existing: true")
+			existing := c.Existing()
 			for _, v := range versions {
 				data := section(c.Archive, v.file)
 				if data == nil {
 					continue
 				}
 				var want recorded
-				must(t, json.Unmarshal(data, &want))
+				if err := json.Unmarshal(data, &want); err != nil {
+					t.Fatal(err)
+				}
 				if want.DaemonCrashed {
 					continue // libvirt crashed; nothing to predict
 				}

@@ -7,7 +7,6 @@ package matcher
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"libvirt.org/go/libvirtxml"
@@ -188,9 +187,4 @@ func ParseDomain(xml []byte) (*libvirtxml.Domain, *Request, error) {
 	}
 	req, err := FromDomain(dom)
 	return dom, req, err
-}
-
-// parsePolicy reads an SEV policy as libvirt does (hex with 0x, or decimal).
-func parsePolicy(s string) (uint64, error) {
-	return strconv.ParseUint(strings.TrimSpace(s), 0, 32)
 }
