@@ -39,7 +39,11 @@ type AnswerNVRAM struct {
 	TemplateFormat *string `json:"templateFormat"`
 	Format         *string `json:"format"`
 	Type           *string `json:"type"`
-	Path           *string `json:"path"`
+	// Path is the element's text (a local file named directly).
+	Path *string `json:"path"`
+	// Source holds the attributes of a <source> child (type='file',
+	// 'block' or 'network'), as the oracle reports them.
+	Source map[string]string `json:"source,omitempty"`
 }
 
 func opt(s string) *string {
@@ -78,13 +82,26 @@ func (d *Decision) Answer(dom *libvirtxml.Domain) *Answer {
 	if n := os.NVRam; n != nil {
 		an := &AnswerNVRAM{Template: opt(n.Template), TemplateFormat: opt(n.TemplateFormat), Format: opt(n.Format), Path: opt(strings.TrimSpace(n.NVRam))}
 		if s := n.Source; s != nil {
+			an.Source = map[string]string{}
+			put := func(k, v string) {
+				if v != "" {
+					an.Source[k] = v
+				}
+			}
 			switch {
 			case s.Network != nil:
 				an.Type = opt("network")
+				put("protocol", s.Network.Protocol)
+				put("name", s.Network.Name)
+				put("query", s.Network.Query)
+				put("tls", s.Network.TLS)
+				put("tlsHostname", s.Network.TLSHostname)
 			case s.File != nil:
-				an.Type, an.Path = opt("file"), opt(s.File.File)
+				an.Type = opt("file")
+				put("file", s.File.File)
 			case s.Block != nil:
-				an.Type, an.Path = opt("block"), opt(s.Block.Dev)
+				an.Type = opt("block")
+				put("dev", s.Block.Dev)
 			}
 		}
 		a.NVRAM = an

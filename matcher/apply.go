@@ -63,7 +63,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 	fw := d.Chosen.Descriptor
 	m := &fw.Mapping
 	has := func(f descriptor.Feature) bool { return p.Rules.KnowsFeature(f) && fw.Has(f) }
-	networkNVRAM := r.NVRAM != nil && r.NVRAM.Network
+	networkNVRAM := r.NVRAM != nil && r.NVRAM.Network && !p.NetworkNVRAMTemplate
 
 	switch m.Device {
 	case descriptor.DeviceFlash:
@@ -121,6 +121,9 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 	if p.SelectAtStart {
 		d.ensureNVRAM(dom)
 		os.Firmware = ""
+		if n := os.NVRam; p.LiveNetworkTLS && n != nil && n.Source != nil && n.Source.Network != nil && n.Source.Network.TLS == "" {
+			n.Source.Network.TLS = "no"
+		}
 		return
 	}
 	if os.Firmware == "" {

@@ -57,6 +57,8 @@ type Profile struct {
 	WriteFormats          bool // format='raw' on loader and nvram, templateFormat
 	WriteROMFormat        bool // format='raw' on a rom loader too
 	ManualTemplateFormat  bool // templateFormat='raw' on a manual pflash loader
+	NetworkNVRAMTemplate  bool // the template is recorded even for a network NVRAM source
+	LiveNetworkTLS        bool // the live definition gets tls='no' on a network NVRAM source (start-time preparation)
 
 	// NoMatch is the error when nothing matches; %s is "efi" or "bios".
 	NoMatch string
@@ -78,6 +80,8 @@ var (
 		RefusesLoaderConstraints:  true,
 		ValidatesFirmwareFeatures: true,
 		IgnoresFormats:            true,
+		NetworkNVRAMTemplate:      true,
+		LiveNetworkTLS:            true,
 		NoMatch:                   "operation failed: Unable to find any firmware to satisfy '%s'",
 	}
 	Libvirt100 = &Profile{
