@@ -22,6 +22,9 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 	p := d.Profile
 	r := &d.Request
 	os := dom.OS
+	if os.Loader != nil && os.Loader.Type == "" && strings.TrimSpace(os.Loader.Path) != "" {
+		os.Loader.Type = "rom" // libvirt's default loader type
+	}
 	if d.Selected && d.Request.Existing && os.Loader == nil && r.Loader != nil {
 		os.Loader = &libvirtxml.DomainLoader{}
 	}

@@ -105,10 +105,10 @@ func Match(set *descriptor.Set, req *Request, p *Profile, opts MatchOptions) *De
 	}
 
 	auto := r.Firmware != ""
-	if !auto && (r.Loader == nil || r.Loader.Type != "pflash") {
+	if !auto && (r.Loader == nil || !slices.Contains(p.ManualSelectTypes, r.Loader.Type)) {
 		return d // nothing to select
 	}
-	if !auto && p.SelectAtStart {
+	if !auto && p.SelectAtStart && r.Loader.Stateless != Yes {
 		// libvirt 9.0 consults descriptors for a manual loader only to
 		// find a template for an NVRAM file that does not exist yet, and
 		// never fails; the oracle pre-creates that file, as a started
@@ -235,13 +235,16 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile) string {
 	case "bios":
 		want = descriptor.InterfaceBIOS
 	default:
-		if l != nil && l.Type == "rom" {
-			want = descriptor.InterfaceBIOS
-		} else if l != nil && l.Type == "pflash" {
+		if l != nil && l.Type == "pflash" {
 			want = descriptor.InterfaceUEFI
 		}
 	}
-	if want == "" || !fw.HasInterface(want) {
+	if l != nil && l.Type == "rom" && r.Firmware == "" {
+		// A manual rom loader (selected by 12.x only) takes either.
+		if !fw.HasInterface(descriptor.InterfaceBIOS) && !fw.HasInterface(descriptor.InterfaceUEFI) {
+			return fmt.Sprintf("No matching interface in '%s'", path)
+		}
+	} else if want == "" || !fw.HasInterface(want) {
 		return fmt.Sprintf("No matching interface in '%s'", path)
 	}
 

@@ -30,6 +30,9 @@ type Profile struct {
 	// definition, and <os firmware> is dropped from it (before 9.2).
 	// Otherwise selection happens at define time and is persisted.
 	SelectAtStart bool
+	// ManualSelectTypes are the <loader type> values ("" for none given)
+	// for which a domain without <os firmware> still runs selection.
+	ManualSelectTypes []string
 	// LaunchSecurityTypes are the <launchSecurity type> values the release
 	// parses; others are an XML error.
 	LaunchSecurityTypes []string
@@ -76,6 +79,7 @@ var (
 		InvalidFailsLookup:        true,
 		SelectAtStart:             true,
 		LaunchSecurityTypes:       launchBase,
+		ManualSelectTypes:         []string{"pflash"},
 		EnrolledKeysImplySB:       true,
 		RefusesLoaderConstraints:  true,
 		ValidatesFirmwareFeatures: true,
@@ -89,6 +93,7 @@ var (
 		Note:                      "no oracle: derived from libvirt's source (define-time selection, qcow2, stateless) as the spec describes 9.2–10.x",
 		InvalidFailsLookup:        true,
 		LaunchSecurityTypes:       launchBase,
+		ManualSelectTypes:         []string{"pflash"},
 		SMMOffFilters:             true,
 		SecureNoFilters:           true,
 		FormatFilters:             true,
@@ -104,6 +109,7 @@ var (
 		LoaderFormatFromNVRAM:     true,
 		BIOSNVRAM:                 "firmware type 'bios' does not support nvram",
 		LaunchSecurityTypes:       append([]string{"sev-snp"}, launchBase...),
+		ManualSelectTypes:         []string{"", "pflash"},
 		SMMOffFilters:             true,
 		SecureNoFilters:           true,
 		FormatFilters:             true,
@@ -120,6 +126,7 @@ var (
 		LoaderFormatFromNVRAM:     true,
 		BIOSNVRAM:                 "Firmware type 'bios' does not support variable storage (NVRAM/varstore)",
 		LaunchSecurityTypes:       append([]string{"sev-snp", "tdx"}, launchBase...),
+		ManualSelectTypes:         []string{"", "pflash", "rom"},
 		SMMOffFilters:             true,
 		SecureNoFilters:           true,
 		FormatFilters:             true,
