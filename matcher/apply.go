@@ -130,16 +130,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 		return
 	}
 	if os.Firmware == "" {
-		for _, it := range fw.InterfaceTypes {
-			if it == descriptor.InterfaceUEFI {
-				os.Firmware = "efi"
-				break
-			}
-			if it == descriptor.InterfaceBIOS {
-				os.Firmware = "bios"
-				break
-			}
-		}
+		os.Firmware = osFirmwareOf(fw)
 	}
 	if os.Firmware != "" && p.WriteFirmwareFeatures {
 		feats := []libvirtxml.DomainOSFirmwareFeature{}
@@ -169,6 +160,9 @@ func (d *Decision) applyManualFallback(dom *libvirtxml.Domain) {
 		}
 		if dom.OS.NVRam.Template == "" {
 			dom.OS.NVRam.Template = vars
+			if d.Profile.WriteFormats {
+				dom.OS.NVRam.TemplateFormat = "raw"
+			}
 		}
 	}
 	if l.Format == "" {

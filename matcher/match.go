@@ -430,7 +430,7 @@ func postChecks(r *Request, fw *descriptor.Descriptor, p *Profile) string {
 	if p.WriteFirmwareFeatures && has(descriptor.FeatureEnrolledKeys) && !has(descriptor.FeatureSecureBoot) && r.Firmware != "" {
 		return errEnrolledWithoutSB
 	}
-	if p.BIOSNVRAM != "" && r.Firmware == "bios" && m.Device == descriptor.DeviceFlash && m.EffectiveMode() == descriptor.ModeSplit {
+	if p.BIOSNVRAM != "" && cmpOr(r.Firmware, osFirmwareOf(fw)) == "bios" && m.Device == descriptor.DeviceFlash && m.EffectiveMode() == descriptor.ModeSplit {
 		return p.BIOSNVRAM
 	}
 	if r.LaunchSecurity == "tdx" {
@@ -439,6 +439,20 @@ func postChecks(r *Request, fw *descriptor.Descriptor, p *Profile) string {
 		}
 		if r.SMM == Yes || has(descriptor.FeatureRequiresSMM) {
 			return "unsupported configuration: Intel TDX launch security is not supported with SMM enabled"
+		}
+	}
+	return ""
+}
+
+// osFirmwareOf is the <os firmware> a release that persists the choice
+// writes for a manual loader: the descriptor's first bios or uefi interface.
+func osFirmwareOf(fw *descriptor.Descriptor) string {
+	for _, it := range fw.InterfaceTypes {
+		switch it {
+		case descriptor.InterfaceUEFI:
+			return "efi"
+		case descriptor.InterfaceBIOS:
+			return "bios"
 		}
 	}
 	return ""
