@@ -16,6 +16,10 @@ const NVRAMDir = "/var/lib/libvirt/qemu/nvram"
 // 9.0, the live definition without <os firmware>. It does nothing when the
 // decision failed. dom should be the domain the Request came from.
 func (d *Decision) Apply(dom *libvirtxml.Domain) {
+	if d.Profile.Nova {
+		d.applyNova(dom)
+		return
+	}
 	if !d.OK() {
 		return
 	}

@@ -61,6 +61,9 @@ type MatchOptions struct {
 
 // Match predicts libvirt's firmware selection for req over set.
 func Match(set *descriptor.Set, req *Request, p *Profile, opts MatchOptions) *Decision {
+	if p.Nova {
+		return matchNova(set, req, p, opts)
+	}
 	d := &Decision{Profile: p, Request: *req}
 	r := &d.Request
 	if req.Loader != nil {

@@ -65,6 +65,10 @@ type Profile struct {
 
 	// NoMatch is the error when nothing matches; %s is "efi" or "bios".
 	NoMatch string
+
+	// Nova marks OpenStack nova's own selection (NovaLegacy), which Match
+	// runs instead of libvirt's; the fields above do not apply to it.
+	Nova bool
 }
 
 var launchBase = []string{"sev", "s390-pv"}
@@ -169,8 +173,12 @@ func ProfileFor(version string) (*Profile, error) {
 	return best, nil
 }
 
-// ProfileNamed returns the profile with the given name ("libvirt-11.3").
+// ProfileNamed returns the profile with the given name ("libvirt-11.3", or
+// "nova-legacy" for NovaLegacy).
 func ProfileNamed(name string) (*Profile, bool) {
+	if name == NovaLegacy.Name {
+		return NovaLegacy, true
+	}
 	for _, p := range Profiles {
 		if p.Name == name {
 			return p, true
