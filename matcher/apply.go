@@ -205,6 +205,9 @@ func (d *Decision) ensureNVRAM(dom *libvirtxml.Domain) {
 	switch format {
 	case "", "raw":
 		ext = ".fd"
+		if p.RawSuffixFromTemplate && !d.Request.Existing && strings.HasSuffix(n.Template, ".raw") {
+			ext = ".raw"
+		}
 	case "qcow2":
 		ext = ".qcow2"
 	}

@@ -1,6 +1,9 @@
 package matcher
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // aliases maps an architecture's machine aliases to the prefix of their
 // versioned machine types; the alias resolves to the newest version, the
@@ -24,10 +27,17 @@ func CanonicalMachine(arch, machine, qemu string) string {
 		return machine
 	}
 	if prefix, ok := aliases[arch][machine]; ok {
-		return prefix + majorMinor(qemu)
+		return versionedNames.get(versionedKey{prefix, qemu}, func(k versionedKey) string {
+			return k.prefix + majorMinor(k.qemu)
+		})
 	}
 	return machine
 }
+
+type versionedKey struct{ prefix, qemu string }
+
+// versionedNames caches the machine names aliases resolve to.
+var versionedNames memo[versionedKey]
 
 func majorMinor(v string) string {
 	parts := strings.SplitN(v, ".", 3)
@@ -39,30 +49,49 @@ func majorMinor(v string) string {
 
 // GlobMatch is GLib's g_pattern_match_simple, which libvirt uses for
 // descriptor machine patterns: '*' matches any run of characters (also
-// none), '?' exactly one; every other character, '[' included, is literal;
-// the whole name must match.
+// none), '?' exactly one character (a whole UTF-8 sequence); every other
+// character, '[' included, is literal and compared byte for byte, as GLib
+// does; the whole name must match. It allocates nothing.
 func GlobMatch(pattern, name string) bool {
 	p, n := 0, 0
-	star, mark := -1, 0
-	pr, nr := []rune(pattern), []rune(name)
-	for n < len(nr) {
-		switch {
-		case p < len(pr) && (pr[p] == '?' || pr[p] == nr[n]):
-			p++
-			n++
-		case p < len(pr) && pr[p] == '*':
-			star, mark = p, n
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			n = mark
-		default:
+	star, mark := -1, 0 // the last '*' seen, and where in name its run ends
+	for n < len(name) {
+		if p < len(pattern) {
+			switch c := pattern[p]; {
+			case c == '?':
+				p++
+				n += charLen(name, n)
+				continue
+			case c == '*':
+				star, mark = p, n
+				p++
+				continue
+			case c == name[n]:
+				p++
+				n++
+				continue
+			}
+		}
+		if star < 0 {
 			return false
 		}
+		// Let the last '*' take one more character and retry after it.
+		p = star + 1
+		mark += charLen(name, mark)
+		n = mark
 	}
-	for p < len(pr) && pr[p] == '*' {
+	for p < len(pattern) && pattern[p] == '*' {
 		p++
 	}
-	return p == len(pr)
+	return p == len(pattern)
+}
+
+// charLen is the length of the UTF-8 character at s[i] (1 for a byte that
+// does not start a valid sequence).
+func charLen(s string, i int) int {
+	if s[i] < utf8.RuneSelf {
+		return 1
+	}
+	_, w := utf8.DecodeRuneInString(s[i:])
+	return w
 }

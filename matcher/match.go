@@ -215,7 +215,17 @@ func preChecks(r *Request, p *Profile) string {
 	if p.ValidatesFirmwareFeatures && r.FirmwareFeatures && r.EnrolledKeys == Yes && r.SecureBoot == No {
 		return errEnrolledWithoutSB
 	}
+	if p.SelectAtStart && r.Firmware == "efi" && needsACPI(r) {
+		return errUEFIACPI
+	}
 	return ""
+}
+
+// errUEFIACPI is domain validation's verdict on x86 UEFI without ACPI.
+const errUEFIACPI = "unsupported configuration: UEFI requires ACPI on this architecture"
+
+func needsACPI(r *Request) bool {
+	return r.NoACPI && (r.Arch == "x86_64" || r.Arch == "i686")
 }
 
 // errEnrolledWithoutSB is domain validation's verdict on enrolled keys
@@ -435,6 +445,9 @@ func postChecks(r *Request, fw *descriptor.Descriptor, p *Profile) string {
 	}
 	if p.BIOSNVRAM != "" && cmpOr(r.Firmware, osFirmwareOf(fw)) == "bios" && m.Device == descriptor.DeviceFlash && m.EffectiveMode() == descriptor.ModeSplit {
 		return p.BIOSNVRAM
+	}
+	if !p.SelectAtStart && cmpOr(r.Firmware, osFirmwareOf(fw)) == "efi" && needsACPI(r) {
+		return errUEFIACPI
 	}
 	if r.LaunchSecurity == "tdx" {
 		if m.Device == descriptor.DeviceFlash {

@@ -60,6 +60,7 @@ type Profile struct {
 	WriteFormats          bool // format='raw' on loader and nvram, templateFormat
 	WriteROMFormat        bool // format='raw' on a rom loader too
 	ManualTemplateFormat  bool // templateFormat='raw' on a manual pflash loader
+	RawSuffixFromTemplate bool // a new domain's raw NVRAM file is named _VARS.raw when its template's name ends in .raw (an existing domain keeps .fd)
 	NetworkNVRAMTemplate  bool // the template is recorded even for a network NVRAM source
 	LiveNetworkTLS        bool // the live definition gets tls='no' on a network NVRAM source (start-time preparation)
 
@@ -105,6 +106,7 @@ var (
 		ValidatesFirmwareFeatures: true,
 		WriteFirmwareFeatures:     true,
 		WriteFormats:              true,
+		RawSuffixFromTemplate:     true,
 		NoMatch:                   "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
 	}
 	Libvirt113 = &Profile{
@@ -122,6 +124,7 @@ var (
 		ValidatesFirmwareFeatures: true,
 		WriteFirmwareFeatures:     true,
 		WriteFormats:              true,
+		RawSuffixFromTemplate:     true,
 		NoMatch:                   "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
 	}
 	Libvirt128 = &Profile{
@@ -141,6 +144,7 @@ var (
 		ValidatesFirmwareFeatures: true,
 		WriteFirmwareFeatures:     true,
 		WriteFormats:              true,
+		RawSuffixFromTemplate:     true,
 		WriteROMFormat:            true,
 		ManualTemplateFormat:      true,
 		NoMatch:                   "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",

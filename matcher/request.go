@@ -87,6 +87,9 @@ type Request struct {
 	SMM Tristate
 	// S3 and S4 are <pm><suspend-to-mem/disk enabled=...>.
 	S3, S4 Tristate
+	// NoACPI is set when <features> lacks <acpi/>: x86 UEFI then fails
+	// domain validation.
+	NoACPI bool
 	// LaunchSecurity is <launchSecurity type=...>: "sev", "sev-snp", "tdx",
 	// "s390-pv" or "". SEVPolicy is the SEV policy (bit 0x4 asks for SEV-ES).
 	LaunchSecurity string
@@ -145,6 +148,7 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 			}
 		}
 	}
+	r.NoACPI = dom.Features == nil || dom.Features.ACPI == nil
 	if dom.Features != nil && dom.Features.SMM != nil {
 		r.SMM = parseTristate(dom.Features.SMM.State)
 		if r.SMM == Unset {
