@@ -5,9 +5,12 @@
 //
 //	fwaudit list     [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--format text|json]
 //	fwaudit validate [--libvirt VER] [--format text|json] FILE...
+//	fwaudit match    [--root DIR] [--dir DIR]... [--distro NAME] [--libvirt VER | --profile NAME] [--qemu VER]
+//	                 (--domain FILE | --arch A --machine M [request flags]) [--explain] [--all] [--format text|json|xml]
 //	fwaudit help
 //
-// Exit codes: 0 ok; 1 invalid input found; 2 usage error; 3 the tool itself
+// Exit codes: 0 ok; 1 invalid input found, or (match) no firmware matches
+// or libvirt would refuse the domain; 2 usage error; 3 the tool itself
 // failed (I/O).
 package main
 
@@ -35,15 +38,26 @@ Usage:
       mask, masked, overridden, ignored, error), provenance and a summary.
   fwaudit validate [--libvirt VER] [--format text|json] FILE...
       Check single descriptor files against QEMU's schema and libvirt's parser.
+  fwaudit match    [--root DIR] [--dir DIR]... [--distro NAME] [--libvirt VER | --profile NAME] [--qemu VER]
+                   (--domain FILE | --arch A --machine M [--firmware efi|bios] [--secure-boot yes|no]
+                    [--enrolled-keys yes|no] [--smm on|off] [--loader-secure yes|no] [--stateless]
+                    [--loader-type pflash|rom] [--loader-format raw|qcow2] [--nvram-format raw|qcow2]
+                    [--loader PATH] [--nvram-template PATH] [--launch-security sev|sev-es|sev-snp|tdx]
+                    [--s3] [--s4] [--name NAME]) [--existing] [--explain] [--all] [--format text|json|xml]
+      Predict the firmware libvirt's auto-selection picks for a domain (a file,
+      or one described by flags) and what it writes into the domain. The libvirt
+      release and QEMU version are the flags', else this host's, else the
+      profile's; the output says which.
   fwaudit help
       This text.
 
 Exit codes:
   0  ok
   1  invalid input found (a descriptor QEMU's schema or libvirt rejects,
-     an entry libvirt cannot examine)
-  2  usage error
-  3  the tool itself failed (I/O)
+     an entry libvirt cannot examine); for match: no firmware matches, or
+     libvirt would refuse the domain
+  2  usage error (for match also: a domain file that is not a domain)
+  3  the tool itself failed (I/O, e.g. an unreadable --domain file)
 `
 
 func main() {
@@ -62,6 +76,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runList(rest, stdout, stderr)
 	case "validate":
 		return runValidate(rest, stdout, stderr)
+	case "match":
+		return runMatch(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
