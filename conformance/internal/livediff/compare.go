@@ -1,0 +1,120 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
+)
+
+// profiles maps each oracle version (query.sh --libvirt N) to the profile
+// that models it, as conformance_test.go does.
+var profiles = map[string]*matcher.Profile{
+	"9":  matcher.Libvirt90,
+	"11": matcher.Libvirt113,
+	"12": matcher.Libvirt128,
+}
+
+// recorded is the part of an oracle answer that fwaudit predicts (the same
+// fields conformance_test.go compares).
+type recorded struct {
+	OK               bool                  `json:"ok"`
+	Error            *string               `json:"error"`
+	Descriptor       *string               `json:"descriptor"`
+	OSFirmware       *string               `json:"os_firmware"`
+	FirmwareFeatures map[string]string     `json:"firmware_features"`
+	Loader           *matcher.AnswerLoader `json:"loader"`
+	NVRAM            *matcher.AnswerNVRAM  `json:"nvram"`
+	SMM              *string               `json:"smm"`
+	Kernel           *string               `json:"kernel"`
+	DaemonCrashed    bool                  `json:"daemon_crashed"`
+}
+
+// Diff is one disagreement between libvirt and fwaudit.
+type Diff struct {
+	Version string // oracle version, "9", "11", "12"
+	Profile string // the profile that predicted
+	Text    string // cmp.Diff, -libvirt +fwaudit
+}
+
+// diffAnswer compares libvirt's recorded answer with fwaudit's prediction
+// the way TestRecorded does: a crashed daemon is not compared, and on failure
+// only ok, error and descriptor count. It returns "" when they agree.
+func diffAnswer(answer []byte, got *matcher.Answer) (string, error) {
+	var want recorded
+	if err := json.Unmarshal(answer, &want); err != nil {
+		return "", err
+	}
+	if want.DaemonCrashed {
+		return "", nil
+	}
+	gotR := recorded{OK: got.OK, Error: got.Error, Descriptor: got.Descriptor, OSFirmware: got.OSFirmware,
+		FirmwareFeatures: got.FirmwareFeatures, Loader: got.Loader, NVRAM: got.NVRAM, SMM: got.SMM, Kernel: got.Kernel}
+	if !want.OK {
+		want = recorded{OK: false, Error: want.Error, Descriptor: want.Descriptor}
+		gotR = recorded{OK: gotR.OK, Error: gotR.Error, Descriptor: gotR.Descriptor}
+	}
+	return cmp.Diff(want, gotR), nil
+}
+
+// predict runs fwaudit's matcher on an extracted case (root and domain.xml
+// under dir).
+func predict(dir string, p *matcher.Profile) (*matcher.Answer, error) {
+	set, err := descriptor.Load(descriptor.Options{Root: filepath.Join(dir, "root"), Rules: p.Rules})
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, casefile.Domain))
+	if err != nil {
+		return nil, err
+	}
+	dom, req, err := matcher.ParseDomain(data)
+	if err != nil {
+		return nil, err
+	}
+	return matcher.Match(set, req, p, matcher.MatchOptions{}).Answer(dom), nil
+}
+
+// Compare predicts every answered version of the case and returns the
+// disagreements, in version order. It also returns how many answers it
+// compared.
+func Compare(ar *txtar.Archive) (diffs []Diff, compared int, err error) {
+	dir, err := os.MkdirTemp("", "fwaudit-livediff-")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer os.RemoveAll(dir)
+	if err := casefile.Extract(ar, dir); err != nil {
+		return nil, 0, err
+	}
+	for _, f := range ar.Files {
+		if !casefile.IsAnswer(f.Name) {
+			continue
+		}
+		v := strconv.Itoa(casefile.AnswerVersion(f.Name))
+		p := profiles[v]
+		if p == nil {
+			return nil, compared, fmt.Errorf("%s: no profile for libvirt %s", f.Name, v)
+		}
+		got, err := predict(dir, p)
+		if err != nil {
+			return nil, compared, err
+		}
+		d, err := diffAnswer(f.Data, got)
+		if err != nil {
+			return nil, compared, fmt.Errorf("%s: %v", f.Name, err)
+		}
+		compared++
+		if d != "" {
+			diffs = append(diffs, Diff{Version: v, Profile: p.Name, Text: d})
+		}
+	}
+	return diffs, compared, nil
+}

@@ -1,0 +1,503 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
+	"golang.org/x/tools/txtar"
+)
+
+// A PoolEntry is one real distro descriptor the generator starts from.
+type PoolEntry struct {
+	// Origin is where it came from ("debian-13/60-edk2-x86_64.json").
+	Origin string
+	// Doc is the parsed JSON object.
+	Doc map[string]any
+}
+
+// LoadPool reads every descriptor under dir/*/usr/share/qemu/firmware and
+// dir/*/etc/qemu/firmware (the layout of testdata/descriptors). Files that are
+// not JSON objects (masks, broken files) are left out.
+func LoadPool(dir string) ([]PoolEntry, error) {
+	var pool []PoolEntry
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".json") {
+			return nil
+		}
+		slash := filepath.ToSlash(p)
+		if !strings.Contains(slash, "/qemu/firmware/") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil // dangling symlinks and the like are not material
+		}
+		var doc map[string]any
+		if json.Unmarshal(data, &doc) != nil || doc == nil {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		distro, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
+		pool = append(pool, PoolEntry{Origin: distro + "/" + path.Base(slash), Doc: doc})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(pool) == 0 {
+		return nil, fmt.Errorf("no descriptors under %s", dir)
+	}
+	sort.Slice(pool, func(i, j int) bool { return pool[i].Origin < pool[j].Origin })
+	return pool, nil
+}
+
+// Vocabulary the mutations draw from: every value libvirt's parser knows,
+// plus a few it does not.
+var (
+	allFeatures = []string{"acpi-s3", "acpi-s4", "amd-sev", "amd-sev-es", "amd-sev-snp", "intel-tdx",
+		"enrolled-keys", "requires-smm", "secure-boot", "verbose-dynamic", "verbose-static", "host-uefi-vars"}
+	machineSets = [][]string{
+		{"pc-q35-*"}, {"pc-i440fx-*", "pc-q35-*"}, {"pc-i440fx-*"}, {"q35"}, {"pc-q35-7.2"},
+		{"pc-q35-1?.*"}, {"*"}, {"pc-*"}, {"virt-*"}, {"virt", "virt-*"},
+	}
+	targetArchs = []string{"x86_64", "x86_64", "x86_64", "i386", "aarch64"}
+)
+
+// gen is one case's random source.
+type gen struct {
+	r *rand.Rand
+}
+
+func (g *gen) chance(p float64) bool  { return g.r.Float64() < p }
+func (g *gen) pick(s []string) string { return s[g.r.IntN(len(s))] }
+
+// Generate makes case number i of the run with the given seed. The result
+// depends only on (seed, i) and the pool: the same arguments always give the
+// same bytes. The case has no answers yet.
+func Generate(pool []PoolEntry, seed uint64, i int) *txtar.Archive {
+	g := &gen{r: rand.New(rand.NewPCG(seed, uint64(i)))}
+	name := CaseName(seed, i)
+
+	type file struct {
+		dir, name string
+		data      []byte
+		origin    string
+		link      string
+	}
+	var files []file
+	used := map[string]bool{}
+	uniqueName := func(stem string) string {
+		for {
+			n := fmt.Sprintf("%02d-%s.json", 10+g.r.IntN(90), stem)
+			if !used[n] {
+				used[n] = true
+				return n
+			}
+		}
+	}
+	var docs []map[string]any
+	n := 1 + g.r.IntN(5)
+	for len(docs) < n {
+		e := pool[g.r.IntN(len(pool))]
+		if exotic(e.Doc) && !g.chance(0.15) {
+			continue // loongarch64/riscv64 sets make 9.0 fail every lookup; keep them rare
+		}
+		d := clone(e.Doc)
+		notes := g.mutate(d)
+		docs = append(docs, d)
+		stem := strings.TrimSuffix(path.Base(e.Origin), ".json")
+		stem = strings.TrimLeft(stem, "0123456789-")
+		dir := "usr"
+		if g.chance(0.2) {
+			dir = "etc"
+		}
+		files = append(files, file{dir: dir, name: uniqueName(stem), data: render(d), origin: e.Origin + notes})
+	}
+
+	// /etc: masks, overrides and symlinks aimed at /usr/share files.
+	var usrFiles []file
+	for _, f := range files {
+		if f.dir == "usr" {
+			usrFiles = append(usrFiles, f)
+		}
+	}
+	etcTaken := map[string]bool{}
+	for _, f := range files {
+		if f.dir == "etc" {
+			etcTaken[f.name] = true
+		}
+	}
+	for _, f := range usrFiles {
+		if etcTaken[f.name] {
+			continue
+		}
+		switch x := g.r.Float64(); {
+		case x < 0.12:
+			files = append(files, file{dir: "etc", name: f.name, origin: "mask"})
+			etcTaken[f.name] = true
+		case x < 0.22:
+			o := clone(docs[g.r.IntN(len(docs))])
+			notes := g.mutate(o)
+			files = append(files, file{dir: "etc", name: f.name, data: render(o), origin: "override" + notes})
+			etcTaken[f.name] = true
+		case x < 0.30:
+			ln := uniqueName("link")
+			files = append(files, file{dir: "etc", name: ln, link: "../../../usr/share/qemu/firmware/" + f.name, origin: "symlink"})
+			etcTaken[ln] = true
+		}
+	}
+
+	ar := &txtar.Archive{}
+	var about []string
+	var links []string
+	for _, f := range files {
+		sec := "root/usr/share/qemu/firmware/" + f.name
+		if f.dir == "etc" {
+			sec = "root/etc/qemu/firmware/" + f.name
+		}
+		about = append(about, fmt.Sprintf("  %s: %s", strings.TrimPrefix(sec, "root/"), f.origin))
+		if f.link != "" {
+			links = append(links, sec+" -> "+f.link)
+			continue
+		}
+		ar.Files = append(ar.Files, txtar.File{Name: sec, Data: f.data})
+	}
+	if len(links) > 0 {
+		sort.Strings(links)
+		ar.Files = append(ar.Files, txtar.File{Name: casefile.Symlinks, Data: []byte(strings.Join(links, "\n") + "\n")})
+	}
+	sort.Strings(about)
+	dom := g.domain("fwl-"+name, docs)
+	ar.Files = append(ar.Files, txtar.File{Name: casefile.Domain, Data: []byte(dom)})
+	ar.Comment = []byte(fmt.Sprintf("Live differential case: seed %d, case %d (conformance/internal/livediff). Files:\n%s\ntags: live\n",
+		seed, i, strings.Join(about, "\n")))
+	casefile.Sort(ar)
+	return ar
+}
+
+// CaseName names case i of a run.
+func CaseName(seed uint64, i int) string { return fmt.Sprintf("live-%d-%d", seed, i) }
+
+// exotic reports whether a descriptor targets an architecture libvirt 9.0
+// cannot parse.
+func exotic(doc map[string]any) bool {
+	ts, _ := doc["targets"].([]any)
+	for _, t := range ts {
+		if m, ok := t.(map[string]any); ok {
+			if a, _ := m["architecture"].(string); a == "loongarch64" || a == "riscv64" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func clone(doc map[string]any) map[string]any {
+	data, err := json.Marshal(doc)
+	if err != nil {
+		panic(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(data, &out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+func render(v any) []byte {
+	data, err := json.MarshalIndent(v, "", "    ")
+	if err != nil {
+		panic(err)
+	}
+	return append(data, '\n')
+}
+
+func strs(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+// mutate changes d in place and returns a note on what it changed.
+func (g *gen) mutate(d map[string]any) string {
+	var notes []string
+	m, _ := d["mapping"].(map[string]any)
+	if m == nil {
+		m = map[string]any{"device": "flash"}
+		d["mapping"] = m
+	}
+	if g.chance(0.35) {
+		var fs []string
+		for _, f := range allFeatures {
+			if g.chance(0.3) {
+				fs = append(fs, f)
+			}
+		}
+		d["features"] = strs(fs)
+		notes = append(notes, "features")
+	}
+	if g.chance(0.25) {
+		t := map[string]any{"architecture": g.pick(targetArchs), "machines": strs(machineSets[g.r.IntN(len(machineSets))])}
+		d["targets"] = []any{t}
+		notes = append(notes, "targets")
+	}
+	if g.chance(0.12) {
+		d["interface-types"] = strs([][]string{{"bios"}, {"uefi", "bios"}, {"bios", "uefi"}, {"openfirmware"}}[g.r.IntN(4)])
+		notes = append(notes, "interfaces")
+	}
+	dev, _ := m["device"].(string)
+	if g.chance(0.1) {
+		switch dev {
+		case "flash":
+			exe, _ := m["executable"].(map[string]any)
+			fn, _ := exe["filename"].(string)
+			for k := range m {
+				delete(m, k)
+			}
+			m["device"], m["filename"] = "memory", fn
+			dev = "memory"
+			notes = append(notes, "to-memory")
+		case "memory":
+			fn, _ := m["filename"].(string)
+			for k := range m {
+				delete(m, k)
+			}
+			m["device"] = "flash"
+			m["executable"] = map[string]any{"filename": fn, "format": "raw"}
+			m["nvram-template"] = map[string]any{"filename": strings.TrimSuffix(fn, ".fd") + "_VARS.fd", "format": "raw"}
+			dev = "flash"
+			notes = append(notes, "to-flash")
+		}
+	}
+	if dev == "flash" {
+		if g.chance(0.25) {
+			mode := g.pick([]string{"split", "combined", "stateless", ""})
+			if mode == "" {
+				delete(m, "mode")
+			} else {
+				m["mode"] = mode
+			}
+			switch {
+			case mode == "combined" || mode == "stateless":
+				if !g.chance(0.2) { // a stray template is ignored by libvirt; keep one now and then
+					delete(m, "nvram-template")
+				}
+			case m["nvram-template"] == nil:
+				exe, _ := m["executable"].(map[string]any)
+				fn, _ := exe["filename"].(string)
+				m["nvram-template"] = map[string]any{"filename": strings.TrimSuffix(fn, path.Ext(fn)) + "_VARS.fd", "format": "raw"}
+			}
+			notes = append(notes, "mode="+cmpOr(mode, "absent"))
+		}
+		if g.chance(0.2) {
+			f := g.pick([]string{"raw", "qcow2"})
+			for _, k := range []string{"executable", "nvram-template"} {
+				if x, ok := m[k].(map[string]any); ok {
+					x["format"] = f
+					if fn, ok := x["filename"].(string); ok {
+						x["filename"] = strings.TrimSuffix(fn, path.Ext(fn)) + map[string]string{"raw": ".fd", "qcow2": ".qcow2"}[f]
+					}
+				}
+			}
+			notes = append(notes, "format="+f)
+		}
+	}
+	if g.chance(0.04) {
+		switch g.r.IntN(3) {
+		case 0:
+			delete(d, "targets")
+			notes = append(notes, "INVALID:no-targets")
+		case 1:
+			m["device"] = "floppy"
+			notes = append(notes, "INVALID:device")
+		case 2:
+			d["interface-types"] = []any{}
+			notes = append(notes, "empty-interfaces")
+		}
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	return " (mutated: " + strings.Join(notes, ", ") + ")"
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// paths lists the executable, memory and template file names of the docs.
+func paths(docs []map[string]any) (code, vars []string) {
+	for _, d := range docs {
+		m, _ := d["mapping"].(map[string]any)
+		if fn, ok := m["filename"].(string); ok {
+			code = append(code, fn)
+		}
+		if x, ok := m["executable"].(map[string]any); ok {
+			if fn, ok := x["filename"].(string); ok {
+				code = append(code, fn)
+			}
+		}
+		if x, ok := m["nvram-template"].(map[string]any); ok {
+			if fn, ok := x["filename"].(string); ok {
+				vars = append(vars, fn)
+			}
+		}
+	}
+	return code, vars
+}
+
+// domain writes a random domain XML whose pinned paths, if any, are mostly
+// ones the descriptors use.
+func (g *gen) domain(name string, docs []map[string]any) string {
+	code, vars := paths(docs)
+	code = append(code, "/opt/oracle-fw/none/CODE.fd")
+	vars = append(vars, "/opt/oracle-fw/none/VARS.fd")
+
+	arch, machine, emulator := "x86_64", "", "/usr/bin/qemu-system-x86_64"
+	switch x := g.r.Float64(); {
+	case x < 0.15:
+		arch, emulator = "aarch64", "/usr/bin/qemu-system-aarch64"
+		machine = g.pick([]string{"virt", "virt", "virt-7.2"})
+	case x < 0.23:
+		arch = "i686"
+		machine = g.pick([]string{"q35", "pc"})
+	default:
+		machine = g.pick([]string{"q35", "q35", "q35", "pc", "pc", "pc-q35-7.2", "pc-i440fx-7.2"})
+	}
+
+	var b strings.Builder
+	b.WriteString("<domain type='qemu'>\n")
+	fmt.Fprintf(&b, "  <name>%s</name>\n  <memory unit='MiB'>256</memory>\n  <vcpu>1</vcpu>\n", name)
+	fw := ""
+	switch x := g.r.Float64(); {
+	case x < 0.72:
+		fw = "efi"
+	case x < 0.82:
+		fw = "bios"
+	}
+	if fw != "" {
+		fmt.Fprintf(&b, "  <os firmware='%s'>\n", fw)
+	} else {
+		b.WriteString("  <os>\n")
+	}
+	fmt.Fprintf(&b, "    <type arch='%s' machine='%s'>hvm</type>\n", arch, machine)
+	if fw != "" && g.chance(0.45) {
+		b.WriteString("    <firmware>\n")
+		wrote := false
+		for _, f := range []string{"enrolled-keys", "secure-boot"} {
+			if g.chance(0.6) {
+				fmt.Fprintf(&b, "      <feature enabled='%s' name='%s'/>\n", g.pick([]string{"yes", "no"}), f)
+				wrote = true
+			}
+		}
+		if !wrote {
+			fmt.Fprintf(&b, "      <feature enabled='%s' name='secure-boot'/>\n", g.pick([]string{"yes", "no"}))
+		}
+		b.WriteString("    </firmware>\n")
+	}
+	manual := fw == "" && g.chance(0.7)
+	if manual || g.chance(0.35) {
+		var attrs []string
+		typ := ""
+		if manual {
+			typ = "pflash"
+			if g.chance(0.15) {
+				typ = "rom"
+			}
+		} else if g.chance(0.3) {
+			typ = g.pick([]string{"pflash", "rom"})
+		}
+		if typ != "" {
+			attrs = append(attrs, "type='"+typ+"'")
+		}
+		for _, a := range []string{"readonly", "secure", "stateless"} {
+			if g.chance(0.25) || (manual && a == "readonly" && g.chance(0.6)) {
+				attrs = append(attrs, fmt.Sprintf("%s='%s'", a, g.pick([]string{"yes", "no"})))
+			}
+		}
+		if g.chance(0.2) {
+			attrs = append(attrs, "format='"+g.pick([]string{"raw", "qcow2"})+"'")
+		}
+		slices.Sort(attrs)
+		open := "<loader"
+		if len(attrs) > 0 {
+			open += " " + strings.Join(attrs, " ")
+		}
+		if manual || g.chance(0.25) {
+			fmt.Fprintf(&b, "    %s>%s</loader>\n", open, g.pick(code))
+		} else {
+			fmt.Fprintf(&b, "    %s/>\n", open)
+		}
+	}
+	if g.chance(0.3) {
+		switch g.r.IntN(5) {
+		case 0:
+			fmt.Fprintf(&b, "    <nvram format='%s'/>\n", g.pick([]string{"raw", "qcow2"}))
+		case 1:
+			fmt.Fprintf(&b, "    <nvram template='%s'/>\n", g.pick(vars))
+		case 2:
+			fmt.Fprintf(&b, "    <nvram>/var/lib/libvirt/qemu/nvram/%s_own.fd</nvram>\n", name)
+		case 3:
+			b.WriteString("    <nvram type='network'><source protocol='nbd' name='vars'><host name='example.org' port='6000'/></source></nvram>\n")
+		case 4:
+			fmt.Fprintf(&b, "    <nvram template='%s' format='%s'/>\n", g.pick(vars), g.pick([]string{"raw", "qcow2"}))
+		}
+	}
+	b.WriteString("  </os>\n")
+	b.WriteString("  <features><acpi/>")
+	if g.chance(0.25) {
+		fmt.Fprintf(&b, "<smm state='%s'/>", g.pick([]string{"on", "off"}))
+	}
+	b.WriteString("</features>\n")
+	if arch == "aarch64" {
+		b.WriteString("  <cpu mode='custom' match='exact'><model>cortex-a57</model></cpu>\n")
+	}
+	if g.chance(0.1) {
+		fmt.Fprintf(&b, "  <pm><%s enabled='%s'/></pm>\n", g.pick([]string{"suspend-to-mem", "suspend-to-disk"}), g.pick([]string{"yes", "no"}))
+	}
+	b.WriteString("  <devices>\n")
+	fmt.Fprintf(&b, "    <emulator>%s</emulator>\n", emulator)
+	b.WriteString("  </devices>\n")
+	if arch == "x86_64" && g.chance(0.14) {
+		switch g.r.IntN(4) {
+		case 0:
+			b.WriteString("  <launchSecurity type='sev'><cbitpos>47</cbitpos><reducedPhysBits>1</reducedPhysBits><policy>0x0003</policy></launchSecurity>\n")
+		case 1:
+			b.WriteString("  <launchSecurity type='sev'><cbitpos>47</cbitpos><reducedPhysBits>1</reducedPhysBits><policy>0x0007</policy></launchSecurity>\n")
+		case 2:
+			b.WriteString("  <launchSecurity type='sev-snp'><cbitpos>51</cbitpos><reducedPhysBits>1</reducedPhysBits><policy>0x00030000</policy></launchSecurity>\n")
+		case 3:
+			b.WriteString("  <launchSecurity type='tdx'><policy>0x10000000</policy></launchSecurity>\n")
+		}
+	}
+	b.WriteString("</domain>\n")
+	return b.String()
+}
+
+// hasBytes reports whether any section's data contains s (for tests).
+func hasBytes(ar *txtar.Archive, s string) bool {
+	for _, f := range ar.Files {
+		if bytes.Contains(f.Data, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}

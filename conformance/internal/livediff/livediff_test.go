@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
+	"golang.org/x/tools/txtar"
+)
+
+func testPool(t *testing.T) []PoolEntry {
+	t.Helper()
+	pool, err := LoadPool("../../../testdata/descriptors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pool
+}
+
+func TestGenerateDeterministic(t *testing.T) {
+	pool := testPool(t)
+	for _, tc := range []struct {
+		seed uint64
+		i    int
+	}{{1, 0}, {1, 7}, {42, 3}, {1 << 40, 99}} {
+		a := txtar.Format(Generate(pool, tc.seed, tc.i))
+		b := txtar.Format(Generate(pool, tc.seed, tc.i))
+		if !bytes.Equal(a, b) {
+			t.Errorf("seed %d case %d: two generations differ", tc.seed, tc.i)
+		}
+		if c := txtar.Format(Generate(pool, tc.seed, tc.i+1)); bytes.Equal(a, c) {
+			t.Errorf("seed %d: cases %d and %d are identical", tc.seed, tc.i, tc.i+1)
+		}
+		if c := txtar.Format(Generate(pool, tc.seed+1, tc.i)); bytes.Equal(a, c) {
+			t.Errorf("case %d: seeds %d and %d give identical cases", tc.i, tc.seed, tc.seed+1)
+		}
+	}
+}
+
+// TestGenerateWellFormed checks that generated cases are valid case files
+// whose domain and descriptor tree fwaudit can read, and that a run covers
+// the areas the generator is meant to exercise.
+func TestGenerateWellFormed(t *testing.T) {
+	pool := testPool(t)
+	const n = 300
+	covered := map[string]int{}
+	probes := []struct{ name, needle string }{
+		{"firmware efi", "<os firmware='efi'>"},
+		{"firmware bios", "<os firmware='bios'>"},
+		{"no firmware attribute", "  <os>\n"},
+		{"firmware features", "<feature enabled="},
+		{"smm", "<smm state="},
+		{"loader", "<loader"},
+		{"stateless loader", "stateless='yes'"},
+		{"loader format", "<loader format="},
+		{"nvram format", "<nvram format="},
+		{"nvram template", "<nvram template="},
+		{"network nvram", "type='network'"},
+		{"sev", "type='sev'"},
+		{"sev-snp", "type='sev-snp'"},
+		{"tdx", "type='tdx'"},
+		{"aarch64", "arch='aarch64'"},
+		{"i686", "arch='i686'"},
+		{"alias", "machine='q35'"},
+		{"pm", "<pm>"},
+		{"mask", ": mask\n"},
+		{"override", ": override"},
+		{"symlink", ": symlink"},
+		{"mode mutation", "mode="},
+		{"qcow2 mutation", "format=qcow2"},
+		{"invalid descriptor", "INVALID:"},
+	}
+	for i := range n {
+		ar := Generate(pool, 7, i)
+		if err := casefile.Check(ar); err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		dir := t.TempDir()
+		if err := casefile.Extract(ar, dir); err != nil {
+			t.Fatalf("case %d: extract: %v", i, err)
+		}
+		set, err := descriptor.Load(descriptor.Options{Root: filepath.Join(dir, "root")})
+		if err != nil {
+			t.Fatalf("case %d: load: %v", i, err)
+		}
+		if len(set.Entries) == 0 {
+			t.Errorf("case %d: no descriptors", i)
+		}
+		dom := ar.Files[casefile.Find(ar, casefile.Domain)].Data
+		if _, req, err := matcher.ParseDomain(dom); err != nil {
+			t.Fatalf("case %d: %v\n%s", i, err, dom)
+		} else if req.Name != "fwl-"+CaseName(7, i) {
+			t.Errorf("case %d: domain name %q", i, req.Name)
+		}
+		all := string(ar.Comment) + string(txtar.Format(&txtar.Archive{Files: ar.Files}))
+		for _, p := range probes {
+			if strings.Contains(all, p.needle) {
+				covered[p.name]++
+			}
+		}
+	}
+	for _, p := range probes {
+		if covered[p.name] == 0 {
+			t.Errorf("%d cases never exercise %s (%q)", n, p.name, p.needle)
+		}
+	}
+}
+
+func TestDiffAnswer(t *testing.T) {
+	s := func(v string) *string { return &v }
+	okGot := &matcher.Answer{OK: true, Descriptor: s("50-a.json"), OSFirmware: s("efi"),
+		Loader: &matcher.AnswerLoader{Path: s("/x/CODE.fd"), Type: s("pflash"), Readonly: s("yes")}}
+	failGot := &matcher.Answer{OK: false, Error: s("operation failed: no"), Descriptor: s("50-a.json")}
+	for _, tc := range []struct {
+		name   string
+		answer string
+		got    *matcher.Answer
+		want   []string // substrings of the diff; none: agreement
+	}{
+		{"agree", `{"ok": true, "descriptor": "50-a.json", "os_firmware": "efi", "loader": {"path": "/x/CODE.fd", "type": "pflash", "readonly": "yes"}, "nvram": null}`,
+			okGot, nil},
+		{"other winner", `{"ok": true, "descriptor": "60-b.json", "os_firmware": "efi", "loader": {"path": "/x/CODE.fd", "type": "pflash", "readonly": "yes"}}`,
+			okGot, []string{"60-b.json", "50-a.json"}},
+		{"loader attribute", `{"ok": true, "descriptor": "50-a.json", "os_firmware": "efi", "loader": {"path": "/x/CODE.fd", "type": "pflash", "readonly": "yes", "secure": "yes"}}`,
+			okGot, []string{"Secure"}},
+		{"libvirt fails", `{"ok": false, "error": "operation failed: no", "stage": "define", "descriptor": null}`,
+			okGot, []string{"OK", "operation failed: no"}},
+		{"same failure, extra fields ignored", `{"ok": false, "error": "operation failed: no", "descriptor": "50-a.json", "loader": {"path": "/y"}}`,
+			failGot, nil},
+		{"other error", `{"ok": false, "error": "XML error: bad", "descriptor": "50-a.json"}`,
+			failGot, []string{"XML error: bad"}},
+		{"crashed daemon is not compared", `{"ok": false, "error": "End of file", "daemon_crashed": true}`,
+			okGot, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := diffAnswer([]byte(tc.answer), tc.got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tc.want) == 0 && d != "" {
+				t.Errorf("unexpected diff:\n%s", d)
+			}
+			if len(tc.want) > 0 && d == "" {
+				t.Errorf("no diff, want one mentioning %q", tc.want)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(d, w) {
+					t.Errorf("diff does not mention %q:\n%s", w, d)
+				}
+			}
+		})
+	}
+}
+
+// TestCompareNoticesChangedAnswer compares a recorded case, then the same
+// case with one recorded answer altered: the alteration must show up as a
+// disagreement of that version.
+func TestCompareNoticesChangedAnswer(t *testing.T) {
+	ar, err := casefile.Read("../../testdata/cases/pin-loader-path-plain.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, compared, err := Compare(ar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if compared != 3 {
+		t.Fatalf("compared %d answers, want 3", compared)
+	}
+	i := casefile.Find(ar, casefile.AnswerSection("12"))
+	if i < 0 {
+		t.Fatal("no libvirt 12 answer")
+	}
+	if !bytes.Contains(ar.Files[i].Data, []byte(`"descriptor": "`)) {
+		t.Fatalf("answer names no descriptor:\n%s", ar.Files[i].Data)
+	}
+	ar.Files[i].Data = bytes.Replace(ar.Files[i].Data, []byte(`"descriptor": "`), []byte(`"descriptor": "zz-altered-`), 1)
+	after, _, err := Compare(ar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, d := range after {
+		found = found || (d.Version == "12" && d.Profile == "libvirt-12.8" && strings.Contains(d.Text, "zz-altered-"))
+	}
+	if !found {
+		t.Errorf("altered libvirt 12 answer not reported; before %v, after %v", before, after)
+	}
+}

@@ -1,0 +1,221 @@
+// Command livediff is a live differential test of fwaudit's matcher against
+// real libvirt: it generates random cases (descriptor trees drawn from the
+// real distro descriptors in testdata/descriptors, with mutations, /etc
+// masks, overrides and symlinks, and random domain XML requests), asks the
+// oracle (../shared/oracle/query.sh, through the recorder
+// conformance/internal/record) for libvirt's answers, predicts them with the
+// matcher and prints every disagreement with a field diff.
+//
+//	go run ./conformance/internal/livediff [-seed S] [-n N] [-versions 9,11,12] [-keep DIR]
+//	go run ./conformance/internal/livediff -generate DIR [-seed S] [-n N]
+//	go run ./conformance/internal/livediff -check CASE.txtar...
+//	go run ./conformance/internal/livediff -minimize OUT.txtar CASE.txtar
+//
+// Cases are written in the conformance case format (conformance/README.md) to
+// a work directory; a case on which any version disagrees is copied, with its
+// recorded answers, to the -keep directory. Case i of a run depends only on
+// -seed and i, so a run can be repeated or extended. -generate only writes
+// the cases; -check only compares cases that already hold answers.
+//
+// It needs root and the oracle daemons, like the recorder: never run it from
+// go test. It must run from the module root (it builds the recorder).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
+)
+
+func main() {
+	seed := flag.Uint64("seed", uint64(time.Now().Unix()), "random seed of the run")
+	n := flag.Int("n", 20, "number of cases")
+	first := flag.Int("first", 0, "index of the first case (to extend a run)")
+	versions := flag.String("versions", "9,11,12", "oracle versions to ask")
+	keep := flag.String("keep", filepath.Join(os.TempDir(), "fwaudit-livediff-keep"), "directory for disagreeing cases (with their answers)")
+	work := flag.String("work", "", "work directory for the generated cases (default: a new temporary directory, kept)")
+	pool := flag.String("descriptors", "testdata/descriptors", "real descriptor sets to draw from")
+	oracle := flag.String("oracle", "/work/shared/oracle", "oracle directory holding query.sh")
+	batch := flag.Int("batch", 10, "cases per recorder run (disagreements are printed after each batch)")
+	generate := flag.String("generate", "", "only write the cases into this directory")
+	check := flag.Bool("check", false, "only compare the given case files (which hold answers) with fwaudit")
+	minOut := flag.String("minimize", "", "minimise the one given disagreeing case (fewer root entries, same disagreement) into this file")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: livediff [flags]\n       livediff -check CASE.txtar...\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+
+	if *check {
+		if flag.NArg() == 0 {
+			flag.Usage()
+			os.Exit(2)
+		}
+		bad := 0
+		for _, f := range flag.Args() {
+			if report(f, "") {
+				bad++
+			}
+		}
+		fmt.Printf("livediff: %d of %d cases disagree\n", bad, flag.NArg())
+		if bad > 0 {
+			os.Exit(1)
+		}
+		return
+	}
+	if *minOut != "" {
+		if flag.NArg() != 1 {
+			flag.Usage()
+			os.Exit(2)
+		}
+		dir, err := os.MkdirTemp("", "fwaudit-livediff-")
+		if err != nil {
+			fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		rec, err := buildRecorder(dir)
+		if err == nil {
+			err = minimize(flag.Arg(0), *minOut, rec, *oracle, *versions)
+		}
+		if err != nil {
+			fatal(err)
+		}
+		report(*minOut, "")
+		return
+	}
+	if flag.NArg() != 0 || *n < 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+
+	p, err := LoadPool(*pool)
+	if err != nil {
+		fatal(err)
+	}
+	dir := *generate
+	if dir == "" {
+		dir = *work
+	}
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "fwaudit-livediff-"); err != nil {
+			fatal(err)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fatal(err)
+	}
+	var files []string
+	for i := *first; i < *first+*n; i++ {
+		f := filepath.Join(dir, CaseName(*seed, i)+".txtar")
+		if _, err := os.Stat(f); err != nil { // keep answers of an earlier, interrupted run
+			if err := casefile.Write(f, Generate(p, *seed, i)); err != nil {
+				fatal(err)
+			}
+		}
+		files = append(files, f)
+	}
+	fmt.Fprintf(os.Stderr, "livediff: seed %d, cases %d..%d in %s\n", *seed, *first, *first+*n-1, dir)
+	if *generate != "" {
+		return
+	}
+
+	if err := os.MkdirAll(*keep, 0o755); err != nil {
+		fatal(err)
+	}
+	rec, err := buildRecorder(dir)
+	if err != nil {
+		fatal(err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	nv := len(strings.Split(*versions, ","))
+	var disagree []string
+	start := time.Now()
+	for lo := 0; lo < len(files) && ctx.Err() == nil; lo += *batch {
+		chunk := files[lo:min(lo+*batch, len(files))]
+		args := append([]string{"-oracle", *oracle, "-versions", *versions, "-j", fmt.Sprint(nv)}, chunk...)
+		cmd := exec.CommandContext(ctx, rec, args...)
+		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+		cmd.WaitDelay = time.Minute
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintf(os.Stderr, "livediff: recorder: %v (comparing what was recorded)\n", err)
+		}
+		for _, f := range chunk {
+			if report(f, *keep) {
+				disagree = append(disagree, f)
+			}
+		}
+		fmt.Fprintf(os.Stderr, "livediff: %d/%d cases done, %d disagree, %s\n", min(lo+*batch, len(files)), len(files),
+			len(disagree), time.Since(start).Round(time.Second))
+	}
+	sort.Strings(disagree)
+	fmt.Printf("livediff: seed %d: %d of %d cases disagree (kept in %s)\n", *seed, len(disagree), len(files), *keep)
+	for _, f := range disagree {
+		fmt.Println("  ", filepath.Join(*keep, filepath.Base(f)))
+	}
+	if ctx.Err() != nil {
+		os.Exit(1)
+	}
+}
+
+// report compares one case file and prints its disagreements; with keep set,
+// a disagreeing case is copied there. It reports whether the case disagrees.
+func report(file, keep string) bool {
+	ar, err := casefile.Read(file)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "livediff:", err)
+		return false
+	}
+	diffs, compared, err := Compare(ar)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "livediff: %s: %v\n", file, err)
+		return false
+	}
+	if compared == 0 {
+		fmt.Fprintf(os.Stderr, "livediff: %s: no answers recorded\n", file)
+		return false
+	}
+	if len(diffs) == 0 {
+		return false
+	}
+	where := file
+	if keep != "" {
+		where = filepath.Join(keep, filepath.Base(file))
+		if err := casefile.Write(where, ar); err != nil {
+			fmt.Fprintln(os.Stderr, "livediff:", err)
+			where = file
+		}
+	}
+	for _, d := range diffs {
+		fmt.Printf("DISAGREE %s libvirt %s (%s) (-libvirt +fwaudit):\n%s\n", where, d.Version, d.Profile, d.Text)
+	}
+	return true
+}
+
+// buildRecorder builds conformance/internal/record into dir.
+func buildRecorder(dir string) (string, error) {
+	rec := filepath.Join(dir, "record.bin")
+	build := exec.Command("go", "build", "-o", rec, "github.com/fwaudit/fwaudit/conformance/internal/record")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("building the recorder: %v", err)
+	}
+	return rec, nil
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "livediff:", err)
+	os.Exit(1)
+}
