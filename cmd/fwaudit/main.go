@@ -43,7 +43,8 @@ Usage:
                     [--enrolled-keys yes|no] [--smm on|off] [--loader-secure yes|no] [--stateless]
                     [--loader-type pflash|rom] [--loader-format raw|qcow2] [--nvram-format raw|qcow2]
                     [--loader PATH] [--nvram-template PATH] [--launch-security sev|sev-es|sev-snp|tdx]
-                    [--s3] [--s4] [--name NAME]) [--existing] [--explain] [--all] [--format text|json|xml]
+                    [--s3] [--s4] [--no-acpi] [--name NAME]) [--existing] [--explain] [--all]
+                   [--format text|json|xml]
       Predict the firmware libvirt's auto-selection picks for a domain (a file,
       or one described by flags) and what it writes into the domain. The libvirt
       release and QEMU version are the flags', else this host's, else the

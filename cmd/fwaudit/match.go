@@ -63,7 +63,7 @@ type matchFlags struct {
 	nvramFormat                   string
 	loaderPath, nvramTemplate     string
 	launchSecurity                string
-	s3, s4, existing              bool
+	s3, s4, existing, noACPI      bool
 	name                          string
 	explain, all                  bool
 	format                        string
@@ -72,7 +72,7 @@ type matchFlags struct {
 // requestFlags describe the domain; they exclude --domain.
 var requestFlags = []string{"arch", "machine", "firmware", "secure-boot", "enrolled-keys", "smm", "loader-secure",
 	"stateless", "loader-type", "loader-format", "nvram-format", "loader", "nvram-template", "launch-security",
-	"s3", "s4", "name"}
+	"s3", "s4", "no-acpi", "name"}
 
 func (f *matchFlags) register(fs *flag.FlagSet) {
 	f.src.register(fs)
@@ -96,6 +96,7 @@ func (f *matchFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.launchSecurity, "launch-security", "", "<launchSecurity>: sev, sev-es, sev-snp or tdx")
 	fs.BoolVar(&f.s3, "s3", false, "<pm><suspend-to-mem enabled='yes'>")
 	fs.BoolVar(&f.s4, "s4", false, "<pm><suspend-to-disk enabled='yes'>")
+	fs.BoolVar(&f.noACPI, "no-acpi", false, "leave <acpi/> out of <features> (by default it is there for x86_64, i686 and aarch64)")
 	fs.BoolVar(&f.existing, "existing", false, "an existing domain (loaded from its stored definition), not a new define")
 	fs.StringVar(&f.name, "name", "guest", "domain `NAME` (names the NVRAM file)")
 	fs.BoolVar(&f.explain, "explain", false, "show libvirt's verdict on every descriptor")
@@ -176,6 +177,10 @@ var archAliases = map[string]string{"amd64": "x86_64", "i386": "i686", "x86": "i
 
 var versionRe = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
 
+// acpiArchs get <acpi/> in a flags-built domain, as virt-install and nova
+// give it to them (libvirt refuses x86 UEFI without it).
+var acpiArchs = map[string]bool{"x86_64": true, "i686": true, "aarch64": true}
+
 // buildDomain is the domain the request flags describe, as a management
 // tool would define it.
 func (f *matchFlags) buildDomain() *libvirtxml.Domain {
@@ -205,8 +210,14 @@ func (f *matchFlags) buildDomain() *libvirtxml.Domain {
 	if f.nvramFormat != "" || f.nvramTemplate != "" {
 		os.NVRam = &libvirtxml.DomainNVRam{Format: f.nvramFormat, Template: f.nvramTemplate}
 	}
+	if acpiArchs[f.arch] && !f.noACPI {
+		dom.Features = &libvirtxml.DomainFeatureList{ACPI: &libvirtxml.DomainFeature{}}
+	}
 	if f.smm != "" {
-		dom.Features = &libvirtxml.DomainFeatureList{SMM: &libvirtxml.DomainFeatureSMM{State: f.smm}}
+		if dom.Features == nil {
+			dom.Features = &libvirtxml.DomainFeatureList{}
+		}
+		dom.Features.SMM = &libvirtxml.DomainFeatureSMM{State: f.smm}
 	}
 	if f.s3 || f.s4 {
 		dom.PM = &libvirtxml.DomainPM{}
