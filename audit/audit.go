@@ -1,0 +1,179 @@
+// Package audit runs fwaudit's rules over a descriptor set and produces a
+// report.Report: the coverage matrix (what libvirt picks for typical guests
+// on each architecture and machine family), lint rules over the descriptor
+// files, and the impact on existing libvirt domains.
+//
+// Every rule is a pure function of the loaded *descriptor.Set, the libvirt
+// profile and, where given, the image files and domain definitions; the
+// selection itself is always matcher.Match, never re-derived here. Rules
+// have stable kebab-case IDs (see Rules); a rule firing on one descriptor or
+// domain never hides findings about the others.
+package audit
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/report"
+)
+
+// Options configure Run and Lint.
+type Options struct {
+	// Profile is the libvirt release predicted; nil means matcher.Latest.
+	// The set must have been loaded with Profile.Rules.
+	Profile *matcher.Profile
+	// ProfileSource says how Profile was chosen: "flag", "detected" or
+	// "default" (the default when empty).
+	ProfileSource string
+	// QEMU is the installed QEMU's version, which decides machine aliases
+	// (q35 -> pc-q35-X.Y); "" uses the profile's.
+	QEMU string
+	// Files is the file system root the descriptors' image paths are
+	// looked up in (for "/usr/share/OVMF/x.fd", Files holds
+	// "usr/share/OVMF/x.fd"); symlinks are followed inside it. Nil skips
+	// the checks that need the images (missing-file, orphan-image, the
+	// on-disk part of domain impact) and reports why with a
+	// file-checks-skipped finding carrying FilesSkipped.
+	Files        fs.FS
+	FilesSkipped string
+	// Domains are libvirt domain definitions whose impact is predicted.
+	Domains []DomainFile
+	// Require names the coverage cells that must be satisfied: a feature
+	// set ("amd-sev-es", the x86_64 q35 cell) or "ARCH/MACHINE/FEATURESET".
+	// Their gaps and degradations become errors.
+	Require []string
+	// Overrides suppress matching findings (see ParseOverrides).
+	Overrides []Override
+	// Source describes the set in the report ("host", "distro:debian-13",
+	// a root directory); "" uses the set's root or "host".
+	Source string
+	// Tool names the program in the report; empty fields become "fwaudit"
+	// and "devel".
+	Tool report.Tool
+}
+
+// Run audits set: the coverage matrix, every lint rule, the impact on
+// opts.Domains, then the overrides. The error is for unusable options (an
+// unknown --require cell, a set loaded with other rules than the profile's,
+// a cancelled ctx); problems in the set or the domains are findings.
+func Run(ctx context.Context, set *descriptor.Set, opts Options) (*report.Report, error) {
+	return run(ctx, set, opts, true)
+}
+
+// Lint runs only the lint rules (and the overrides) over set: what a
+// packager checks before shipping descriptors. The coverage matrix and the
+// domain impact are left out of the report.
+func Lint(ctx context.Context, set *descriptor.Set, opts Options) (*report.Report, error) {
+	return run(ctx, set, opts, false)
+}
+
+type auditor struct {
+	ctx      context.Context
+	set      *descriptor.Set
+	opts     Options
+	p        *matcher.Profile
+	qemu     string
+	findings []report.Finding
+	cells    []cell
+}
+
+func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*report.Report, error) {
+	if set == nil {
+		return nil, errors.New("audit: no descriptor set")
+	}
+	p := cmp.Or(opts.Profile, matcher.Latest)
+	if set.Rules != nil && set.Rules != p.Rules {
+		return nil, fmt.Errorf("audit: the set was loaded with the rules of %s but the profile is %s: load it with descriptor.Options{Rules: profile.Rules}", set.Rules.Name, p.Name)
+	}
+	req, err := parseRequire(opts.Require)
+	if err != nil {
+		return nil, err
+	}
+	a := &auditor{ctx: ctx, set: set, opts: opts, p: p, qemu: cmp.Or(opts.QEMU, p.QEMU)}
+
+	a.cells = a.coverage(req)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cats := []Category{CategoryLint, CategoryMeta}
+	if full {
+		cats = append(cats, CategoryCoverage, CategoryDomain)
+		a.coverageFindings()
+	}
+	a.lint()
+	var impacts []report.DomainImpact
+	if full {
+		impacts, err = a.domains()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if opts.Files == nil {
+		reason := cmp.Or(opts.FilesSkipped, "no file system root was given for the image files")
+		a.add(report.Finding{Rule: RuleFileChecksSkipped, Subject: "image files",
+			Message: "image files not checked (missing-file, orphan-image, domain files on disk): " + reason})
+	}
+	a.applyOverrides()
+
+	r := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          report.Tool{Name: cmp.Or(opts.Tool.Name, "fwaudit"), Version: cmp.Or(opts.Tool.Version, "devel")},
+		Profile:       p.Name,
+		ProfileSource: cmp.Or(opts.ProfileSource, "default"),
+		QEMU:          a.qemu,
+		Source:        cmp.Or(opts.Source, set.Root, "host"),
+		Dirs:          []string{},
+		Descriptors:   []report.Descriptor{},
+		Rules:         []report.Rule{},
+		Findings:      []report.Finding{},
+		Coverage:      []report.Coverage{},
+		Domains:       impacts,
+	}
+	for _, d := range set.Dirs {
+		r.Dirs = append(r.Dirs, d.Path)
+	}
+	for _, e := range set.Entries {
+		r.Descriptors = append(r.Descriptors, report.Descriptor{Name: e.Name, Path: e.Path, Status: string(e.Status)})
+	}
+	for _, ri := range Rules() {
+		if slices.Contains(cats, ri.Category) {
+			r.Rules = append(r.Rules, ri.Rule)
+		}
+	}
+	if full {
+		for _, c := range a.cells {
+			r.Coverage = append(r.Coverage, c.Coverage)
+		}
+	}
+	r.Findings = append(r.Findings, a.findings...)
+	r.Finalize()
+	return r, nil
+}
+
+// add records a finding, filling the default severity and the fingerprint
+// (report.Finding.DefaultFingerprint: rule, descriptor, file, pointer and
+// subject, never a line number).
+func (a *auditor) add(f report.Finding) {
+	if f.Severity == "" {
+		ri, _ := Rule(f.Rule)
+		f.Severity = ri.Severity
+	}
+	f.Fingerprint = f.DefaultFingerprint()
+	a.findings = append(a.findings, f)
+}
+
+// addEntry records a finding about one directory entry, positioned at the
+// JSON pointer ptr when the descriptor was parsed.
+func (a *auditor) addEntry(e *descriptor.Entry, rule string, sev report.Severity, ptr, msg string) {
+	f := report.Finding{Rule: rule, Severity: sev, Message: msg, Descriptor: e.Name, File: e.Path, Pointer: ptr}
+	if e.Descriptor != nil && ptr != "" {
+		f.Line, f.Column = e.Descriptor.Position(ptr)
+	}
+	a.add(f)
+}

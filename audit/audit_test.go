@@ -1,0 +1,444 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fwaudit/fwaudit"
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/report"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files and the README rule catalogue")
+
+func findingsOf(r *report.Report, rule string) []report.Finding {
+	var out []report.Finding
+	for _, f := range r.Findings {
+		if f.Rule == rule {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func dump(r *report.Report) string {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		fmt.Fprintf(&b, "  %s %s [%s%s] %s\n", f.Severity, f.Rule, f.Descriptor, f.Subject, f.Message)
+	}
+	return b.String()
+}
+
+// TestClean: on a clean root (testdata/clean, read through os.Root, with
+// its domains) no rule fires at all.
+func TestClean(t *testing.T) {
+	root, err := os.OpenRoot("testdata/clean")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	set, err := descriptor.Load(descriptor.Options{Root: "testdata/clean"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doms, err := ReadDomains([]string{"testdata/clean/domains"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Run(context.Background(), set, Options{Files: root.FS(), Domains: doms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Findings) != 0 {
+		t.Errorf("clean root: want no findings, got:\n%s", dump(r))
+	}
+	if len(r.Domains) != 2 {
+		t.Errorf("clean root: want 2 UEFI domains (the BIOS one is left out), got %d", len(r.Domains))
+	}
+	for _, d := range r.Domains {
+		if d.Changes || !d.HardRebootKeeps || d.Regenerated.Descriptor == "" {
+			t.Errorf("clean domain %s: %+v", d.Name, d)
+		}
+	}
+	for _, c := range r.Coverage {
+		if c.Status != "ok" {
+			t.Errorf("clean coverage %s: %s", c.Key(), c.Status)
+		}
+	}
+	if len(r.Rules) != len(catalogue) {
+		t.Errorf("Run lists %d rules, catalogue has %d", len(r.Rules), len(catalogue))
+	}
+}
+
+// TestRuleFires runs testdata/rules/RULE.txtar for every rule of the
+// catalogue: the rule must fire with the expected text and severity.
+func TestRuleFires(t *testing.T) {
+	for _, ri := range Rules() {
+		t.Run(ri.ID, func(t *testing.T) {
+			file := filepath.Join("testdata/rules", ri.ID+".txtar")
+			if _, err := os.Stat(file); err != nil {
+				t.Fatalf("every rule needs a fixture that fires it: %v", err)
+			}
+			fx := readFixture(t, file)
+			r := fx.run(t)
+			want, sev := fx.key("want"), report.Severity(fx.key("severity"))
+			for _, f := range findingsOf(r, ri.ID) {
+				if strings.Contains(f.Message, want) && (sev == "" || f.Severity == sev) {
+					if f.Fingerprint == "" {
+						t.Errorf("finding without fingerprint: %+v", f)
+					}
+					return
+				}
+			}
+			t.Errorf("%s did not fire with %q (severity %s); findings:\n%s", ri.ID, want, sev, dump(r))
+		})
+	}
+}
+
+func TestRulesCatalogue(t *testing.T) {
+	seen := map[string]bool{}
+	for _, ri := range catalogue {
+		if seen[ri.ID] {
+			t.Errorf("duplicate rule %s", ri.ID)
+		}
+		seen[ri.ID] = true
+		if ri.Severity.Rank() == 0 || ri.Summary == "" || ri.Help == "" || ri.Category == "" {
+			t.Errorf("rule %s is incomplete: %+v", ri.ID, ri)
+		}
+		for _, c := range ri.ID {
+			if !(c >= 'a' && c <= 'z' || c == '-') {
+				t.Errorf("rule %s is not kebab-case", ri.ID)
+				break
+			}
+		}
+	}
+	if _, ok := Rule("no-such-rule"); ok {
+		t.Error("Rule found a rule that does not exist")
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"coverage-gaps", "coverage-gap"},
+		{"shadow", "shadowed"},
+		{"missing", "domain-firmware-missing"},
+	} {
+		if got := Suggest(tc.in); !slices.Contains(got, tc.want) {
+			t.Errorf("Suggest(%q) = %v, want it to contain %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+func distroSet(t *testing.T, name string, p *matcher.Profile) *descriptor.Set {
+	t.Helper()
+	root, ok := fwaudit.Distro(name)
+	if !ok {
+		t.Fatalf("no bundled set %s", name)
+	}
+	set, err := descriptor.Load(descriptor.Options{FS: root, Rules: p.Rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+// TestDistroGaps is the acceptance test of issue #4: Ubuntu 24.04 lacks
+// SEV-ES, SEV-SNP, TDX and stateless firmware for x86_64 q35; Debian
+// unstable has all four.
+func TestDistroGaps(t *testing.T) {
+	four := []string{"x86_64/q35/amd-sev-es", "x86_64/q35/amd-sev-snp", "x86_64/q35/intel-tdx", "x86_64/q35/stateless"}
+	for _, tc := range []struct {
+		distro string
+		gaps   bool
+	}{
+		{"ubuntu-24.04", true},
+		{"debian-unstable", false},
+	} {
+		t.Run(tc.distro, func(t *testing.T) {
+			r, err := Run(context.Background(), distroSet(t, tc.distro, matcher.Latest), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gaps []string
+			for _, f := range findingsOf(r, RuleCoverageGap) {
+				gaps = append(gaps, f.Subject)
+			}
+			for _, cell := range four {
+				if got := slices.Contains(gaps, cell); got != tc.gaps {
+					t.Errorf("gap %s reported: %v, want %v (gaps: %v)", cell, got, tc.gaps, gaps)
+				}
+			}
+		})
+	}
+}
+
+// TestRequire: --require turns a gap into an error, and a required cell
+// the set does not target is computed anyway.
+func TestRequire(t *testing.T) {
+	set := distroSet(t, "ubuntu-24.04", matcher.Latest)
+	for _, tc := range []struct {
+		require []string
+		subject string
+		sev     report.Severity
+	}{
+		{nil, "x86_64/q35/amd-sev-es", report.Info},
+		{[]string{"amd-sev-es"}, "x86_64/q35/amd-sev-es", report.Error},
+		{[]string{"x86_64/q35/stateless"}, "x86_64/q35/stateless", report.Error},
+		{[]string{"riscv64/virt/uefi"}, "riscv64/virt/uefi", report.Error},
+	} {
+		r, err := Run(context.Background(), set, Options{Require: tc.require})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, f := range findingsOf(r, RuleCoverageGap) {
+			if f.Subject == tc.subject {
+				found = true
+				if f.Severity != tc.sev {
+					t.Errorf("require %v: %s has severity %s, want %s", tc.require, f.Subject, f.Severity, tc.sev)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("require %v: no gap for %s", tc.require, tc.subject)
+		}
+		if (tc.sev == report.Error) != r.Fails(report.Error) {
+			t.Errorf("require %v: Fails(error) = %v", tc.require, r.Fails(report.Error))
+		}
+	}
+	for _, bad := range []string{"sev-es", "x86_64/amd-sev-es", "x86_64/q35/nope"} {
+		if _, err := Run(context.Background(), set, Options{Require: []string{bad}}); err == nil {
+			t.Errorf("--require %q: want an error", bad)
+		}
+	}
+}
+
+// TestProfileMismatch: a set loaded with other rules than the profile's is
+// refused rather than audited wrongly.
+func TestProfileMismatch(t *testing.T) {
+	set := distroSet(t, "ubuntu-24.04", matcher.Libvirt90)
+	_, err := Run(context.Background(), set, Options{Profile: matcher.Latest})
+	if err == nil || !strings.Contains(err.Error(), "Rules: profile.Rules") {
+		t.Errorf("want a mismatch error, got %v", err)
+	}
+}
+
+// TestDomainImpactUbuntu: the domains of the issue on Ubuntu 24.04's set.
+func TestDomainImpactUbuntu(t *testing.T) {
+	doms, err := ReadDomains([]string{"testdata/domains"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Run(context.Background(), distroSet(t, "ubuntu-24.04", matcher.Latest), Options{Domains: doms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, f := range r.Findings {
+		if strings.HasPrefix(f.Rule, "domain-") {
+			got[f.Subject] = append(got[f.Subject], f.Rule)
+		}
+	}
+	want := map[string][]string{
+		"pinned-2m":  {RuleDomainUndescribed, RuleDomainFirmwareChanges},
+		"sev-es":     {RuleDomainUnsatisfiable},
+		"stateless":  {RuleDomainUnsatisfiable},
+		"sb-changed": {RuleDomainFirmwareChanges, RuleDomainSecureBootChange},
+	}
+	for _, v := range got {
+		slices.Sort(v)
+	}
+	for _, v := range want {
+		slices.Sort(v)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("domain findings (-want +got):\n%s", diff)
+	}
+	byName := map[string]report.DomainImpact{}
+	for _, d := range r.Domains {
+		byName[d.Name] = d
+	}
+	if d := byName["sb-changed"]; d.HardRebootKeeps || !strings.Contains(d.HardRebootReason, "Secure Boot request") {
+		t.Errorf("sb-changed: hard reboot should re-select: %+v", d)
+	}
+	if d := byName["pinned-2m"]; d.Regenerated.Loader != "/usr/share/OVMF/OVMF_CODE_4M.ms.fd" {
+		t.Errorf("pinned-2m regenerated: %+v", d.Regenerated)
+	}
+	if d := byName["pinned-2m"]; d.NovaLegacy == nil || d.NovaLegacy.Loader != "/usr/share/OVMF/OVMF_CODE_4M.fd" {
+		t.Errorf("pinned-2m nova legacy: %+v", d.NovaLegacy)
+	}
+}
+
+// TestDomainMissingOnDisk: with image files, the dropped 2 MiB image makes
+// a hard reboot re-select.
+func TestDomainMissingOnDisk(t *testing.T) {
+	fx := readFixture(t, "testdata/rules/domain-firmware-missing.txtar")
+	r := fx.run(t)
+	for _, d := range r.Domains {
+		if d.Name == "old-guest" {
+			if d.HardRebootKeeps || !strings.Contains(d.HardRebootReason, "/usr/share/OVMF/OVMF_CODE.fd does not exist") {
+				t.Errorf("old-guest: %+v", d)
+			}
+			if !d.Changes || d.Current.Loader != "/usr/share/OVMF/OVMF_CODE.fd" {
+				t.Errorf("old-guest: %+v", d)
+			}
+			return
+		}
+	}
+	t.Error("old-guest not in the report")
+}
+
+func TestOverrides(t *testing.T) {
+	set := distroSet(t, "ubuntu-24.04", matcher.Latest)
+	ovs, err := ParseOverrides("ovr", strings.NewReader("coverage-gap x86_64/q35/amd-sev-*  # not on this fleet\n\ncoverage-gap */*/bios\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Run(context.Background(), set, Options{Overrides: ovs, Require: []string{"amd-sev-es"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Findings {
+		wantSup := f.Rule == RuleCoverageGap && (strings.HasPrefix(f.Subject, "x86_64/q35/amd-sev-") || strings.HasSuffix(f.Subject, "/bios"))
+		if f.Suppressed != wantSup {
+			t.Errorf("%s %s: suppressed %v, want %v", f.Rule, f.Subject, f.Suppressed, wantSup)
+		}
+	}
+	if r.Fails(report.Error) {
+		t.Error("the required gap is suppressed: the report must not fail")
+	}
+	if r.Summary.Suppressed == 0 {
+		t.Error("summary counts no suppressed finding")
+	}
+}
+
+func TestParseOverridesErrors(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"coverage-gaps\n", `o.txt:1: unknown rule "coverage-gaps" (did you mean coverage-gap`},
+		{"# c\nshadowed a b c\n", "o.txt:2: want \"rule [descriptor-glob]\""},
+		{"\n\nmasked [x\n", `o.txt:3: bad glob "[x"`},
+	} {
+		_, err := ParseOverrides("o.txt", strings.NewReader(tc.in))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseOverrides(%q) = %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+// TestLint: Lint runs the lint rules only.
+func TestLint(t *testing.T) {
+	fx := readFixture(t, "testdata/rules/shadowed.txtar")
+	set, err := descriptor.Load(descriptor.Options{FS: fx.fsys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Lint(context.Background(), set, Options{Files: fx.fsys, Domains: fx.domains})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Coverage) != 0 || len(r.Domains) != 0 {
+		t.Errorf("Lint reported coverage or domains: %d %d", len(r.Coverage), len(r.Domains))
+	}
+	for _, ru := range r.Rules {
+		if ri, _ := Rule(ru.ID); ri.Category != CategoryLint && ri.Category != CategoryMeta {
+			t.Errorf("Lint ran %s (%s)", ru.ID, ri.Category)
+		}
+	}
+	if len(findingsOf(r, RuleShadowed)) != 1 {
+		t.Errorf("want one shadowed finding:\n%s", dump(r))
+	}
+}
+
+// TestGolden compares the JSON report of bundled sets with
+// testdata/golden/*.json (rewrite with -update).
+func TestGolden(t *testing.T) {
+	for _, name := range []string{"ubuntu-24.04", "debian-unstable", "fedora-39"} {
+		t.Run(name, func(t *testing.T) {
+			r, err := Run(context.Background(), distroSet(t, name, matcher.Latest), Options{
+				Source: "distro:" + name, FilesSkipped: "a bundled distro set holds no images"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := report.Write(&buf, r, report.JSON, report.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			got := buf.Bytes()
+			if err := report.ValidateJSON(got); err != nil {
+				t.Errorf("report does not validate against the report schema: %v", err)
+			}
+			golden := filepath.Join("testdata/golden", name+".json")
+			if *update {
+				if err := os.MkdirAll("testdata/golden", 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(want), string(got)); diff != "" {
+				t.Errorf("%s differs (-want +got; rerun with -update if intended):\n%s", golden, diff)
+			}
+		})
+	}
+}
+
+// TestDeterministic: two runs give byte-identical reports.
+func TestDeterministic(t *testing.T) {
+	set := distroSet(t, "fedora-39", matcher.Latest)
+	var outs []string
+	for range 2 {
+		r, err := Run(context.Background(), set, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(r)
+		outs = append(outs, string(b))
+	}
+	if outs[0] != outs[1] {
+		t.Error("two runs differ")
+	}
+}
+
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, distroSet(t, "ubuntu-24.04", matcher.Latest), Options{}); err == nil {
+		t.Error("want the context's error")
+	}
+}
+
+func TestMachinePatterns(t *testing.T) {
+	for _, tc := range []struct {
+		arch, pat string
+		ok        bool
+	}{
+		{"x86_64", "pc-q35-*", true},
+		{"x86_64", "pc-i440fx-2.*", true},
+		{"x86_64", "microvm", true},
+		{"x86_64", "q35", false},
+		{"x86_64", "pc-q53-*", false},
+		{"aarch64", "virt-*", true},
+		{"aarch64", "virt", false},
+		{"riscv64", "virt", true},
+		{"riscv64", "virt*", true},
+		{"loongarch64", "virt*", true},
+		{"sparc64", "anything", true}, // no list: not judged
+	} {
+		if ok, _ := machinePatternUsable(tc.arch, tc.pat); ok != tc.ok {
+			t.Errorf("machinePatternUsable(%s, %q) = %v, want %v", tc.arch, tc.pat, ok, tc.ok)
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package audit_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/fwaudit/fwaudit"
+	"github.com/fwaudit/fwaudit/audit"
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
+)
+
+// An operator checks, before upgrading to Ubuntu 24.04's firmware, which
+// typical x86_64 q35 guests libvirt could no longer serve, requiring
+// SEV-ES.
+func ExampleRun() {
+	root, _ := fwaudit.Distro("ubuntu-24.04")
+	set, err := descriptor.Load(descriptor.Options{FS: root, Rules: matcher.Latest.Rules})
+	if err != nil {
+		panic(err)
+	}
+	r, err := audit.Run(context.Background(), set, audit.Options{Require: []string{"amd-sev-es"}})
+	if err != nil {
+		panic(err)
+	}
+	for _, c := range r.Coverage {
+		if c.Arch == "x86_64" && c.Machine == "q35" && c.Status != "ok" {
+			fmt.Println(c.FeatureSet, c.Status, c.Required)
+		}
+	}
+	fmt.Println("fails:", r.Fails("error"))
+	// Output:
+	// stateless gap false
+	// amd-sev-es gap true
+	// amd-sev-snp gap false
+	// intel-tdx gap false
+	// bios gap false
+	// fails: true
+}
+
+// A packager lints the descriptors about to be installed into a DESTDIR,
+// with the images looked up inside it.
+func ExampleLint() {
+	destdir := "testdata/clean"
+	set, err := descriptor.Load(descriptor.Options{Root: destdir})
+	if err != nil {
+		panic(err)
+	}
+	root, err := os.OpenRoot(destdir)
+	if err != nil {
+		panic(err)
+	}
+	defer root.Close()
+	r, err := audit.Lint(context.Background(), set, audit.Options{Files: root.FS()})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(r.Findings), "findings from", len(r.Rules), "rules")
+	// Output:
+	// 0 findings from 20 rules
+}
+
+// A library user predicts what libvirt 11.3 picks for one guest of the
+// coverage matrix, here an SEV-SNP guest on Debian unstable.
+func ExampleRequest() {
+	root, _ := fwaudit.Distro("debian-unstable")
+	set, err := descriptor.Load(descriptor.Options{FS: root, Rules: matcher.Libvirt113.Rules})
+	if err != nil {
+		panic(err)
+	}
+	req, err := audit.Request("x86_64", "q35", "amd-sev-snp")
+	if err != nil {
+		panic(err)
+	}
+	d := matcher.Match(set, req, matcher.Libvirt113, matcher.MatchOptions{})
+	fmt.Println(d.Chosen.Name, d.OK())
+	// Output:
+	// 60-edk2-x86_64-amdsev.json true
+}
+
+// List the rules with their default severity.
+func ExampleRules() {
+	for _, r := range audit.Rules() {
+		if strings.HasPrefix(r.ID, "domain-") {
+			fmt.Println(r.ID, r.Severity)
+		}
+	}
+	// Output:
+	// domain-firmware-changes warning
+	// domain-firmware-missing error
+	// domain-firmware-undescribed warning
+	// domain-invalid error
+	// domain-secure-boot-changed warning
+	// domain-unsatisfiable error
+}
+
+// Overrides accept known findings: here the missing BIOS firmware on every
+// machine family.
+func ExampleParseOverrides() {
+	ovs, err := audit.ParseOverrides("fwaudit.overrides", strings.NewReader("# no BIOS guests here\ncoverage-gap */*/bios\n"))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(ovs[0].Rule, ovs[0].Glob, ovs[0].Line)
+	// Output:
+	// coverage-gap */*/bios 2
+}
+
+// Explain one rule, and suggest rules for a mistyped ID.
+func ExampleRule() {
+	r, ok := audit.Rule("shadowed")
+	fmt.Println(ok, r.Severity, r.Category)
+	fmt.Println(audit.Suggest("shadow"))
+	// Output:
+	// true warning lint
+	// [shadowed]
+}
+
+// The feature sets of the coverage matrix.
+func ExampleFeatureSets() {
+	for _, fs := range audit.FeatureSets()[:3] {
+		fmt.Println(fs.Name)
+	}
+	// Output:
+	// uefi
+	// secure-boot
+	// secure-boot+enrolled-keys
+}
+
+// Predict what happens to a host's domains (files or directories such as
+// /etc/libvirt/qemu) on Ubuntu 24.04's descriptors.
+func ExampleReadDomains() {
+	doms, err := audit.ReadDomains([]string{"testdata/domains/sev-es.xml"})
+	if err != nil {
+		panic(err)
+	}
+	root, _ := fwaudit.Distro("ubuntu-24.04")
+	set, _ := descriptor.Load(descriptor.Options{FS: root})
+	r, err := audit.Run(context.Background(), set, audit.Options{Domains: doms})
+	if err != nil {
+		panic(err)
+	}
+	d := r.Domains[0]
+	fmt.Println(d.Name, d.Current.Loader)
+	fmt.Println(d.Regenerated.Error)
+	// Output:
+	// sev-es /usr/share/OVMF/OVMF_CODE_4M.fd
+	// operation failed: Unable to find 'efi' firmware that is compatible with the current configuration
+}
+
+// Read an overrides file; errors name file:line.
+func ExampleReadOverrides() {
+	_, err := audit.ReadOverrides("testdata/no-such.overrides")
+	fmt.Println(err != nil)
+	// Output:
+	// true
+}

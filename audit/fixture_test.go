@@ -1,0 +1,150 @@
+package audit
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/report"
+)
+
+// A fixture is a txtar file: "key: value" lines in the comment, then the
+// files of a root laid over the clean root (testdata/clean) unless
+// "base: none". Keys:
+//
+//	libvirt: 9.0        the profile (default: the newest)
+//	files: no           audit without image files, as for a bundled set
+//	require: CELL       a --require value (repeatable)
+//	delete: PATH        drop a file of the base (repeatable)
+//	want: TEXT          the rule under test fires with TEXT in its message
+//	severity: SEV       ... with this severity
+//
+// Sections: root-relative files ("usr/share/qemu/firmware/x.json"), domain
+// XMLs ("domains/x.xml", also read from the base), "overrides" (an
+// overrides file) and "symlinks" ("PATH -> TARGET" lines).
+type fixture struct {
+	name      string
+	keys      map[string][]string
+	fsys      fstest.MapFS
+	domains   []DomainFile
+	overrides []Override
+}
+
+func (f *fixture) key(k string) string {
+	if v := f.keys[k]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// loadTree copies a directory into a MapFS.
+func loadTree(t *testing.T, dir string) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		m[filepath.ToSlash(rel)] = &fstest.MapFile{Data: data, Mode: 0o644}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func readFixture(t *testing.T, file string) *fixture {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{name: file, keys: map[string][]string{}}
+	for _, line := range strings.Split(string(ar.Comment), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, "#") {
+			f.keys[strings.TrimSpace(k)] = append(f.keys[strings.TrimSpace(k)], strings.TrimSpace(v))
+		}
+	}
+	f.fsys = fstest.MapFS{}
+	if f.key("base") != "none" {
+		f.fsys = loadTree(t, "testdata/clean")
+	}
+	for _, d := range f.keys["delete"] {
+		if _, ok := f.fsys[d]; !ok {
+			t.Fatalf("%s: delete %s: no such file in the base", file, d)
+		}
+		delete(f.fsys, d)
+	}
+	for _, af := range ar.Files {
+		switch af.Name {
+		case "overrides":
+			f.overrides, err = ParseOverrides(file+":overrides", strings.NewReader(string(af.Data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+		case "symlinks":
+			for _, l := range strings.Split(strings.TrimSpace(string(af.Data)), "\n") {
+				from, to, ok := strings.Cut(l, " -> ")
+				if !ok {
+					t.Fatalf("%s: bad symlink line %q", file, l)
+				}
+				f.fsys[from] = &fstest.MapFile{Data: []byte(to), Mode: fs.ModeSymlink | 0o777}
+			}
+		default:
+			f.fsys[af.Name] = &fstest.MapFile{Data: af.Data, Mode: 0o644}
+		}
+	}
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for n := range f.fsys {
+			if !yield(n) {
+				return
+			}
+		}
+	}) {
+		if path.Dir(name) == "domains" && strings.HasSuffix(name, ".xml") {
+			f.domains = append(f.domains, DomainFile{Path: name, Data: f.fsys[name].Data})
+		}
+	}
+	return f
+}
+
+// run audits the fixture.
+func (f *fixture) run(t *testing.T) *report.Report {
+	t.Helper()
+	p := matcher.Latest
+	if v := f.key("libvirt"); v != "" {
+		var err error
+		if p, err = matcher.ProfileFor(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set, err := descriptor.Load(descriptor.Options{FS: f.fsys, Rules: p.Rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Profile: p, Domains: f.domains, Require: f.keys["require"], Overrides: f.overrides, Files: f.fsys}
+	if f.key("files") == "no" {
+		opts.Files, opts.FilesSkipped = nil, "fixture without images"
+	}
+	r, err := Run(context.Background(), set, opts)
+	if err != nil {
+		t.Fatalf("%s: %v", f.name, err)
+	}
+	return r
+}

@@ -1,0 +1,309 @@
+package audit
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/fwaudit/fwaudit/report"
+)
+
+// Category groups the rules by what they look at.
+type Category string
+
+// Rule categories.
+const (
+	// CategoryCoverage rules predict libvirt's choice for a matrix of
+	// typical guests (arch, machine family, feature set).
+	CategoryCoverage Category = "coverage"
+	// CategoryLint rules judge the descriptor files themselves.
+	CategoryLint Category = "lint"
+	// CategoryDomain rules predict what happens to existing domains.
+	CategoryDomain Category = "domain"
+	// CategoryMeta rules are about the audit itself (overrides, checks
+	// that could not run).
+	CategoryMeta Category = "meta"
+)
+
+// RuleInfo is one rule of the catalogue: its report.Rule (stable ID,
+// default severity, summary, help) and its category.
+type RuleInfo struct {
+	report.Rule
+	Category Category
+}
+
+// Rule IDs. They are stable: tools and override files refer to them.
+const (
+	RuleCoverageGap      = "coverage-gap"
+	RuleCoverageDegraded = "coverage-degraded"
+
+	RuleLookupError            = "lookup-error"
+	RuleDescriptorInvalid      = "descriptor-invalid"
+	RuleDescriptorSchema       = "descriptor-schema"
+	RuleStrayFile              = "stray-file"
+	RuleUnresolvedPath         = "unresolved-path"
+	RuleMissingFile            = "missing-file"
+	RuleUnsupportedFormat      = "unsupported-format"
+	RuleSecureBootWithoutSMM   = "secure-boot-without-smm"
+	RuleSMMWithoutSecureBoot   = "smm-without-secure-boot"
+	RuleEnrolledKeysWithoutSB  = "enrolled-keys-without-secure-boot"
+	RuleCombinedFlash          = "combined-flash"
+	RuleKernelRequiresSMM      = "kernel-requires-smm"
+	RuleShadowed               = "shadowed"
+	RuleFeatureIgnored         = "feature-ignored"
+	RuleMasked                 = "masked"
+	RuleOverridden             = "overridden"
+	RuleMachineGlobUnmatched   = "machine-glob-unmatched"
+	RuleOrphanImage            = "orphan-image"
+	RuleDomainInvalid          = "domain-invalid"
+	RuleDomainFirmwareMissing  = "domain-firmware-missing"
+	RuleDomainUndescribed      = "domain-firmware-undescribed"
+	RuleDomainFirmwareChanges  = "domain-firmware-changes"
+	RuleDomainUnsatisfiable    = "domain-unsatisfiable"
+	RuleDomainSecureBootChange = "domain-secure-boot-changed"
+	RuleOverrideUnused         = "override-unused"
+	RuleFileChecksSkipped      = "file-checks-skipped"
+)
+
+var catalogue = []RuleInfo{
+	{report.Rule{ID: RuleCoverageGap, Severity: report.Info,
+		Summary: "No firmware satisfies a typical guest: libvirt would refuse to define or start it",
+		Help: `For every architecture and machine family the descriptors target (x86_64 q35, pc and microvm,
+aarch64 virt, and any other found) fwaudit asks the libvirt model for a set of typical guests: plain
+UEFI, Secure Boot (with and without enrolled keys), no Secure Boot, SMM off, a stateless loader,
+AMD SEV, SEV-ES and SEV-SNP, Intel TDX and BIOS. A gap means libvirt's auto-selection finds no firmware
+for that guest and fails with the error shown. Gaps are informational by default, because most hosts
+do not need every feature; name the feature sets your guests need with --require (e.g.
+--require amd-sev-es or --require aarch64/virt/secure-boot) and their gaps become errors.`}, CategoryCoverage},
+	{report.Rule{ID: RuleCoverageDegraded, Severity: report.Warning,
+		Summary: "A typical guest gets a firmware that silently lacks something it needs",
+		Help: `libvirt picks the first descriptor that does not contradict the guest; it does not look for one that
+provides everything. This rule fires when the predicted firmware lacks what the guest needs without
+libvirt noticing: a persistent UEFI variable store for an ordinary guest (a stateless or ROM build
+such as an SEV image sorting before the generic build, as on Debian unstable), or a confidential
+computing feature on a selection policy that does not check it (nova's legacy selection). With
+--require on that feature set the finding is an error.`}, CategoryCoverage},
+
+	{report.Rule{ID: RuleLookupError, Severity: report.Error,
+		Summary: "An entry libvirt cannot examine aborts every firmware lookup on the host",
+		Help: `libvirt stat()s every entry of the firmware directories. A dangling symlink, a permission problem or
+an unreadable directory makes the whole lookup fail ("Unable to access ..."): no domain with
+firmware auto-selection can be defined or started, whatever the libvirt release. Remove or fix the
+entry.`}, CategoryLint},
+	{report.Rule{ID: RuleDescriptorInvalid, Severity: report.Error,
+		Summary: "libvirt rejects the descriptor (libvirt 9.0–10.x then fail every selection)",
+		Help: `The descriptor is not valid JSON, lacks a member libvirt requires, or names an architecture, device
+or flash mode the libvirt release does not know. libvirt up to 10.x then fails every firmware lookup
+on the host (every UEFI or BIOS auto-selected domain is refused); 11.x and later skip the file and
+the finding is a warning. The message is libvirt's own.`}, CategoryLint},
+	{report.Rule{ID: RuleDescriptorSchema, Severity: report.Warning,
+		Summary: "The descriptor violates QEMU's firmware.json schema although libvirt accepts it",
+		Help: `QEMU's schema makes description, interface-types, mapping, targets, features and tags mandatory and
+defines the allowed values. libvirt is more lenient, so the file works today, but other consumers
+(QEMU itself, virt-install, other management tools) may reject it.`}, CategoryLint},
+	{report.Rule{ID: RuleStrayFile, Severity: report.Warning,
+		Summary: "A non-.json or editor-backup file in a firmware directory is parsed by libvirt",
+		Help: `libvirt has no .json filter: every file whose name does not start with a dot is parsed, and it
+competes in the byte-wise name order like any descriptor. Backups left by editors and package
+managers (name~, .bak, .orig, .dpkg-old/-new/-dist, .rpmnew, .rpmsave, .swp) can therefore win
+selection or, if broken, make older libvirt fail every lookup. Delete or rename them to a dot-file.`}, CategoryLint},
+	{report.Rule{ID: RuleUnresolvedPath, Severity: report.Error,
+		Summary: "A file name is relative or still holds a build placeholder",
+		Help: `libvirt uses the file names of a descriptor as they are: a relative path or one still holding a
+placeholder such as QEMU's @DATADIR@ cannot name a file on the host, and a guest that gets this
+firmware cannot start.`}, CategoryLint},
+	{report.Rule{ID: RuleMissingFile, Severity: report.Error,
+		Summary: "The executable, NVRAM template, ROM or kernel the descriptor names does not exist",
+		Help: `libvirt does not look at the image files while selecting: a descriptor whose files are missing is
+still chosen, and the guest then fails to start. The files are looked up inside the --root (symlinks
+resolved as in a chroot). Inside a bundled --distro set the images are not present, so this check is
+skipped there (see file-checks-skipped).`}, CategoryLint},
+	{report.Rule{ID: RuleUnsupportedFormat, Severity: report.Warning,
+		Summary: "A flash image format libvirt cannot use (only raw and qcow2 are supported)",
+		Help: `libvirt 9.2 and later skip a flash descriptor whose executable or NVRAM template format is not raw or
+qcow2. libvirt 9.0 does not look at formats while selecting: it picks the first matching descriptor
+even when it is qcow2 or another format and then fails with "unsupported flash format"; under that
+profile the finding is an error.`}, CategoryLint},
+	{report.Rule{ID: RuleSecureBootWithoutSMM, Severity: report.Warning,
+		Summary: "x86 Secure Boot firmware without requires-smm: the guest can rewrite its own keys",
+		Help: `On x86, Secure Boot is only enforceable when writes to the variable store are restricted to System
+Management Mode. A descriptor with secure-boot but without requires-smm makes libvirt log "has
+invalid set of features" and run the firmware without SMM protection, so the guest OS can change the
+Secure Boot variables.`}, CategoryLint},
+	{report.Rule{ID: RuleSMMWithoutSecureBoot, Severity: report.Warning,
+		Summary: "x86 firmware requiring SMM but not claiming Secure Boot",
+		Help: `A requires-smm build without secure-boot is unusual: libvirt logs "has invalid set of features", and
+the build is rejected for guests with SMM off or loader secure='no' while not being offered to guests
+that ask for Secure Boot. Usually the secure-boot feature was forgotten.`}, CategoryLint},
+	{report.Rule{ID: RuleEnrolledKeysWithoutSB, Severity: report.Error,
+		Summary: "enrolled-keys without secure-boot: libvirt 11 and later refuse the domain after choosing it",
+		Help: `libvirt 11.x and later write the chosen descriptor's features into the domain and then validate it:
+enrolled-keys without secure-boot fails ("firmware feature 'enrolled-keys' cannot be enabled when
+firmware feature 'secure-boot' is disabled"), and libvirt does not try the next descriptor.`}, CategoryLint},
+	{report.Rule{ID: RuleCombinedFlash, Severity: report.Info,
+		Summary: "A combined (writable code+vars) flash descriptor",
+		Help: `Up to libvirt 11.x a combined flash descriptor is never auto-selected ("Discarding loader without split
+flash"): it only serves domains that name it explicitly. libvirt 12.x can select it for any request,
+giving the guest a writable pflash and no separate NVRAM; under that profile the finding is a
+warning.`}, CategoryLint},
+	{report.Rule{ID: RuleKernelRequiresSMM, Severity: report.Error,
+		Summary: "A kernel-device descriptor with requires-smm crashes libvirt 9.0–11.x",
+		Help: `When a kernel-mapped descriptor with requires-smm wins for a domain without a <loader>, libvirt 9.0
+to 11.x dereference the missing loader and the daemon crashes. libvirt 12 rejects kernel devices
+altogether (see descriptor-invalid).`}, CategoryLint},
+	{report.Rule{ID: RuleShadowed, Severity: report.Warning,
+		Summary: "The descriptor can never be auto-selected: an earlier one always wins",
+		Help: `libvirt takes the first matching descriptor in byte-wise name order. This rule fires only in clear
+cases: an earlier active descriptor has the same device, flash mode and formats, offers every
+interface and machine pattern of this one, the same secure-boot, enrolled-keys and requires-smm
+features and a superset of its other features, so every guest that could get this descriptor gets
+the earlier one. Only a domain that names this descriptor's files explicitly can still use it.`}, CategoryLint},
+	{report.Rule{ID: RuleFeatureIgnored, Severity: report.Warning,
+		Summary: "A feature the libvirt release does not know is ignored, as if it were absent",
+		Help: `libvirt drops feature names it does not know (amd-sev-snp and intel-tdx before 11.x, host-uefi-vars,
+typos). The firmware then looks like a plainer build. When the dropped feature is one the firmware
+needs the host to provide (intel-tdx, host-uefi-vars, SEV-SNP without SEV) and the coverage matrix
+shows that ordinary guests get this firmware, the finding is an error: those guests will not boot.`}, CategoryLint},
+	{report.Rule{ID: RuleMasked, Severity: report.Info,
+		Summary: "A descriptor hidden by an empty file of the same name",
+		Help: `An empty file in a directory of higher precedence (/etc/qemu/firmware over /usr/share/qemu/firmware)
+masks the same-named descriptor: libvirt never reads it. This is the documented way to disable a
+packaged descriptor; the finding is a reminder that it is in effect.`}, CategoryLint},
+	{report.Rule{ID: RuleOverridden, Severity: report.Info,
+		Summary: "A descriptor replaced by a same-named file of higher precedence",
+		Help: `A file of the same name in a directory of higher precedence replaces this one entirely. A package
+update of the overridden file has no effect until the override is removed.`}, CategoryLint},
+	{report.Rule{ID: RuleMachineGlobUnmatched, Severity: report.Warning,
+		Summary: "A machine pattern no machine type of the architecture can match",
+		Help: `libvirt matches the machine patterns against the canonical machine type, after resolving aliases
+(q35 is pc-q35-X.Y of the installed QEMU). Heuristic: fwaudit knows, per architecture, the machine
+type names QEMU documents (versioned families such as pc-q35-X.Y, pc-i440fx-X.Y, virt-X.Y,
+pseries-X.Y, s390-ccw-virtio-X.Y for QEMU 1.0 to 12.x, and unversioned names such as microvm, isapc,
+virt, sbsa-ref, spike) together with the patterns real descriptor sets use; a pattern that matches
+none of them is flagged. Architectures without a list are not checked. A literal alias such as "q35"
+is flagged because libvirt never matches against the alias.`}, CategoryLint},
+	{report.Rule{ID: RuleOrphanImage, Severity: report.Info,
+		Summary: "A firmware image on disk that no descriptor describes",
+		Help: `Images under /usr/share/OVMF, /usr/share/AAVMF, /usr/share/edk2 and the edk2/OVMF images under
+/usr/share/qemu that no descriptor names (symlinks resolved) cannot be auto-selected; domains that
+name them explicitly keep working only as long as the package ships them. Typical examples are the
+2 MiB OVMF images Debian and Ubuntu still ship for old domains.`}, CategoryLint},
+
+	{report.Rule{ID: RuleDomainInvalid, Severity: report.Error,
+		Summary: "A domain XML file cannot be read or parsed",
+		Help: `The file given with --domains is not a libvirt domain definition fwaudit can read; its impact cannot
+be predicted.`}, CategoryDomain},
+	{report.Rule{ID: RuleDomainFirmwareMissing, Severity: report.Error,
+		Summary: "The loader or NVRAM template a domain names is gone from this host",
+		Help: `The domain's <loader> or <nvram template> file does not exist inside the root: the domain cannot
+start with its current definition, and nova (2026.1 and later) re-selects the firmware at the next
+hard reboot. Typical cause: the 2 MiB OVMF images (/usr/share/OVMF/OVMF_CODE.fd) dropped by Debian and
+Ubuntu.`}, CategoryDomain},
+	{report.Rule{ID: RuleDomainUndescribed, Severity: report.Warning,
+		Summary: "No descriptor describes the firmware a domain uses",
+		Help: `The domain's loader is not named by any descriptor of the set. It keeps working while the file
+exists, but libvirt cannot re-select it, and an auto-selected domain (firmware='efi') that pins this
+path can no longer be defined. When the set has no image files to look at (a bundled --distro set)
+this is also the best hint that the package dropped the file.`}, CategoryDomain},
+	{report.Rule{ID: RuleDomainFirmwareChanges, Severity: report.Warning,
+		Summary: "Rebuilding the domain's XML would select a different firmware",
+		Help: `fwaudit strips the domain's loader path, NVRAM template and NVRAM, keeps firmware='efi', the
+firmware feature requests, loader secure/stateless, SMM, launch security and power management, and
+predicts libvirt's choice. Under nova 2026.1 and later this happens at rebuild, resize, cold
+migration, evacuate and unshelve: the guest then boots a different firmware and gets a fresh NVRAM.`}, CategoryDomain},
+	{report.Rule{ID: RuleDomainUnsatisfiable, Severity: report.Error,
+		Summary: "No descriptor satisfies what the domain asks for: creating or rebuilding it fails",
+		Help: `The regenerated request (see domain-firmware-changes) matches no firmware, e.g. an SEV-ES guest on a
+set without amd-sev-es, or a stateless guest on a set without a stateless build. Defining such a
+guest afresh fails with libvirt's error, shown in the message.`}, CategoryDomain},
+	{report.Rule{ID: RuleDomainSecureBootChange, Severity: report.Warning,
+		Summary: "The domain's Secure Boot request differs from its loader: nova re-selects at hard reboot",
+		Help: `The domain asks for Secure Boot (<os><firmware><feature name='secure-boot'>) differently from what its
+current <loader secure> says. nova 2026.1 and later then re-select the firmware at the next hard
+reboot ("Secure boot support was changed after this instance had been created") instead of keeping
+the current files.`}, CategoryDomain},
+
+	{report.Rule{ID: RuleOverrideUnused, Severity: report.Warning,
+		Summary: "An override matched no finding",
+		Help: `An override line (rule [descriptor-glob]) suppressed nothing: the problem was fixed, the rule ID or
+glob is wrong, or the descriptor was renamed. Remove the line so the override file stays honest.`}, CategoryMeta},
+	{report.Rule{ID: RuleFileChecksSkipped, Severity: report.Info,
+		Summary: "The checks that need the image files did not run",
+		Help: `missing-file, orphan-image and the on-disk checks of domain-firmware-missing need the firmware images.
+A bundled --distro set holds only the descriptors, so these checks are skipped and the report says so
+instead of reporting every image as missing.`}, CategoryMeta},
+}
+
+// Rules returns the catalogue of every rule, sorted by ID.
+func Rules() []RuleInfo {
+	out := slices.Clone(catalogue)
+	slices.SortFunc(out, func(a, b RuleInfo) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Rule returns the rule with the given ID.
+func Rule(id string) (RuleInfo, bool) {
+	for _, r := range catalogue {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return RuleInfo{}, false
+}
+
+// Suggest returns the rule IDs closest to id (by edit distance, or
+// containing it), best first, for "did you mean" messages.
+func Suggest(id string) []string {
+	type cand struct {
+		id string
+		d  int
+	}
+	var cs []cand
+	for _, r := range catalogue {
+		d := editDistance(id, r.ID)
+		if id != "" && strings.Contains(r.ID, id) {
+			d = min(d, 1)
+		}
+		if d <= max(2, len(id)/3) {
+			cs = append(cs, cand{r.ID, d})
+		}
+	}
+	slices.SortFunc(cs, func(a, b cand) int {
+		if a.d != b.d {
+			return a.d - b.d
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.id)
+	}
+	return out
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func init() {
+	// The help texts are written wrapped for reading here; reports carry
+	// them as one paragraph.
+	for i := range catalogue {
+		catalogue[i].Help = strings.Join(strings.Fields(catalogue[i].Help), " ")
+	}
+}
