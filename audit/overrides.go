@@ -1,0 +1,121 @@
+package audit
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/fwaudit/fwaudit/report"
+)
+
+// Override suppresses the findings of one rule, optionally only those
+// about descriptors (or files, or subjects) matching a glob.
+type Override struct {
+	Rule string
+	// Glob is a path.Match pattern matched against the finding's
+	// descriptor name, file and subject; "" matches every finding of Rule.
+	Glob string
+	// File and Line locate the override for override-unused.
+	File string
+	Line int
+
+	used bool
+}
+
+// ParseOverrides reads an overrides file: one "rule [descriptor-glob]" per
+// line; blank lines and text from a "#" on are ignored. name names the
+// file in errors, which are "name:line: message", all of them joined.
+func ParseOverrides(name string, r io.Reader) ([]Override, error) {
+	var out []Override
+	var errs []error
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if i := strings.Index(line, "#"); i >= 0 {
+			line = line[:i]
+		}
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		if len(fields) > 2 {
+			errs = append(errs, fmt.Errorf("%s:%d: want \"rule [descriptor-glob]\", got %d fields", name, n, len(fields)))
+			continue
+		}
+		o := Override{Rule: fields[0], File: name, Line: n}
+		if _, ok := Rule(o.Rule); !ok {
+			msg := fmt.Sprintf("%s:%d: unknown rule %q", name, n, o.Rule)
+			if s := Suggest(o.Rule); len(s) > 0 {
+				msg += fmt.Sprintf(" (did you mean %s?)", strings.Join(s, ", "))
+			}
+			errs = append(errs, errors.New(msg))
+			continue
+		}
+		if len(fields) == 2 {
+			o.Glob = fields[1]
+			if _, err := path.Match(o.Glob, ""); err != nil {
+				errs = append(errs, fmt.Errorf("%s:%d: bad glob %q: %v", name, n, o.Glob, err))
+				continue
+			}
+		}
+		out = append(out, o)
+	}
+	if err := sc.Err(); err != nil {
+		errs = append(errs, fmt.Errorf("%s: %w", name, err))
+	}
+	return out, errors.Join(errs...)
+}
+
+// ReadOverrides reads and parses the overrides file at path.
+func ReadOverrides(path string) ([]Override, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ParseOverrides(path, f)
+}
+
+func (o *Override) matches(f *report.Finding) bool {
+	if o.Rule != f.Rule {
+		return false
+	}
+	if o.Glob == "" {
+		return true
+	}
+	for _, s := range []string{f.Descriptor, f.File, f.Subject} {
+		if ok, _ := path.Match(o.Glob, s); ok && s != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *auditor) applyOverrides() {
+	ovs := make([]Override, len(a.opts.Overrides))
+	copy(ovs, a.opts.Overrides)
+	for i := range a.findings {
+		f := &a.findings[i]
+		for j := range ovs {
+			if ovs[j].matches(f) {
+				f.Suppressed = true
+				ovs[j].used = true
+			}
+		}
+	}
+	for _, o := range ovs {
+		if o.used {
+			continue
+		}
+		what := o.Rule
+		if o.Glob != "" {
+			what += " " + o.Glob
+		}
+		a.add(report.Finding{Rule: RuleOverrideUnused, File: o.File, Line: o.Line, Subject: what,
+			Message: fmt.Sprintf("the override %q matched no finding: remove it", what)})
+	}
+}
