@@ -197,6 +197,10 @@ func (d *Decision) ensureNVRAM(dom *libvirtxml.Domain) {
 		return
 	}
 	format := n.Format
+	if p.NVRAMFormatFromTemplate && n.TemplateFormat != "" {
+		format = n.TemplateFormat
+		n.Format = format
+	}
 	if p.WriteFormats && format == "" {
 		format = cmpOr(n.TemplateFormat, l.Format)
 		n.Format = format

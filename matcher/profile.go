@@ -45,24 +45,29 @@ type Profile struct {
 	NonSplitSelectable        bool // combined and stateless flash may win without <loader stateless='yes'>
 	FlashChecksLoaderType     bool // a flash descriptor is skipped when <loader type> is set and is not pflash
 	MemoryChecksLoader        bool // a memory descriptor is skipped when <loader type> is not rom, or readonly='no'
+	KernelPathChecked         bool // a kernel descriptor must name the domain's <kernel> path, if any (else it overwrites it)
 	MemorySkipsTemplate       bool // a memory descriptor is skipped when the domain pins <nvram template>
 	EnrolledKeysImplySB       bool // enrolled-keys='yes' alone also requires secure-boot
 	RefusesLoaderConstraints  bool // define refuses <loader> readonly/type/secure='no'/path and <nvram template> under firmware='efi'
 	ValidatesFirmwareFeatures bool // define refuses enrolled-keys='yes' with secure-boot='no'
 	IgnoresFormats            bool // <loader format> and <nvram format> are unknown attributes, dropped at parse
 	LoaderFormatFromNVRAM     bool // an unset <loader format> takes <nvram format> before matching
+	// StatelessNVRAM is the define-time error for a stateless loader
+	// given an NVRAM file.
+	StatelessNVRAM string
 	// BIOSNVRAM is domain validation's error when firmware='bios' ends up
 	// with an NVRAM (a bios-interface split flash won); "" if not checked.
 	BIOSNVRAM string
 
 	// What is written back.
-	WriteFirmwareFeatures bool // <os><firmware><feature> from the chosen descriptor
-	WriteFormats          bool // format='raw' on loader and nvram, templateFormat
-	WriteROMFormat        bool // format='raw' on a rom loader too
-	ManualTemplateFormat  bool // templateFormat='raw' on a manual pflash loader
-	RawSuffixFromTemplate bool // a new domain's raw NVRAM file is named _VARS.raw when its template's name ends in .raw (an existing domain keeps .fd)
-	NetworkNVRAMTemplate  bool // the template is recorded even for a network NVRAM source
-	LiveNetworkTLS        bool // the live definition gets tls='no' on a network NVRAM source (start-time preparation)
+	WriteFirmwareFeatures   bool // <os><firmware><feature> from the chosen descriptor
+	WriteFormats            bool // format='raw' on loader and nvram, templateFormat
+	WriteROMFormat          bool // format='raw' on a rom loader too
+	ManualTemplateFormat    bool // templateFormat='raw' on a manual pflash loader
+	NVRAMFormatFromTemplate bool // a generated NVRAM file takes the template's format, whatever <nvram format> said
+	RawSuffixFromTemplate   bool // a new domain's raw NVRAM file is named _VARS.raw when its template's name ends in .raw (an existing domain keeps .fd)
+	NetworkNVRAMTemplate    bool // the template is recorded even for a network NVRAM source
+	LiveNetworkTLS          bool // the live definition gets tls='no' on a network NVRAM source (start-time preparation)
 
 	// NoMatch is the error when nothing matches; %s is "efi" or "bios".
 	NoMatch string
@@ -91,15 +96,18 @@ var (
 		IgnoresFormats:            true,
 		NetworkNVRAMTemplate:      true,
 		LiveNetworkTLS:            true,
+		StatelessNVRAM:            "NVRAM is not permitted when loader is stateless",
 		NoMatch:                   "operation failed: Unable to find any firmware to satisfy '%s'",
 	}
 	Libvirt100 = &Profile{
 		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2",
 		Note:                      "no oracle: derived from libvirt's source (define-time selection, qcow2, stateless) as the spec describes 9.2–10.x",
+		StatelessNVRAM:            "NVRAM is not permitted when loader is stateless",
 		InvalidFailsLookup:        true,
 		LaunchSecurityTypes:       launchBase,
 		ManualSelectTypes:         []string{"pflash"},
 		SMMOffFilters:             true,
+		KernelPathChecked:         true,
 		SecureNoFilters:           true,
 		FormatFilters:             true,
 		NVRAMFormatFilters:        true,
@@ -114,9 +122,12 @@ var (
 		Note:                      "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
 		LoaderFormatFromNVRAM:     true,
 		BIOSNVRAM:                 "firmware type 'bios' does not support nvram",
+		NVRAMFormatFromTemplate:   true,
+		StatelessNVRAM:            "NVRAM is not permitted when loader is stateless",
 		LaunchSecurityTypes:       append([]string{"sev-snp"}, launchBase...),
 		ManualSelectTypes:         []string{"", "pflash"},
 		SMMOffFilters:             true,
+		KernelPathChecked:         true,
 		SecureNoFilters:           true,
 		FormatFilters:             true,
 		FlashChecksLoaderType:     true,
@@ -132,9 +143,11 @@ var (
 		Note:                      "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
 		LoaderFormatFromNVRAM:     true,
 		BIOSNVRAM:                 "Firmware type 'bios' does not support variable storage (NVRAM/varstore)",
+		StatelessNVRAM:            "Variable storage (NVRAM/varstore) is not permitted when loader is stateless",
 		LaunchSecurityTypes:       append([]string{"sev-snp", "tdx"}, launchBase...),
 		ManualSelectTypes:         []string{"", "pflash", "rom"},
 		SMMOffFilters:             true,
+		KernelPathChecked:         true,
 		SecureNoFilters:           true,
 		FormatFilters:             true,
 		NonSplitSelectable:        true,

@@ -96,6 +96,9 @@ type Request struct {
 	SEVPolicy      uint64
 	// Kernel is <os><kernel>.
 	Kernel string
+	// Emulator is <devices><emulator>, or "" for the architecture's
+	// default binary; libvirt names it when it refuses a machine type.
+	Emulator string
 	// Existing marks a domain loaded from its stored definition rather than
 	// newly defined (no ABI update): libvirt then forces the loader format
 	// to raw before selecting, so an old domain never moves to qcow2.
@@ -147,6 +150,9 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 				r.EnrolledKeys = parseTristate(f.Enabled)
 			}
 		}
+	}
+	if dom.Devices != nil {
+		r.Emulator = dom.Devices.Emulator
 	}
 	r.NoACPI = dom.Features == nil || dom.Features.ACPI == nil
 	if dom.Features != nil && dom.Features.SMM != nil {
