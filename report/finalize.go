@@ -1,0 +1,189 @@
+package report
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// ParseSeverity parses a severity name as given to --fail-on: "error",
+// "warning" or "info".
+func ParseSeverity(s string) (Severity, error) {
+	switch sev := Severity(s); sev {
+	case Error, Warning, Info:
+		return sev, nil
+	}
+	return "", fmt.Errorf("report: unknown severity %q (want error, warning or info)", s)
+}
+
+// Key names the cell in the form findings use as their Subject:
+// "ARCH/MACHINE/FEATURE_SET", e.g. "x86_64/q35/amd-sev-es".
+func (c Coverage) Key() string {
+	return c.Arch + "/" + c.Machine + "/" + c.FeatureSet
+}
+
+// DefaultFingerprint returns a fingerprint for f built from its rule,
+// descriptor, file, JSON pointer and subject: the same for the same problem
+// in every run, and never dependent on line numbers or on the wording of
+// the message. Finalize gives it to findings that have no Fingerprint.
+func (f Finding) DefaultFingerprint() string {
+	h := sha256.New()
+	for _, s := range []string{"fwaudit/v1", f.Rule, f.Descriptor, f.File, f.Pointer, f.Subject} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// Finalize puts r in its canonical form, the one every renderer shows:
+// SchemaVersion is set when zero, Rules are sorted by ID, Findings are
+// sorted (see below), findings without a Fingerprint get their
+// DefaultFingerprint, nil lists become empty and Summary is recomputed.
+// Coverage and Domains keep the order the audit gave them.
+//
+// Findings are sorted by libvirt's order of the descriptor they concern
+// (their File matched against Descriptors[].Path, or else their Descriptor
+// against Descriptors[].Name); findings about no known descriptor come
+// after, by descriptor name, and findings about no descriptor at all come
+// last. Ties are broken by rule ID, subject, file, line, column, pointer,
+// message and fingerprint, so the order never depends on the order the
+// audit produced them in.
+//
+// Write renders a finalized copy of its report, so calling Finalize is
+// only needed when the Report value itself is used afterwards, e.g. for
+// Fails or for Summary.
+func (r *Report) Finalize() {
+	if r.SchemaVersion == 0 {
+		r.SchemaVersion = SchemaVersion
+	}
+	r.Dirs = nonNil(r.Dirs)
+	r.Descriptors = nonNil(r.Descriptors)
+	r.Rules = nonNil(r.Rules)
+	r.Findings = nonNil(r.Findings)
+	r.Coverage = nonNil(r.Coverage)
+	slices.SortStableFunc(r.Rules, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) })
+	for i := range r.Findings {
+		if r.Findings[i].Fingerprint == "" {
+			r.Findings[i].Fingerprint = r.Findings[i].DefaultFingerprint()
+		}
+	}
+	order := r.descriptorOrder()
+	slices.SortStableFunc(r.Findings, func(a, b Finding) int {
+		return compareFindings(order, a, b)
+	})
+	r.Summary = summarize(r.Findings)
+}
+
+// finalized returns a finalized copy of r; r is not modified. The lists
+// that Finalize reorders or edits are copied, the others are shared.
+func (r *Report) finalized() *Report {
+	c := *r
+	c.Rules = slices.Clone(r.Rules)
+	c.Findings = slices.Clone(r.Findings)
+	c.Finalize()
+	return &c
+}
+
+// Fails reports whether r holds an unsuppressed finding at or above
+// threshold, the test behind --fail-on. A threshold that is not one of
+// Error, Warning or Info (e.g. "" for "never") never fails.
+func (r *Report) Fails(threshold Severity) bool {
+	if threshold.Rank() == 0 {
+		return false
+	}
+	for _, f := range r.Findings {
+		if !f.Suppressed && f.Severity.Rank() >= threshold.Rank() {
+			return true
+		}
+	}
+	return false
+}
+
+// summarize counts findings: unsuppressed ones by severity, suppressed
+// ones apart. Findings of an unknown severity are counted nowhere.
+func summarize(fs []Finding) Summary {
+	var s Summary
+	for _, f := range fs {
+		if f.Suppressed {
+			s.Suppressed++
+			continue
+		}
+		switch f.Severity {
+		case Error:
+			s.Errors++
+		case Warning:
+			s.Warnings++
+		case Info:
+			s.Infos++
+		}
+	}
+	return s
+}
+
+// descriptorOrder ranks descriptors by their place in libvirt's order,
+// by path and by name (a name's first entry wins).
+type descriptorOrder struct {
+	byPath, byName map[string]int
+	n              int
+}
+
+func (r *Report) descriptorOrder() descriptorOrder {
+	o := descriptorOrder{byPath: map[string]int{}, byName: map[string]int{}, n: len(r.Descriptors)}
+	for i, d := range r.Descriptors {
+		if _, ok := o.byPath[d.Path]; !ok && d.Path != "" {
+			o.byPath[d.Path] = i
+		}
+		if _, ok := o.byName[d.Name]; !ok && d.Name != "" {
+			o.byName[d.Name] = i
+		}
+	}
+	return o
+}
+
+// index returns the index in Descriptors of the entry f concerns, or -1.
+func (o descriptorOrder) index(f Finding) int {
+	if i, ok := o.byPath[f.File]; ok && f.File != "" {
+		return i
+	}
+	if i, ok := o.byName[f.Descriptor]; ok && f.Descriptor != "" {
+		return i
+	}
+	return -1
+}
+
+// rank orders a finding's descriptor: known ones by index, unknown names
+// after them, no descriptor last.
+func (o descriptorOrder) rank(f Finding) int {
+	if i := o.index(f); i >= 0 {
+		return i
+	}
+	if f.Descriptor != "" {
+		return o.n
+	}
+	return o.n + 1
+}
+
+func compareFindings(o descriptorOrder, a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(o.rank(a), o.rank(b)),
+		strings.Compare(a.Descriptor, b.Descriptor),
+		strings.Compare(a.Rule, b.Rule),
+		strings.Compare(a.Subject, b.Subject),
+		strings.Compare(a.File, b.File),
+		cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.Column, b.Column),
+		strings.Compare(a.Pointer, b.Pointer),
+		strings.Compare(a.Message, b.Message),
+		strings.Compare(a.Fingerprint, b.Fingerprint),
+	)
+}
+
+func nonNil[S ~[]E, E any](s S) S {
+	if s == nil {
+		return S{}
+	}
+	return s
+}

@@ -1,0 +1,211 @@
+package report
+
+import (
+	"strings"
+)
+
+// The renderers other than JSON arrange a report in three groups of checks.
+// A finding belongs to the coverage group when its Subject is the Key of a
+// coverage cell, to the domain group when its Subject is the Name of a
+// domain, and to the lint group otherwise.
+const (
+	groupLint     = "lint"
+	groupCoverage = "coverage"
+	groupDomains  = "domains"
+)
+
+// Verdict words, as virt-host-validate prints them, plus INFO for
+// informational findings and SKIP for suppressed findings and for entries
+// libvirt does not consider.
+const (
+	wordPass = "PASS"
+	wordInfo = "INFO"
+	wordWarn = "WARN"
+	wordFail = "FAIL"
+	wordSkip = "SKIP"
+)
+
+// verdict is the outcome of one check.
+type verdict struct {
+	word string
+	why  string
+}
+
+// wordRank orders the words that count: FAIL over WARN over INFO over PASS.
+// SKIP ranks lowest: a check with one live finding and one suppressed
+// finding shows the live one.
+func wordRank(w string) int {
+	switch w {
+	case wordFail:
+		return 4
+	case wordWarn:
+		return 3
+	case wordInfo:
+		return 2
+	case wordPass:
+		return 1
+	}
+	return 0
+}
+
+// severityWord maps a finding to its verdict word.
+func severityWord(f Finding) string {
+	if f.Suppressed {
+		return wordSkip
+	}
+	switch f.Severity {
+	case Error:
+		return wordFail
+	case Warning:
+		return wordWarn
+	case Info:
+		return wordInfo
+	}
+	// An unknown severity is shown as a warning rather than hidden.
+	return wordWarn
+}
+
+// findingsVerdict folds the findings of one check into one verdict: the
+// worst word, and the messages of the findings that carry it, in report
+// order and joined by "; ". Suppressed findings say so.
+func findingsVerdict(fs []Finding) verdict {
+	best := ""
+	for _, f := range fs {
+		if w := severityWord(f); best == "" || wordRank(w) > wordRank(best) {
+			best = w
+		}
+	}
+	var msgs []string
+	for _, f := range fs {
+		if severityWord(f) != best {
+			continue
+		}
+		m := f.Message
+		if m == "" {
+			m = f.Rule
+		}
+		if f.Suppressed {
+			m = "suppressed: " + m
+		}
+		msgs = append(msgs, m)
+	}
+	return verdict{best, strings.Join(msgs, "; ")}
+}
+
+// grouped is a finalized report with its findings split into groups.
+type grouped struct {
+	r *Report
+	// lint are the lint findings, in report order.
+	lint []Finding
+	// byCell and byDomain hold the findings of each coverage cell (by
+	// Key) and of each domain (by Name).
+	byCell, byDomain map[string][]Finding
+}
+
+func group(r *Report) *grouped {
+	g := &grouped{r: r, byCell: map[string][]Finding{}, byDomain: map[string][]Finding{}}
+	cells := map[string]bool{}
+	for _, c := range r.Coverage {
+		cells[c.Key()] = true
+	}
+	domains := map[string]bool{}
+	for _, d := range r.Domains {
+		domains[d.Name] = true
+	}
+	for _, f := range r.Findings {
+		switch {
+		case f.Subject != "" && cells[f.Subject]:
+			g.byCell[f.Subject] = append(g.byCell[f.Subject], f)
+		case f.Subject != "" && domains[f.Subject]:
+			g.byDomain[f.Subject] = append(g.byDomain[f.Subject], f)
+		default:
+			g.lint = append(g.lint, f)
+		}
+	}
+	return g
+}
+
+// cellVerdict judges a coverage cell: by its findings when it has any,
+// otherwise by its status (ok PASS naming the chosen descriptor, degraded
+// WARN naming what it lacks, gap FAIL with libvirt's error).
+func (g *grouped) cellVerdict(c Coverage) verdict {
+	if fs := g.byCell[c.Key()]; len(fs) > 0 {
+		return findingsVerdict(fs)
+	}
+	switch c.Status {
+	case "ok":
+		return verdict{wordPass, firstNonEmpty(c.Descriptor, c.Executable)}
+	case "degraded":
+		why := "lacks " + strings.Join(c.Lacks, ", ")
+		if chosen := firstNonEmpty(c.Descriptor, c.Executable); chosen != "" {
+			why = chosen + " " + why
+		}
+		return verdict{wordWarn, why}
+	case "gap":
+		return verdict{wordFail, firstNonEmpty(c.Error, "no firmware matches")}
+	}
+	return verdict{wordWarn, "unknown status " + quoteIfOdd(c.Status)}
+}
+
+// domainVerdict judges a domain: by its findings when it has any,
+// otherwise FAIL when no firmware can be chosen afresh, WARN when the
+// regenerated firmware differs from the current one, PASS when it stays.
+func (g *grouped) domainVerdict(d DomainImpact) verdict {
+	if fs := g.byDomain[d.Name]; len(fs) > 0 {
+		return findingsVerdict(fs)
+	}
+	switch {
+	case d.Regenerated.Error != "":
+		return verdict{wordFail, d.Regenerated.Error}
+	case d.Changes:
+		return verdict{wordWarn, "rebuild selects " + d.Regenerated.String() + " instead of " + d.Current.String()}
+	}
+	return verdict{wordPass, "keeps " + d.Current.String()}
+}
+
+// String names the firmware of a choice: its descriptor, else its loader,
+// else its error, else "nothing".
+func (c Choice) String() string {
+	switch {
+	case c.Descriptor != "":
+		return c.Descriptor
+	case c.Loader != "":
+		return c.Loader
+	case c.Error != "":
+		return "error: " + c.Error
+	}
+	return "nothing"
+}
+
+// descriptorVerdict judges a descriptor that has no lint findings: PASS
+// when active, FAIL when libvirt rejects it or cannot read it, SKIP (with
+// the status) when libvirt does not consider it.
+func descriptorVerdict(d Descriptor) verdict {
+	switch d.Status {
+	case "active":
+		return verdict{wordPass, ""}
+	case "invalid", "error":
+		return verdict{wordFail, d.Status}
+	}
+	return verdict{wordSkip, d.Status}
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// quoteIfOdd quotes s when it is empty or holds spaces or special
+// characters.
+func quoteIfOdd(s string) string {
+	if s == "" || strings.ContainsFunc(s, func(r rune) bool {
+		return !(r == '-' || r == '_' || r == '.' || '0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z')
+	}) {
+		return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
+	}
+	return s
+}
