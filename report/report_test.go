@@ -142,6 +142,9 @@ var goldens = []struct {
 	opts   Options
 }{
 	{".json", JSON, Options{}},
+	{".txt", Text, Options{}},
+	{".quiet.txt", Text, Options{Quiet: true}},
+	{".color.txt", Text, Options{Color: true}},
 }
 
 func goldenPath(fixture, suffix string) string {
@@ -245,7 +248,7 @@ func TestWriteErrors(t *testing.T) {
 		wantErr string
 	}{
 		{"nil report", nil, nil, JSON, "report: nil report"},
-		{"unknown format", nil, cleanReport(), "yaml", `report: unknown format "yaml" (want one of json)`},
+		{"unknown format", nil, cleanReport(), "yaml", `report: unknown format "yaml" (want one of json, text)`},
 		{"empty format", nil, cleanReport(), "", `report: unknown format ""`},
 	}
 	for _, tt := range tests {
@@ -436,14 +439,14 @@ func TestWriteFile(t *testing.T) {
 	path := filepath.Join(dir, "fwaudit.prom")
 	r := problemsReport()
 
-	if err := WriteFile(path, r, JSON, Options{}); err != nil {
+	if err := WriteFile(path, r, Text, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := render(t, r, JSON, Options{}); !bytes.Equal(got, want) {
+	if want := render(t, r, Text, Options{}); !bytes.Equal(got, want) {
 		t.Errorf("file content differs from Write's output")
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {

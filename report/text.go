@@ -1,0 +1,266 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+)
+
+// textLine is one line of the text report: a check and its verdict, or a
+// heading when word is empty.
+type textLine struct {
+	check string
+	verdict
+}
+
+// writeText writes the report the way virt-host-validate does: one line
+// per check, "CHECK : WORD (why)", the colons aligned, under the headings
+// Descriptors, Coverage and Domains, then a Summary line. Opts.Quiet keeps
+// only WARN and FAIL lines (with the headings above them) and the summary;
+// opts.Color paints PASS green, WARN yellow and FAIL red.
+func writeText(w io.Writer, r *Report, opts Options) error {
+	g := group(r)
+	var lines []textLine
+	add := func(heading string, checks []textLine) {
+		var keep []textLine
+		for _, l := range checks {
+			if !opts.Quiet || l.word == wordWarn || l.word == wordFail {
+				keep = append(keep, l)
+			}
+		}
+		if len(keep) == 0 && opts.Quiet {
+			return
+		}
+		lines = append(lines, textLine{check: heading})
+		lines = append(lines, keep...)
+	}
+	add("Descriptors", g.lintLines())
+	if len(r.Coverage) > 0 {
+		add("Coverage", g.coverageLines())
+	}
+	if len(r.Domains) > 0 {
+		add("Domains", g.domainLines())
+	}
+	lines = append(lines, textLine{"Summary", summaryVerdict(r.Summary)})
+
+	colon := 0
+	for _, l := range lines {
+		if l.word != "" {
+			colon = max(colon, displayWidth(l.check))
+		}
+	}
+	var b strings.Builder
+	if !opts.Quiet {
+		name := firstNonEmpty(r.Tool.Name, "fwaudit")
+		if r.Tool.Version != "" {
+			name += " " + r.Tool.Version
+		}
+		fmt.Fprintf(&b, "%s: %s\n", cleanText(name), cleanText(header(r)))
+	}
+	for _, l := range lines {
+		if l.word == "" {
+			b.WriteString(l.check)
+			b.WriteString("\n")
+			continue
+		}
+		b.WriteString(l.check)
+		b.WriteString(strings.Repeat(" ", colon-displayWidth(l.check)))
+		b.WriteString(" : ")
+		b.WriteString(paint(l.word, opts.Color))
+		if l.why != "" {
+			b.WriteString(" (")
+			b.WriteString(cleanText(l.why))
+			b.WriteString(")")
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// header describes what was audited with what.
+func header(r *Report) string {
+	var parts []string
+	if r.Profile != "" {
+		p := "profile " + r.Profile
+		if r.ProfileSource != "" {
+			p += " (" + r.ProfileSource + ")"
+		}
+		parts = append(parts, p)
+	}
+	if r.QEMU != "" {
+		parts = append(parts, "QEMU "+r.QEMU)
+	}
+	if r.Source != "" {
+		parts = append(parts, "source "+r.Source)
+	}
+	if len(parts) == 0 {
+		return "audit"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// lintLines are the descriptor checks: for each descriptor in libvirt's
+// order one line per finding about it ("NAME RULE"), or one line for the
+// descriptor itself when it has none; then the findings about no known
+// descriptor ("FILE RULE", or the subject, or the descriptor name).
+func (g *grouped) lintLines() []textLine {
+	byIndex := map[int][]Finding{}
+	var orphans []Finding
+	order := g.r.descriptorOrder()
+	for _, f := range g.lint {
+		if i := order.index(f); i >= 0 {
+			byIndex[i] = append(byIndex[i], f)
+		} else {
+			orphans = append(orphans, f)
+		}
+	}
+	labels := g.lintLabels()
+	var lines []textLine
+	for i, d := range g.r.Descriptors {
+		label := cleanText(labels[i])
+		fs := byIndex[i]
+		if len(fs) == 0 {
+			lines = append(lines, textLine{"  " + label, descriptorVerdict(d)})
+			continue
+		}
+		for _, f := range fs {
+			lines = append(lines, textLine{"  " + label + " " + cleanText(f.Rule), findingsVerdict([]Finding{f})})
+		}
+	}
+	for _, f := range orphans {
+		what := firstNonEmpty(f.File, f.Descriptor, f.Subject)
+		check := cleanText(f.Rule)
+		if what != "" {
+			check = cleanText(what) + " " + check
+		}
+		lines = append(lines, textLine{"  " + check, findingsVerdict([]Finding{f})})
+	}
+	return lines
+}
+
+// lintLabels names each descriptor by its base name, or by its path when
+// the name is not unique.
+func (g *grouped) lintLabels() []string {
+	count := map[string]int{}
+	for _, d := range g.r.Descriptors {
+		count[d.Name]++
+	}
+	labels := make([]string, len(g.r.Descriptors))
+	for i, d := range g.r.Descriptors {
+		labels[i] = d.Name
+		if count[d.Name] > 1 || d.Name == "" {
+			labels[i] = d.Path
+		}
+	}
+	return labels
+}
+
+// coverageLines are one line per coverage cell: "ARCH MACHINE FEATURE_SET".
+func (g *grouped) coverageLines() []textLine {
+	var lines []textLine
+	for _, c := range g.r.Coverage {
+		check := cleanText(c.Arch + " " + c.Machine + " " + c.FeatureSet)
+		lines = append(lines, textLine{"  " + check, g.cellVerdict(c)})
+	}
+	return lines
+}
+
+// domainLines are one line per domain, by name.
+func (g *grouped) domainLines() []textLine {
+	var lines []textLine
+	for _, d := range g.r.Domains {
+		lines = append(lines, textLine{"  " + cleanText(firstNonEmpty(d.Name, d.File)), g.domainVerdict(d)})
+	}
+	return lines
+}
+
+// summaryVerdict is FAIL with errors, WARN with warnings, PASS otherwise,
+// with the counts.
+func summaryVerdict(s Summary) verdict {
+	word := wordPass
+	switch {
+	case s.Errors > 0:
+		word = wordFail
+	case s.Warnings > 0:
+		word = wordWarn
+	}
+	why := fmt.Sprintf("%s, %s, %d info, %d suppressed",
+		plural(s.Errors, "error"), plural(s.Warnings, "warning"), s.Infos, s.Suppressed)
+	return verdict{word, why}
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// paint colors a verdict word with ANSI escapes when color is set.
+func paint(word string, color bool) string {
+	code := ""
+	switch word {
+	case wordPass:
+		code = "32"
+	case wordWarn:
+		code = "33"
+	case wordFail:
+		code = "31"
+	}
+	if !color || code == "" {
+		return word
+	}
+	return "\x1b[" + code + "m" + word + "\x1b[0m"
+}
+
+// cleanText makes s safe to print on one terminal line: control and
+// formatting characters (newlines, escapes, bidirectional overrides) are
+// shown as Go escapes (\n, \x1b, \u202e) and invalid UTF-8 as \xNN, so no
+// message can break the layout or drive the terminal.
+func cleanText(s string) string {
+	if !strings.ContainsFunc(s, oddRune) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case oddRune(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// oddRune reports characters that must not reach a terminal as they are.
+func oddRune(r rune) bool {
+	return r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) ||
+		r == '\u2028' || r == '\u2029'
+}
+
+// displayWidth is the number of terminal columns s takes: East Asian wide
+// and fullwidth characters take two.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
