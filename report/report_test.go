@@ -145,6 +145,7 @@ var goldens = []struct {
 	{".txt", Text, Options{}},
 	{".quiet.txt", Text, Options{Quiet: true}},
 	{".color.txt", Text, Options{Color: true}},
+	{".sarif", SARIF, Options{}},
 }
 
 func goldenPath(fixture, suffix string) string {
@@ -248,7 +249,7 @@ func TestWriteErrors(t *testing.T) {
 		wantErr string
 	}{
 		{"nil report", nil, nil, JSON, "report: nil report"},
-		{"unknown format", nil, cleanReport(), "yaml", `report: unknown format "yaml" (want one of json, text)`},
+		{"unknown format", nil, cleanReport(), "yaml", `report: unknown format "yaml" (want one of json, text, sarif)`},
 		{"empty format", nil, cleanReport(), "", `report: unknown format ""`},
 	}
 	for _, tt := range tests {
@@ -439,14 +440,14 @@ func TestWriteFile(t *testing.T) {
 	path := filepath.Join(dir, "fwaudit.prom")
 	r := problemsReport()
 
-	if err := WriteFile(path, r, Text, Options{}); err != nil {
+	if err := WriteFile(path, r, SARIF, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := render(t, r, Text, Options{}); !bytes.Equal(got, want) {
+	if want := render(t, r, SARIF, Options{}); !bytes.Equal(got, want) {
 		t.Errorf("file content differs from Write's output")
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
