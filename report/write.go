@@ -11,7 +11,7 @@ import (
 )
 
 // Formats lists the formats Write renders, the canonical JSON first.
-var Formats = []Format{JSON, Text, SARIF}
+var Formats = []Format{JSON, Text, SARIF, JUnit}
 
 // ParseFormat parses a format name as given to --format: "json", "text",
 // "sarif", "junit" or "prometheus".
@@ -53,6 +53,7 @@ var renderers = map[Format]func(io.Writer, *Report, Options) error{
 	JSON:  writeJSON,
 	Text:  writeText,
 	SARIF: writeSARIF,
+	JUnit: writeJUnit,
 }
 
 // WriteFile renders r in format f to the file at path, atomically: the
