@@ -362,19 +362,19 @@ func (a *auditor) coverageFindings() {
 		if c.Required {
 			sev = report.Error
 		}
-		guest := fmt.Sprintf("%s %s guest asking for %s (%s)", c.Arch, c.Machine, c.FeatureSet, c.fs.Summary)
+		guest := fmt.Sprintf("%s %s guests asking for %s", c.Arch, c.Machine, c.FeatureSet)
 		switch c.Status {
 		case "gap":
-			msg := fmt.Sprintf("%s: libvirt %s finds no firmware: %s", guest, a.p.Version, c.Error)
+			msg := fmt.Sprintf("no firmware for %s: %s", guest, c.Error)
 			if c.chosen != nil {
-				msg = fmt.Sprintf("%s: libvirt %s chooses %s and then fails: %s", guest, a.p.Version, c.chosen.Name, c.Error)
+				msg = fmt.Sprintf("no usable firmware for %s: libvirt chooses %s and then fails: %s", guest, c.chosen.Name, c.Error)
 			}
 			if c.Required {
 				msg += " (required)"
 			}
 			a.add(report.Finding{Rule: RuleCoverageGap, Severity: sev, Subject: c.subject(), Message: msg})
 		case "degraded":
-			msg := fmt.Sprintf("%s: libvirt %s chooses %s, which lacks %s", guest, a.p.Version, c.Descriptor, strings.Join(c.Lacks, ", "))
+			msg := fmt.Sprintf("%s get %s, which lacks %s", guest, c.Descriptor, strings.Join(c.Lacks, ", "))
 			if slices.Contains(c.Lacks, lackNVRAM) {
 				msg += " (no persistent UEFI variable store: boot entries and settings are lost at every start)"
 			}

@@ -7,6 +7,11 @@
 //	fwaudit validate [--libvirt VER] [--format text|json] FILE...
 //	fwaudit match    [--root DIR] [--dir DIR]... [--distro NAME] [--libvirt VER | --profile NAME] [--qemu VER]
 //	                 (--domain FILE | --arch A --machine M [request flags]) [--explain] [--all] [--format text|json|xml]
+//	fwaudit audit    [--root DIR] [--dir DIR]... [--distro NAME] [--libvirt VER] [--qemu VER] [--domains PATH]...
+//	                 [--require FEATURESET]... [--overrides FILE] [--format F] [--output FILE] [--fail-on SEV] [--quiet]
+//	fwaudit lint     [--root DIR] [--libvirt VER] [--overrides FILE] [--format F] [--output FILE] [--fail-on SEV] PATH...
+//	fwaudit explain  [RULE]
+//	fwaudit distros  [--libvirt VER] [--arch A] [--machine M] [--format text|json]
 //	fwaudit help
 //
 // Exit codes: 0 ok; 1 invalid input found, or (match) no firmware matches
@@ -49,6 +54,23 @@ Usage:
       or one described by flags) and what it writes into the domain. The libvirt
       release and QEMU version are the flags', else this host's, else the
       profile's; the output says which.
+  fwaudit audit    [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--libvirt VER] [--qemu VER]
+                   [--domains PATH]... [--require FEATURESET]... [--overrides FILE]
+                   [--format text|json|sarif|junit|prometheus] [--output FILE]
+                   [--fail-on error|warning|info|never] [--quiet]
+      Audit a descriptor set: what libvirt picks for typical guests per arch and
+      machine (coverage), lint rules over the files, and what happens to the
+      domains given (files or directories such as /etc/libvirt/qemu).
+      --require amd-sev-es (or ARCH/MACHINE/FEATURESET) makes that gap an error.
+  fwaudit lint     [--root DIR] [--libvirt VER] [--overrides FILE] [--format ...]
+                   [--output FILE] [--fail-on ...] [--quiet] PATH...
+      The lint rules only, on descriptor files or directories (for packagers);
+      images are looked up inside --root (e.g. the DESTDIR).
+  fwaudit explain  [RULE]
+      List the audit rules, or explain one.
+  fwaudit distros  [--libvirt VER] [--arch A] [--machine M] [--format text|json]
+      Which bundled distribution set gives which feature set (SEV-ES, TDX,
+      stateless, ...), as libvirt would select.
   fwaudit help
       This text.
 
@@ -57,7 +79,9 @@ Exit codes:
   1  invalid input found (a descriptor QEMU's schema or libvirt rejects,
      an entry libvirt cannot examine); for match: no firmware matches, or
      libvirt would refuse the domain
-  2  usage error (for match also: a domain file that is not a domain)
+     for audit and lint: a finding at or above --fail-on (default error)
+  2  usage error (for match also: a domain file that is not a domain;
+     for audit and lint also: a bad --overrides file; explain: unknown rule)
   3  the tool itself failed (I/O, e.g. an unreadable --domain file)
 `
 
@@ -79,6 +103,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runValidate(rest, stdout, stderr)
 	case "match":
 		return runMatch(rest, stdout, stderr)
+	case "audit":
+		return runAudit(rest, stdout, stderr)
+	case "lint":
+		return runLint(rest, stdout, stderr)
+	case "explain":
+		return runExplain(rest, stdout, stderr)
+	case "distros":
+		return runDistros(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
