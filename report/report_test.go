@@ -147,6 +147,7 @@ var goldens = []struct {
 	{".color.txt", Text, Options{Color: true}},
 	{".sarif", SARIF, Options{}},
 	{".junit.xml", JUnit, Options{}},
+	{".prom", Prometheus, Options{}},
 }
 
 func goldenPath(fixture, suffix string) string {
@@ -250,7 +251,7 @@ func TestWriteErrors(t *testing.T) {
 		wantErr string
 	}{
 		{"nil report", nil, nil, JSON, "report: nil report"},
-		{"unknown format", nil, cleanReport(), "yaml", `report: unknown format "yaml" (want one of json, text, sarif, junit)`},
+		{"unknown format", nil, cleanReport(), "yaml", `report: unknown format "yaml" (want one of json, text, sarif, junit, prometheus)`},
 		{"empty format", nil, cleanReport(), "", `report: unknown format ""`},
 	}
 	for _, tt := range tests {
@@ -441,14 +442,14 @@ func TestWriteFile(t *testing.T) {
 	path := filepath.Join(dir, "fwaudit.prom")
 	r := problemsReport()
 
-	if err := WriteFile(path, r, JUnit, Options{}); err != nil {
+	if err := WriteFile(path, r, Prometheus, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := render(t, r, JUnit, Options{}); !bytes.Equal(got, want) {
+	if want := render(t, r, Prometheus, Options{}); !bytes.Equal(got, want) {
 		t.Errorf("file content differs from Write's output")
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {

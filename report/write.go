@@ -11,7 +11,7 @@ import (
 )
 
 // Formats lists the formats Write renders, the canonical JSON first.
-var Formats = []Format{JSON, Text, SARIF, JUnit}
+var Formats = []Format{JSON, Text, SARIF, JUnit, Prometheus}
 
 // ParseFormat parses a format name as given to --format: "json", "text",
 // "sarif", "junit" or "prometheus".
@@ -50,10 +50,11 @@ func Write(w io.Writer, r *Report, f Format, opts Options) error {
 }
 
 var renderers = map[Format]func(io.Writer, *Report, Options) error{
-	JSON:  writeJSON,
-	Text:  writeText,
-	SARIF: writeSARIF,
-	JUnit: writeJUnit,
+	JSON:       writeJSON,
+	Text:       writeText,
+	SARIF:      writeSARIF,
+	JUnit:      writeJUnit,
+	Prometheus: writePrometheus,
 }
 
 // WriteFile renders r in format f to the file at path, atomically: the
