@@ -5,8 +5,9 @@
 //
 //	fwaudit list     [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--format text|json]
 //	fwaudit validate [--libvirt VER] [--format text|json] FILE...
-//	fwaudit match    [--root DIR] [--dir DIR]... [--distro NAME] [--libvirt VER | --profile NAME] [--qemu VER]
-//	                 (--domain FILE | --arch A --machine M [request flags]) [--explain] [--all] [--format text|json|xml]
+//	fwaudit match    [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--libvirt VER | --profile NAME]
+//	                 [--qemu VER] (--domain FILE | --arch A --machine M [request flags]) [--existing] [--explain] [--all]
+//	                 [--format text|json|xml]
 //	fwaudit audit    [--root DIR] [--dir DIR]... [--distro NAME] [--libvirt VER] [--qemu VER] [--domains PATH]...
 //	                 [--require FEATURESET]... [--overrides FILE] [--format F] [--output FILE] [--fail-on SEV] [--quiet]
 //	fwaudit lint     [--root DIR] [--libvirt VER] [--overrides FILE] [--format F] [--output FILE] [--fail-on SEV] PATH...
@@ -43,8 +44,8 @@ Usage:
       mask, masked, overridden, ignored, error), provenance and a summary.
   fwaudit validate [--libvirt VER] [--format text|json] FILE...
       Check single descriptor files against QEMU's schema and libvirt's parser.
-  fwaudit match    [--root DIR] [--dir DIR]... [--distro NAME] [--libvirt VER | --profile NAME] [--qemu VER]
-                   (--domain FILE | --arch A --machine M [--firmware efi|bios] [--secure-boot yes|no]
+  fwaudit match    [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--libvirt VER | --profile NAME]
+                   [--qemu VER] (--domain FILE | --arch A --machine M [--firmware efi|bios] [--secure-boot yes|no]
                     [--enrolled-keys yes|no] [--smm on|off] [--loader-secure yes|no] [--stateless]
                     [--loader-type pflash|rom] [--loader-format raw|qcow2] [--nvram-format raw|qcow2]
                     [--loader PATH] [--nvram-template PATH] [--launch-security sev|sev-es|sev-snp|tdx]

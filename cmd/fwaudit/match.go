@@ -283,6 +283,7 @@ func (f *matchFlags) chooseProfile(ctx context.Context, onHost bool) (*matcher.P
 			for _, p := range matcher.Profiles {
 				names = append(names, p.Name)
 			}
+			names = append(names, matcher.NovaLegacy.Name)
 			return nil, chosenSetting{}, usageError(fmt.Sprintf("--profile %q: no such profile; profiles: %s", f.profile, strings.Join(names, ", ")))
 		}
 		return p, chosenSetting{sourceFlag, "--profile " + f.profile}, nil
@@ -332,7 +333,7 @@ func (f *matchFlags) chooseQEMU(ctx context.Context, onHost bool, arch string, p
 			why = "no " + bin + " found on this host"
 		}
 	}
-	return p.QEMU, chosenSetting{sourceProfile, fmt.Sprintf("as recorded with %s; %s; set it with --qemu", p.Name, why)}
+	return p.QEMU, chosenSetting{sourceProfile, fmt.Sprintf("%s's; %s; set it with --qemu", p.Name, why)}
 }
 
 // sourceName names the descriptor source that is not this host.
@@ -360,7 +361,10 @@ type matchOutput struct {
 	// Stage is where libvirt fails ("define" or "start"), on failure only.
 	Stage string `json:"stage,omitempty"`
 	*matcher.Answer
-	Trace []matcher.Step `json:"trace"`
+	// DescriptorPath shadows the Answer's, so that it is always present
+	// (null when nothing was chosen), like the oracle's.
+	DescriptorPath *string        `json:"descriptor_path"`
+	Trace          []matcher.Step `json:"trace"`
 	// Also is set with --all.
 	Also *[]alsoEntry `json:"also,omitempty"`
 }
@@ -444,6 +448,7 @@ func runMatch(args []string, stdout, stderr io.Writer) int {
 		Answer:   d.Answer(dom),
 		Trace:    d.Trace,
 	}
+	out.DescriptorPath = out.Answer.DescriptorPath
 	if !d.OK() {
 		out.Stage = d.Stage
 	}
