@@ -104,8 +104,9 @@ func (f *matchFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.format, "format", "text", "output `format`: text, json or xml")
 }
 
-const matchUsage = "usage: fwaudit match [--root DIR] [--dir DIR]... [--distro NAME] [--libvirt VER | --profile NAME] [--qemu VER]\n" +
-	"                     (--domain FILE | --arch A --machine M [request flags]) [--explain] [--all] [--format text|json|xml]\n" +
+const matchUsage = "usage: fwaudit match [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--libvirt VER | --profile NAME]\n" +
+	"                     [--qemu VER] (--domain FILE | --arch A --machine M [request flags]) [--existing] [--explain] [--all]\n" +
+	"                     [--format text|json|xml]\n" +
 	"see fwaudit help, or fwaudit match -h for every flag"
 
 // check validates the combination and the values of the flags.
