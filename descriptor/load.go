@@ -134,12 +134,17 @@ type Entry struct {
 }
 
 // Set is the result of Load: every entry of every directory, in libvirt's
-// order (byte-wise by name; for one name, the winner first).
+// order (byte-wise by name; for one name, the winner first). Load
+// precomputes what lookups need, so treat its Set as read-only: change a
+// copy's Entries slice rather than an Entry in place.
 type Set struct {
 	Root    string   `json:"root,omitempty"`
 	Dirs    []Dir    `json:"dirs"`
 	Entries []*Entry `json:"entries"`
 	Rules   *Rules   `json:"-"`
+
+	// index is what Load precomputes for lookups (compiled.go).
+	index setIndex
 }
 
 // Effective returns the entries libvirt parses, in its order: the active and
@@ -158,12 +163,19 @@ func (s *Set) Effective() []*Entry {
 // lookup fail whatever the release: an unreadable directory, or an entry
 // that cannot be examined. It returns nil if there is none.
 func (s *Set) LookupError() *Error {
+	if x := &s.index; x.ok && x.dirs == len(s.Dirs) && x.entries == len(s.Entries) {
+		return x.lookupErr
+	}
+	return s.lookupError()
+}
+
+func (s *Set) lookupError() *Error {
 	for _, d := range s.Dirs {
 		if d.Err != nil {
 			return d.Err
 		}
 		for _, e := range s.Entries {
-			if e.Dir == d.Path && e.Status == StatusError {
+			if e.Status == StatusError && e.Dir == d.Path {
 				return e.Problems[0]
 			}
 		}
@@ -303,6 +315,7 @@ func Load(opts Options) (*Set, error) {
 	slices.SortStableFunc(set.Entries, func(a, b *Entry) int {
 		return cmp.Or(strings.Compare(a.Name, b.Name), rankOf[b.Dir]-rankOf[a.Dir])
 	})
+	set.index = newSetIndex(set)
 	return set, nil
 }
 

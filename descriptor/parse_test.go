@@ -43,9 +43,12 @@ func TestParseValid(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, d, cmp.AllowUnexported(Descriptor{}), cmp.FilterPath(func(p cmp.Path) bool {
 		s := p.String()
-		return s == "tree" || s == "data" || s == "file"
+		return s == "tree" || s == "data" || s == "file" || s == "feats" || s == "archs"
 	}, cmp.Ignore())); diff != "" {
 		t.Errorf("Parse mismatch (-want +got):\n%s", diff)
+	}
+	if got, want := d.FeatureSet(), FeatureSetOf(want.Features); got != want {
+		t.Errorf("FeatureSet = %#x, want %#x", got, want)
 	}
 	if got := d.Mapping.EffectiveMode(); got != ModeSplit {
 		t.Errorf("EffectiveMode = %q, want split", got)

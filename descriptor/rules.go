@@ -75,16 +75,8 @@ var (
 // Arch maps a descriptor's QEMU target name to the libvirt architecture
 // name, reporting false if the release does not know it.
 func (r *Rules) Arch(qemu string) (string, bool) {
-	switch qemu {
-	case "i386":
-		return "i686", true
-	case "arm":
-		return "armv7l", true
-	case "or32":
-		return "or32", true
-	}
-	if slices.Contains(r.Architectures, qemu) {
-		return qemu, true
+	if a, fixed := LibvirtArch(qemu); fixed || r.KnowsArch(a) {
+		return a, true
 	}
 	return "", false
 }
