@@ -69,9 +69,12 @@ func LoadPool(dir string) ([]PoolEntry, error) {
 var (
 	allFeatures = []string{"acpi-s3", "acpi-s4", "amd-sev", "amd-sev-es", "amd-sev-snp", "intel-tdx",
 		"enrolled-keys", "requires-smm", "secure-boot", "verbose-dynamic", "verbose-static", "host-uefi-vars"}
-	machineSets = [][]string{
-		{"pc-q35-*"}, {"pc-i440fx-*", "pc-q35-*"}, {"pc-i440fx-*"}, {"q35"}, {"pc-q35-7.2"},
-		{"pc-q35-1?.*"}, {"*"}, {"pc-*"}, {"virt-*"}, {"virt", "virt-*"},
+	// machineSets are machine glob lists by target architecture.
+	machineSets = map[string][][]string{
+		"x86_64": {{"pc-q35-*"}, {"pc-i440fx-*", "pc-q35-*"}, {"pc-i440fx-*"}, {"q35"}, {"pc-q35-7.2"},
+			{"pc-q35-1?.*"}, {"*"}, {"pc-*"}, {"microvm"}},
+		"i386":    {{"pc-q35-*"}, {"pc-i440fx-*", "pc-q35-*"}, {"pc-i440fx-*"}, {"*"}},
+		"aarch64": {{"virt-*"}, {"virt", "virt-*"}, {"virt-7.*"}, {"*"}, {"pc-q35-*"}},
 	}
 	targetArchs = []string{"x86_64", "x86_64", "x86_64", "i386", "aarch64"}
 )
@@ -252,7 +255,8 @@ func (g *gen) mutate(d map[string]any) string {
 		notes = append(notes, "features")
 	}
 	if g.chance(0.25) {
-		t := map[string]any{"architecture": g.pick(targetArchs), "machines": strs(machineSets[g.r.IntN(len(machineSets))])}
+		arch := g.pick(targetArchs)
+		t := map[string]any{"architecture": arch, "machines": strs(machineSets[arch][g.r.IntN(len(machineSets[arch]))])}
 		d["targets"] = []any{t}
 		notes = append(notes, "targets")
 	}
@@ -371,14 +375,38 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 	code = append(code, "/opt/oracle-fw/none/CODE.fd")
 	vars = append(vars, "/opt/oracle-fw/none/VARS.fd")
 
-	arch, machine, emulator := "x86_64", "", "/usr/bin/qemu-system-x86_64"
-	switch x := g.r.Float64(); {
-	case x < 0.15:
-		arch, emulator = "aarch64", "/usr/bin/qemu-system-aarch64"
-		machine = g.pick([]string{"virt", "virt", "virt-7.2"})
-	case x < 0.23:
+	// Mostly aim at the architecture and machine family of one of the
+	// descriptors, so that most requests have candidates.
+	arch, family := "", ""
+	if g.chance(0.75) {
+		ts, _ := docs[g.r.IntN(len(docs))]["targets"].([]any)
+		if len(ts) > 0 {
+			t, _ := ts[0].(map[string]any)
+			arch, _ = t["architecture"].(string)
+			ms, _ := t["machines"].([]any)
+			if len(ms) > 0 {
+				family, _ = ms[g.r.IntN(len(ms))].(string)
+			}
+		}
+	}
+	switch arch {
+	case "x86_64", "aarch64":
+	case "i386":
 		arch = "i686"
-		machine = g.pick([]string{"q35", "pc"})
+	default:
+		arch = g.pick([]string{"x86_64", "x86_64", "x86_64", "x86_64", "aarch64", "i686"})
+	}
+	machine, emulator := "", "/usr/bin/qemu-system-x86_64"
+	switch {
+	case arch == "aarch64":
+		emulator = "/usr/bin/qemu-system-aarch64"
+		machine = g.pick([]string{"virt", "virt", "virt-7.2"})
+	case family == "microvm" && arch == "x86_64":
+		machine = "microvm"
+	case strings.HasPrefix(family, "pc-i440fx"):
+		machine = g.pick([]string{"pc", "pc", "pc-i440fx-7.2"})
+	case strings.Contains(family, "q35"):
+		machine = g.pick([]string{"q35", "q35", "pc-q35-7.2"})
 	default:
 		machine = g.pick([]string{"q35", "q35", "q35", "pc", "pc", "pc-q35-7.2", "pc-i440fx-7.2"})
 	}
@@ -414,7 +442,7 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 		b.WriteString("    </firmware>\n")
 	}
 	manual := fw == "" && g.chance(0.7)
-	if manual || g.chance(0.35) {
+	if manual || g.chance(0.3) {
 		var attrs []string
 		typ := ""
 		if manual {
@@ -429,11 +457,11 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 			attrs = append(attrs, "type='"+typ+"'")
 		}
 		for _, a := range []string{"readonly", "secure", "stateless"} {
-			if g.chance(0.25) || (manual && a == "readonly" && g.chance(0.6)) {
+			if g.chance(0.15) || (manual && a == "readonly" && g.chance(0.6)) {
 				attrs = append(attrs, fmt.Sprintf("%s='%s'", a, g.pick([]string{"yes", "no"})))
 			}
 		}
-		if g.chance(0.2) {
+		if g.chance(0.15) {
 			attrs = append(attrs, "format='"+g.pick([]string{"raw", "qcow2"})+"'")
 		}
 		slices.Sort(attrs)

@@ -15,8 +15,9 @@ import (
 )
 
 // signature summarises a case's disagreements for minimisation: per
-// disagreeing version, libvirt's verdict (its error, or "ok"). Two variants
-// of a case with the same signature show the same divergence.
+// disagreeing version, libvirt's verdict (its error, or "ok" and the chosen
+// descriptor). Two variants of a case with the same signature show the same
+// divergence.
 func signature(ar *txtar.Archive) (string, error) {
 	diffs, _, err := Compare(ar)
 	if err != nil {
@@ -26,13 +27,14 @@ func signature(ar *txtar.Archive) (string, error) {
 	for _, d := range diffs {
 		i := casefile.Find(ar, casefile.AnswerSection(d.Version))
 		var a struct {
-			OK    bool   `json:"ok"`
-			Error string `json:"error"`
+			OK         bool   `json:"ok"`
+			Error      string `json:"error"`
+			Descriptor string `json:"descriptor"`
 		}
 		if err := json.Unmarshal(ar.Files[i].Data, &a); err != nil {
 			return "", err
 		}
-		verdict := "ok"
+		verdict := "ok " + a.Descriptor
 		if !a.OK {
 			verdict = a.Error
 		}
