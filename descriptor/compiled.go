@@ -163,7 +163,51 @@ func (r *Rules) KnownFeatures() FeatureSet {
 
 // KnowsArch reports whether arch is a libvirt architecture name the
 // release knows.
-func (r *Rules) KnowsArch(arch string) bool { return slices.Contains(r.Architectures, arch) }
+func (r *Rules) KnowsArch(arch string) bool {
+	if known, ok := r.knownArchs(); ok {
+		return known&ArchBit(arch) != 0
+	}
+	return slices.Contains(r.Architectures, arch)
+}
+
+// The architectures each built-in rule set knows, computed once.
+var (
+	archsLibvirt9  = archSetOfNames(RulesLibvirt9.Architectures)
+	archsLibvirt11 = archSetOfNames(RulesLibvirt11.Architectures)
+	archsLibvirt12 = archSetOfNames(RulesLibvirt12.Architectures)
+)
+
+func archSetOfNames(names []string) ArchSet {
+	var s ArchSet
+	for _, a := range names {
+		s |= ArchBit(a)
+	}
+	return s
+}
+
+// KnownArchs returns the set of the architectures the release knows
+// (KnowsArch as a set, for the names ArchBit knows). It is precomputed for
+// the built-in rule sets, which must not be changed.
+func (r *Rules) KnownArchs() ArchSet {
+	if s, ok := r.knownArchs(); ok {
+		return s
+	}
+	return archSetOfNames(r.Architectures)
+}
+
+// knownArchs returns the precomputed set of a built-in rule set's
+// architectures, or false for other rules.
+func (r *Rules) knownArchs() (ArchSet, bool) {
+	switch r {
+	case RulesLibvirt9:
+		return archsLibvirt9, true
+	case RulesLibvirt11:
+		return archsLibvirt11, true
+	case RulesLibvirt12:
+		return archsLibvirt12, true
+	}
+	return 0, false
+}
 
 // LibvirtArch maps a descriptor's QEMU target name to libvirt's
 // architecture name as Rules.Arch does, without consulting a release's list:

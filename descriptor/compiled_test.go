@@ -84,6 +84,14 @@ func TestArch(t *testing.T) {
 			t.Errorf("ArchBit(%s) = 0", a)
 		}
 	}
+	custom := &Rules{Name: "custom", Architectures: []string{"x86_64", "vax"}}
+	for _, r := range []*Rules{RulesLibvirt9, RulesLibvirt11, RulesLibvirt12, custom} {
+		for _, a := range append(slices.Clone(archNames), "vax", "amd64", "") {
+			if got, want := r.KnowsArch(a), slices.Contains(r.Architectures, a); got != want {
+				t.Errorf("%s: KnowsArch(%q) = %v, want %v", r.Name, a, got, want)
+			}
+		}
+	}
 }
 
 // TestLookupErrorIndex checks that the precomputed lookup error is the one

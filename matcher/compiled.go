@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,11 +24,12 @@ type matchEnv struct {
 	// 0 not asked yet, 1 known, 2 unknown.
 	archKnown int8
 
+	// arch is the request's architecture, 0 if no release knows it.
+	arch descriptor.ArchSet
+
 	// For NoTrace, where the reason a descriptor is skipped is not
-	// reported: arch is the request's architecture, 0 if no release knows
-	// it; need and forbid are the features a descriptor must list and must
-	// not list. A descriptor failing them is one matchOne rejects.
-	arch         descriptor.ArchSet
+	// reported: need and forbid are the features a descriptor must list
+	// and must not list. A descriptor failing them is one matchOne rejects.
 	need, forbid descriptor.FeatureSet
 }
 
@@ -35,7 +37,6 @@ type matchEnv struct {
 // matchOne makes whatever else the descriptor holds.
 func (env *matchEnv) prefilter(r *Request) {
 	bit := descriptor.FeatureBit
-	env.arch = descriptor.ArchBit(r.Arch)
 	if r.S3 == Yes {
 		env.need |= bit(descriptor.FeatureACPIS3)
 	}
@@ -81,11 +82,16 @@ func (env *matchEnv) mayMatch(fw *descriptor.Descriptor) bool {
 	return f&env.need == env.need && f&env.forbid == 0
 }
 
-// knowsArch is env.rules.KnowsArch(arch), for the one arch of a request.
+// knowsArch is env.rules.KnowsArch(arch), for the one arch of a request
+// (whose bit is env.arch).
 func (env *matchEnv) knowsArch(arch string) bool {
 	if env.archKnown == 0 {
+		known := env.arch != 0 && env.rules.KnownArchs()&env.arch != 0
+		if env.arch == 0 { // a name only custom rules can know
+			known = env.rules.KnowsArch(arch)
+		}
 		env.archKnown = 2
-		if env.rules.KnowsArch(arch) {
+		if known {
 			env.archKnown = 1
 		}
 	}
@@ -112,15 +118,21 @@ func because(format string, args ...string) why {
 // ok reports whether there is no reason to skip: the descriptor matches.
 func (w why) ok() bool { return w.format == "" }
 
-// String formats the reason as libvirt's debug message words it.
+// String formats the reason as libvirt's debug message words it: what
+// fmt.Sprintf(format, a, b) gives for a format whose only verbs are %s, in
+// one allocation.
 func (w why) String() string {
-	switch strings.Count(w.format, "%s") {
-	case 0:
-		return w.format
-	case 1:
-		return fmt.Sprintf(w.format, w.a)
+	f := w.format
+	i := strings.Index(f, "%s")
+	if i < 0 {
+		return f
 	}
-	return fmt.Sprintf(w.format, w.a, w.b)
+	j := strings.Index(f[i+2:], "%s")
+	if j < 0 {
+		return f[:i] + w.a + f[i+2:]
+	}
+	j += i + 2
+	return f[:i] + w.a + f[i+2:j] + w.b + f[j+2:]
 }
 
 // memo caches the few strings Match would otherwise build on every call
@@ -198,4 +210,31 @@ func (d *Decision) ownNVRAM(req *Request) *NVRAM {
 		d.Request.NVRAM = &c
 	}
 	return d.Request.NVRAM
+}
+
+// novaLoaded is novaLoad's result for one set.
+type novaLoaded struct {
+	set     *descriptor.Set
+	files   []novaFile
+	ignored []Step
+	err     string
+}
+
+// lastNovaLoad remembers novaLoad's result for the last set it read, which
+// it keeps alive.
+var lastNovaLoad atomic.Pointer[novaLoaded]
+
+// novaLoadCached is novaLoad, remembered for the last set asked about: an
+// audit asks for every domain over one set, which Load made read-only, and
+// decoding each file's JSON again per domain was most of its time (nova
+// itself reads the files once per Host, in Host.loaders). The slices
+// returned are shared: callers must not change them.
+func novaLoadCached(set *descriptor.Set) ([]novaFile, []Step, string) {
+	if c := lastNovaLoad.Load(); c != nil && c.set == set {
+		return c.files, c.ignored, c.err
+	}
+	files, ignored, err := novaLoad(set)
+	c := &novaLoaded{set: set, files: slices.Clip(files), ignored: slices.Clip(ignored), err: err}
+	lastNovaLoad.Store(c)
+	return c.files, c.ignored, c.err
 }

@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -18,6 +19,41 @@ var aliases = map[string]map[string]string{
 	"ppc64le": {"pseries": "pseries-"},
 }
 
+// aliasPrefixes lists, per architecture, the prefixes of aliases, so that
+// a hot path can walk them without iterating a map.
+var aliasPrefixes = func() map[string][]string {
+	m := map[string][]string{}
+	for arch, as := range aliases {
+		for _, prefix := range as {
+			m[arch] = append(m[arch], prefix)
+		}
+		slices.Sort(m[arch])
+	}
+	return m
+}()
+
+// aliasPairs is aliases as a list per architecture, which a lookup scans
+// after one map access instead of two.
+var aliasPairs = func() map[string][][2]string {
+	m := map[string][][2]string{}
+	for arch, as := range aliases {
+		for alias, prefix := range as {
+			m[arch] = append(m[arch], [2]string{alias, prefix})
+		}
+	}
+	return m
+}()
+
+// aliasPrefix is aliases[arch][machine].
+func aliasPrefix(arch, machine string) (string, bool) {
+	for _, p := range aliasPairs[arch] {
+		if p[0] == machine {
+			return p[1], true
+		}
+	}
+	return "", false
+}
+
 // CanonicalMachine resolves a machine alias as libvirt does before
 // selection, with QEMU version qemu ("10.0"): q35 becomes pc-q35-10.0. Other
 // names, and aliases without versions (riscv64 and loongarch64 "virt",
@@ -26,7 +62,7 @@ func CanonicalMachine(arch, machine, qemu string) string {
 	if qemu == "" {
 		return machine
 	}
-	if prefix, ok := aliases[arch][machine]; ok {
+	if prefix, ok := aliasPrefix(arch, machine); ok {
 		return versionedNames.get(versionedKey{prefix, qemu}, func(k versionedKey) string {
 			return k.prefix + majorMinor(k.qemu)
 		})

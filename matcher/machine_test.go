@@ -1,6 +1,8 @@
 package matcher
 
 import (
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
@@ -122,4 +124,25 @@ func FuzzGlobMatch(f *testing.F) {
 			t.Errorf("GlobMatch(%q, %q) = %v, per-rune %v", pattern, name, got, want)
 		}
 	})
+}
+
+// TestWhyString checks that a reason reads as fmt.Sprintf would word it.
+func TestWhyString(t *testing.T) {
+	for _, w := range []why{
+		because("Discarding rom loader"),
+		because("No matching path in '%s'", "/usr/share/qemu/firmware/x.json"),
+		because("Discarding loader with mismatching flash format '%s' != '%s'", "qcow2", "raw"),
+		because("%s%s", "", "b"),
+	} {
+		want := w.format
+		switch strings.Count(w.format, "%s") {
+		case 1:
+			want = fmt.Sprintf(w.format, w.a)
+		case 2:
+			want = fmt.Sprintf(w.format, w.a, w.b)
+		}
+		if got := w.String(); got != want {
+			t.Errorf("why%+v.String() = %q, want %q", w, got, want)
+		}
+	}
 }

@@ -18,7 +18,7 @@ func MachineSupported(arch, machine, qemu string) bool {
 	if !ok {
 		return true
 	}
-	for _, prefix := range aliases[arch] {
+	for _, prefix := range aliasPrefixes[arch] {
 		rest, found := strings.CutPrefix(machine, prefix)
 		if !found {
 			continue

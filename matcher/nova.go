@@ -87,7 +87,7 @@ func matchNova(set *descriptor.Set, req *Request, p *Profile, opts MatchOptions)
 	// Host.loaders: _get_loaders reads every file before get_loader
 	// looks at any, so a file json.load rejects fails every lookup, even
 	// one that an earlier descriptor would have satisfied.
-	files, ignored, err := novaLoad(set)
+	files, ignored, err := novaLoadCached(set)
 	if err != "" {
 		d.Err = err
 		return d
