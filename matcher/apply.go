@@ -21,6 +21,12 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 		return
 	}
 	if !d.OK() {
+		// An existing domain whose selection failed is still loaded,
+		// with the loader format its loading forced.
+		if d.Stage == "start" && d.Request.Existing && !d.Profile.SelectAtStart &&
+			d.Request.Loader != nil && dom.OS != nil && dom.OS.Loader != nil && dom.OS.Loader.Format == "" {
+			dom.OS.Loader.Format = d.Request.Loader.Format
+		}
 		return
 	}
 	p := d.Profile
@@ -36,10 +42,17 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 		if os.Loader != nil {
 			os.Loader.Format = ""
 		}
-		if os.NVRam != nil {
-			os.NVRam.Format, os.NVRam.TemplateFormat = "", ""
+		if n := os.NVRam; n != nil {
+			n.Format, n.TemplateFormat = "", ""
+			if n.Template == "" && strings.TrimSpace(n.NVRam) == "" && n.Source == nil {
+				os.NVRam = nil // nothing left of it
+			}
 		}
 	}
+	if n := os.NVRam; p.LiveNetworkTLS && n != nil && n.Source != nil && n.Source.Network != nil && n.Source.Network.TLS == "" {
+		n.Source.Network.TLS = "no"
+	}
+
 	if r.FirmwareFeatures && r.SecureBoot == Yes && os.FirmwareInfo != nil {
 		// A secure-boot request the release implied (enrolled keys) is
 		// written back.
@@ -128,9 +141,6 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 	if p.SelectAtStart {
 		d.ensureNVRAM(dom)
 		os.Firmware = ""
-		if n := os.NVRam; p.LiveNetworkTLS && n != nil && n.Source != nil && n.Source.Network != nil && n.Source.Network.TLS == "" {
-			n.Source.Network.TLS = "no"
-		}
 		return
 	}
 	if os.Firmware == "" {
@@ -164,12 +174,12 @@ func (d *Decision) applyManualFallback(dom *libvirtxml.Domain) {
 		}
 		if dom.OS.NVRam.Template == "" {
 			dom.OS.NVRam.Template = vars
-			if d.Profile.WriteFormats {
-				dom.OS.NVRam.TemplateFormat = "raw"
-			}
+		}
+		if d.Profile.WriteFormats && dom.OS.NVRam.TemplateFormat == "" {
+			dom.OS.NVRam.TemplateFormat = "raw"
 		}
 	}
-	if l.Format == "" {
+	if l.Format == "" && !d.Profile.IgnoresFormats {
 		l.Format = "raw"
 	}
 	if d.Profile.ManualTemplateFormat && dom.OS.NVRam != nil && dom.OS.NVRam.Template != "" && dom.OS.NVRam.TemplateFormat == "" {

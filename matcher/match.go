@@ -57,28 +57,44 @@ type MatchOptions struct {
 	// QEMU is the installed QEMU's version, which decides machine aliases
 	// (q35 -> pc-q35-X.Y). Empty: the profile's.
 	QEMU string
+	// NoTrace stops at the first matching descriptor, as libvirt does,
+	// and leaves Decision.Trace and Decision.Also empty; everything else
+	// is decided as without it. For a caller that only needs the choice,
+	// Match then allocates nothing (see ../benchmarks).
+	NoTrace bool
 }
 
 // Match predicts libvirt's firmware selection for req over set.
 func Match(set *descriptor.Set, req *Request, p *Profile, opts MatchOptions) *Decision {
+	// Kept small enough to be inlined, so that the Decision lives on the
+	// caller's stack when the caller does not keep it.
+	return match(new(Decision), set, req, p, opts)
+}
+
+// match is Match, filling d for libvirt's profiles.
+func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts MatchOptions) *Decision {
 	if p.Nova {
 		return matchNova(set, req, p, opts)
 	}
-	d := &Decision{Profile: p, Request: *req}
-	r := &d.Request
-	if req.Loader != nil {
-		l := *req.Loader
-		r.Loader = &l
-	}
-	if req.NVRAM != nil {
-		n := *req.NVRAM
-		r.NVRAM = &n
-	}
+	*d = Decision{Profile: p, Request: *req}
+	r := &d.Request // its Loader and NVRAM stay req's until ownLoader or ownNVRAM copies them
 	d.Stage = "define"
 	if p.SelectAtStart {
 		d.Stage = "start"
 	}
-	r.Machine = CanonicalMachine(r.Arch, r.Machine, cmpOr(opts.QEMU, p.QEMU))
+	qemu := cmpOr(opts.QEMU, p.QEMU)
+	r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
+	badMachine := !MachineSupported(r.Arch, r.Machine, qemu)
+	if !p.SelectAtStart {
+		// Validation follows a define-time selection, whatever it found.
+		defer func() {
+			if d.Err == "" {
+				if msg := validate(d, badMachine); msg != "" {
+					d.Stage, d.Err = "define", msg
+				}
+			}
+		}()
+	}
 
 	if r.LaunchSecurity != "" && !slices.Contains(p.LaunchSecurityTypes, r.LaunchSecurity) {
 		d.Stage = "define"
@@ -91,17 +107,18 @@ func Match(set *descriptor.Set, req *Request, p *Profile, opts MatchOptions) *De
 		return d
 	}
 	if p.IgnoresFormats {
-		if r.Loader != nil {
-			r.Loader.Format = ""
+		if r.Loader != nil && r.Loader.Format != "" {
+			d.ownLoader(req).Format = ""
 		}
-		if r.NVRAM != nil {
-			r.NVRAM.Format, r.NVRAM.TemplateFormat = "", ""
+		if r.NVRAM != nil && (r.NVRAM.Format != "" || r.NVRAM.TemplateFormat != "") {
+			n := d.ownNVRAM(req)
+			n.Format, n.TemplateFormat = "", ""
 		}
 	}
 	if p.EnrolledKeysImplySB && r.FirmwareFeatures && r.EnrolledKeys == Yes && r.SecureBoot == Unset {
 		r.SecureBoot = Yes
 	}
-	if err := preChecks(r, p); err != "" {
+	if err := preChecks(r, p, badMachine); err != "" {
 		d.Stage = "define"
 		d.Err = err
 		return d
@@ -119,27 +136,30 @@ func Match(set *descriptor.Set, req *Request, p *Profile, opts MatchOptions) *De
 		d.manualNVRAM = true
 		return d
 	}
-	if auto && r.Existing && !p.SelectAtStart {
-		if r.Loader == nil {
-			r.Loader = &Loader{}
-		}
-		if r.Loader.Format == "" {
-			r.Loader.Format = "raw"
-		}
+	// A domain without <loader> takes the NVRAM's format for the loader
+	// (any <loader> element, even without a format, stops that); only
+	// then does an existing domain fall back to raw.
+	if p.LoaderFormatFromNVRAM && auto && r.NVRAM != nil && r.NVRAM.Format != "" && r.Loader == nil {
+		d.ownLoader(req).Format = r.NVRAM.Format
 	}
-
-	if p.LoaderFormatFromNVRAM && r.NVRAM != nil && r.NVRAM.Format != "" && (r.Loader == nil || r.Loader.Format == "") {
-		if r.Loader == nil {
-			r.Loader = &Loader{}
-		}
-		r.Loader.Format = r.NVRAM.Format
+	if auto && r.Existing && !p.SelectAtStart && (r.Loader == nil || r.Loader.Format == "") {
+		d.ownLoader(req).Format = "raw"
 	}
 	d.Selected = true
 	if le := set.LookupError(); le != nil {
 		d.Err = le.Msg
 		return d
 	}
-	for _, e := range set.Effective() {
+	env := matchEnv{rules: p.Rules, known: p.Rules.KnownFeatures(), arch: descriptor.ArchBit(r.Arch)}
+	if opts.NoTrace {
+		env.prefilter(r)
+	} else {
+		d.Trace = make([]Step, 0, len(set.Entries))
+	}
+	for _, e := range set.Entries { // set.Effective(), without allocating
+		if e.Status != descriptor.StatusActive && e.Status != descriptor.StatusInvalid {
+			continue
+		}
 		if e.Status == descriptor.StatusInvalid {
 			if p.InvalidFailsLookup {
 				if e.Data == nil { // the file could not be read
@@ -150,24 +170,39 @@ func Match(set *descriptor.Set, req *Request, p *Profile, opts MatchOptions) *De
 				d.Chosen, d.Also = nil, nil
 				return d
 			}
-			d.Trace = append(d.Trace, Step{e.Name, e.Path, false, "invalid descriptor skipped: " + e.Libvirt.Msg})
+			if !opts.NoTrace {
+				d.Trace = append(d.Trace, Step{e.Name, e.Path, false, "invalid descriptor skipped: " + e.Libvirt.Msg})
+			}
 			continue
 		}
-		reason := matchOne(r, e, p)
-		ok := reason == ""
+		if opts.NoTrace && (d.Chosen != nil || !env.mayMatch(e.Descriptor)) {
+			// Only a later invalid descriptor can still matter, and this
+			// one would be rejected: no reason is reported.
+			continue
+		}
+		reason := matchOne(r, e, p, &env)
+		ok := reason.ok()
 		if ok {
-			reason = fmt.Sprintf("Firmware '%s' matches domain requirements", e.Path)
 			if d.Chosen == nil {
 				d.Chosen = e
 			} else {
 				d.Also = append(d.Also, e)
 			}
+			reason = because("Firmware '%s' matches domain requirements", e.Path)
 		}
-		d.Trace = append(d.Trace, Step{e.Name, e.Path, ok, reason})
+		if !opts.NoTrace {
+			d.Trace = append(d.Trace, Step{e.Name, e.Path, ok, reason.String()})
+		} else if ok && !p.InvalidFailsLookup {
+			break
+		}
 	}
 	if d.Chosen == nil {
 		if auto {
-			d.Err = fmt.Sprintf(p.NoMatch, r.Firmware)
+			d.Err = textf(p.NoMatch, r.Firmware)
+			if r.Existing && !p.SelectAtStart {
+				// An existing domain is kept; starting it fails.
+				d.Stage = "start"
+			}
 		} else {
 			d.Legacy = legacyPair(r.Loader)
 		}
@@ -185,48 +220,31 @@ func cmpOr(a, b string) string {
 }
 
 // preChecks are the define-time refusals that precede selection.
-func preChecks(r *Request, p *Profile) string {
-	l := r.Loader
-	if p.RefusesLoaderConstraints && r.Firmware == "efi" {
-		if l != nil {
-			switch {
-			case l.Readonly != Unset:
-				return "loader attribute 'readonly' cannot be specified when firmware autoselection is enabled"
-			case l.Type != "":
-				return "loader attribute 'type' cannot be specified when firmware autoselection is enabled"
-			case l.Path != "":
-				return "loader attribute 'type' cannot be specified when firmware autoselection is enabled"
-			case l.Secure == No:
-				return "loader attribute 'secure' cannot be specified when firmware autoselection is enabled"
-			}
-		}
-		if r.NVRAM != nil && r.NVRAM.Template != "" {
-			return "unsupported configuration: nvram template is not allowed when firmware autoselection is enabled"
-		}
+func preChecks(r *Request, p *Profile, badMachine bool) string {
+	v := requested(r)
+	v.badMachine = badMachine
+	return runChecks(p.DefineChecks, &v, p)
+}
+
+// validate is the validation that follows a define-time selection, on the
+// definition as the selection filled it in (or left it).
+func validate(d *Decision, badMachine bool) string {
+	p := d.Profile
+	if p.SelectAtStart || len(p.PostChecks) == 0 {
+		return ""
 	}
-	if l != nil {
-		if l.Format != "" && l.Format != "raw" && l.Format != "qcow2" && !p.SelectAtStart {
-			return fmt.Sprintf("XML error: Unsupported loader format '%s'", l.Format)
-		}
+	var v vstate
+	if d.Chosen != nil {
+		v = selected(&d.Request, d.Chosen.Descriptor, p)
+	} else {
+		v = requested(&d.Request)
 	}
-	if n := r.NVRAM; n != nil && n.Format != "" && n.Format != "raw" && n.Format != "qcow2" && !p.SelectAtStart {
-		return fmt.Sprintf("XML error: Unsupported nvram format '%s'", n.Format)
-	}
-	if p.ValidatesFirmwareFeatures && r.FirmwareFeatures && r.EnrolledKeys == Yes && r.SecureBoot == No {
-		return errEnrolledWithoutSB
-	}
-	if p.SelectAtStart && r.Firmware == "efi" && needsACPI(r) {
-		return errUEFIACPI
-	}
-	return ""
+	v.badMachine = badMachine
+	return runChecks(p.PostChecks, &v, p)
 }
 
 // errUEFIACPI is domain validation's verdict on x86 UEFI without ACPI.
 const errUEFIACPI = "unsupported configuration: UEFI requires ACPI on this architecture"
-
-func needsACPI(r *Request) bool {
-	return r.NoACPI && (r.Arch == "x86_64" || r.Arch == "i686")
-}
 
 // errEnrolledWithoutSB is domain validation's verdict on enrolled keys
 // without Secure Boot, whether the domain asks for it or the chosen
@@ -234,8 +252,8 @@ func needsACPI(r *Request) bool {
 const errEnrolledWithoutSB = "firmware feature 'enrolled-keys' cannot be enabled when firmware feature 'secure-boot' is disabled"
 
 // matchOne is libvirt's per-descriptor predicate (qemuFirmwareMatchDomain):
-// it returns "" when e satisfies r, else the reason it is skipped.
-func matchOne(r *Request, e *descriptor.Entry, p *Profile) string {
+// it returns the zero why when e satisfies r, else the reason it is skipped.
+func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 	fw := e.Descriptor
 	path := e.Path
 	m := &fw.Mapping
@@ -255,151 +273,163 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile) string {
 	if l != nil && l.Type == "rom" && r.Firmware == "" {
 		// A manual rom loader (selected by 12.x only) takes either.
 		if !fw.HasInterface(descriptor.InterfaceBIOS) && !fw.HasInterface(descriptor.InterfaceUEFI) {
-			return fmt.Sprintf("No matching interface in '%s'", path)
+			return because("No matching interface in '%s'", path)
 		}
 	} else if want == "" || !fw.HasInterface(want) {
-		return fmt.Sprintf("No matching interface in '%s'", path)
+		return because("No matching interface in '%s'", path)
 	}
 
 	switch m.Device {
 	case descriptor.DeviceFlash:
 		if l != nil && l.Path != "" && (m.Executable == nil || l.Path != m.Executable.Filename) {
-			return fmt.Sprintf("No matching path in '%s'", path)
+			return because("No matching path in '%s'", path)
 		}
 		if r.NVRAM != nil && r.NVRAM.Template != "" &&
 			(m.EffectiveMode() != descriptor.ModeSplit || m.NVRAMTemplate == nil || r.NVRAM.Template != m.NVRAMTemplate.Filename) {
-			return fmt.Sprintf("No matching path in '%s'", path)
+			return because("No matching path in '%s'", path)
 		}
 	case descriptor.DeviceMemory:
 		if l != nil && l.Path != "" && l.Path != m.Filename {
-			return fmt.Sprintf("No matching path in '%s'", path)
+			return because("No matching path in '%s'", path)
 		}
-		if p.MemorySkipsTemplate && r.NVRAM != nil && r.NVRAM.Template != "" {
-			return fmt.Sprintf("No matching path in '%s'", path)
+		if p.MemorySkipsNVRAM && r.NVRAM != nil {
+			if r.NVRAM.Template != "" {
+				return because("No matching path in '%s'", path)
+			}
+			if r.NVRAM.Path != "" || r.NVRAM.Network {
+				// libvirt skips it without a word.
+				return because("Memory firmware '%s' takes no NVRAM (libvirt logs nothing)", path)
+			}
 		}
 	case descriptor.DeviceKernel:
-		if r.Kernel != "" && r.Kernel != m.Filename {
-			return fmt.Sprintf("No matching path in '%s'", path)
+		if p.KernelPathChecked && r.Kernel != "" && r.Kernel != m.Filename {
+			return because("No matching path in '%s'", path)
 		}
 	}
 
-	if !matchesMachine(fw, p.Rules, r.Arch, r.Machine) {
-		return fmt.Sprintf("No matching machine type in '%s'", path)
+	if !matchesMachine(fw, env, r.Arch, r.Machine) {
+		return because("No matching machine type in '%s'", path)
 	}
 
-	has := func(f descriptor.Feature) bool { return p.Rules.KnowsFeature(f) && fw.Has(f) }
+	feats := fw.FeatureSet() & env.known // what the release reads of the features
+	has := func(f descriptor.Feature) bool { return feats.Has(f) }
 	if r.S3 == Yes && !has(descriptor.FeatureACPIS3) {
-		return fmt.Sprintf("Domain requires S3, firmware '%s' doesn't support it", path)
+		return because("Domain requires S3, firmware '%s' doesn't support it", path)
 	}
 	if r.S4 == Yes && !has(descriptor.FeatureACPIS4) {
-		return fmt.Sprintf("Domain requires S4, firmware '%s' doesn't support it", path)
+		return because("Domain requires S4, firmware '%s' doesn't support it", path)
 	}
 	if r.FirmwareFeatures {
 		sb, ek := r.SecureBoot, r.EnrolledKeys
 		switch {
 		case sb == Yes && !has(descriptor.FeatureSecureBoot):
-			return fmt.Sprintf("User requested Secure Boot, firmware '%s' doesn't support it", path)
+			return because("User requested Secure Boot, firmware '%s' doesn't support it", path)
 		case sb == No && has(descriptor.FeatureSecureBoot):
-			return fmt.Sprintf("User refused Secure Boot, firmware '%s' supports it", path)
+			return because("User refused Secure Boot, firmware '%s' supports it", path)
 		case ek == Yes && !has(descriptor.FeatureEnrolledKeys):
-			return fmt.Sprintf("User requested Enrolled keys, firmware '%s' doesn't have them", path)
+			return because("User requested Enrolled keys, firmware '%s' doesn't have them", path)
 		case ek == No && has(descriptor.FeatureEnrolledKeys):
-			return fmt.Sprintf("User refused Enrolled keys, firmware '%s' has them", path)
+			return because("User refused Enrolled keys, firmware '%s' has them", path)
 		}
 	}
 
 	smm := has(descriptor.FeatureRequiresSMM)
 	if smm {
 		if p.SMMOffFilters && r.SMM == No {
-			return fmt.Sprintf("Domain explicitly disables SMM, but firmware '%s' requires it to be enabled", path)
+			return because("Domain explicitly disables SMM, but firmware '%s' requires it to be enabled", path)
 		}
 		if p.SecureNoFilters && l != nil && l.Secure == No {
-			return fmt.Sprintf("Domain doesn't restrict pflash programming to SMM, but firmware '%s' requires use of SMM", path)
+			return because("Domain doesn't restrict pflash programming to SMM, but firmware '%s' requires use of SMM", path)
 		}
 	} else if l != nil && l.Secure == Yes {
-		return fmt.Sprintf("Domain restricts pflash programming to SMM, but firmware '%s' doesn't support SMM", path)
+		return because("Domain restricts pflash programming to SMM, but firmware '%s' doesn't support SMM", path)
 	}
 
 	switch m.Device {
 	case descriptor.DeviceFlash:
-		if reason := matchFlash(r, m, p); reason != "" {
+		if reason := matchFlash(r, m, p); !reason.ok() {
 			return reason
 		}
 	case descriptor.DeviceMemory:
 		if p.MemoryChecksLoader && l != nil {
 			if l.Type != "" && l.Type != "rom" {
-				return "Discarding rom loader"
+				return because("Discarding rom loader")
 			}
 			if l.Readonly == No {
-				return "Discarding readonly loader"
+				return because("Discarding readonly loader")
 			}
+		}
+		if p.MemoryNeedsStateless && l != nil && l.Stateless == No {
+			return because("Discarding stateless loader")
 		}
 	}
 
 	switch r.LaunchSecurity {
 	case "sev":
 		if !has(descriptor.FeatureAMDSEV) {
-			return fmt.Sprintf("Domain requires SEV, firmware '%s' doesn't support it", path)
+			return because("Domain requires SEV, firmware '%s' doesn't support it", path)
 		}
 		if r.SEVPolicy&0x4 != 0 && !has(descriptor.FeatureAMDSEVES) {
-			return fmt.Sprintf("Domain requires SEV-ES, firmware '%s' doesn't support it", path)
+			return because("Domain requires SEV-ES, firmware '%s' doesn't support it", path)
 		}
 	case "sev-snp":
 		if !has(descriptor.FeatureAMDSEVSNP) {
-			return fmt.Sprintf("Domain requires SEV-SNP firmware '%s' doesn't support it", path)
+			return because("Domain requires SEV-SNP firmware '%s' doesn't support it", path)
 		}
 	case "tdx":
 		if !has(descriptor.FeatureIntelTDX) {
-			return fmt.Sprintf("Domain requires TDX, firmware '%s' doesn't support it", path)
+			return because("Domain requires TDX, firmware '%s' doesn't support it", path)
 		}
 	}
-	return ""
+	return why{}
 }
 
-func matchFlash(r *Request, m *descriptor.Mapping, p *Profile) string {
+func matchFlash(r *Request, m *descriptor.Mapping, p *Profile) why {
 	l := r.Loader
 	if p.FlashChecksLoaderType && l != nil && l.Type != "" && l.Type != "pflash" {
-		return "Discarding flash loader"
+		return because("Discarding flash loader")
 	}
 	mode := m.EffectiveMode()
 	stateless := l != nil && l.Stateless == Yes
 	switch {
 	case stateless && mode != descriptor.ModeStateless:
-		return "Discarding loader without stateless flash"
+		return because("Discarding loader without stateless flash")
 	case !stateless && mode != descriptor.ModeSplit:
 		if !p.NonSplitSelectable || (l != nil && l.Stateless == No && mode == descriptor.ModeStateless) {
-			return "Discarding loader without split flash"
+			return because("Discarding loader without split flash")
 		}
 	}
 	if l != nil && l.Readonly == No && mode != descriptor.ModeCombined {
-		return "Discarding readonly loader"
+		return because("Discarding readonly loader")
 	}
 	if !p.FormatFilters {
-		return ""
+		return why{}
 	}
 	exe := m.Executable
 	if exe.Format != "raw" && exe.Format != "qcow2" {
-		return fmt.Sprintf("Discarding loader with unsupported flash format '%s'", exe.Format)
+		return because("Discarding loader with unsupported flash format '%s'", exe.Format)
 	}
 	if l != nil && l.Format != "" && l.Format != exe.Format {
-		return fmt.Sprintf("Discarding loader with mismatching flash format '%s' != '%s'", exe.Format, l.Format)
+		return because("Discarding loader with mismatching flash format '%s' != '%s'", exe.Format, l.Format)
 	}
 	if mode == descriptor.ModeSplit {
 		t := m.NVRAMTemplate
 		if t.Format != "raw" && t.Format != "qcow2" {
-			return fmt.Sprintf("Discarding loader with unsupported nvram template format '%s'", t.Format)
+			return because("Discarding loader with unsupported nvram template format '%s'", t.Format)
 		}
 		if p.NVRAMFormatFilters && r.NVRAM != nil && r.NVRAM.Format != "" && r.NVRAM.Format != t.Format {
-			return fmt.Sprintf("Discarding loader with mismatching nvram template format '%s' != '%s'", t.Format, r.NVRAM.Format)
+			return because("Discarding loader with mismatching nvram template format '%s' != '%s'", t.Format, r.NVRAM.Format)
 		}
 	}
-	return ""
+	return why{}
 }
 
 // matchesMachine is libvirt's arch + machine-glob test.
-func matchesMachine(fw *descriptor.Descriptor, rules *descriptor.Rules, arch, machine string) bool {
+func matchesMachine(fw *descriptor.Descriptor, env *matchEnv, arch, machine string) bool {
 	for _, t := range fw.Targets {
-		if a, ok := rules.Arch(t.Architecture); !ok || a != arch {
+		// p.Rules.Arch(t.Architecture) == arch, with the release's
+		// list consulted at most once per Match.
+		if a, fixed := descriptor.LibvirtArch(t.Architecture); a != arch || !(fixed || env.knowsArch(arch)) {
 			continue
 		}
 		for _, pat := range t.Machines {
@@ -416,38 +446,21 @@ func matchesMachine(fw *descriptor.Descriptor, rules *descriptor.Rules, arch, ma
 // never go back to try the next descriptor).
 func postChecks(r *Request, fw *descriptor.Descriptor, p *Profile) string {
 	m := &fw.Mapping
-	has := func(f descriptor.Feature) bool { return p.Rules.KnowsFeature(f) && fw.Has(f) }
+	feats := fw.FeatureSet() & p.Rules.KnownFeatures()
+	has := func(f descriptor.Feature) bool { return feats.Has(f) }
 	if !p.FormatFilters && m.Device == descriptor.DeviceFlash {
 		if m.Executable.Format != "raw" {
-			return fmt.Sprintf("Operation not supported: unsupported flash format '%s'", m.Executable.Format)
+			return textf("Operation not supported: unsupported flash format '%s'", m.Executable.Format)
 		}
 		if m.NVRAMTemplate != nil && m.NVRAMTemplate.Format != "raw" {
-			return fmt.Sprintf("Operation not supported: unsupported nvram template format '%s'", m.NVRAMTemplate.Format)
+			return textf("Operation not supported: unsupported nvram template format '%s'", m.NVRAMTemplate.Format)
 		}
 	}
-	if has(descriptor.FeatureRequiresSMM) {
-		if !p.SMMOffFilters && r.SMM == No {
-			return "Requested operation is not valid: domain has SMM turned off but chosen firmware requires it"
-		}
-		if !p.SelectAtStart {
-			// The loader becomes secure='yes', which domain validation
-			// allows only on x86_64 q35.
-			if !isQ35(r.Machine) {
-				return "unsupported configuration: Secure boot is supported with q35 machine types only"
-			}
-			if r.Arch != "x86_64" {
-				return "unsupported configuration: Secure boot is supported for x86_64 architecture only"
-			}
-		}
+	if has(descriptor.FeatureRequiresSMM) && !p.SMMOffFilters && r.SMM == No {
+		return "Requested operation is not valid: domain has SMM turned off but chosen firmware requires it"
 	}
 	if p.WriteFirmwareFeatures && has(descriptor.FeatureEnrolledKeys) && !has(descriptor.FeatureSecureBoot) && r.Firmware != "" {
 		return errEnrolledWithoutSB
-	}
-	if p.BIOSNVRAM != "" && cmpOr(r.Firmware, osFirmwareOf(fw)) == "bios" && m.Device == descriptor.DeviceFlash && m.EffectiveMode() == descriptor.ModeSplit {
-		return p.BIOSNVRAM
-	}
-	if !p.SelectAtStart && cmpOr(r.Firmware, osFirmwareOf(fw)) == "efi" && needsACPI(r) {
-		return errUEFIACPI
 	}
 	if r.LaunchSecurity == "tdx" {
 		if m.Device == descriptor.DeviceFlash {

@@ -38,26 +38,30 @@ type Profile struct {
 	LaunchSecurityTypes []string
 
 	// Matching.
-	SMMOffFilters             bool // <smm state='off'> skips requires-smm descriptors (else: chosen, then a hard error)
-	SecureNoFilters           bool // <loader secure='no'> skips requires-smm descriptors
-	FormatFilters             bool // executable/template formats are checked while matching (else: a hard error after choosing a non-raw one)
-	NVRAMFormatFilters        bool // <nvram format> must equal the template format
-	NonSplitSelectable        bool // combined and stateless flash may win without <loader stateless='yes'>
-	FlashChecksLoaderType     bool // a flash descriptor is skipped when <loader type> is set and is not pflash
-	MemoryChecksLoader        bool // a memory descriptor is skipped when <loader type> is not rom, or readonly='no'
-	KernelPathChecked         bool // a kernel descriptor must name the domain's <kernel> path, if any (else it overwrites it)
-	MemorySkipsTemplate       bool // a memory descriptor is skipped when the domain pins <nvram template>
-	EnrolledKeysImplySB       bool // enrolled-keys='yes' alone also requires secure-boot
-	RefusesLoaderConstraints  bool // define refuses <loader> readonly/type/secure='no'/path and <nvram template> under firmware='efi'
-	ValidatesFirmwareFeatures bool // define refuses enrolled-keys='yes' with secure-boot='no'
-	IgnoresFormats            bool // <loader format> and <nvram format> are unknown attributes, dropped at parse
-	LoaderFormatFromNVRAM     bool // an unset <loader format> takes <nvram format> before matching
-	// StatelessNVRAM is the define-time error for a stateless loader
-	// given an NVRAM file.
-	StatelessNVRAM string
-	// BIOSNVRAM is domain validation's error when firmware='bios' ends up
-	// with an NVRAM (a bios-interface split flash won); "" if not checked.
-	BIOSNVRAM string
+	SMMOffFilters         bool // <smm state='off'> skips requires-smm descriptors (else: chosen, then a hard error)
+	SecureNoFilters       bool // <loader secure='no'> skips requires-smm descriptors
+	FormatFilters         bool // executable/template formats are checked while matching (else: a hard error after choosing a non-raw one)
+	NVRAMFormatFilters    bool // <nvram format> must equal the template format
+	NonSplitSelectable    bool // combined and stateless flash may win without <loader stateless='yes'>
+	FlashChecksLoaderType bool // a flash descriptor is skipped when <loader type> is set and is not pflash
+	MemoryChecksLoader    bool // a memory descriptor is skipped when <loader type> is not rom, or readonly='no'
+	KernelPathChecked     bool // a kernel descriptor must name the domain's <kernel> path, if any (else it overwrites it)
+	MemoryNeedsStateless  bool // a memory descriptor is skipped when <loader stateless='no'>
+	MemorySkipsNVRAM      bool // a memory descriptor is skipped when the domain pins <nvram template> or names an NVRAM file or network source
+	EnrolledKeysImplySB   bool // enrolled-keys='yes' alone also requires secure-boot
+	IgnoresFormats        bool // <loader format> and <nvram format> are unknown attributes, dropped at parse
+	LoaderFormatFromNVRAM bool // with <os firmware> and no <loader> element, the loader format is <nvram format> before matching
+
+	// DefineChecks are the refusals at define, before any selection, in
+	// the order the release runs them (parsing, post-parse and, for a
+	// release that selects at start, validation); PostChecks are
+	// validation's, on the definition as selection filled it in (or left
+	// it), for a release that selects at define. The names are the keys
+	// of the checks table in validate.go.
+	DefineChecks []string
+	PostChecks   []string
+	// Messages words the checks' errors the release's way.
+	Messages Messages
 
 	// What is written back.
 	WriteFirmwareFeatures   bool // <os><firmware><feature> from the chosen descriptor
@@ -79,88 +83,135 @@ type Profile struct {
 
 var launchBase = []string{"sev", "s390-pv"}
 
+// Messages are the wordings of validation errors that changed between
+// releases ("" where the release has no such check).
+type Messages struct {
+	BIOSNVRAM         string // firmware='bios' with an NVRAM
+	RWTemplate        string // a read/write loader with an NVRAM template
+	RWNVRAM           string // a read/write loader with an NVRAM file
+	StatelessTemplate string // a stateless loader with an NVRAM template
+	StatelessNVRAM    string // a stateless loader with an NVRAM file
+	PM                string // <pm> on a machine without ACPI S3/S4 control ("": the S3 and S4 messages apart)
+}
+
+var (
+	messagesOld = Messages{
+		BIOSNVRAM:         "firmware type 'bios' does not support nvram",
+		RWTemplate:        "NVRAM template is not permitted when loader is read/write",
+		StatelessTemplate: "NVRAM template is not permitted when loader is stateless",
+		StatelessNVRAM:    "NVRAM is not permitted when loader is stateless",
+	}
+	varstore   = "Variable storage (NVRAM/varstore) is not permitted when loader is "
+	messages12 = Messages{
+		BIOSNVRAM:         "Firmware type 'bios' does not support variable storage (NVRAM/varstore)",
+		RWTemplate:        varstore + "read/write",
+		RWNVRAM:           varstore + "read/write",
+		StatelessTemplate: varstore + "stateless",
+		StatelessNVRAM:    varstore + "stateless",
+		PM:                "unsupported configuration: setting ACPI S3/S4 not supported",
+	}
+)
+
+// The checks of the releases that select at define and before the 12.x
+// reordering (recorded from 11.3; 10.0 is assumed to share them).
+var (
+	checks11Define = []string{"loader-format", "nvram-format", "enrolled-keys", "no-loader-path", "bios-nvram", "stateless-nvram", "stateless-no"}
+	checks11Post   = []string{"machine", "acpi", "pm", "secure-boot", "bios-nvram", "rw-nvram"}
+	messages11     = func() Messages {
+		m := messagesOld
+		m.PM = messages12.PM
+		return m
+	}()
+)
+
 // The modelled releases. Behaviour recorded from real libvirt through the
 // project's oracle (9.0, 11.3, 12.8); 10.0 has no oracle and is derived from
 // libvirt's source as the spec describes it.
 var (
 	Libvirt90 = &Profile{
 		Name: "libvirt-9.0", Version: "9.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "7.2",
-		Note:                      "recorded from libvirt 9.0.0 (Debian 12) with QEMU 7.2",
-		InvalidFailsLookup:        true,
-		SelectAtStart:             true,
-		LaunchSecurityTypes:       launchBase,
-		ManualSelectTypes:         []string{"pflash"},
-		EnrolledKeysImplySB:       true,
-		RefusesLoaderConstraints:  true,
-		ValidatesFirmwareFeatures: true,
-		IgnoresFormats:            true,
-		NetworkNVRAMTemplate:      true,
-		LiveNetworkTLS:            true,
-		StatelessNVRAM:            "NVRAM is not permitted when loader is stateless",
-		NoMatch:                   "operation failed: Unable to find any firmware to satisfy '%s'",
+		Note:                 "recorded from libvirt 9.0.0 (Debian 12) with QEMU 7.2",
+		InvalidFailsLookup:   true,
+		SelectAtStart:        true,
+		LaunchSecurityTypes:  launchBase,
+		ManualSelectTypes:    []string{"pflash"},
+		EnrolledKeysImplySB:  true,
+		IgnoresFormats:       true,
+		NetworkNVRAMTemplate: true,
+		LiveNetworkTLS:       true,
+		// Validation at define, the QEMU driver's before the generic
+		// one; the selection at start is not validated again here.
+		DefineChecks: []string{"machine", "acpi", "pm", "secure-boot",
+			"enrolled-keys", "autoselect-loader", "bios-nvram", "no-loader-path", "rw-nvram", "stateless-nvram", "stateless-no"},
+		Messages: messagesOld,
+		NoMatch:  "operation failed: Unable to find any firmware to satisfy '%s'",
 	}
 	Libvirt100 = &Profile{
 		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2",
-		Note:                      "no oracle: derived from libvirt's source (define-time selection, qcow2, stateless) as the spec describes 9.2–10.x",
-		StatelessNVRAM:            "NVRAM is not permitted when loader is stateless",
-		InvalidFailsLookup:        true,
-		LaunchSecurityTypes:       launchBase,
-		ManualSelectTypes:         []string{"pflash"},
-		SMMOffFilters:             true,
-		KernelPathChecked:         true,
-		SecureNoFilters:           true,
-		FormatFilters:             true,
-		NVRAMFormatFilters:        true,
-		ValidatesFirmwareFeatures: true,
-		WriteFirmwareFeatures:     true,
-		WriteFormats:              true,
-		RawSuffixFromTemplate:     true,
-		NoMatch:                   "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+		Note:                  "no oracle: derived from libvirt's source (define-time selection, qcow2, stateless) as the spec describes 9.2–10.x",
+		DefineChecks:          checks11Define,
+		PostChecks:            checks11Post,
+		Messages:              messages11,
+		InvalidFailsLookup:    true,
+		LaunchSecurityTypes:   launchBase,
+		ManualSelectTypes:     []string{"pflash"},
+		SMMOffFilters:         true,
+		KernelPathChecked:     true,
+		SecureNoFilters:       true,
+		FormatFilters:         true,
+		NVRAMFormatFilters:    true,
+		WriteFirmwareFeatures: true,
+		WriteFormats:          true,
+		RawSuffixFromTemplate: true,
+		NoMatch:               "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
 	}
 	Libvirt113 = &Profile{
 		Name: "libvirt-11.3", Version: "11.3.0", Rules: descriptor.RulesLibvirt11, QEMU: "10.0",
-		Note:                      "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
-		LoaderFormatFromNVRAM:     true,
-		BIOSNVRAM:                 "firmware type 'bios' does not support nvram",
-		NVRAMFormatFromTemplate:   true,
-		StatelessNVRAM:            "NVRAM is not permitted when loader is stateless",
-		LaunchSecurityTypes:       append([]string{"sev-snp"}, launchBase...),
-		ManualSelectTypes:         []string{"", "pflash"},
-		SMMOffFilters:             true,
-		KernelPathChecked:         true,
-		SecureNoFilters:           true,
-		FormatFilters:             true,
-		FlashChecksLoaderType:     true,
-		MemoryChecksLoader:        true,
-		ValidatesFirmwareFeatures: true,
-		WriteFirmwareFeatures:     true,
-		WriteFormats:              true,
-		RawSuffixFromTemplate:     true,
-		NoMatch:                   "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+		Note:                    "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
+		LoaderFormatFromNVRAM:   true,
+		NVRAMFormatFromTemplate: true,
+		DefineChecks:            checks11Define,
+		PostChecks:              checks11Post,
+		Messages:                messages11,
+		LaunchSecurityTypes:     append([]string{"sev-snp"}, launchBase...),
+		ManualSelectTypes:       []string{"", "pflash"},
+		SMMOffFilters:           true,
+		KernelPathChecked:       true,
+		SecureNoFilters:         true,
+		FormatFilters:           true,
+		FlashChecksLoaderType:   true,
+		MemoryChecksLoader:      true,
+		WriteFirmwareFeatures:   true,
+		WriteFormats:            true,
+		RawSuffixFromTemplate:   true,
+		NoMatch:                 "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
 	}
 	Libvirt128 = &Profile{
 		Name: "libvirt-12.8", Version: "12.8.0", Rules: descriptor.RulesLibvirt12, QEMU: "11.1",
-		Note:                      "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
-		LoaderFormatFromNVRAM:     true,
-		BIOSNVRAM:                 "Firmware type 'bios' does not support variable storage (NVRAM/varstore)",
-		StatelessNVRAM:            "Variable storage (NVRAM/varstore) is not permitted when loader is stateless",
-		LaunchSecurityTypes:       append([]string{"sev-snp", "tdx"}, launchBase...),
-		ManualSelectTypes:         []string{"", "pflash", "rom"},
-		SMMOffFilters:             true,
-		KernelPathChecked:         true,
-		SecureNoFilters:           true,
-		FormatFilters:             true,
-		NonSplitSelectable:        true,
-		FlashChecksLoaderType:     true,
-		MemoryChecksLoader:        true,
-		MemorySkipsTemplate:       true,
-		ValidatesFirmwareFeatures: true,
-		WriteFirmwareFeatures:     true,
-		WriteFormats:              true,
-		RawSuffixFromTemplate:     true,
-		WriteROMFormat:            true,
-		ManualTemplateFormat:      true,
-		NoMatch:                   "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+		Note:                  "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
+		LoaderFormatFromNVRAM: true,
+		// The read/write and stateless NVRAM checks moved to parsing.
+		DefineChecks: []string{"loader-format", "nvram-format", "enrolled-keys", "rom-format", "rom-rw", "rw-nvram", "stateless-nvram",
+			"no-loader-path", "bios-nvram"},
+		PostChecks:            []string{"machine", "acpi", "pm", "secure-boot", "bios-nvram"},
+		Messages:              messages12,
+		MemoryNeedsStateless:  true,
+		LaunchSecurityTypes:   append([]string{"sev-snp", "tdx"}, launchBase...),
+		ManualSelectTypes:     []string{"", "pflash", "rom"},
+		SMMOffFilters:         true,
+		KernelPathChecked:     true,
+		SecureNoFilters:       true,
+		FormatFilters:         true,
+		NonSplitSelectable:    true,
+		FlashChecksLoaderType: true,
+		MemoryChecksLoader:    true,
+		MemorySkipsNVRAM:      true,
+		WriteFirmwareFeatures: true,
+		WriteFormats:          true,
+		RawSuffixFromTemplate: true,
+		WriteROMFormat:        true,
+		ManualTemplateFormat:  true,
+		NoMatch:               "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
 	}
 )
 

@@ -1,0 +1,251 @@
+package matcher
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/fwaudit/fwaudit/descriptor"
+)
+
+// A check is one of libvirt's define-time refusals: it returns libvirt's
+// message, or "" when the definition passes. Profiles list, per phase, the
+// checks their release runs and in which order (the first failing one is
+// the error libvirt reports), because releases moved checks between XML
+// parsing, the post-parse step that selects firmware, and validation.
+type check func(v *vstate, p *Profile) string
+
+// vstate is what the checks read: the domain as requested, or as it
+// stands after selection filled it in.
+type vstate struct {
+	arch, machine, firmware string
+	loader                  *Loader // nil: no <loader>
+	template                string  // <nvram template>
+	nvramFile               bool    // <nvram> names a file or a network source
+	nvram                   bool    // any <nvram> element
+	nvramFormat             string
+	smm                     Tristate
+	noACPI                  bool
+	s3, s4                  Tristate
+	features                bool // <os><firmware> given
+	sb, ek                  Tristate
+	emulator                string
+	badMachine              bool
+}
+
+// requested is the state before selection.
+func requested(r *Request) vstate {
+	v := vstate{arch: r.Arch, machine: r.Machine, firmware: r.Firmware, loader: r.Loader, smm: r.SMM,
+		noACPI: r.NoACPI, s3: r.S3, s4: r.S4, features: r.FirmwareFeatures, sb: r.SecureBoot, ek: r.EnrolledKeys,
+		emulator: emulatorFor(r)}
+	if n := r.NVRAM; n != nil {
+		v.nvram = true
+		v.template = n.Template
+		v.nvramFormat = n.Format
+		v.nvramFile = n.Path != "" || n.Network
+	}
+	return v
+}
+
+// selected is the state after fw was chosen for r, as validation sees it.
+func selected(r *Request, fw *descriptor.Descriptor, p *Profile) vstate {
+	v := requested(r)
+	l := Loader{}
+	if r.Loader != nil {
+		l = *r.Loader
+	}
+	m := &fw.Mapping
+	switch m.Device {
+	case descriptor.DeviceFlash:
+		l.Type, l.Readonly = "pflash", Yes
+		switch m.EffectiveMode() {
+		case descriptor.ModeCombined:
+			l.Readonly = No
+		case descriptor.ModeStateless:
+			l.Stateless = Yes
+		case descriptor.ModeSplit:
+			if m.NVRAMTemplate != nil && (r.NVRAM == nil || !r.NVRAM.Network) {
+				v.template = m.NVRAMTemplate.Filename
+				v.nvram = true
+			}
+		}
+	case descriptor.DeviceMemory:
+		l.Type = "rom"
+	}
+	if p.Rules.KnowsFeature(descriptor.FeatureRequiresSMM) && fw.Has(descriptor.FeatureRequiresSMM) {
+		l.Secure = Yes
+		if v.smm == Unset {
+			v.smm = Yes
+		}
+	}
+	v.loader = &l
+	if v.firmware == "" && !p.SelectAtStart {
+		v.firmware = osFirmwareOf(fw)
+	}
+	return v
+}
+
+// checks names every check a profile may list.
+var checks = map[string]check{
+	// Parsing.
+	"loader-format": func(v *vstate, p *Profile) string {
+		if l := v.loader; l != nil && l.Format != "" && l.Format != "raw" && l.Format != "qcow2" {
+			return fmt.Sprintf("XML error: Unsupported loader format '%s'", l.Format)
+		}
+		return ""
+	},
+	"nvram-format": func(v *vstate, p *Profile) string {
+		if v.nvramFormat != "" && v.nvramFormat != "raw" && v.nvramFormat != "qcow2" {
+			return fmt.Sprintf("XML error: Unsupported nvram format '%s'", v.nvramFormat)
+		}
+		return ""
+	},
+	"rom-format": func(v *vstate, p *Profile) string {
+		if l := v.loader; l != nil && l.Type == "rom" && l.Format != "" && l.Format != "raw" {
+			return fmt.Sprintf("Invalid format '%s' for ROM loader type", l.Format)
+		}
+		return ""
+	},
+
+	// The <os> checks of generic domain validation (or, in later
+	// releases, of parsing).
+	"enrolled-keys": func(v *vstate, p *Profile) string {
+		if v.features && v.ek == Yes && v.sb == No {
+			return errEnrolledWithoutSB
+		}
+		return ""
+	},
+	"autoselect-loader": func(v *vstate, p *Profile) string {
+		if v.firmware == "" {
+			return ""
+		}
+		const f = "loader attribute '%s' cannot be specified when firmware autoselection is enabled"
+		if l := v.loader; l != nil {
+			switch {
+			case l.Readonly != Unset:
+				return fmt.Sprintf(f, "readonly")
+			case l.Type != "", l.Path != "":
+				return fmt.Sprintf(f, "type")
+			}
+		}
+		if v.template != "" {
+			return "nvram attribute 'template' cannot be specified when firmware autoselection is enabled"
+		}
+		if l := v.loader; l != nil && l.Secure == No {
+			return fmt.Sprintf(f, "secure")
+		}
+		return ""
+	},
+	"no-loader-path": func(v *vstate, p *Profile) string {
+		if v.firmware == "" && v.loader != nil && v.loader.Path == "" {
+			return "no loader path specified and firmware auto selection disabled"
+		}
+		return ""
+	},
+	"bios-nvram": func(v *vstate, p *Profile) string {
+		if v.firmware != "" && v.firmware != "efi" && v.nvram {
+			return p.Messages.BIOSNVRAM
+		}
+		return ""
+	},
+	"rom-rw": func(v *vstate, p *Profile) string {
+		if l := v.loader; l != nil && l.Readonly == No && l.Type == "rom" {
+			return "ROM loader type cannot be used as read/write"
+		}
+		return ""
+	},
+	"rw-nvram": func(v *vstate, p *Profile) string {
+		if l := v.loader; l != nil && l.Readonly == No {
+			if v.template != "" {
+				return p.Messages.RWTemplate
+			}
+			if v.nvramFile {
+				return p.Messages.RWNVRAM
+			}
+		}
+		return ""
+	},
+	"stateless-nvram": func(v *vstate, p *Profile) string {
+		if l := v.loader; l != nil && l.Stateless == Yes {
+			if v.template != "" {
+				return p.Messages.StatelessTemplate
+			}
+			if v.nvramFile {
+				return p.Messages.StatelessNVRAM
+			}
+		}
+		return ""
+	},
+	"stateless-no": func(v *vstate, p *Profile) string {
+		if l := v.loader; l != nil && l.Stateless == No {
+			switch {
+			case v.firmware == "" && l.Type != "pflash":
+				return "Only pflash loaders permit NVRAM"
+			case v.firmware != "" && v.firmware != "efi":
+				return "Only EFI firmware permits NVRAM"
+			}
+		}
+		return ""
+	},
+
+	// The QEMU driver's validation.
+	"machine": func(v *vstate, p *Profile) string {
+		if v.badMachine {
+			return errMachine(v.emulator, v.machine)
+		}
+		return ""
+	},
+	"acpi": func(v *vstate, p *Profile) string {
+		uefi := v.firmware == "efi" || (v.loader != nil && v.loader.Type == "pflash")
+		switch {
+		case (v.arch == "x86_64" || v.arch == "i686") && uefi && v.noACPI:
+			return errUEFIACPI
+		case v.arch == "aarch64" && !uefi && !v.noACPI:
+			return "unsupported configuration: ACPI requires UEFI on this architecture"
+		}
+		return ""
+	},
+	"pm": func(v *vstate, p *Profile) string {
+		if v.s3 == Unset && v.s4 == Unset {
+			return ""
+		}
+		if (v.arch == "x86_64" || v.arch == "i686") && (isQ35(v.machine) || isI440FX(v.machine)) {
+			return ""
+		}
+		if p.Messages.PM != "" {
+			return p.Messages.PM
+		}
+		if v.s3 != Unset {
+			return "unsupported configuration: setting ACPI S3 not supported"
+		}
+		return "unsupported configuration: setting ACPI S4 not supported"
+	},
+	"secure-boot": func(v *vstate, p *Profile) string {
+		if v.loader == nil || v.loader.Secure != Yes {
+			return ""
+		}
+		switch {
+		case !isQ35(v.machine):
+			return "unsupported configuration: Secure boot is supported with q35 machine types only"
+		case v.arch != "x86_64":
+			return "unsupported configuration: Secure boot is supported for x86_64 architecture only"
+		case v.smm != Yes && v.firmware == "":
+			// With <os firmware> the selection turns SMM on.
+			return "unsupported configuration: Secure boot requires SMM feature enabled"
+		}
+		return ""
+	},
+}
+
+// runChecks runs the named checks in order and returns the first error.
+func runChecks(names []string, v *vstate, p *Profile) string {
+	for _, n := range names {
+		if msg := checks[n](v, p); msg != "" {
+			return msg
+		}
+	}
+	return ""
+}
+
+func isI440FX(machine string) bool {
+	return machine == "pc" || strings.HasPrefix(machine, "pc-i440fx-") || strings.HasPrefix(machine, "pc-0.") || strings.HasPrefix(machine, "pc-1.")
+}
