@@ -148,7 +148,7 @@ var (
 	}
 	Libvirt100 = &Profile{
 		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2",
-		Note:                  "no oracle: derived from libvirt's source (define-time selection, qcow2, stateless) as the spec describes 9.2–10.x",
+		Note:                  "no oracle: derived from the spec's account of 9.2–10.x (define-time selection, qcow2, stateless); where the spec is silent (check order, wording) assumed to be 11.3's",
 		DefineChecks:          checks11Define,
 		PostChecks:            checks11Post,
 		Messages:              messages11,

@@ -7,21 +7,23 @@ import (
 	"github.com/fwaudit/fwaudit/descriptor"
 )
 
-// A check is one of libvirt's define-time refusals: it returns libvirt's
-// message, or "" when the definition passes. Profiles list, per phase, the
-// checks their release runs and in which order (the first failing one is
-// the error libvirt reports), because releases moved checks between XML
-// parsing, the post-parse step that selects firmware, and validation.
-type check func(v *vstate, p *Profile) string
+// The checks below are libvirt's define-time refusals, each returning
+// libvirt's message or "" when the definition passes. Profiles list, per
+// phase, the checks their release runs and in which order (the first
+// failing one is the error libvirt reports), because releases moved checks
+// between XML parsing, the post-parse step that selects firmware, and
+// validation. Checks are a switch rather than a table of functions so that
+// the state they read stays on the stack: Match allocates nothing.
 
 // vstate is what the checks read: the domain as requested, or as it
 // stands after selection filled it in.
 type vstate struct {
 	arch, machine, firmware string
-	loader                  *Loader // nil: no <loader>
-	template                string  // <nvram template>
-	nvramFile               bool    // <nvram> names a file or a network source
-	nvram                   bool    // any <nvram> element
+	hasLoader               bool // a <loader> element
+	loader                  Loader
+	template                string // <nvram template>
+	nvramFile               bool   // <nvram> names a file or a network source
+	nvram                   bool   // any <nvram> element
 	nvramFormat             string
 	smm                     Tristate
 	noACPI                  bool
@@ -34,9 +36,12 @@ type vstate struct {
 
 // requested is the state before selection.
 func requested(r *Request) vstate {
-	v := vstate{arch: r.Arch, machine: r.Machine, firmware: r.Firmware, loader: r.Loader, smm: r.SMM,
+	v := vstate{arch: r.Arch, machine: r.Machine, firmware: r.Firmware, smm: r.SMM,
 		noACPI: r.NoACPI, s3: r.S3, s4: r.S4, features: r.FirmwareFeatures, sb: r.SecureBoot, ek: r.EnrolledKeys,
-		emulator: emulatorFor(r)}
+		emulator: r.Emulator}
+	if r.Loader != nil {
+		v.hasLoader, v.loader = true, *r.Loader
+	}
 	if n := r.NVRAM; n != nil {
 		v.nvram = true
 		v.template = n.Template
@@ -49,10 +54,8 @@ func requested(r *Request) vstate {
 // selected is the state after fw was chosen for r, as validation sees it.
 func selected(r *Request, fw *descriptor.Descriptor, p *Profile) vstate {
 	v := requested(r)
-	l := Loader{}
-	if r.Loader != nil {
-		l = *r.Loader
-	}
+	v.hasLoader = true
+	l := &v.loader
 	m := &fw.Mapping
 	switch m.Device {
 	case descriptor.DeviceFlash:
@@ -77,49 +80,46 @@ func selected(r *Request, fw *descriptor.Descriptor, p *Profile) vstate {
 			v.smm = Yes
 		}
 	}
-	v.loader = &l
 	if v.firmware == "" && !p.SelectAtStart {
 		v.firmware = osFirmwareOf(fw)
 	}
 	return v
 }
 
-// checks names every check a profile may list.
-var checks = map[string]check{
+// check runs the named check on v. An unknown name is a programming error
+// in a Profile, caught by the tests.
+func (v *vstate) check(name string, p *Profile) string {
+	switch name {
 	// Parsing.
-	"loader-format": func(v *vstate, p *Profile) string {
-		if l := v.loader; l != nil && l.Format != "" && l.Format != "raw" && l.Format != "qcow2" {
+	case "loader-format":
+		if l := &v.loader; v.hasLoader && l.Format != "" && l.Format != "raw" && l.Format != "qcow2" {
 			return fmt.Sprintf("XML error: Unsupported loader format '%s'", l.Format)
 		}
 		return ""
-	},
-	"nvram-format": func(v *vstate, p *Profile) string {
+	case "nvram-format":
 		if v.nvramFormat != "" && v.nvramFormat != "raw" && v.nvramFormat != "qcow2" {
 			return fmt.Sprintf("XML error: Unsupported nvram format '%s'", v.nvramFormat)
 		}
 		return ""
-	},
-	"rom-format": func(v *vstate, p *Profile) string {
-		if l := v.loader; l != nil && l.Type == "rom" && l.Format != "" && l.Format != "raw" {
+	case "rom-format":
+		if l := &v.loader; v.hasLoader && l.Type == "rom" && l.Format != "" && l.Format != "raw" {
 			return fmt.Sprintf("Invalid format '%s' for ROM loader type", l.Format)
 		}
 		return ""
-	},
 
 	// The <os> checks of generic domain validation (or, in later
 	// releases, of parsing).
-	"enrolled-keys": func(v *vstate, p *Profile) string {
+	case "enrolled-keys":
 		if v.features && v.ek == Yes && v.sb == No {
 			return errEnrolledWithoutSB
 		}
 		return ""
-	},
-	"autoselect-loader": func(v *vstate, p *Profile) string {
+	case "autoselect-loader":
 		if v.firmware == "" {
 			return ""
 		}
 		const f = "loader attribute '%s' cannot be specified when firmware autoselection is enabled"
-		if l := v.loader; l != nil {
+		if l := &v.loader; v.hasLoader {
 			switch {
 			case l.Readonly != Unset:
 				return fmt.Sprintf(f, "readonly")
@@ -130,31 +130,27 @@ var checks = map[string]check{
 		if v.template != "" {
 			return "nvram attribute 'template' cannot be specified when firmware autoselection is enabled"
 		}
-		if l := v.loader; l != nil && l.Secure == No {
+		if l := &v.loader; v.hasLoader && l.Secure == No {
 			return fmt.Sprintf(f, "secure")
 		}
 		return ""
-	},
-	"no-loader-path": func(v *vstate, p *Profile) string {
-		if v.firmware == "" && v.loader != nil && v.loader.Path == "" {
+	case "no-loader-path":
+		if v.firmware == "" && v.hasLoader && v.loader.Path == "" {
 			return "no loader path specified and firmware auto selection disabled"
 		}
 		return ""
-	},
-	"bios-nvram": func(v *vstate, p *Profile) string {
+	case "bios-nvram":
 		if v.firmware != "" && v.firmware != "efi" && v.nvram {
 			return p.Messages.BIOSNVRAM
 		}
 		return ""
-	},
-	"rom-rw": func(v *vstate, p *Profile) string {
-		if l := v.loader; l != nil && l.Readonly == No && l.Type == "rom" {
+	case "rom-rw":
+		if l := &v.loader; v.hasLoader && l.Readonly == No && l.Type == "rom" {
 			return "ROM loader type cannot be used as read/write"
 		}
 		return ""
-	},
-	"rw-nvram": func(v *vstate, p *Profile) string {
-		if l := v.loader; l != nil && l.Readonly == No {
+	case "rw-nvram":
+		if l := &v.loader; v.hasLoader && l.Readonly == No {
 			if v.template != "" {
 				return p.Messages.RWTemplate
 			}
@@ -163,9 +159,8 @@ var checks = map[string]check{
 			}
 		}
 		return ""
-	},
-	"stateless-nvram": func(v *vstate, p *Profile) string {
-		if l := v.loader; l != nil && l.Stateless == Yes {
+	case "stateless-nvram":
+		if l := &v.loader; v.hasLoader && l.Stateless == Yes {
 			if v.template != "" {
 				return p.Messages.StatelessTemplate
 			}
@@ -174,9 +169,8 @@ var checks = map[string]check{
 			}
 		}
 		return ""
-	},
-	"stateless-no": func(v *vstate, p *Profile) string {
-		if l := v.loader; l != nil && l.Stateless == No {
+	case "stateless-no":
+		if l := &v.loader; v.hasLoader && l.Stateless == No {
 			switch {
 			case v.firmware == "" && l.Type != "pflash":
 				return "Only pflash loaders permit NVRAM"
@@ -185,17 +179,15 @@ var checks = map[string]check{
 			}
 		}
 		return ""
-	},
 
 	// The QEMU driver's validation.
-	"machine": func(v *vstate, p *Profile) string {
+	case "machine":
 		if v.badMachine {
-			return errMachine(v.emulator, v.machine)
+			return errMachine(emulatorFor(&Request{Arch: v.arch, Emulator: v.emulator}), v.machine)
 		}
 		return ""
-	},
-	"acpi": func(v *vstate, p *Profile) string {
-		uefi := v.firmware == "efi" || (v.loader != nil && v.loader.Type == "pflash")
+	case "acpi":
+		uefi := v.firmware == "efi" || (v.hasLoader && v.loader.Type == "pflash")
 		switch {
 		case (v.arch == "x86_64" || v.arch == "i686") && uefi && v.noACPI:
 			return errUEFIACPI
@@ -203,8 +195,7 @@ var checks = map[string]check{
 			return "unsupported configuration: ACPI requires UEFI on this architecture"
 		}
 		return ""
-	},
-	"pm": func(v *vstate, p *Profile) string {
+	case "pm":
 		if v.s3 == Unset && v.s4 == Unset {
 			return ""
 		}
@@ -218,9 +209,8 @@ var checks = map[string]check{
 			return "unsupported configuration: setting ACPI S3 not supported"
 		}
 		return "unsupported configuration: setting ACPI S4 not supported"
-	},
-	"secure-boot": func(v *vstate, p *Profile) string {
-		if v.loader == nil || v.loader.Secure != Yes {
+	case "secure-boot":
+		if !v.hasLoader || v.loader.Secure != Yes {
 			return ""
 		}
 		switch {
@@ -233,13 +223,14 @@ var checks = map[string]check{
 			return "unsupported configuration: Secure boot requires SMM feature enabled"
 		}
 		return ""
-	},
+	}
+	panic("matcher: unknown check " + name)
 }
 
 // runChecks runs the named checks in order and returns the first error.
 func runChecks(names []string, v *vstate, p *Profile) string {
 	for _, n := range names {
-		if msg := checks[n](v, p); msg != "" {
+		if msg := v.check(n, p); msg != "" {
 			return msg
 		}
 	}

@@ -1,0 +1,77 @@
+package matcher
+
+import "testing"
+
+// TestProfileChecksKnown keeps the profiles' check lists in step with the
+// checks validate.go implements: a misspelt name would panic at run time.
+func TestProfileChecksKnown(t *testing.T) {
+	for _, p := range Profiles {
+		for _, list := range [][]string{p.DefineChecks, p.PostChecks} {
+			for _, name := range list {
+				func() {
+					defer func() {
+						if recover() != nil {
+							t.Errorf("%s lists unknown check %q", p.Name, name)
+						}
+					}()
+					var v vstate
+					v.check(name, p)
+				}()
+			}
+		}
+	}
+}
+
+// TestChecks runs single checks on the states that trip them; the wording
+// is the recorded libvirt answers' (conformance/testdata/cases, named).
+func TestChecks(t *testing.T) {
+	tests := []struct {
+		name, check string
+		p           *Profile
+		v           vstate
+		want        string
+	}{
+		{"live-secure-loader-no-smm", "secure-boot", Libvirt113,
+			vstate{arch: "x86_64", machine: "pc-q35-10.0", hasLoader: true, loader: Loader{Type: "pflash", Secure: Yes}},
+			"unsupported configuration: Secure boot requires SMM feature enabled"},
+		{"secure boot with <os firmware>: selection turns SMM on", "secure-boot", Libvirt90,
+			vstate{arch: "x86_64", machine: "pc-q35-7.2", firmware: "efi", hasLoader: true, loader: Loader{Secure: Yes}}, ""},
+		{"live-aarch64-secure-stateless-loader", "secure-boot", Libvirt128,
+			vstate{arch: "aarch64", machine: "virt-11.1", hasLoader: true, loader: Loader{Type: "pflash", Secure: Yes, Stateless: Yes}, smm: Yes},
+			"unsupported configuration: Secure boot is supported with q35 machine types only"},
+		{"live-aarch64-no-firmware-acpi", "acpi", Libvirt113, vstate{arch: "aarch64", machine: "virt-10.0"},
+			"unsupported configuration: ACPI requires UEFI on this architecture"},
+		{"validate-efi-no-acpi", "acpi", Libvirt90, vstate{arch: "x86_64", firmware: "efi", noACPI: true}, errUEFIACPI},
+		{"live-aarch64-manual-s4-on: a pflash loader counts as UEFI", "acpi", Libvirt113,
+			vstate{arch: "aarch64", hasLoader: true, loader: Loader{Type: "pflash", Path: "/x"}}, ""},
+		{"live-aarch64-s4-off (9.0)", "pm", Libvirt90, vstate{arch: "aarch64", machine: "virt-7.2", s4: No},
+			"unsupported configuration: setting ACPI S4 not supported"},
+		{"live-aarch64-s4-off (11.3)", "pm", Libvirt113, vstate{arch: "aarch64", machine: "virt-10.0", s4: No},
+			"unsupported configuration: setting ACPI S3/S4 not supported"},
+		{"pm-s3-yes: q35 has S3/S4", "pm", Libvirt113, vstate{arch: "x86_64", machine: "pc-q35-10.0", s3: Yes}, ""},
+		{"live-loader-stateless-no-path", "no-loader-path", Libvirt128,
+			vstate{arch: "x86_64", hasLoader: true, loader: Loader{Stateless: Yes}},
+			"no loader path specified and firmware auto selection disabled"},
+		{"live-stateless-loader-template (11.3)", "stateless-nvram", Libvirt113,
+			vstate{hasLoader: true, loader: Loader{Stateless: Yes}, template: "/t"},
+			"NVRAM template is not permitted when loader is stateless"},
+		{"live-stateless-loader-template (12.8)", "stateless-nvram", Libvirt128,
+			vstate{hasLoader: true, loader: Loader{Stateless: Yes}, template: "/t"},
+			"Variable storage (NVRAM/varstore) is not permitted when loader is stateless"},
+		{"live-rom-loader-rw", "rom-rw", Libvirt128, vstate{hasLoader: true, loader: Loader{Type: "rom", Readonly: No}},
+			"ROM loader type cannot be used as read/write"},
+		{"live-aarch64-secure-no-template: the template before secure='no'", "autoselect-loader", Libvirt90,
+			vstate{firmware: "efi", hasLoader: true, loader: Loader{Secure: No}, template: "/t"},
+			"nvram attribute 'template' cannot be specified when firmware autoselection is enabled"},
+		{"validate-bios-stateless-no", "stateless-no", Libvirt113,
+			vstate{firmware: "bios", hasLoader: true, loader: Loader{Stateless: No}}, "Only EFI firmware permits NVRAM"},
+		{"mach-explicit-pc-q35-11.1", "machine", Libvirt113,
+			vstate{arch: "x86_64", machine: "pc-q35-11.1", badMachine: true},
+			"unsupported configuration: Emulator '/usr/bin/qemu-system-x86_64' does not support machine type 'pc-q35-11.1'"},
+	}
+	for _, tt := range tests {
+		if got := tt.v.check(tt.check, tt.p); got != tt.want {
+			t.Errorf("%s: %s on %s = %q, want %q", tt.name, tt.check, tt.p.Name, got, tt.want)
+		}
+	}
+}
