@@ -31,12 +31,16 @@ type matchEnv struct {
 	// reported: need and forbid are the features a descriptor must list
 	// and must not list. A descriptor failing them is one matchOne rejects.
 	need, forbid descriptor.FeatureSet
+	// stateless: the loader asks for stateless flash, which matchFlash
+	// requires of every flash descriptor.
+	stateless bool
 }
 
 // prefilter sets env's necessary conditions for r, each one a rejection
 // matchOne makes whatever else the descriptor holds.
 func (env *matchEnv) prefilter(r *Request) {
 	bit := descriptor.FeatureBit
+	env.stateless = r.Loader != nil && r.Loader.Stateless == Yes
 	if r.S3 == Yes {
 		env.need |= bit(descriptor.FeatureACPIS3)
 	}
@@ -79,7 +83,11 @@ func (env *matchEnv) mayMatch(fw *descriptor.Descriptor) bool {
 		return false
 	}
 	f := fw.FeatureSet() & env.known
-	return f&env.need == env.need && f&env.forbid == 0
+	if f&env.need != env.need || f&env.forbid != 0 {
+		return false
+	}
+	m := &fw.Mapping
+	return !env.stateless || m.Device != descriptor.DeviceFlash || m.EffectiveMode() == descriptor.ModeStateless
 }
 
 // knowsArch is env.rules.KnowsArch(arch), for the one arch of a request
