@@ -15,9 +15,9 @@
 //	fwaudit distros  [--libvirt VER] [--arch A] [--machine M] [--format text|json]
 //	fwaudit help
 //
-// Exit codes: 0 ok; 1 invalid input found, or (match) no firmware matches
-// or libvirt would refuse the domain; 2 usage error; 3 the tool itself
-// failed (I/O).
+// Exit codes: 0 ok; 1 findings (an invalid descriptor; for match, no
+// firmware or a refused domain; for audit and lint, a finding at or above
+// --fail-on); 2 usage error; 3 the tool itself failed (I/O).
 package main
 
 import (
@@ -77,10 +77,10 @@ Usage:
 
 Exit codes:
   0  ok
-  1  invalid input found (a descriptor QEMU's schema or libvirt rejects,
-     an entry libvirt cannot examine); for match: no firmware matches, or
-     libvirt would refuse the domain
-     for audit and lint: a finding at or above --fail-on (default error)
+  1  findings: for list and validate, a descriptor QEMU's schema or libvirt
+     rejects, or an entry libvirt cannot examine; for match, no firmware
+     matches or libvirt would refuse the domain; for audit and lint, a
+     finding at or above --fail-on (default error)
   2  usage error (for match also: a domain file that is not a domain;
      for audit and lint also: a bad --overrides file; explain: unknown rule)
   3  the tool itself failed (I/O, e.g. an unreadable --domain file)
