@@ -8,69 +8,14 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/report"
 )
 
-// maxHops bounds symlink resolution, like the kernel's ELOOP limit.
-const maxHops = 40
-
-// resolveIn follows the symlinks of the rooted path p inside fsys with
-// chroot semantics (absolute targets restart at the root, ".." stops at
-// it) and returns the resolved rooted path and its FileInfo.
-func resolveIn(fsys fs.FS, p string) (string, fs.FileInfo, error) {
-	todo := strings.Split(strings.TrimPrefix(path.Clean("/"+p), "/"), "/")
-	var done []string
-	hops := 0
-	for len(todo) > 0 {
-		c := todo[0]
-		todo = todo[1:]
-		switch c {
-		case "", ".":
-			continue
-		case "..":
-			if len(done) > 0 {
-				done = done[:len(done)-1]
-			}
-			continue
-		}
-		cur := path.Join(append(slices.Clone(done), c)...)
-		info, err := fs.Lstat(fsys, cur)
-		if err != nil {
-			return "", nil, err
-		}
-		if info.Mode()&fs.ModeSymlink == 0 {
-			done = append(done, c)
-			continue
-		}
-		if hops++; hops > maxHops {
-			return "", nil, &fs.PathError{Op: "stat", Path: "/" + cur, Err: syscall.ELOOP}
-		}
-		target, err := fs.ReadLink(fsys, cur)
-		if err != nil {
-			return "", nil, err
-		}
-		if strings.HasPrefix(target, "/") {
-			done = nil
-		}
-		todo = append(strings.Split(target, "/"), todo...)
-	}
-	name := path.Join(done...)
-	if name == "" {
-		name = "."
-	}
-	info, err := fs.Stat(fsys, name)
-	if err != nil {
-		return "", nil, err
-	}
-	return "/" + path.Join(done...), info, nil
-}
-
 // fileState says whether a rooted path names a regular file.
 func fileState(fsys fs.FS, p string) (ok bool, why string) {
-	_, info, err := resolveIn(fsys, p)
+	_, info, err := descriptor.Stat(fsys, p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return false, "does not exist"
@@ -148,14 +93,14 @@ func (a *auditor) orphans() {
 		}
 		for _, p := range e.Descriptor.Paths() {
 			described[p] = true
-			if r, _, err := resolveIn(a.opts.Files, p); err == nil {
+			if r, _, err := descriptor.Stat(a.opts.Files, p); err == nil {
 				described[r] = true
 			}
 		}
 	}
 	seen := map[string]bool{}
 	for _, dir := range imageDirs {
-		rdir, info, err := resolveIn(a.opts.Files, dir)
+		rdir, info, err := descriptor.Stat(a.opts.Files, dir)
 		if err != nil || !info.IsDir() {
 			continue
 		}
@@ -175,7 +120,7 @@ func (a *auditor) orphans() {
 				return nil
 			}
 			seen[shown] = true
-			r, info, err := resolveIn(a.opts.Files, shown)
+			r, info, err := descriptor.Stat(a.opts.Files, shown)
 			if err != nil || !info.Mode().IsRegular() || described[shown] || described[r] {
 				return nil
 			}

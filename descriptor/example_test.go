@@ -1,7 +1,9 @@
 package descriptor_test
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"testing/fstest"
 
 	"github.com/fwaudit/fwaudit/descriptor"
@@ -50,4 +52,20 @@ func ExampleLoad() {
 	// /usr/share/qemu/firmware/50-vendor.json overridden
 	// /etc/qemu/firmware/60-other.json mask
 	// /usr/share/qemu/firmware/60-other.json masked
+}
+
+// Stat resolves a path inside a root as a chroot would: the absolute
+// symlink target restarts at the root, not at the host's /.
+func ExampleStat() {
+	root := fstest.MapFS{
+		"usr/share/OVMF/OVMF_CODE_4M.fd": {Data: []byte("code")},
+		"usr/share/OVMF/OVMF_CODE.fd":    {Data: []byte("/usr/share/OVMF/OVMF_CODE_4M.fd"), Mode: fs.ModeSymlink},
+	}
+	resolved, info, err := descriptor.Stat(root, "/usr/share/OVMF/OVMF_CODE.fd")
+	fmt.Println(resolved, info.Size(), err)
+	_, _, err = descriptor.Stat(root, "/usr/share/OVMF/OVMF_VARS.fd")
+	fmt.Println(errors.Is(err, fs.ErrNotExist))
+	// Output:
+	// /usr/share/OVMF/OVMF_CODE_4M.fd 4 <nil>
+	// true
 }

@@ -241,7 +241,7 @@ func Load(opts Options) (*Set, error) {
 				e.Status = StatusIgnored
 				continue
 			}
-			target, info, err := stat(fsys, path.Join(resolved, de.Name()))
+			target, info, err := Stat(fsys, path.Join(resolved, de.Name()))
 			if err != nil {
 				e.Status = StatusError
 				e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: fmt.Sprintf("Unable to access %s: %s", e.Path, strerror(err))}}
@@ -380,9 +380,13 @@ func resolve(fsys fs.FS, p string) (string, error) {
 	return "/" + path.Join(done...), nil
 }
 
-// stat resolves p and returns the resolved path and what it points to, like
-// stat(2) inside the root.
-func stat(fsys fs.FS, p string) (string, fs.FileInfo, error) {
+// Stat resolves the rooted path p ("/usr/share/OVMF/OVMF_CODE.fd") inside
+// fsys as a chroot would, following symlinks component by component
+// (absolute targets restart at the root, ".." stops at it, too many hops is
+// ELOOP), and returns the resolved rooted path and what it points to, like
+// stat(2) inside the root. fsys must implement fs.ReadLinkFS for symlinks
+// to be followed (os.Root.FS does).
+func Stat(fsys fs.FS, p string) (string, fs.FileInfo, error) {
 	target, err := resolve(fsys, p)
 	if err != nil {
 		return "", nil, err
