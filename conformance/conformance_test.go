@@ -3,16 +3,15 @@
 package conformance
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
+	"github.com/fwaudit/fwaudit/conformance/internal/verdict"
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/matcher"
-	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 )
 
@@ -24,20 +23,6 @@ var versions = []struct {
 	{"answer/libvirt9.json", matcher.Libvirt90},
 	{"answer/libvirt11.json", matcher.Libvirt113},
 	{"answer/libvirt12.json", matcher.Libvirt128},
-}
-
-// recorded is the part of an oracle answer that fwaudit predicts.
-type recorded struct {
-	OK               bool                  `json:"ok"`
-	Error            *string               `json:"error"`
-	Descriptor       *string               `json:"descriptor"`
-	OSFirmware       *string               `json:"os_firmware"`
-	FirmwareFeatures map[string]string     `json:"firmware_features"`
-	Loader           *matcher.AnswerLoader `json:"loader"`
-	NVRAM            *matcher.AnswerNVRAM  `json:"nvram"`
-	SMM              *string               `json:"smm"`
-	Kernel           *string               `json:"kernel"`
-	DaemonCrashed    bool                  `json:"daemon_crashed"`
 }
 
 // Case is one conformance case.
@@ -148,26 +133,20 @@ func TestRecorded(t *testing.T) {
 				if data == nil {
 					continue
 				}
-				var want recorded
-				if err := json.Unmarshal(data, &want); err != nil {
+				if crashed, err := verdict.Crashed(data); err != nil {
 					t.Fatal(err)
-				}
-				if want.DaemonCrashed {
+				} else if crashed {
 					continue // libvirt crashed; nothing to predict
 				}
 				got := Predict(t, root, domain, v.profile, existing)
-				gotR := recorded{OK: got.OK, Error: got.Error, Descriptor: got.Descriptor, OSFirmware: got.OSFirmware,
-					FirmwareFeatures: got.FirmwareFeatures, Loader: got.Loader, NVRAM: got.NVRAM, SMM: got.SMM, Kernel: got.Kernel}
-				if !want.OK {
-					// On failure libvirt's answer holds the error (and
-					// maybe the descriptor it chose first) only.
-					want = recorded{OK: false, Error: want.Error, Descriptor: want.Descriptor}
-					gotR = recorded{OK: gotR.OK, Error: gotR.Error, Descriptor: gotR.Descriptor}
+				diff, err := verdict.Diff(data, got)
+				if err != nil {
+					t.Fatal(err)
 				}
 				n := agree[v.profile.Name]
 				n[1]++
 				key := c.Name + " " + v.profile.Name
-				switch diff := cmp.Diff(want, gotR); {
+				switch {
 				case diff == "":
 					n[0]++
 					if known[key] {

@@ -1,16 +1,15 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 
 	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
+	"github.com/fwaudit/fwaudit/conformance/internal/verdict"
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/matcher"
-	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 )
 
@@ -22,21 +21,6 @@ var profiles = map[string]*matcher.Profile{
 	"12": matcher.Libvirt128,
 }
 
-// recorded is the part of an oracle answer that fwaudit predicts (the same
-// fields conformance_test.go compares).
-type recorded struct {
-	OK               bool                  `json:"ok"`
-	Error            *string               `json:"error"`
-	Descriptor       *string               `json:"descriptor"`
-	OSFirmware       *string               `json:"os_firmware"`
-	FirmwareFeatures map[string]string     `json:"firmware_features"`
-	Loader           *matcher.AnswerLoader `json:"loader"`
-	NVRAM            *matcher.AnswerNVRAM  `json:"nvram"`
-	SMM              *string               `json:"smm"`
-	Kernel           *string               `json:"kernel"`
-	DaemonCrashed    bool                  `json:"daemon_crashed"`
-}
-
 // Diff is one disagreement between libvirt and fwaudit.
 type Diff struct {
 	Version string // oracle version, "9", "11", "12"
@@ -45,23 +29,9 @@ type Diff struct {
 }
 
 // diffAnswer compares libvirt's recorded answer with fwaudit's prediction
-// the way TestRecorded does: a crashed daemon is not compared, and on failure
-// only ok, error and descriptor count. It returns "" when they agree.
+// the way TestRecorded does (verdict.Diff); "" when they agree.
 func diffAnswer(answer []byte, got *matcher.Answer) (string, error) {
-	var want recorded
-	if err := json.Unmarshal(answer, &want); err != nil {
-		return "", err
-	}
-	if want.DaemonCrashed {
-		return "", nil
-	}
-	gotR := recorded{OK: got.OK, Error: got.Error, Descriptor: got.Descriptor, OSFirmware: got.OSFirmware,
-		FirmwareFeatures: got.FirmwareFeatures, Loader: got.Loader, NVRAM: got.NVRAM, SMM: got.SMM, Kernel: got.Kernel}
-	if !want.OK {
-		want = recorded{OK: false, Error: want.Error, Descriptor: want.Descriptor}
-		gotR = recorded{OK: gotR.OK, Error: gotR.Error, Descriptor: gotR.Descriptor}
-	}
-	return cmp.Diff(want, gotR), nil
+	return verdict.Diff(answer, got)
 }
 
 // predict runs fwaudit's matcher on an extracted case (root and domain.xml

@@ -1,0 +1,42 @@
+package verdict
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fwaudit/fwaudit/matcher"
+)
+
+func str(s string) *string { return &s }
+
+func TestDiff(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer string
+		got    matcher.Answer
+		differ bool
+	}{
+		{"same choice", `{"ok": true, "descriptor": "a.json", "smm": "on"}`,
+			matcher.Answer{OK: true, Descriptor: str("a.json"), SMM: str("on")}, false},
+		{"other choice", `{"ok": true, "descriptor": "a.json"}`,
+			matcher.Answer{OK: true, Descriptor: str("b.json")}, true},
+		{"failure: only the error and the descriptor count", `{"ok": false, "error": "x", "stage": "define"}`,
+			matcher.Answer{OK: false, Error: str("x"), SMM: str("on")}, false},
+		{"failure: another error", `{"ok": false, "error": "x"}`,
+			matcher.Answer{OK: false, Error: str("y")}, true},
+		{"crashed daemon: not compared", `{"ok": false, "error": "x", "daemon_crashed": true}`,
+			matcher.Answer{OK: true}, false},
+	}
+	for _, tt := range tests {
+		d, err := Diff([]byte(tt.answer), &tt.got)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if (d != "") != tt.differ {
+			t.Errorf("%s: Diff = %q, want a difference: %v", tt.name, d, tt.differ)
+		}
+	}
+	if _, err := Diff([]byte("{"), &matcher.Answer{}); err == nil || !strings.Contains(err.Error(), "JSON") {
+		t.Errorf("Diff on bad JSON: err = %v, want a JSON error", err)
+	}
+}
