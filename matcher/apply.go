@@ -183,7 +183,7 @@ func (d *Decision) applyManualFallback(dom *libvirtxml.Domain) {
 		l.Format = "raw"
 	}
 	if d.Profile.ManualTemplateFormat && dom.OS.NVRam != nil && dom.OS.NVRam.Template != "" && dom.OS.NVRam.TemplateFormat == "" {
-		dom.OS.NVRam.TemplateFormat = "raw"
+		dom.OS.NVRam.TemplateFormat = cmpOr(l.Format, "raw") // the template is taken to be in the loader's format
 	}
 	d.ensureNVRAM(dom)
 }

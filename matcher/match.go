@@ -139,7 +139,8 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	// A domain without <loader> takes the NVRAM's format for the loader
 	// (any <loader> element, even without a format, stops that); only
 	// then does an existing domain fall back to raw.
-	if p.LoaderFormatFromNVRAM && auto && r.NVRAM != nil && r.NVRAM.Format != "" && r.Loader == nil {
+	if p.LoaderFormatFromNVRAM && (!p.NVRAMFormatCopyExisting || r.Existing) && auto && r.NVRAM != nil && r.NVRAM.Format != "" && r.Loader == nil &&
+		!(p.PinnedTemplateIgnoresNVRAMFormat && r.NVRAM.Template != "") {
 		d.ownLoader(req).Format = r.NVRAM.Format
 	}
 	if auto && r.Existing && !p.SelectAtStart && (r.Loader == nil || r.Loader.Format == "") {
@@ -296,7 +297,7 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 			if r.NVRAM.Template != "" {
 				return because("No matching path in '%s'", path)
 			}
-			if r.NVRAM.Path != "" || r.NVRAM.Network {
+			if r.NVRAM.Path != "" || r.NVRAM.Network || r.NVRAM.Format != "" {
 				// libvirt skips it without a word.
 				return because("Memory firmware '%s' takes no NVRAM (libvirt logs nothing)", path)
 			}
@@ -398,6 +399,12 @@ func matchFlash(r *Request, m *descriptor.Mapping, p *Profile) why {
 		if !p.NonSplitSelectable || (l != nil && l.Stateless == No && mode == descriptor.ModeStateless) {
 			return because("Discarding loader without split flash")
 		}
+		if n := r.NVRAM; n != nil && (n.Path != "" || n.Network || n.Format != "") {
+			if mode == descriptor.ModeStateless {
+				return because("Discarding stateless loader")
+			}
+			return because("Discarding non split loader (nvram configured)")
+		}
 	}
 	if l != nil && l.Readonly == No && mode != descriptor.ModeCombined {
 		return because("Discarding readonly loader")
@@ -417,7 +424,9 @@ func matchFlash(r *Request, m *descriptor.Mapping, p *Profile) why {
 		if t.Format != "raw" && t.Format != "qcow2" {
 			return because("Discarding loader with unsupported nvram template format '%s'", t.Format)
 		}
-		if p.NVRAMFormatFilters && r.NVRAM != nil && r.NVRAM.Format != "" && r.NVRAM.Format != t.Format {
+		if p.NVRAMFormatFilters && r.NVRAM != nil && r.NVRAM.Format != "" && r.NVRAM.Format != t.Format &&
+			!(p.PinnedTemplateIgnoresNVRAMFormat && r.NVRAM.Template != "") &&
+			(!p.NVRAMFilterNeedsNoLoader || l == nil || *l == (Loader{})) {
 			return because("Discarding loader with mismatching nvram template format '%s' != '%s'", t.Format, r.NVRAM.Format)
 		}
 	}
@@ -458,17 +467,6 @@ func postChecks(r *Request, fw *descriptor.Descriptor, p *Profile) string {
 	}
 	if has(descriptor.FeatureRequiresSMM) && !p.SMMOffFilters && r.SMM == No {
 		return "Requested operation is not valid: domain has SMM turned off but chosen firmware requires it"
-	}
-	if p.WriteFirmwareFeatures && has(descriptor.FeatureEnrolledKeys) && !has(descriptor.FeatureSecureBoot) && r.Firmware != "" {
-		return errEnrolledWithoutSB
-	}
-	if r.LaunchSecurity == "tdx" {
-		if m.Device == descriptor.DeviceFlash {
-			return "unsupported configuration: Intel TDX launch security is not supported with pflash loader"
-		}
-		if r.SMM == Yes || has(descriptor.FeatureRequiresSMM) {
-			return "unsupported configuration: Intel TDX launch security is not supported with SMM enabled"
-		}
 	}
 	return ""
 }

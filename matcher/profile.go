@@ -38,19 +38,22 @@ type Profile struct {
 	LaunchSecurityTypes []string
 
 	// Matching.
-	SMMOffFilters         bool // <smm state='off'> skips requires-smm descriptors (else: chosen, then a hard error)
-	SecureNoFilters       bool // <loader secure='no'> skips requires-smm descriptors
-	FormatFilters         bool // executable/template formats are checked while matching (else: a hard error after choosing a non-raw one)
-	NVRAMFormatFilters    bool // <nvram format> must equal the template format
-	NonSplitSelectable    bool // combined and stateless flash may win without <loader stateless='yes'>
-	FlashChecksLoaderType bool // a flash descriptor is skipped when <loader type> is set and is not pflash
-	MemoryChecksLoader    bool // a memory descriptor is skipped when <loader type> is not rom, or readonly='no'
-	KernelPathChecked     bool // a kernel descriptor must name the domain's <kernel> path, if any (else it overwrites it)
-	MemoryNeedsStateless  bool // a memory descriptor is skipped when <loader stateless='no'>
-	MemorySkipsNVRAM      bool // a memory descriptor is skipped when the domain pins <nvram template> or names an NVRAM file or network source
-	EnrolledKeysImplySB   bool // enrolled-keys='yes' alone also requires secure-boot
-	IgnoresFormats        bool // <loader format> and <nvram format> are unknown attributes, dropped at parse
-	LoaderFormatFromNVRAM bool // with <os firmware> and no <loader> element, the loader format is <nvram format> before matching
+	SMMOffFilters                    bool // <smm state='off'> skips requires-smm descriptors (else: chosen, then a hard error)
+	SecureNoFilters                  bool // <loader secure='no'> skips requires-smm descriptors
+	FormatFilters                    bool // executable/template formats are checked while matching (else: a hard error after choosing a non-raw one)
+	NVRAMFormatFilters               bool // <nvram format> must equal the template format
+	NonSplitSelectable               bool // combined and stateless flash may win without <loader stateless='yes'>
+	FlashChecksLoaderType            bool // a flash descriptor is skipped when <loader type> is set and is not pflash
+	MemoryChecksLoader               bool // a memory descriptor is skipped when <loader type> is not rom, or readonly='no'
+	KernelPathChecked                bool // a kernel descriptor must name the domain's <kernel> path, if any (else it overwrites it)
+	MemoryNeedsStateless             bool // a memory descriptor is skipped when <loader stateless='no'>
+	MemorySkipsNVRAM                 bool // a memory descriptor is skipped when the domain pins <nvram template> or names an NVRAM file or network source
+	EnrolledKeysImplySB              bool // enrolled-keys='yes' alone also requires secure-boot
+	IgnoresFormats                   bool // <loader format> and <nvram format> are unknown attributes, dropped at parse
+	PinnedTemplateIgnoresNVRAMFormat bool // a pinned <nvram template> stops <nvram format> steering the match (the loader format copy, the template-format filter)
+	LoaderFormatFromNVRAM            bool // with <os firmware> and no <loader> element, the loader format is <nvram format> before matching
+	NVRAMFormatCopyExisting          bool // ... only for an existing domain (a new one is matched by the template-format filter instead)
+	NVRAMFilterNeedsNoLoader         bool // the template-format filter applies only without a <loader> element (or with an empty <loader/>)
 
 	// DefineChecks are the refusals at define, before any selection, in
 	// the order the release runs them (parsing, post-parse and, for a
@@ -116,7 +119,7 @@ var (
 // reordering (recorded from 11.3; 10.0 is assumed to share them).
 var (
 	checks11Define = []string{"loader-format", "nvram-format", "enrolled-keys", "no-loader-path", "bios-nvram", "stateless-nvram", "stateless-no"}
-	checks11Post   = []string{"machine", "acpi", "pm", "secure-boot", "bios-nvram", "rw-nvram"}
+	checks11Post   = []string{"microvm-pci", "machine", "acpi", "pm", "secure-boot", "enrolled-keys-written", "bios-nvram", "rw-nvram"}
 	messages11     = func() Messages {
 		m := messagesOld
 		m.PM = messages12.PM
@@ -141,8 +144,8 @@ var (
 		LiveNetworkTLS:       true,
 		// Validation at define, the QEMU driver's before the generic
 		// one; the selection at start is not validated again here.
-		DefineChecks: []string{"machine", "acpi", "pm", "secure-boot",
-			"enrolled-keys", "autoselect-loader", "bios-nvram", "no-loader-path", "rw-nvram", "stateless-nvram", "stateless-no"},
+		DefineChecks: []string{"enrolled-keys", "microvm-pci", "machine", "acpi", "pm", "secure-boot",
+			"autoselect-loader", "bios-nvram", "no-loader-path", "rw-nvram", "stateless-nvram", "stateless-no"},
 		Messages: messagesOld,
 		NoMatch:  "operation failed: Unable to find any firmware to satisfy '%s'",
 	}
@@ -193,25 +196,29 @@ var (
 		// The read/write and stateless NVRAM checks moved to parsing.
 		DefineChecks: []string{"loader-format", "nvram-format", "enrolled-keys", "rom-format", "rom-rw", "rw-nvram", "stateless-nvram",
 			"no-loader-path", "bios-nvram"},
-		PostChecks:            []string{"machine", "acpi", "pm", "secure-boot", "bios-nvram"},
-		Messages:              messages12,
-		MemoryNeedsStateless:  true,
-		LaunchSecurityTypes:   append([]string{"sev-snp", "tdx"}, launchBase...),
-		ManualSelectTypes:     []string{"", "pflash", "rom"},
-		SMMOffFilters:         true,
-		KernelPathChecked:     true,
-		SecureNoFilters:       true,
-		FormatFilters:         true,
-		NonSplitSelectable:    true,
-		FlashChecksLoaderType: true,
-		MemoryChecksLoader:    true,
-		MemorySkipsNVRAM:      true,
-		WriteFirmwareFeatures: true,
-		WriteFormats:          true,
-		RawSuffixFromTemplate: true,
-		WriteROMFormat:        true,
-		ManualTemplateFormat:  true,
-		NoMatch:               "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+		PostChecks:                       []string{"machine", "acpi", "pm", "secure-boot", "enrolled-keys-written", "bios-nvram", "tdx"},
+		PinnedTemplateIgnoresNVRAMFormat: true,
+		NVRAMFormatFilters:               true,
+		NVRAMFormatCopyExisting:          true,
+		NVRAMFilterNeedsNoLoader:         true,
+		Messages:                         messages12,
+		MemoryNeedsStateless:             true,
+		LaunchSecurityTypes:              append([]string{"sev-snp", "tdx"}, launchBase...),
+		ManualSelectTypes:                []string{"", "pflash", "rom"},
+		SMMOffFilters:                    true,
+		KernelPathChecked:                true,
+		SecureNoFilters:                  true,
+		FormatFilters:                    true,
+		NonSplitSelectable:               true,
+		FlashChecksLoaderType:            true,
+		MemoryChecksLoader:               true,
+		MemorySkipsNVRAM:                 true,
+		WriteFirmwareFeatures:            true,
+		WriteFormats:                     true,
+		RawSuffixFromTemplate:            true,
+		WriteROMFormat:                   true,
+		ManualTemplateFormat:             true,
+		NoMatch:                          "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
 	}
 )
 

@@ -23,7 +23,8 @@ type vstate struct {
 	loader                  Loader
 	template                string // <nvram template>
 	nvramFile               bool   // <nvram> names a file or a network source
-	nvram                   bool   // any <nvram> element
+	nvram                   bool   // an <nvram> element with something in it
+	nvramElement            bool   // any <nvram> element, even an empty one
 	nvramFormat             string
 	smm                     Tristate
 	noACPI                  bool
@@ -32,6 +33,10 @@ type vstate struct {
 	sb, ek                  Tristate
 	emulator                string
 	badMachine              bool
+	launchSecurity          string
+	// ekWithoutSB: the chosen descriptor has enrolled keys without Secure
+	// Boot and libvirt writes those features for an <os firmware> request.
+	ekWithoutSB bool
 }
 
 // requested is the state before selection.
@@ -42,8 +47,12 @@ func requested(r *Request) vstate {
 	if r.Loader != nil {
 		v.hasLoader, v.loader = true, *r.Loader
 	}
+	v.launchSecurity = r.LaunchSecurity
 	if n := r.NVRAM; n != nil {
-		v.nvram = true
+		v.nvramElement = true
+		// An element left empty (9.0 drops the format attributes it does
+		// not know) is no element at all.
+		v.nvram = n.Template != "" || n.Path != "" || n.Network || n.Format != "" || n.TemplateFormat != ""
 		v.template = n.Template
 		v.nvramFormat = n.Format
 		v.nvramFile = n.Path != "" || n.Network
@@ -74,7 +83,15 @@ func selected(r *Request, fw *descriptor.Descriptor, p *Profile) vstate {
 	case descriptor.DeviceMemory:
 		l.Type = "rom"
 	}
-	if p.Rules.KnowsFeature(descriptor.FeatureRequiresSMM) && fw.Has(descriptor.FeatureRequiresSMM) {
+	if p.WriteFirmwareFeatures && r.Firmware != "" && known(fw, p, descriptor.FeatureEnrolledKeys) && !known(fw, p, descriptor.FeatureSecureBoot) {
+		// enrolled-keys is written unless the flash has no template
+		// libvirt records (network NVRAM, combined flash).
+		mode := m.EffectiveMode()
+		noTemplate := m.Device == descriptor.DeviceFlash && mode != descriptor.ModeStateless &&
+			((r.NVRAM != nil && r.NVRAM.Network && !p.NetworkNVRAMTemplate) || mode == descriptor.ModeCombined)
+		v.ekWithoutSB = !noTemplate
+	}
+	if known(fw, p, descriptor.FeatureRequiresSMM) {
 		l.Secure = Yes
 		if v.smm == Unset {
 			v.smm = Yes
@@ -84,6 +101,10 @@ func selected(r *Request, fw *descriptor.Descriptor, p *Profile) vstate {
 		v.firmware = osFirmwareOf(fw)
 	}
 	return v
+}
+
+func known(fw *descriptor.Descriptor, p *Profile, f descriptor.Feature) bool {
+	return p.Rules.KnowsFeature(f) && fw.Has(f)
 }
 
 // check runs the named check on v. An unknown name is a programming error
@@ -135,7 +156,8 @@ func (v *vstate) check(name string, p *Profile) string {
 		}
 		return ""
 	case "no-loader-path":
-		if v.firmware == "" && v.hasLoader && v.loader.Path == "" {
+		// An <nvram> element makes a loader of its own.
+		if v.firmware == "" && (v.hasLoader || v.nvramElement) && v.loader.Path == "" {
 			return "no loader path specified and firmware auto selection disabled"
 		}
 		return ""
@@ -173,7 +195,7 @@ func (v *vstate) check(name string, p *Profile) string {
 		if l := &v.loader; v.hasLoader && l.Stateless == No {
 			switch {
 			case v.firmware == "" && l.Type != "pflash":
-				return "Only pflash loaders permit NVRAM"
+				return "Only pflash loader type permits NVRAM"
 			case v.firmware != "" && v.firmware != "efi":
 				return "Only EFI firmware permits NVRAM"
 			}
@@ -209,6 +231,29 @@ func (v *vstate) check(name string, p *Profile) string {
 			return "unsupported configuration: setting ACPI S3 not supported"
 		}
 		return "unsupported configuration: setting ACPI S4 not supported"
+	case "enrolled-keys-written":
+		if v.ekWithoutSB {
+			return errEnrolledWithoutSB
+		}
+		return ""
+	case "tdx":
+		if v.launchSecurity != "tdx" {
+			return ""
+		}
+		if v.smm == Yes {
+			return "unsupported configuration: Intel TDX launch security is not supported with SMM enabled"
+		}
+		if v.hasLoader && v.loader.Type == "pflash" {
+			return "unsupported configuration: Intel TDX launch security is not supported with pflash loader"
+		}
+		return ""
+	case "microvm-pci":
+		// The devices libvirt adds by default want a PCI bus, which a
+		// microvm lacks.
+		if v.machine == "microvm" {
+			return "XML error: No PCI buses available"
+		}
+		return ""
 	case "secure-boot":
 		if !v.hasLoader || v.loader.Secure != Yes {
 			return ""
