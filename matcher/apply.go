@@ -49,8 +49,15 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 			}
 		}
 	}
-	if n := os.NVRam; p.LiveNetworkTLS && n != nil && n.Source != nil && n.Source.Network != nil && n.Source.Network.TLS == "" {
-		n.Source.Network.TLS = "no"
+	if p.LiveNetworkTLS {
+		// Preparing a network NVRAM for the start marks it tls='no';
+		// an NVRAM a pflash loader does not use stays unprepared.
+		defer func() {
+			n, l := dom.OS.NVRam, dom.OS.Loader
+			if n != nil && n.Source != nil && n.Source.Network != nil && n.Source.Network.TLS == "" && l != nil && l.Type == "pflash" && l.Stateless != "yes" {
+				n.Source.Network.TLS = "no"
+			}
+		}()
 	}
 
 	if r.FirmwareFeatures && r.SecureBoot == Yes && os.FirmwareInfo != nil {

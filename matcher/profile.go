@@ -63,6 +63,8 @@ type Profile struct {
 	// of the checks table in validate.go.
 	DefineChecks []string
 	PostChecks   []string
+	// PMOnMicrovm: <pm> suspend settings are accepted on microvm too.
+	PMOnMicrovm bool
 	// Messages words the checks' errors the release's way.
 	Messages Messages
 
@@ -194,8 +196,9 @@ var (
 		Note:                  "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
 		LoaderFormatFromNVRAM: true,
 		// The read/write and stateless NVRAM checks moved to parsing.
-		DefineChecks: []string{"loader-format", "nvram-format", "enrolled-keys", "rom-format", "rom-rw", "rw-nvram", "stateless-nvram",
-			"no-loader-path", "bios-nvram"},
+		DefineChecks: []string{"loader-format", "nvram-format", "enrolled-keys", "no-loader-path", "rom-format", "rom-rw", "rw-nvram",
+			"stateless-nvram", "bios-nvram"},
+		PMOnMicrovm:                      true,
 		PostChecks:                       []string{"machine", "acpi", "pm", "secure-boot", "enrolled-keys-written", "bios-nvram", "tdx"},
 		PinnedTemplateIgnoresNVRAMFormat: true,
 		NVRAMFormatFilters:               true,

@@ -23,6 +23,7 @@ type vstate struct {
 	loader                  Loader
 	template                string // <nvram template>
 	nvramFile               bool   // <nvram> names a file or a network source
+	nvramSource             bool   // libvirt keeps an NVRAM source: a file, a network source or just a format
 	nvram                   bool   // an <nvram> element with something in it
 	nvramElement            bool   // any <nvram> element, even an empty one
 	nvramFormat             string
@@ -56,6 +57,7 @@ func requested(r *Request) vstate {
 		v.template = n.Template
 		v.nvramFormat = n.Format
 		v.nvramFile = n.Path != "" || n.Network
+		v.nvramSource = v.nvramFile || n.Format != ""
 	}
 	return v
 }
@@ -176,7 +178,7 @@ func (v *vstate) check(name string, p *Profile) string {
 			if v.template != "" {
 				return p.Messages.RWTemplate
 			}
-			if v.nvramFile {
+			if v.nvramSource {
 				return p.Messages.RWNVRAM
 			}
 		}
@@ -186,7 +188,7 @@ func (v *vstate) check(name string, p *Profile) string {
 			if v.template != "" {
 				return p.Messages.StatelessTemplate
 			}
-			if v.nvramFile {
+			if v.nvramSource {
 				return p.Messages.StatelessNVRAM
 			}
 		}
@@ -221,7 +223,7 @@ func (v *vstate) check(name string, p *Profile) string {
 		if v.s3 == Unset && v.s4 == Unset {
 			return ""
 		}
-		if (v.arch == "x86_64" || v.arch == "i686") && (isQ35(v.machine) || isI440FX(v.machine)) {
+		if (v.arch == "x86_64" || v.arch == "i686") && (isQ35(v.machine) || isI440FX(v.machine) || (p.PMOnMicrovm && v.machine == "microvm")) {
 			return ""
 		}
 		if p.Messages.PM != "" {
