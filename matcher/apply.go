@@ -214,8 +214,10 @@ func (d *Decision) ensureNVRAM(dom *libvirtxml.Domain) {
 		return
 	}
 	format := n.Format
-	if p.NVRAMFormatFromTemplate && n.TemplateFormat != "" {
-		format = n.TemplateFormat
+	if p.NVRAMFormatFromTemplate && cmpOr(n.TemplateFormat, l.Format) != "" {
+		// The template's format, else the loader's, whatever <nvram
+		// format> said.
+		format = cmpOr(n.TemplateFormat, l.Format)
 		n.Format = format
 	}
 	if p.WriteFormats && format == "" {

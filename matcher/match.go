@@ -125,7 +125,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	}
 
 	auto := r.Firmware != ""
-	if !auto && (r.Loader == nil || !slices.Contains(p.ManualSelectTypes, r.Loader.Type)) {
+	if !auto && (r.Loader == nil || !slices.Contains(p.ManualSelectTypes, r.Loader.Type) || (p.ManualNeedsReadonly && r.Loader.Readonly != Yes)) {
 		return d // nothing to select
 	}
 	if !auto && p.SelectAtStart && r.Loader.Stateless != Yes {

@@ -31,8 +31,10 @@ type Profile struct {
 	// Otherwise selection happens at define time and is persisted.
 	SelectAtStart bool
 	// ManualSelectTypes are the <loader type> values ("" for none given)
-	// for which a domain without <os firmware> still runs selection.
-	ManualSelectTypes []string
+	// for which a domain without <os firmware> still runs selection;
+	// ManualNeedsReadonly asks for <loader readonly='yes'> too.
+	ManualSelectTypes   []string
+	ManualNeedsReadonly bool
 	// LaunchSecurityTypes are the <launchSecurity type> values the release
 	// parses; others are an XML error.
 	LaunchSecurityTypes []string
@@ -102,7 +104,6 @@ type Messages struct {
 var (
 	messagesOld = Messages{
 		BIOSNVRAM:         "firmware type 'bios' does not support nvram",
-		RWTemplate:        "NVRAM template is not permitted when loader is read/write",
 		StatelessTemplate: "NVRAM template is not permitted when loader is stateless",
 		StatelessNVRAM:    "NVRAM is not permitted when loader is stateless",
 	}
@@ -140,6 +141,7 @@ var (
 		SelectAtStart:        true,
 		LaunchSecurityTypes:  launchBase,
 		ManualSelectTypes:    []string{"pflash"},
+		ManualNeedsReadonly:  true,
 		EnrolledKeysImplySB:  true,
 		IgnoresFormats:       true,
 		NetworkNVRAMTemplate: true,
@@ -196,8 +198,8 @@ var (
 		Note:                  "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
 		LoaderFormatFromNVRAM: true,
 		// The read/write and stateless NVRAM checks moved to parsing.
-		DefineChecks: []string{"loader-format", "nvram-format", "enrolled-keys", "no-loader-path", "rom-format", "rom-rw", "rw-nvram",
-			"stateless-nvram", "bios-nvram"},
+		DefineChecks: []string{"loader-format", "nvram-format", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-format", "rom-rw",
+			"rw-nvram", "stateless-nvram"},
 		PMOnMicrovm:                      true,
 		PostChecks:                       []string{"machine", "acpi", "pm", "secure-boot", "enrolled-keys-written", "bios-nvram", "tdx"},
 		PinnedTemplateIgnoresNVRAMFormat: true,
