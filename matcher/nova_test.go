@@ -51,8 +51,8 @@ func TestFNMatch(t *testing.T) {
 		{"abc", "a*b*c", true},
 		{"ab", "a*b*c", false},
 	} {
-		if got := matcher.FNMatch(tt.name, tt.pattern); got != tt.want {
-			t.Errorf("FNMatch(%q, %q) = %v, want %v", tt.name, tt.pattern, got, tt.want)
+		if got := matcher.FNMatch(tt.pattern, tt.name); got != tt.want {
+			t.Errorf("FNMatch(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
 		}
 	}
 }
