@@ -199,7 +199,7 @@ var (
 		LoaderFormatFromNVRAM: true,
 		// The read/write and stateless NVRAM checks moved to parsing.
 		DefineChecks: []string{"loader-format", "nvram-format", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-format", "rom-rw",
-			"rw-nvram", "stateless-nvram"},
+			"stateless-nvram", "rw-nvram"},
 		PMOnMicrovm:                      true,
 		PostChecks:                       []string{"machine", "acpi", "pm", "secure-boot", "enrolled-keys-written", "bios-nvram", "tdx"},
 		PinnedTemplateIgnoresNVRAMFormat: true,
