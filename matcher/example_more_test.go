@@ -1,0 +1,90 @@
+package matcher_test
+
+import (
+	"fmt"
+
+	"github.com/fwaudit/fwaudit"
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
+)
+
+// What libvirt 12.8 writes into a plain UEFI q35 domain on Debian 13's
+// descriptors, as real libvirt 12.8 answered for the conformance case
+// real-debian-13-plain-efi-q35: the first x86_64 build, Secure Boot with
+// Microsoft keys, SMM on, and an NVRAM file named after the domain.
+func ExampleDecision_Apply() {
+	root, _ := fwaudit.Distro("debian-13")
+	p, err := matcher.ProfileFor("12.8")
+	if err != nil {
+		panic(err)
+	}
+	set, err := descriptor.Load(descriptor.Options{FS: root, Rules: p.Rules})
+	if err != nil {
+		panic(err)
+	}
+	dom, req, err := matcher.ParseDomain([]byte(`<domain type='kvm'><name>vm</name>
+  <os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type></os>
+  <features><acpi/></features>
+</domain>`))
+	if err != nil {
+		panic(err)
+	}
+	d := matcher.Match(set, req, p, matcher.MatchOptions{})
+	d.Apply(dom)
+	os := dom.OS
+	fmt.Println(d.Chosen.Name)
+	fmt.Println("firmware:", os.Firmware, os.FirmwareInfo.Features)
+	fmt.Println("loader:", os.Loader.Path, os.Loader.Type, os.Loader.Readonly, os.Loader.Secure, os.Loader.Format)
+	fmt.Println("nvram:", os.NVRam.NVRam, os.NVRam.Format, os.NVRam.Template, os.NVRam.TemplateFormat)
+	fmt.Println("smm:", dom.Features.SMM.State)
+	// Output:
+	// 40-edk2-x86_64-secure-enrolled.json
+	// firmware: efi [{yes enrolled-keys} {yes secure-boot}]
+	// loader: /usr/share/OVMF/OVMF_CODE_4M.ms.fd pflash yes yes raw
+	// nvram: /var/lib/libvirt/qemu/nvram/vm_VARS.fd raw /usr/share/OVMF/OVMF_VARS_4M.ms.fd raw
+	// smm: on
+}
+
+// ProfileFor picks the newest modelled release not newer than the one
+// asked for.
+func ExampleProfileFor() {
+	for _, v := range []string{"9.0.0", "10.6", "11.3", "12.10"} {
+		p, _ := matcher.ProfileFor(v)
+		fmt.Println(v, "->", p.Name)
+	}
+	_, err := matcher.ProfileFor("8.0")
+	fmt.Println(err)
+	// Output:
+	// 9.0.0 -> libvirt-9.0
+	// 10.6 -> libvirt-10.0
+	// 11.3 -> libvirt-11.3
+	// 12.10 -> libvirt-12.8
+	// libvirt 8.0 is older than every modelled release (oldest: 9.0.0)
+}
+
+// Machine aliases resolve to the QEMU release's own versioned type, and a
+// versioned type newer than the QEMU does not exist there (libvirt then
+// refuses the domain, as it did in the conformance case
+// mach-explicit-pc-q35-11.1 with QEMU 10.0).
+func ExampleCanonicalMachine() {
+	fmt.Println(matcher.CanonicalMachine("x86_64", "q35", "10.0.13"))
+	fmt.Println(matcher.CanonicalMachine("aarch64", "virt", "11.1"))
+	fmt.Println(matcher.MachineSupported("x86_64", "pc-q35-11.1", "10.0"))
+	// Output:
+	// pc-q35-10.0
+	// virt-11.1
+	// false
+}
+
+// libvirt matches descriptor machine patterns with GLib's simple globs,
+// where '[' is an ordinary character; nova's legacy selection used Python's
+// fnmatch, where it starts a class.
+func ExampleGlobMatch() {
+	fmt.Println(matcher.GlobMatch("pc-q35-*", "pc-q35-10.0"))
+	fmt.Println(matcher.GlobMatch("pc-q35-[0-9]*", "pc-q35-10.0"))
+	fmt.Println(matcher.FNMatch("pc-q35-[0-9]*", "pc-q35-10.0"))
+	// Output:
+	// true
+	// false
+	// true
+}
