@@ -89,8 +89,6 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 	}
 	fw := d.Chosen.Descriptor
 	m := &fw.Mapping
-	has := func(f descriptor.Feature) bool { return p.Rules.KnowsFeature(f) && fw.Has(f) }
-	networkNVRAM := r.NVRAM != nil && r.NVRAM.Network && !p.NetworkNVRAMTemplate
 
 	switch m.Device {
 	case descriptor.DeviceFlash:
@@ -110,7 +108,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 			l.Format = m.Executable.Format
 		}
 		l.Path = m.Executable.Filename
-		if m.EffectiveMode() == descriptor.ModeSplit && !networkNVRAM {
+		if recordsTemplate(m, r, p) {
 			if os.NVRam == nil {
 				os.NVRam = &libvirtxml.DomainNVRam{}
 			}
@@ -132,7 +130,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 		os.Kernel = m.Filename
 	}
 
-	if has(descriptor.FeatureRequiresSMM) {
+	if known(fw, p, descriptor.FeatureRequiresSMM) {
 		if dom.Features == nil {
 			dom.Features = &libvirtxml.DomainFeatureList{}
 		}
@@ -155,14 +153,10 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 	}
 	if os.Firmware != "" && p.WriteFirmwareFeatures {
 		feats := []libvirtxml.DomainOSFirmwareFeature{}
-		// A stateful pflash loader without a recorded template (network
-		// NVRAM, combined flash) leaves enrolled-keys unspecified.
-		noTemplate := m.Device == descriptor.DeviceFlash && m.EffectiveMode() != descriptor.ModeStateless &&
-			(networkNVRAM || m.EffectiveMode() == descriptor.ModeCombined)
-		if !noTemplate {
-			feats = append(feats, libvirtxml.DomainOSFirmwareFeature{Name: "enrolled-keys", Enabled: yesNo(has(descriptor.FeatureEnrolledKeys))})
+		if writesEnrolledKeys(m, r, p) {
+			feats = append(feats, libvirtxml.DomainOSFirmwareFeature{Name: "enrolled-keys", Enabled: yesNo(known(fw, p, descriptor.FeatureEnrolledKeys))})
 		}
-		feats = append(feats, libvirtxml.DomainOSFirmwareFeature{Name: "secure-boot", Enabled: yesNo(has(descriptor.FeatureSecureBoot))})
+		feats = append(feats, libvirtxml.DomainOSFirmwareFeature{Name: "secure-boot", Enabled: yesNo(known(fw, p, descriptor.FeatureSecureBoot))})
 		os.FirmwareInfo = &libvirtxml.DomainOSFirmwareInfo{Features: feats}
 	}
 	d.ensureNVRAM(dom)

@@ -455,8 +455,6 @@ func matchesMachine(fw *descriptor.Descriptor, env *matchEnv, arch, machine stri
 // never go back to try the next descriptor).
 func postChecks(r *Request, fw *descriptor.Descriptor, p *Profile) string {
 	m := &fw.Mapping
-	feats := fw.FeatureSet() & p.Rules.KnownFeatures()
-	has := func(f descriptor.Feature) bool { return feats.Has(f) }
 	if !p.FormatFilters && m.Device == descriptor.DeviceFlash {
 		if m.Executable.Format != "raw" {
 			return textf("Operation not supported: unsupported flash format '%s'", m.Executable.Format)
@@ -465,7 +463,7 @@ func postChecks(r *Request, fw *descriptor.Descriptor, p *Profile) string {
 			return textf("Operation not supported: unsupported nvram template format '%s'", m.NVRAMTemplate.Format)
 		}
 	}
-	if has(descriptor.FeatureRequiresSMM) && !p.SMMOffFilters && r.SMM == No {
+	if known(fw, p, descriptor.FeatureRequiresSMM) && !p.SMMOffFilters && r.SMM == No {
 		return "Requested operation is not valid: domain has SMM turned off but chosen firmware requires it"
 	}
 	return ""

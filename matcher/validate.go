@@ -77,7 +77,7 @@ func selected(r *Request, fw *descriptor.Descriptor, p *Profile) vstate {
 		case descriptor.ModeStateless:
 			l.Stateless = Yes
 		case descriptor.ModeSplit:
-			if m.NVRAMTemplate != nil && (r.NVRAM == nil || !r.NVRAM.Network) {
+			if recordsTemplate(m, r, p) {
 				v.template = m.NVRAMTemplate.Filename
 				v.nvram = true
 			}
@@ -85,14 +85,8 @@ func selected(r *Request, fw *descriptor.Descriptor, p *Profile) vstate {
 	case descriptor.DeviceMemory:
 		l.Type = "rom"
 	}
-	if p.WriteFirmwareFeatures && r.Firmware != "" && known(fw, p, descriptor.FeatureEnrolledKeys) && !known(fw, p, descriptor.FeatureSecureBoot) {
-		// enrolled-keys is written unless the flash has no template
-		// libvirt records (network NVRAM, combined flash).
-		mode := m.EffectiveMode()
-		noTemplate := m.Device == descriptor.DeviceFlash && mode != descriptor.ModeStateless &&
-			((r.NVRAM != nil && r.NVRAM.Network && !p.NetworkNVRAMTemplate) || mode == descriptor.ModeCombined)
-		v.ekWithoutSB = !noTemplate
-	}
+	v.ekWithoutSB = p.WriteFirmwareFeatures && r.Firmware != "" && writesEnrolledKeys(m, r, p) &&
+		known(fw, p, descriptor.FeatureEnrolledKeys) && !known(fw, p, descriptor.FeatureSecureBoot)
 	if known(fw, p, descriptor.FeatureRequiresSMM) {
 		l.Secure = Yes
 		if v.smm == Unset {
@@ -105,8 +99,25 @@ func selected(r *Request, fw *descriptor.Descriptor, p *Profile) vstate {
 	return v
 }
 
+// known reports whether fw has feature f as the release sees it (a feature
+// the release does not know is as good as absent).
 func known(fw *descriptor.Descriptor, p *Profile, f descriptor.Feature) bool {
-	return p.Rules.KnowsFeature(f) && fw.Has(f)
+	return (fw.FeatureSet() & p.Rules.KnownFeatures()).Has(f) // the bitsets Load precomputed
+}
+
+// recordsTemplate reports whether libvirt records the chosen flash's NVRAM
+// template: for split flash, unless the NVRAM is a network source (which
+// 9.0 gives a template all the same).
+func recordsTemplate(m *descriptor.Mapping, r *Request, p *Profile) bool {
+	return m.Device == descriptor.DeviceFlash && m.EffectiveMode() == descriptor.ModeSplit && m.NVRAMTemplate != nil &&
+		(r.NVRAM == nil || !r.NVRAM.Network || p.NetworkNVRAMTemplate)
+}
+
+// writesEnrolledKeys reports whether libvirt writes the enrolled-keys
+// firmware feature for the chosen descriptor: not for a stateful flash
+// whose template it does not record (network NVRAM, combined flash).
+func writesEnrolledKeys(m *descriptor.Mapping, r *Request, p *Profile) bool {
+	return m.Device != descriptor.DeviceFlash || m.EffectiveMode() == descriptor.ModeStateless || recordsTemplate(m, r, p)
 }
 
 // check runs the named check on v. An unknown name is a programming error
