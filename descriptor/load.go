@@ -340,7 +340,9 @@ func fsPath(p string) string {
 // semantics: absolute targets restart at the root and ".." stops at it.
 // It returns the resolved rooted path.
 func resolve(fsys fs.FS, p string) (string, error) {
-	todo := strings.Split(strings.TrimPrefix(path.Clean("/"+p), "/"), "/")
+	// Not path.Clean'd first: ".." applies to the resolved parent, as
+	// realpath(3) does, not to the name written before it.
+	todo := strings.Split(p, "/")
 	var done []string
 	hops := 0
 	for len(todo) > 0 {
