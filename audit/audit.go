@@ -42,6 +42,10 @@ type Options struct {
 	// file-checks-skipped finding carrying FilesSkipped.
 	Files        fs.FS
 	FilesSkipped string
+	// HostFiles is the host file system the predictions resolve firmware
+	// paths in, for a release that compares them after resolving symlinks
+	// (matcher.MatchOptions.Files); nil uses the profile's.
+	HostFiles fs.FS
 	// Domains are libvirt domain definitions whose impact is predicted.
 	Domains []DomainFile
 	// Require names the coverage cells that must be satisfied: a feature

@@ -11,6 +11,7 @@ import (
 	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
 	"github.com/fwaudit/fwaudit/conformance/internal/verdict"
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/hostfs"
 	"github.com/fwaudit/fwaudit/matcher"
 	"golang.org/x/tools/txtar"
 )
@@ -91,7 +92,18 @@ func Predict(t testing.TB, root string, domain []byte, p *matcher.Profile, exist
 		t.Fatal(err)
 	}
 	req.Existing = existing
-	return matcher.Match(set, req, p, matcher.MatchOptions{}).Answer(dom)
+	opts := matcher.MatchOptions{}
+	if p.ResolvesPaths {
+		// The oracle host's files, under the case's own (as fwaudit
+		// match --root does).
+		r, err := os.OpenRoot(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		opts.Files = hostfs.Overlay(r.FS(), p.HostFiles)
+	}
+	return matcher.Match(set, req, p, opts).Answer(dom)
 }
 
 // knownFile lists the (case, profile) pairs where fwaudit still disagrees

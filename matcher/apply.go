@@ -167,8 +167,10 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 func (d *Decision) applyManualFallback(dom *libvirtxml.Domain) {
 	l := dom.OS.Loader
 	if d.Legacy != "" {
-		code, vars, _ := strings.Cut(d.Legacy, ":")
-		l.Type, l.Readonly, l.Path = "pflash", "yes", code
+		// The loader keeps the domain's path, which may name the list's
+		// CODE file through a symlink.
+		_, vars, _ := strings.Cut(d.Legacy, ":")
+		l.Type, l.Readonly = "pflash", "yes"
 		l.Format = "raw"
 		if dom.OS.NVRam == nil {
 			dom.OS.NVRam = &libvirtxml.DomainNVRam{}

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 	"sync"
@@ -34,6 +35,44 @@ type matchEnv struct {
 	// stateless: the loader asks for stateless flash, which matchFlash
 	// requires of every flash descriptor.
 	stateless bool
+
+	// files is the host paths are resolved in, nil when the release
+	// compares them as written; loader and template cache the domain's
+	// resolved loader path and NVRAM template.
+	files            fs.FS
+	loader, template resolved
+}
+
+// resolved is a path as realpath(3) gives it, worked out once.
+type resolved struct {
+	done bool
+	path string
+}
+
+// samePath reports whether the domain's path (whose resolution mine
+// caches) and a descriptor's name the same file: as libvirt 12.x compares
+// them when env resolves paths, each side resolved on the host or taken as
+// written when it does not resolve; else as strings.
+func (env *matchEnv) samePath(mine *resolved, path, theirs string) bool {
+	if path == theirs {
+		return true
+	}
+	if env.files == nil {
+		return false
+	}
+	if !mine.done {
+		*mine = resolved{true, realPath(env.files, path)}
+	}
+	return mine.path == realPath(env.files, theirs)
+}
+
+// realPath is p resolved in files as realpath(3) resolves it, or p when it
+// does not resolve.
+func realPath(files fs.FS, p string) string {
+	if r, _, err := descriptor.Stat(files, p); err == nil {
+		return r
+	}
+	return p
 }
 
 // prefilter sets env's necessary conditions for r, each one a rejection

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 
@@ -62,6 +63,12 @@ type MatchOptions struct {
 	// is decided as without it. For a caller that only needs the choice,
 	// Match then allocates nothing (see ../benchmarks).
 	NoTrace bool
+	// Files is libvirt's host as a rooted file system (os.Root.FS of "/",
+	// or a --root), in which a release that compares firmware paths after
+	// resolving symlinks (Profile.ResolvesPaths) resolves them. It must
+	// implement fs.ReadLinkFS for symlinks to be followed. Nil: the
+	// profile's HostFiles.
+	Files fs.FS
 }
 
 // Match predicts libvirt's firmware selection for req over set.
@@ -152,6 +159,12 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		return d
 	}
 	env := matchEnv{rules: p.Rules, known: p.Rules.KnownFeatures(), arch: descriptor.ArchBit(r.Arch)}
+	if p.ResolvesPaths {
+		env.files = opts.Files
+		if env.files == nil {
+			env.files = p.HostFiles
+		}
+	}
 	if opts.NoTrace {
 		env.prefilter(r)
 	} else {
@@ -205,7 +218,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 				d.Stage = "start"
 			}
 		} else {
-			d.Legacy = legacyPair(r.Loader)
+			d.Legacy = legacyPair(r.Loader, &env)
 		}
 		return d
 	}
@@ -282,15 +295,15 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 
 	switch m.Device {
 	case descriptor.DeviceFlash:
-		if l != nil && l.Path != "" && (m.Executable == nil || l.Path != m.Executable.Filename) {
+		if l != nil && l.Path != "" && (m.Executable == nil || !env.samePath(&env.loader, l.Path, m.Executable.Filename)) {
 			return because("No matching path in '%s'", path)
 		}
 		if r.NVRAM != nil && r.NVRAM.Template != "" &&
-			(m.EffectiveMode() != descriptor.ModeSplit || m.NVRAMTemplate == nil || r.NVRAM.Template != m.NVRAMTemplate.Filename) {
+			(m.EffectiveMode() != descriptor.ModeSplit || m.NVRAMTemplate == nil || !env.samePath(&env.template, r.NVRAM.Template, m.NVRAMTemplate.Filename)) {
 			return because("No matching path in '%s'", path)
 		}
 	case descriptor.DeviceMemory:
-		if l != nil && l.Path != "" && l.Path != m.Filename {
+		if l != nil && l.Path != "" && !env.samePath(&env.loader, l.Path, m.Filename) {
 			return because("No matching path in '%s'", path)
 		}
 		if p.MemorySkipsNVRAM && r.NVRAM != nil {
@@ -496,12 +509,12 @@ var legacyPairs = []string{
 	"/usr/share/AAVMF/AAVMF32_CODE.fd:/usr/share/AAVMF/AAVMF32_VARS.fd",
 }
 
-func legacyPair(l *Loader) string {
+func legacyPair(l *Loader, env *matchEnv) string {
 	if l == nil || l.Type != "pflash" || l.Readonly == No || l.Stateless == Yes || (l.Format != "" && l.Format != "raw") {
 		return ""
 	}
 	for _, pair := range legacyPairs {
-		if code, _, _ := strings.Cut(pair, ":"); code == l.Path {
+		if code, _, _ := strings.Cut(pair, ":"); env.samePath(&env.loader, l.Path, code) {
 			return pair
 		}
 	}

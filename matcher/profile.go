@@ -2,10 +2,12 @@ package matcher
 
 import (
 	"fmt"
+	"io/fs"
 	"strconv"
 	"strings"
 
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/hostfs"
 )
 
 // Profile is what one libvirt release does differently, as data. Every
@@ -56,6 +58,18 @@ type Profile struct {
 	LoaderFormatFromNVRAM            bool // with <os firmware> and no <loader> element, the loader format is <nvram format> before matching
 	NVRAMFormatCopyExisting          bool // ... only for an existing domain (a new one is matched by the template-format filter instead)
 	NVRAMFilterNeedsNoLoader         bool // the template-format filter applies only without a <loader> element (or with an empty <loader/>)
+
+	// ResolvesPaths: the domain's loader path and NVRAM template are
+	// compared with a descriptor's paths, and the loader path with the
+	// qemu.conf legacy list, after resolving both sides as realpath(3)
+	// does on the host (a path that does not resolve is compared as
+	// written); otherwise the strings are compared. <kernel> is always
+	// compared as written.
+	ResolvesPaths bool
+	// HostFiles is the host file system paths are resolved in when
+	// MatchOptions.Files is nil: the firmware files the release's
+	// distribution installs, as on the host its answers were recorded on.
+	HostFiles fs.FS
 
 	// DefineChecks are the refusals at define, before any selection, in
 	// the order the release runs them (parsing, post-parse and, for a
@@ -223,6 +237,8 @@ var (
 		RawSuffixFromTemplate:            true,
 		WriteROMFormat:                   true,
 		ManualTemplateFormat:             true,
+		ResolvesPaths:                    true,
+		HostFiles:                        hostfs.DebianUnstable,
 		NoMatch:                          "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
 	}
 )

@@ -158,6 +158,12 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		defer closeFn()
 		opts.Files = files
 	}
+	hostFiles, closeHostFiles, err := src.hostFiles(p, note == "" && src.root == "" && src.distro == "")
+	if err != nil {
+		return reportError(stderr, "audit", err)
+	}
+	defer closeHostFiles()
+	opts.HostFiles = hostFiles
 	r, err := audit.Run(ctx, set, opts)
 	if err != nil {
 		return reportError(stderr, "audit", usageError(err.Error()))

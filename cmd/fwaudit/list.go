@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"slices"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/hostfs"
+	"github.com/fwaudit/fwaudit/matcher"
 )
 
 // listSchemaVersion versions the JSON output of "fwaudit list".
@@ -30,6 +33,26 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.Var(&s.dirs, "dir", "scan `DIR` instead of libvirt's search path (repeatable, lowest precedence first)")
 	fs.BoolVar(&s.session, "session", false, "add $XDG_CONFIG_HOME/qemu/firmware, as a session (unprivileged) daemon does")
 	fs.StringVar(&s.distro, "distro", "", "use the bundled descriptor set `NAME` (see fwaudit list --distro help)")
+}
+
+// hostFiles is the file system a profile that resolves firmware paths
+// (libvirt 12.8) resolves them in: this host's own, or a --root's files over
+// the ones the profile's distribution installs (a root often holds the
+// descriptors only), or for a bundled set the latter alone (nil).
+func (s *sourceFlags) hostFiles(p *matcher.Profile, onHost bool) (fs.FS, func(), error) {
+	switch {
+	case !p.ResolvesPaths || s.distro != "":
+		return nil, func() {}, nil
+	case s.root != "":
+		files, closeFn, err := rootFS(s.root)
+		if err != nil {
+			return nil, nil, err
+		}
+		return hostfs.Overlay(files, p.HostFiles), closeFn, nil
+	case onHost:
+		return rootFS("/")
+	}
+	return nil, func() {}, nil
 }
 
 // load loads the chosen set. note is set when the host had no descriptors

@@ -423,7 +423,12 @@ func runMatch(args []string, stdout, stderr io.Writer) int {
 	}
 	qemu, qemuWhy := f.chooseQEMU(ctx, onHost, req.Arch, profile)
 
-	d := matcher.Match(set, req, profile, matcher.MatchOptions{QEMU: qemu})
+	files, closeFiles, err := f.src.hostFiles(profile, onHost)
+	if err != nil {
+		return reportError(stderr, "match", err)
+	}
+	defer closeFiles()
+	d := matcher.Match(set, req, profile, matcher.MatchOptions{QEMU: qemu, Files: files})
 	code := exitOK
 	if !d.OK() {
 		code = exitFindings

@@ -1,0 +1,83 @@
+package matcher_test
+
+import (
+	"io/fs"
+	"testing"
+	"testing/fstest"
+
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
+)
+
+// TestMatchOptionsFiles checks that the host's files, not the strings,
+// decide a 12.8 path comparison, and that MatchOptions.Files replaces the
+// profile's HostFiles. What real libvirt does with Debian unstable's files
+// is recorded in conformance/testdata/cases/path-resolve-*.txtar; here the
+// host is changed under the same request.
+func TestMatchOptionsFiles(t *testing.T) {
+	const exec = "/usr/share/AAVMF/AAVMF_CODE.fd"
+	descriptors := fstest.MapFS{"usr/share/qemu/firmware/50-x.json": {Data: []byte(`{
+  "interface-types": ["uefi"],
+  "mapping": {"device": "flash",
+    "executable": {"filename": "` + exec + `", "format": "raw"},
+    "nvram-template": {"filename": "/opt/t/VARS.fd", "format": "raw"}},
+  "targets": [{"architecture": "aarch64", "machines": ["virt-*"]}],
+  "features": []}`)}}
+	domain := func(loader string) string {
+		return `<domain type='qemu'><name>vm</name><os>
+  <type arch='aarch64' machine='virt-7.2'>hvm</type>
+  <loader readonly='yes' type='pflash'>` + loader + `</loader></os>
+  <features><acpi/></features></domain>`
+	}
+	link := &fstest.MapFile{Mode: fs.ModeSymlink, Data: []byte("AAVMF_CODE.no-secboot.fd")}
+	ownFiles := fstest.MapFS{ // AAVMF_CODE.fd a file of its own
+		"usr/share/AAVMF/AAVMF_CODE.fd":            {},
+		"usr/share/AAVMF/AAVMF_CODE.no-secboot.fd": {},
+	}
+	linked := fstest.MapFS{
+		"usr/share/AAVMF/AAVMF_CODE.fd":            link,
+		"usr/share/AAVMF/AAVMF_CODE.no-secboot.fd": {},
+	}
+	tests := []struct {
+		name    string
+		p       *matcher.Profile
+		files   fs.FS
+		loader  string
+		want    string // chosen descriptor, "" none
+		wantLoc string // the loader path written
+	}{
+		{"profile host files", matcher.Libvirt128, nil, "/usr/share/AAVMF/AAVMF_CODE.no-secboot.fd", "50-x.json", exec},
+		{"given host, linked", matcher.Libvirt128, linked, "/usr/share/AAVMF/AAVMF_CODE.no-secboot.fd", "50-x.json", exec},
+		{"given host, own file", matcher.Libvirt128, ownFiles, "/usr/share/AAVMF/AAVMF_CODE.no-secboot.fd", "", "/usr/share/AAVMF/AAVMF_CODE.no-secboot.fd"},
+		{"spelling resolved", matcher.Libvirt128, ownFiles, "/usr/share//AAVMF/./AAVMF_CODE.fd", "50-x.json", exec},
+		{"missing files compare as written", matcher.Libvirt128, fstest.MapFS{}, "/usr/share//AAVMF/AAVMF_CODE.fd", "", "/usr/share//AAVMF/AAVMF_CODE.fd"},
+		{"11.3 compares strings", matcher.Libvirt113, linked, "/usr/share/AAVMF/AAVMF_CODE.no-secboot.fd", "", "/usr/share/AAVMF/AAVMF_CODE.no-secboot.fd"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set, err := descriptor.Load(descriptor.Options{FS: descriptors, Rules: tt.p.Rules})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dom, req, err := matcher.ParseDomain([]byte(domain(tt.loader)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, notrace := range []bool{false, true} {
+				d := matcher.Match(set, req, tt.p, matcher.MatchOptions{Files: tt.files, NoTrace: notrace})
+				got := ""
+				if d.Chosen != nil {
+					got = d.Chosen.Name
+				}
+				if !d.OK() || got != tt.want {
+					t.Errorf("NoTrace=%v: chose %q (err %q), want %q", notrace, got, d.Err, tt.want)
+				}
+			}
+			d := matcher.Match(set, req, tt.p, matcher.MatchOptions{Files: tt.files})
+			d.Apply(dom)
+			if dom.OS.Loader.Path != tt.wantLoc {
+				t.Errorf("loader path written = %q, want %q", dom.OS.Loader.Path, tt.wantLoc)
+			}
+		})
+	}
+}
