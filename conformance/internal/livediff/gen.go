@@ -340,6 +340,41 @@ func (g *gen) mutate(d map[string]any) string {
 	return " (mutated: " + strings.Join(notes, ", ") + ")"
 }
 
+// hostCode and hostVars are firmware images on the oracle hosts (Debian 12,
+// 13 and unstable), the legacy qemu.conf entries and the symlinks Debian's
+// packages install among them.
+var (
+	hostCode = []string{
+		"/usr/share/AAVMF/AAVMF_CODE.fd", "/usr/share/AAVMF/AAVMF_CODE.ms.fd", "/usr/share/AAVMF/AAVMF_CODE.no-secboot.fd",
+		"/usr/share/AAVMF/AAVMF_CODE.secboot.fd", "/usr/share/AAVMF/AAVMF_CODE.snakeoil.fd",
+		"/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_CODE.secboot.fd", "/usr/share/OVMF/OVMF_CODE_4M.fd",
+		"/usr/share/OVMF/OVMF_CODE_4M.ms.fd", "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd",
+		"/usr/share/qemu/OVMF.fd", "/usr/share/ovmf/OVMF.fd",
+	}
+	hostVars = []string{
+		"/usr/share/AAVMF/AAVMF_VARS.fd", "/usr/share/AAVMF/AAVMF_VARS.ms.fd",
+		"/usr/share/OVMF/OVMF_VARS.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.ms.fd",
+	}
+)
+
+// respell sometimes writes p another way that names the same file: a
+// doubled slash, a "." or a detour through "..".
+func (g *gen) respell(p string) string {
+	i := strings.LastIndex(p, "/")
+	if i <= 0 || !g.chance(0.2) {
+		return p
+	}
+	dir, base := p[:i], p[i+1:]
+	switch g.r.IntN(3) {
+	case 0:
+		return dir + "//" + base
+	case 1:
+		return dir + "/./" + base
+	}
+	j := strings.LastIndex(dir, "/")
+	return dir + "/../" + dir[j+1:] + "/" + base
+}
+
 func cmpOr(a, b string) string {
 	if a != "" {
 		return a
@@ -374,6 +409,12 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 	code, vars := paths(docs)
 	code = append(code, "/opt/oracle-fw/none/CODE.fd")
 	vars = append(vars, "/opt/oracle-fw/none/VARS.fd")
+	if g.chance(0.3) {
+		// Images the oracle hosts install, symlinks among them: libvirt
+		// 12.x resolves paths before comparing them.
+		code = append(code, hostCode...)
+		vars = append(vars, hostVars...)
+	}
 
 	// Mostly aim at the architecture and machine family of one of the
 	// descriptors, so that most requests have candidates.
@@ -470,7 +511,7 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 			open += " " + strings.Join(attrs, " ")
 		}
 		if manual || g.chance(0.25) {
-			fmt.Fprintf(&b, "    %s>%s</loader>\n", open, g.pick(code))
+			fmt.Fprintf(&b, "    %s>%s</loader>\n", open, g.respell(g.pick(code)))
 		} else {
 			fmt.Fprintf(&b, "    %s/>\n", open)
 		}
@@ -480,7 +521,7 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 		case 0:
 			fmt.Fprintf(&b, "    <nvram format='%s'/>\n", g.pick([]string{"raw", "qcow2"}))
 		case 1:
-			fmt.Fprintf(&b, "    <nvram template='%s'/>\n", g.pick(vars))
+			fmt.Fprintf(&b, "    <nvram template='%s'/>\n", g.respell(g.pick(vars)))
 		case 2:
 			fmt.Fprintf(&b, "    <nvram>/var/lib/libvirt/qemu/nvram/%s_own.fd</nvram>\n", name)
 		case 3:

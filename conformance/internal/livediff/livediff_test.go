@@ -73,6 +73,8 @@ func TestGenerateWellFormed(t *testing.T) {
 		{"mode mutation", "mode="},
 		{"qcow2 mutation", "format=qcow2"},
 		{"invalid descriptor", "INVALID:"},
+		{"host image", ">/usr/share/AAVMF/AAVMF_CODE"},
+		{"respelled path", "/./"},
 	}
 	for i := range n {
 		ar := Generate(pool, 7, i)
