@@ -298,14 +298,65 @@ func argsOf(dom *libvirtxml.Domain) qemuFirmwareArgs {
 
 // checkUpstream runs one case and returns its disagreements with libvirt's
 // expectation, one line (or diff) each; nil when it agrees.
+//
+// Each expectation file is checked with its era's profile: meta.txt's
+// "profile-xml:", "profile-err:" or "profile-args:" for that file, else
+// "profile:", else upstreamProfile. A case whose files come from different
+// upstream commits (upstream/README.md) may need two.
 func checkUpstream(t *testing.T, c upstreamCase) []string {
-	p := upstreamProfile
-	if name, ok := c.meta["profile"]; ok {
-		var found bool
-		if p, found = matcher.ProfileNamed(name); !found {
+	var problems []string
+	byProfile := map[string]upstreamCase{}
+	var order []string
+	for _, f := range []struct {
+		kind string
+		data []byte
+	}{{"xml", c.xml}, {"err", c.err}, {"args", c.args}} {
+		if f.data == nil {
+			continue
+		}
+		name := cmpOr(c.meta["profile-"+f.kind], c.meta["profile"], upstreamProfile.Name)
+		one, ok := byProfile[name]
+		if !ok {
+			one = c
+			one.xml, one.err, one.args = nil, nil, nil
+			order = append(order, name)
+		}
+		switch f.kind {
+		case "xml":
+			one.xml = f.data
+		case "err":
+			one.err = f.data
+		case "args":
+			one.args = f.data
+		}
+		byProfile[name] = one
+	}
+	for _, name := range order {
+		p, found := matcher.ProfileNamed(name)
+		if !found {
 			t.Fatalf("%s: meta.txt: unknown profile %q", c.dir, name)
 		}
+		for _, msg := range checkUpstreamWith(t, byProfile[name], p) {
+			if len(order) > 1 {
+				msg = p.Name + ": " + msg
+			}
+			problems = append(problems, msg)
+		}
 	}
+	return problems
+}
+
+func cmpOr(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// checkUpstreamWith checks c's expectation files with profile p.
+func checkUpstreamWith(t *testing.T, c upstreamCase, p *matcher.Profile) []string {
 	set, err := descriptor.Load(descriptor.Options{Root: c.tree, Rules: p.Rules})
 	if err != nil {
 		t.Fatal(err)
