@@ -218,7 +218,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 				d.Stage = "start"
 			}
 		} else {
-			d.Legacy = legacyPair(r.Loader, &env)
+			d.Legacy = legacyPair(r, p, &env)
 		}
 		return d
 	}
@@ -509,14 +509,20 @@ var legacyPairs = []string{
 	"/usr/share/AAVMF/AAVMF32_CODE.fd:/usr/share/AAVMF/AAVMF32_VARS.fd",
 }
 
-func legacyPair(l *Loader, env *matchEnv) string {
+func legacyPair(r *Request, p *Profile, env *matchEnv) string {
+	l := r.Loader
 	if l == nil || l.Type != "pflash" || l.Readonly == No || l.Stateless == Yes || (l.Format != "" && l.Format != "raw") {
 		return ""
 	}
 	for _, pair := range legacyPairs {
-		if code, _, _ := strings.Cut(pair, ":"); env.samePath(&env.loader, l.Path, code) {
-			return pair
+		code, vars, _ := strings.Cut(pair, ":")
+		if !env.samePath(&env.loader, l.Path, code) {
+			continue
 		}
+		if p.LegacyNeedsTemplate && r.NVRAM != nil && r.NVRAM.Template != "" && !env.samePath(&env.template, r.NVRAM.Template, vars) {
+			continue
+		}
+		return pair
 	}
 	return ""
 }

@@ -66,6 +66,10 @@ type Profile struct {
 	// written); otherwise the strings are compared. <kernel> is always
 	// compared as written.
 	ResolvesPaths bool
+	// LegacyNeedsTemplate: a pinned <nvram template> must name the legacy
+	// qemu.conf entry's VARS file too for the entry to match (else only
+	// the loader path is compared and the pinned template is kept).
+	LegacyNeedsTemplate bool
 	// HostFiles is the host file system paths are resolved in when
 	// MatchOptions.Files is nil: the firmware files the release's
 	// distribution installs, as on the host its answers were recorded on.
@@ -212,7 +216,7 @@ var (
 		Note:                  "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
 		LoaderFormatFromNVRAM: true,
 		// The read/write and stateless NVRAM checks moved to parsing.
-		DefineChecks: []string{"loader-format", "nvram-format", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-format", "rom-rw",
+		DefineChecks: []string{"loader-format", "nvram-format", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-rw", "rom-format",
 			"stateless-nvram", "rw-nvram"},
 		PMOnMicrovm:                      true,
 		PostChecks:                       []string{"machine", "acpi", "pm", "secure-boot", "enrolled-keys-written", "bios-nvram", "tdx"},
@@ -238,6 +242,7 @@ var (
 		WriteROMFormat:                   true,
 		ManualTemplateFormat:             true,
 		ResolvesPaths:                    true,
+		LegacyNeedsTemplate:              true,
 		HostFiles:                        hostfs.DebianUnstable,
 		NoMatch:                          "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
 	}
