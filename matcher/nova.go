@@ -327,17 +327,15 @@ targets:
 		return fmt.Sprintf("Secure boot not requested, firmware '%s' supports it", path), false
 	}
 
-	// The return statement reads the two file names; a descriptor without
-	// them (memory or kernel device, stateless or combined flash) raises
-	// KeyError. The spec (../shared/spec/nova-selection.md §4) has it
-	// skipped. The newest host.py the project could read (the version
-	// returning requires-smm) has no try/except there, which would fail
-	// the lookup instead: this is the one point where spec and the
-	// source we saw differ.
+	// The return statement reads the two file names, and nothing catches
+	// what it raises: a descriptor without them (memory or kernel device,
+	// stateless or combined flash) that passed the target and Secure Boot
+	// tests fails the whole lookup with KeyError, in every host.py the
+	// project could read (get_loader has no try/except, and its callers in
+	// driver.py let the exception end the spawn). The spec
+	// (../shared/spec/nova-selection.md §4) says such a descriptor is
+	// skipped; the source does not, and the source is what nova ran.
 	if _, _, err := novaFiles(spec); err != "" {
-		if strings.HasPrefix(err, "KeyError") {
-			return fmt.Sprintf("%s: firmware '%s' has no split flash executable and nvram-template, skipped", err, path), false
-		}
 		return fmt.Sprintf("%s in '%s'", err, path), true
 	}
 	return "", false

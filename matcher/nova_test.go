@@ -233,22 +233,42 @@ func TestNovaLegacy(t *testing.T) {
 		// Reading mapping.executable/nvram-template.filename raises
 		// KeyError for memory, stateless and combined descriptors
 		// (skipped, per the spec).
-		name: "memory, stateless and combined descriptors skipped",
+		// The return statement reads both file names and nothing catches
+		// the KeyError: the first target- and Secure-Boot-matching
+		// descriptor without them ends the lookup.
+		name: "memory descriptor fails the lookup",
 		files: map[string]string{
-			usr + "10-mem.json":       memoryDesc,
+			usr + "10-mem.json":   memoryDesc,
+			usr + "40-split.json": split("SPLIT", "x86_64", "pc-q35-*"),
+		},
+		os:      osUEFI,
+		wantErr: "KeyError: 'executable' in '/" + usr + "10-mem.json'",
+	}, {
+		name: "stateless flash fails the lookup",
+		files: map[string]string{
 			usr + "20-stateless.json": statelessDesc,
-			usr + "30-combined.json":  combinedDesc,
 			usr + "40-split.json":     split("SPLIT", "x86_64", "pc-q35-*"),
 		},
-		os:           osUEFI,
-		want:         "/" + usr + "40-split.json",
-		wantTraceFor: "/" + usr + "20-stateless.json", wantTrace: "KeyError: 'nvram-template'",
+		os:      osUEFI,
+		wantErr: "KeyError: 'nvram-template' in '/" + usr + "20-stateless.json'",
 	}, {
-		name:         "memory descriptor lacks executable",
-		files:        map[string]string{usr + "10-mem.json": memoryDesc},
-		os:           osUEFI,
-		wantErr:      "UEFINotSupported: UEFI is not supported",
-		wantTraceFor: "/" + usr + "10-mem.json", wantTrace: "KeyError: 'executable'",
+		name: "combined flash fails the lookup",
+		files: map[string]string{
+			usr + "30-combined.json": combinedDesc,
+			usr + "40-split.json":    split("SPLIT", "x86_64", "pc-q35-*"),
+		},
+		os:      osUEFI,
+		wantErr: "KeyError: 'nvram-template' in '/" + usr + "30-combined.json'",
+	}, {
+		// Only a descriptor that passed the target and Secure Boot tests
+		// gets that far: one for another machine is passed over.
+		name: "non-split descriptor of another machine passed over",
+		files: map[string]string{
+			usr + "10-mem.json":   strings.Replace(memoryDesc, "pc-q35-*", "pc-i440fx-*", 1),
+			usr + "40-split.json": split("SPLIT", "x86_64", "pc-q35-*"),
+		},
+		os:   osUEFI,
+		want: "/" + usr + "40-split.json",
 	}, {
 		// arch != target['architecture']: a plain string comparison, so
 		// a descriptor's "i386" is not libvirt's "i686".
