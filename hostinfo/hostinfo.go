@@ -189,9 +189,30 @@ func ParseLibvirtVersion(out string) (string, error) {
 
 // ParseQEMUVersion reads the version from the output of "qemu-system-ARCH
 // --version", e.g. "QEMU emulator version 7.2.19 (Debian
-// 1:7.2+dfsg-7+deb12u18)", and returns it ("7.2.19").
+// 1:7.2+dfsg-7+deb12u18)", and returns it ("7.2.19"). Ubuntu's builds,
+// whose machine aliases lead to Ubuntu's own machine types, get "+ubuntu"
+// ("QEMU emulator version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1.18)" gives
+// "8.2.2+ubuntu"; see matcher.CanonicalMachine).
 func ParseQEMUVersion(out string) (string, error) {
-	return parseFirst(out, qemuRe, "QEMU emulator version X.Y.Z")
+	v, err := parseFirst(out, qemuRe, "QEMU emulator version X.Y.Z")
+	if err == nil && ubuntuBuild.MatchString(firstQEMULine(out)) {
+		v += "+ubuntu"
+	}
+	return v, err
+}
+
+// ubuntuBuild matches the package version Ubuntu's QEMU prints
+// ("1:8.2.2+ds-0ubuntu1.18").
+var ubuntuBuild = regexp.MustCompile(`\(Debian [^)]*ubuntu[^)]*\)`)
+
+// firstQEMULine is the line of out that names the QEMU version.
+func firstQEMULine(out string) string {
+	for _, line := range strings.Split(out, "\n") {
+		if qemuRe.MatchString(strings.TrimSpace(line)) {
+			return line
+		}
+	}
+	return ""
 }
 
 // parseFirst applies re to each line until one matches.

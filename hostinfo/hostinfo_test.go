@@ -38,7 +38,9 @@ func TestParseQEMUVersion(t *testing.T) {
 		{"debian 12", "QEMU emulator version 7.2.19 (Debian 1:7.2+dfsg-7+deb12u18)\nCopyright (c) 2003-2022 Fabrice Bellard and the QEMU Project developers\n", "7.2.19", ""},
 		{"upstream", "QEMU emulator version 10.0.2\nCopyright (c) 2003-2025 Fabrice Bellard and the QEMU Project developers\n", "10.0.2", ""},
 		{"rhel qemu-kvm", "QEMU emulator version 8.2.0 (qemu-kvm-8.2.0-11.el9_4.6)\n", "8.2.0", ""},
-		{"old one-line form", "QEMU emulator version 2.5.0 (Debian 1:2.5+dfsg-5ubuntu10), Copyright (c) 2003-2008 Fabrice Bellard\n", "2.5.0", ""},
+		{"old one-line form", "QEMU emulator version 2.5.0 (Debian 1:2.5+dfsg-5ubuntu10), Copyright (c) 2003-2008 Fabrice Bellard\n", "2.5.0+ubuntu", ""},
+		// Ubuntu's builds are marked: their machine aliases differ.
+		{"ubuntu 24.04", "QEMU emulator version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1.18)\nCopyright (c) 2003-2023 Fabrice Bellard and the QEMU Project developers\n", "8.2.2+ubuntu", ""},
 		{"two-part", "QEMU emulator version 9.2\n", "9.2", ""},
 		{"libvirt output", "virtqemud (libvirt) 9.0.0\n", "", `unexpected output "virtqemud (libvirt) 9.0.0"`},
 		{"garbage", "\x00\x01", "", "unexpected output"},
@@ -129,7 +131,7 @@ func TestProberQEMUVersion(t *testing.T) {
 	})
 	tests := []struct{ arch, want, err string }{
 		{"x86_64", "7.2.19", ""},
-		{"i686", "8.2.2", ""},
+		{"i686", "8.2.2+ubuntu", ""},
 		{"armv7l", "10.0.2", ""},
 		{"ppc64le", "9.2.0", ""},
 		{"s390x", "", "no qemu-system-s390x"},

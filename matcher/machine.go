@@ -58,9 +58,21 @@ func aliasPrefix(arch, machine string) (string, bool) {
 // selection, with QEMU version qemu ("10.0"): q35 becomes pc-q35-10.0. Other
 // names, and aliases without versions (riscv64 and loongarch64 "virt",
 // microvm), are returned unchanged. With qemu empty the name is unchanged.
+//
+// A version ending in "+ubuntu" ("8.2+ubuntu", as hostinfo reports
+// Ubuntu's builds) names Ubuntu's QEMU, whose x86 aliases lead to machine
+// types named after the release where Ubuntu defines them (QEMU 8.2, Ubuntu
+// 24.04: q35 is pc-q35-noble, pc is pc-i440fx-noble; seen on the libvirt
+// 10.0 oracle host).
 func CanonicalMachine(arch, machine, qemu string) string {
 	if qemu == "" {
 		return machine
+	}
+	qemu, ubuntu := strings.CutSuffix(qemu, UbuntuSuffix)
+	if ubuntu {
+		if name, ok := ubuntuAlias(arch, machine, qemu); ok {
+			return name
+		}
 	}
 	if prefix, ok := aliasPrefix(arch, machine); ok {
 		return versionedNames.get(versionedKey{prefix, qemu}, func(k versionedKey) string {
@@ -68,6 +80,31 @@ func CanonicalMachine(arch, machine, qemu string) string {
 		})
 	}
 	return machine
+}
+
+// UbuntuSuffix marks a QEMU version as Ubuntu's build ("8.2+ubuntu").
+const UbuntuSuffix = "+ubuntu"
+
+// ubuntuMachines are the x86 machine aliases of Ubuntu's QEMU builds that
+// lead to Ubuntu's own machine types, by QEMU version ("qemu-system-x86_64
+// -machine help" on Ubuntu 24.04, QEMU 1:8.2.2+ds-0ubuntu1.18).
+var ubuntuMachines = map[string]map[string]string{
+	"8.2": {"q35": "pc-q35-noble", "pc": "pc-i440fx-noble", "ubuntu-q35": "pc-q35-noble-v2", "ubuntu": "pc-i440fx-noble-v2"},
+}
+
+// ubuntuAlias looks machine up in ubuntuMachines for QEMU version qemu
+// ("8.2" or "8.2.2"), without allocating.
+func ubuntuAlias(arch, machine, qemu string) (string, bool) {
+	if arch != "x86_64" && arch != "i686" {
+		return "", false
+	}
+	for v, names := range ubuntuMachines {
+		if strings.HasPrefix(qemu, v) && (len(qemu) == len(v) || qemu[len(v)] == '.') {
+			name, ok := names[machine]
+			return name, ok
+		}
+	}
+	return "", false
 }
 
 type versionedKey struct{ prefix, qemu string }

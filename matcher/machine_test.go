@@ -146,3 +146,29 @@ func TestWhyString(t *testing.T) {
 		}
 	}
 }
+
+// TestCanonicalMachineUbuntu checks Ubuntu's x86 aliases, as Ubuntu 24.04's
+// QEMU lists them and the libvirt 10.0 oracle resolved them (a descriptor
+// for pc-q35-noble matches q35 there, one for pc-q35-8.2 does not; the
+// conformance case mach-glob-question-one-digit records the effect).
+func TestCanonicalMachineUbuntu(t *testing.T) {
+	tests := []struct{ arch, machine, qemu, want string }{
+		{"x86_64", "q35", "8.2+ubuntu", "pc-q35-noble"},
+		{"x86_64", "pc", "8.2.2+ubuntu", "pc-i440fx-noble"},
+		{"i686", "q35", "8.2+ubuntu", "pc-q35-noble"},
+		{"x86_64", "ubuntu-q35", "8.2+ubuntu", "pc-q35-noble-v2"},
+		{"x86_64", "ubuntu", "8.2+ubuntu", "pc-i440fx-noble-v2"},
+		{"aarch64", "virt", "8.2+ubuntu", "virt-8.2"},            // upstream naming
+		{"x86_64", "q35", "10.1+ubuntu", "pc-q35-10.1"},          // a build not observed: upstream naming
+		{"x86_64", "ubuntu", "8.2", "ubuntu"},                    // not Ubuntu's build: not an alias
+		{"x86_64", "pc-q35-noble", "8.2+ubuntu", "pc-q35-noble"}, // explicit names unchanged
+	}
+	for _, tt := range tests {
+		if got := CanonicalMachine(tt.arch, tt.machine, tt.qemu); got != tt.want {
+			t.Errorf("CanonicalMachine(%s, %s, %s) = %s, want %s", tt.arch, tt.machine, tt.qemu, got, tt.want)
+		}
+	}
+	if !MachineSupported("x86_64", "pc-q35-8.2", "8.2+ubuntu") || MachineSupported("x86_64", "pc-q35-9.0", "8.2+ubuntu") {
+		t.Error("MachineSupported does not read the version of an Ubuntu build")
+	}
+}
