@@ -32,6 +32,9 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 	p := d.Profile
 	r := &d.Request
 	os := dom.OS
+	if p.NoTemplateFormat || p.RawFormatImplicit {
+		defer d.writtenFormats(dom)
+	}
 	if os.Loader != nil && os.Loader.Type == "" && strings.TrimSpace(os.Loader.Path) != "" {
 		os.Loader.Type = "rom" // libvirt's default loader type
 	}
@@ -113,7 +116,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 				os.NVRam = &libvirtxml.DomainNVRam{}
 			}
 			os.NVRam.Template = m.NVRAMTemplate.Filename
-			if p.WriteFormats {
+			if p.WriteFormats && !p.NoTemplateFormat {
 				os.NVRam.TemplateFormat = m.NVRAMTemplate.Format
 			}
 		}
@@ -178,7 +181,7 @@ func (d *Decision) applyManualFallback(dom *libvirtxml.Domain) {
 		if dom.OS.NVRam.Template == "" {
 			dom.OS.NVRam.Template = vars
 		}
-		if d.Profile.WriteFormats && dom.OS.NVRam.TemplateFormat == "" {
+		if d.Profile.WriteFormats && !d.Profile.NoTemplateFormat && dom.OS.NVRam.TemplateFormat == "" {
 			dom.OS.NVRam.TemplateFormat = "raw"
 		}
 	}
@@ -189,6 +192,27 @@ func (d *Decision) applyManualFallback(dom *libvirtxml.Domain) {
 		dom.OS.NVRam.TemplateFormat = cmpOr(l.Format, "raw") // the template is taken to be in the loader's format
 	}
 	d.ensureNVRAM(dom)
+}
+
+// writtenFormats drops the format attributes the release does not write:
+// templateFormat where it does not exist, format='raw' where raw is the
+// unwritten default.
+func (d *Decision) writtenFormats(dom *libvirtxml.Domain) {
+	p := d.Profile
+	if l := dom.OS.Loader; l != nil && p.RawFormatImplicit && l.Format == "raw" {
+		l.Format = ""
+	}
+	if n := dom.OS.NVRam; n != nil {
+		if p.NoTemplateFormat {
+			n.TemplateFormat = ""
+		}
+		if p.RawFormatImplicit && n.Format == "raw" {
+			n.Format = ""
+		}
+		if *n == (libvirtxml.DomainNVRam{}) {
+			dom.OS.NVRam = nil // nothing left to write
+		}
+	}
 }
 
 // ensureNVRAM gives a read-only, stateful pflash loader its NVRAM file.
@@ -210,6 +234,10 @@ func (d *Decision) ensureNVRAM(dom *libvirtxml.Domain) {
 		return
 	}
 	format := n.Format
+	if p.NVRAMFormatFromLoader {
+		format = l.Format
+		n.Format = format
+	}
 	if p.NVRAMFormatFromTemplate && cmpOr(n.TemplateFormat, l.Format) != "" {
 		// The template's format, else the loader's, whatever <nvram
 		// format> said.

@@ -122,6 +122,9 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			n.Format, n.TemplateFormat = "", ""
 		}
 	}
+	if p.NoTemplateFormat && r.NVRAM != nil && r.NVRAM.TemplateFormat != "" {
+		d.ownNVRAM(req).TemplateFormat = ""
+	}
 	if p.EnrolledKeysImplySB && r.FirmwareFeatures && r.EnrolledKeys == Yes && r.SecureBoot == Unset {
 		r.SecureBoot = Yes
 	}
@@ -500,21 +503,26 @@ func isQ35(machine string) bool {
 	return machine == "q35" || strings.HasPrefix(machine, "pc-q35-")
 }
 
-// legacyPairs are libvirt's built-in qemu.conf nvram list as Debian builds it,
-// consulted for a manual pflash loader no descriptor matches.
-var legacyPairs = []string{
-	"/usr/share/OVMF/OVMF_CODE.fd:/usr/share/OVMF/OVMF_VARS.fd",
-	"/usr/share/OVMF/OVMF_CODE.secboot.fd:/usr/share/OVMF/OVMF_VARS.fd",
-	"/usr/share/AAVMF/AAVMF_CODE.fd:/usr/share/AAVMF/AAVMF_VARS.fd",
-	"/usr/share/AAVMF/AAVMF32_CODE.fd:/usr/share/AAVMF/AAVMF32_VARS.fd",
-}
+// The built-in qemu.conf nvram lists ("CODE:VARS"), consulted for a manual
+// pflash loader no descriptor matches: Debian's build (9.0, 11.3, 12.8) and
+// Ubuntu's (10.0), which adds the Microsoft-keys pair (read from the
+// binaries of the oracle hosts).
+var (
+	debianLegacy = []string{
+		"/usr/share/OVMF/OVMF_CODE.fd:/usr/share/OVMF/OVMF_VARS.fd",
+		"/usr/share/OVMF/OVMF_CODE.secboot.fd:/usr/share/OVMF/OVMF_VARS.fd",
+		"/usr/share/AAVMF/AAVMF_CODE.fd:/usr/share/AAVMF/AAVMF_VARS.fd",
+		"/usr/share/AAVMF/AAVMF32_CODE.fd:/usr/share/AAVMF/AAVMF32_VARS.fd",
+	}
+	ubuntuLegacy = append(slices.Clip(debianLegacy), "/usr/share/OVMF/OVMF_CODE.ms.fd:/usr/share/OVMF/OVMF_VARS.ms.fd")
+)
 
 func legacyPair(r *Request, p *Profile, env *matchEnv) string {
 	l := r.Loader
 	if l == nil || l.Type != "pflash" || l.Readonly == No || l.Stateless == Yes || (l.Format != "" && l.Format != "raw") {
 		return ""
 	}
-	for _, pair := range legacyPairs {
+	for _, pair := range p.LegacyPairs {
 		code, vars, _ := strings.Cut(pair, ":")
 		if !env.samePath(&env.loader, l.Path, code) {
 			continue

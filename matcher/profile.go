@@ -66,6 +66,9 @@ type Profile struct {
 	// written); otherwise the strings are compared. <kernel> is always
 	// compared as written.
 	ResolvesPaths bool
+	// LegacyPairs is the build's qemu.conf nvram list, "CODE:VARS" pairs
+	// a manual pflash loader no descriptor matches is looked up in.
+	LegacyPairs []string
 	// LegacyNeedsTemplate: a pinned <nvram template> must name the legacy
 	// qemu.conf entry's VARS file too for the entry to match (else only
 	// the loader path is compared and the pinned template is kept).
@@ -93,7 +96,10 @@ type Profile struct {
 	WriteFormats            bool // format='raw' on loader and nvram, templateFormat
 	WriteROMFormat          bool // format='raw' on a rom loader too
 	ManualTemplateFormat    bool // templateFormat='raw' on a manual pflash loader
+	NoTemplateFormat        bool // <nvram templateFormat> does not exist yet: dropped at parse, never written
+	RawFormatImplicit       bool // raw is the default format and format='raw' is never written back, whoever set it
 	NVRAMFormatFromTemplate bool // a generated NVRAM file takes the template's format, whatever <nvram format> said
+	NVRAMFormatFromLoader   bool // a generated NVRAM file takes the loader's format, whatever <nvram format> said
 	RawSuffixFromTemplate   bool // a new domain's raw NVRAM file is named _VARS.raw when its template's name ends in .raw (an existing domain keeps .fd)
 	NetworkNVRAMTemplate    bool // the template is recorded even for a network NVRAM source
 	LiveNetworkTLS          bool // the live definition gets tls='no' on a network NVRAM source (start-time preparation)
@@ -149,12 +155,13 @@ var (
 )
 
 // The modelled releases. Behaviour recorded from real libvirt through the
-// project's oracle (9.0, 11.3, 12.8); 10.0 has no oracle and is derived from
-// libvirt's source as the spec describes it.
+// project's oracle (9.0, 11.3, 12.8) and its Ubuntu 24.04 extension
+// (10.0, conformance/oracle10).
 var (
 	Libvirt90 = &Profile{
 		Name: "libvirt-9.0", Version: "9.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "7.2",
 		Note:                 "recorded from libvirt 9.0.0 (Debian 12) with QEMU 7.2",
+		LegacyPairs:          debianLegacy,
 		InvalidFailsLookup:   true,
 		SelectAtStart:        true,
 		LaunchSecurityTypes:  launchBase,
@@ -172,9 +179,13 @@ var (
 		NoMatch:  "operation failed: Unable to find any firmware to satisfy '%s'",
 	}
 	Libvirt100 = &Profile{
-		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2",
-		Note:                  "no oracle: derived from the spec's account of 9.2–10.x (define-time selection, qcow2, stateless); where the spec is silent (check order, wording) assumed to be 11.3's",
-		DefineChecks:          checks11Define,
+		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2" + UbuntuSuffix,
+		NoTemplateFormat:      true,
+		RawFormatImplicit:     true,
+		Note:                  "recorded from libvirt 10.0.0 (Ubuntu 24.04) with QEMU 8.2",
+		LegacyPairs:           ubuntuLegacy,
+		DefineChecks:          append([]string{"loader-format", "nvram-format", "format-mismatch"}, checks11Define[2:]...),
+		NVRAMFormatFromLoader: true,
 		PostChecks:            checks11Post,
 		Messages:              messages11,
 		InvalidFailsLookup:    true,
@@ -193,6 +204,7 @@ var (
 	Libvirt113 = &Profile{
 		Name: "libvirt-11.3", Version: "11.3.0", Rules: descriptor.RulesLibvirt11, QEMU: "10.0",
 		Note:                    "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
+		LegacyPairs:             debianLegacy,
 		LoaderFormatFromNVRAM:   true,
 		NVRAMFormatFromTemplate: true,
 		DefineChecks:            checks11Define,
@@ -214,6 +226,7 @@ var (
 	Libvirt128 = &Profile{
 		Name: "libvirt-12.8", Version: "12.8.0", Rules: descriptor.RulesLibvirt12, QEMU: "11.1",
 		Note:                  "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
+		LegacyPairs:           debianLegacy,
 		LoaderFormatFromNVRAM: true,
 		// The read/write and stateless NVRAM checks moved to parsing.
 		DefineChecks: []string{"loader-format", "nvram-format", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-rw", "rom-format",

@@ -135,6 +135,11 @@ func (v *vstate) check(name string, p *Profile) string {
 			return fmt.Sprintf("XML error: Unsupported nvram format '%s'", v.nvramFormat)
 		}
 		return ""
+	case "format-mismatch":
+		if l := &v.loader; v.hasLoader && l.Format != "" && v.nvramFormat != "" && l.Format != v.nvramFormat {
+			return fmt.Sprintf("XML error: Format mismatch: loader.format='%s' nvram.format='%s'", l.Format, v.nvramFormat)
+		}
+		return ""
 	case "rom-format":
 		if l := &v.loader; v.hasLoader && l.Type == "rom" && l.Format != "" && l.Format != "raw" {
 			return fmt.Sprintf("Invalid format '%s' for ROM loader type", l.Format)
