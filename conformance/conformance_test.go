@@ -22,6 +22,7 @@ var versions = []struct {
 	profile *matcher.Profile
 }{
 	{"answer/libvirt9.json", matcher.Libvirt90},
+	{"answer/libvirt10.json", matcher.Libvirt100},
 	{"answer/libvirt11.json", matcher.Libvirt113},
 	{"answer/libvirt12.json", matcher.Libvirt128},
 }

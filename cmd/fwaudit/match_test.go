@@ -36,6 +36,7 @@ const casesDir = "../../conformance/testdata/cases"
 // predicts them.
 var recordedVersions = []struct{ section, libvirt, profile string }{
 	{"answer/libvirt9.json", "9.0", "libvirt-9.0"},
+	{"answer/libvirt10.json", "10.0", "libvirt-10.0"},
 	{"answer/libvirt11.json", "11.3", "libvirt-11.3"},
 	{"answer/libvirt12.json", "12.8", "libvirt-12.8"},
 }

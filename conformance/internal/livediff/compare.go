@@ -17,13 +17,14 @@ import (
 // that models it, as conformance_test.go does.
 var profiles = map[string]*matcher.Profile{
 	"9":  matcher.Libvirt90,
+	"10": matcher.Libvirt100,
 	"11": matcher.Libvirt113,
 	"12": matcher.Libvirt128,
 }
 
 // Diff is one disagreement between libvirt and fwaudit.
 type Diff struct {
-	Version string // oracle version, "9", "11", "12"
+	Version string // oracle version, "9", "10", "11", "12"
 	Profile string // the profile that predicted
 	Text    string // cmp.Diff, -libvirt +fwaudit
 }
