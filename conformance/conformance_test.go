@@ -10,8 +10,6 @@ import (
 
 	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
 	"github.com/fwaudit/fwaudit/conformance/internal/verdict"
-	"github.com/fwaudit/fwaudit/descriptor"
-	"github.com/fwaudit/fwaudit/hostfs"
 	"github.com/fwaudit/fwaudit/matcher"
 	"golang.org/x/tools/txtar"
 )
@@ -84,27 +82,11 @@ func section(a *txtar.Archive, name string) []byte {
 
 // Predict runs fwaudit on a materialized case.
 func Predict(t testing.TB, root string, domain []byte, p *matcher.Profile, existing bool) *matcher.Answer {
-	set, err := descriptor.Load(descriptor.Options{Root: root, Rules: p.Rules})
+	a, err := verdict.Predict(root, domain, p, existing)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dom, req, err := matcher.ParseDomain(domain)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Existing = existing
-	opts := matcher.MatchOptions{}
-	if p.ResolvesPaths {
-		// The oracle host's files, under the case's own (as fwaudit
-		// match --root does).
-		r, err := os.OpenRoot(root)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		opts.Files = hostfs.Overlay(r.FS(), p.HostFiles)
-	}
-	return matcher.Match(set, req, p, opts).Answer(dom)
+	return a
 }
 
 // knownFile lists the (case, profile) pairs where fwaudit still disagrees

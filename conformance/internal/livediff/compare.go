@@ -8,7 +8,6 @@ import (
 
 	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
 	"github.com/fwaudit/fwaudit/conformance/internal/verdict"
-	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/matcher"
 	"golang.org/x/tools/txtar"
 )
@@ -38,19 +37,11 @@ func diffAnswer(answer []byte, got *matcher.Answer) (string, error) {
 // predict runs fwaudit's matcher on an extracted case (root and domain.xml
 // under dir).
 func predict(dir string, p *matcher.Profile) (*matcher.Answer, error) {
-	set, err := descriptor.Load(descriptor.Options{Root: filepath.Join(dir, "root"), Rules: p.Rules})
-	if err != nil {
-		return nil, err
-	}
 	data, err := os.ReadFile(filepath.Join(dir, casefile.Domain))
 	if err != nil {
 		return nil, err
 	}
-	dom, req, err := matcher.ParseDomain(data)
-	if err != nil {
-		return nil, err
-	}
-	return matcher.Match(set, req, p, matcher.MatchOptions{}).Answer(dom), nil
+	return verdict.Predict(filepath.Join(dir, "root"), data, p, false)
 }
 
 // Compare predicts every answered version of the case and returns the
