@@ -517,7 +517,7 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 		}
 	}
 	if g.chance(0.3) {
-		switch g.r.IntN(5) {
+		switch g.r.IntN(8) {
 		case 0:
 			fmt.Fprintf(&b, "    <nvram format='%s'/>\n", g.pick([]string{"raw", "qcow2"}))
 		case 1:
@@ -528,6 +528,12 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 			b.WriteString("    <nvram type='network'><source protocol='nbd' name='vars'><host name='example.org' port='6000'/></source></nvram>\n")
 		case 4:
 			fmt.Fprintf(&b, "    <nvram template='%s' format='%s'/>\n", g.pick(vars), g.pick([]string{"raw", "qcow2"}))
+		case 5:
+			fmt.Fprintf(&b, "    <nvram template='%s' templateFormat='%s'/>\n", g.respell(g.pick(vars)), g.pick([]string{"raw", "qcow2"}))
+		case 6:
+			fmt.Fprintf(&b, "    <nvram type='file'><source file='/var/lib/libvirt/qemu/nvram/%s_file.fd'/></nvram>\n", name)
+		case 7:
+			fmt.Fprintf(&b, "    <nvram type='block'><source dev='/dev/fwl-%s'/></nvram>\n", name)
 		}
 	}
 	b.WriteString("  </os>\n")
@@ -546,7 +552,11 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 	fmt.Fprintf(&b, "    <emulator>%s</emulator>\n", emulator)
 	b.WriteString("  </devices>\n")
 	if arch == "x86_64" && g.chance(0.14) {
-		switch g.r.IntN(4) {
+		switch g.r.IntN(5) {
+		case 4:
+			// nova's policies, and ones with only some of their bits
+			fmt.Fprintf(&b, "  <launchSecurity type='sev'><cbitpos>47</cbitpos><reducedPhysBits>1</reducedPhysBits><policy>%s</policy></launchSecurity>\n",
+				g.pick([]string{"0x0033", "0x0037", "0x0004", "0x0005", "0x0000"}))
 		case 0:
 			b.WriteString("  <launchSecurity type='sev'><cbitpos>47</cbitpos><reducedPhysBits>1</reducedPhysBits><policy>0x0003</policy></launchSecurity>\n")
 		case 1:

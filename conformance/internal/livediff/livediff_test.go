@@ -75,6 +75,10 @@ func TestGenerateWellFormed(t *testing.T) {
 		{"invalid descriptor", "INVALID:"},
 		{"host image", ">/usr/share/AAVMF/AAVMF_CODE"},
 		{"respelled path", "/./"},
+		{"template format", "templateFormat="},
+		{"file nvram source", "<nvram type='file'>"},
+		{"block nvram source", "<nvram type='block'>"},
+		{"nova sev policy", "<policy>0x003"},
 	}
 	for i := range n {
 		ar := Generate(pool, 7, i)
