@@ -186,6 +186,7 @@ var (
 		LegacyPairs:           ubuntuLegacy,
 		DefineChecks:          append([]string{"loader-format", "nvram-format", "format-mismatch"}, checks11Define[2:]...),
 		NVRAMFormatFromLoader: true,
+		LoaderFormatFromNVRAM: true,
 		PostChecks:            checks11Post,
 		Messages:              messages11,
 		InvalidFailsLookup:    true,
@@ -231,8 +232,10 @@ var (
 		// The read/write and stateless NVRAM checks moved to parsing.
 		DefineChecks: []string{"loader-format", "nvram-format", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-rw", "rom-format",
 			"stateless-nvram", "rw-nvram"},
-		PMOnMicrovm:                      true,
-		PostChecks:                       []string{"machine", "acpi", "pm", "secure-boot", "enrolled-keys-written", "bios-nvram", "tdx"},
+		PMOnMicrovm: true,
+		// The QEMU driver's validation (machine ... tdx) before the
+		// generic one (the written features, the NVRAM).
+		PostChecks:                       []string{"machine", "acpi", "pm", "secure-boot", "tdx", "enrolled-keys-written", "bios-nvram"},
 		PinnedTemplateIgnoresNVRAMFormat: true,
 		NVRAMFormatFilters:               true,
 		NVRAMFormatCopyExisting:          true,

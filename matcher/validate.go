@@ -85,8 +85,6 @@ func selected(r *Request, fw *descriptor.Descriptor, p *Profile) vstate {
 	case descriptor.DeviceMemory:
 		l.Type = "rom"
 	}
-	v.ekWithoutSB = p.WriteFirmwareFeatures && r.Firmware != "" && writesEnrolledKeys(m, r, p) &&
-		known(fw, p, descriptor.FeatureEnrolledKeys) && !known(fw, p, descriptor.FeatureSecureBoot)
 	if known(fw, p, descriptor.FeatureRequiresSMM) {
 		l.Secure = Yes
 		if v.smm == Unset {
@@ -96,6 +94,10 @@ func selected(r *Request, fw *descriptor.Descriptor, p *Profile) vstate {
 	if v.firmware == "" && !p.SelectAtStart {
 		v.firmware = osFirmwareOf(fw)
 	}
+	// The features are written wherever <os firmware> ends up set, by the
+	// request or, for a manual loader, by the selection.
+	v.ekWithoutSB = p.WriteFirmwareFeatures && v.firmware != "" && writesEnrolledKeys(m, r, p) &&
+		known(fw, p, descriptor.FeatureEnrolledKeys) && !known(fw, p, descriptor.FeatureSecureBoot)
 	return v
 }
 
