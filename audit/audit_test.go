@@ -221,6 +221,36 @@ func TestRequire(t *testing.T) {
 	}
 }
 
+// TestStatelessSEVES: noble-updates' SEV-ES build is stateless flash, which
+// releases before 12.x select only for a stateless loader. The recorded
+// answers (conformance cases real-ubuntu-24.04-updates-sev-es and
+// -sev-es-stateless) say so: on 9.0, 10.0 and 11.3 the plain SEV-ES guest
+// finds nothing and the stateless one gets 60-edk2-x86_64-amdsev.json; 12.8
+// gives it to both.
+func TestStatelessSEVES(t *testing.T) {
+	for _, p := range []*matcher.Profile{matcher.Libvirt90, matcher.Libvirt100, matcher.Libvirt113, matcher.Libvirt128} {
+		plain := "gap "
+		if p == matcher.Libvirt128 {
+			plain = "ok 60-edk2-x86_64-amdsev.json"
+		}
+		r, err := Run(context.Background(), distroSet(t, "ubuntu-24.04-updates", p), Options{Profile: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, c := range r.Coverage {
+			if c.Arch == "x86_64" && c.Machine == "q35" {
+				got[c.FeatureSet] = c.Status + " " + c.Descriptor
+			}
+		}
+		for set, want := range map[string]string{"amd-sev-es": plain, "amd-sev-es+stateless": "ok 60-edk2-x86_64-amdsev.json"} {
+			if got[set] != want {
+				t.Errorf("%s: %s cell is %q, want %q", p.Name, set, got[set], want)
+			}
+		}
+	}
+}
+
 // TestProfileMismatch: a set loaded with other rules than the profile's is
 // refused rather than audited wrongly.
 func TestProfileMismatch(t *testing.T) {

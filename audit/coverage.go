@@ -94,6 +94,11 @@ var featureSets = []FeatureSet{
 		request: func(r *matcher.Request) { r.LaunchSecurity, r.SEVPolicy = "sev", 0x3 }, lacks: needs(descriptor.FeatureAMDSEV)},
 	{Name: "amd-sev-es", Summary: "<launchSecurity type='sev'> with the SEV-ES policy bit (0x7)",
 		request: func(r *matcher.Request) { r.LaunchSecurity, r.SEVPolicy = "sev", 0x7 }, lacks: needs(descriptor.FeatureAMDSEV, descriptor.FeatureAMDSEVES)},
+	{Name: "amd-sev-es+stateless", Summary: "SEV-ES (policy 0x7) with <loader stateless='yes'>, as nova asks for hw_firmware_stateless",
+		request: func(r *matcher.Request) {
+			r.LaunchSecurity, r.SEVPolicy = "sev", 0x7
+			r.Loader = &matcher.Loader{Stateless: matcher.Yes}
+		}, lacks: needs(descriptor.FeatureAMDSEV, descriptor.FeatureAMDSEVES)},
 	{Name: "amd-sev-snp", Summary: "<launchSecurity type='sev-snp'>",
 		request: func(r *matcher.Request) { r.LaunchSecurity = "sev-snp" }, lacks: needs(descriptor.FeatureAMDSEVSNP)},
 	{Name: "intel-tdx", Summary: "<launchSecurity type='tdx'>",
@@ -130,7 +135,7 @@ var knownFamilies = map[string][]struct {
 }{
 	"x86_64": {
 		{"q35", []string{"uefi", "secure-boot", "secure-boot+enrolled-keys", "secure-boot-no-keys", "no-secure-boot",
-			"smm-off", "stateless", "amd-sev", "amd-sev-es", "amd-sev-snp", "intel-tdx", "bios"}},
+			"smm-off", "stateless", "amd-sev", "amd-sev-es", "amd-sev-es+stateless", "amd-sev-snp", "intel-tdx", "bios"}},
 		{"pc", []string{"uefi", "no-secure-boot", "bios"}},
 		{"microvm", []string{"uefi", "bios"}},
 	},

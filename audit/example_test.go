@@ -34,6 +34,7 @@ func ExampleRun() {
 	// Output:
 	// stateless gap false
 	// amd-sev-es gap true
+	// amd-sev-es+stateless gap false
 	// amd-sev-snp gap false
 	// intel-tdx gap false
 	// bios gap false
