@@ -218,6 +218,16 @@ func (f file) Stat() (fs.FileInfo, error) { return f.FileInfo, nil }
 func (f file) Read([]byte) (int, error)   { return 0, io.EOF }
 func (f file) Close() error               { return nil }
 
+//go:embed debian-12.txt
+var debian12 string
+
+// Debian12 lists the firmware files Debian 12's ovmf, qemu-efi-aarch64,
+// seabios and qemu-system packages install (and the merged-/usr symlinks),
+// as on the host libvirt 9.0.0-4+deb12u2 was recorded on. The matcher's
+// libvirt-9.0 profile looks NVRAM templates up in it when it is not given
+// the host's own file system.
+var Debian12 = mustParse("debian-12.txt", debian12)
+
 //go:embed debian-unstable.txt
 var debianUnstable string
 

@@ -97,6 +97,12 @@ func TestDebianUnstable(t *testing.T) {
 			t.Errorf("Stat(%q) = %q, %v; want %q", p, got, err, want)
 		}
 	}
+	// Debian 12 still does (libvirt 9.0's legacy list names them).
+	for _, p := range []string{"/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd", "/usr/share/AAVMF/AAVMF_VARS.fd"} {
+		if _, _, err := descriptor.Stat(hostfs.Debian12, p); err != nil {
+			t.Errorf("Debian12: Stat(%q): %v", p, err)
+		}
+	}
 	// Debian 13 and unstable no longer ship the 2 MiB OVMF images.
 	if _, _, err := descriptor.Stat(hostfs.DebianUnstable, "/usr/share/OVMF/OVMF_CODE.fd"); err == nil {
 		t.Error("/usr/share/OVMF/OVMF_CODE.fd exists in the listing")
