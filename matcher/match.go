@@ -3,6 +3,7 @@ package matcher
 import (
 	"fmt"
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 
@@ -64,10 +65,11 @@ type MatchOptions struct {
 	// Match then allocates nothing (see ../benchmarks).
 	NoTrace bool
 	// Files is libvirt's host as a rooted file system (os.Root.FS of "/",
-	// or a --root), in which a release that compares firmware paths after
-	// resolving symlinks (Profile.ResolvesPaths) resolves them. It must
-	// implement fs.ReadLinkFS for symlinks to be followed. Nil: the
-	// profile's HostFiles.
+	// or a --root), for a release whose answer depends on the host's files
+	// (Profile.ReadsHostFiles): 12.8 compares firmware paths after
+	// resolving symlinks in it, 9.0's start copies the NVRAM template from
+	// it. It must implement fs.ReadLinkFS for symlinks to be followed. Nil:
+	// the profile's HostFiles.
 	Files fs.FS
 }
 
@@ -103,6 +105,15 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		}()
 	}
 
+	if p.CreatesNVRAMAtStart {
+		defer func() {
+			if d.Err == "" {
+				if msg := d.createNVRAM(hostFiles(opts, p)); msg != "" {
+					d.Stage, d.Err = "start", msg
+				}
+			}
+		}()
+	}
 	if r.LaunchSecurity != "" && !slices.Contains(p.LaunchSecurityTypes, r.LaunchSecurity) {
 		d.Stage = "define"
 		d.Err = fmt.Sprintf("XML error: Invalid value for attribute 'type' in element 'launchSecurity': '%s'.", r.LaunchSecurity)
@@ -138,11 +149,11 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	if !auto && (r.Loader == nil || !slices.Contains(p.ManualSelectTypes, r.Loader.Type) || (p.ManualNeedsReadonly && r.Loader.Readonly != Yes)) {
 		return d // nothing to select
 	}
-	if !auto && p.SelectAtStart && r.Loader.Stateless != Yes {
+	if !auto && p.SelectAtStart && r.Loader.Stateless != Yes && !nvramToCreate(r, p) {
 		// libvirt 9.0 consults descriptors for a manual loader only to
-		// find a template for an NVRAM file that does not exist yet, and
-		// never fails; the oracle pre-creates that file, as a started
-		// domain has it.
+		// find a template for an NVRAM file that does not exist yet; one
+		// given as the element's text, or the default one, exists (as in
+		// a domain started before, and as the oracle prepares it).
 		d.manualNVRAM = true
 		return d
 	}
@@ -163,10 +174,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	}
 	env := matchEnv{rules: p.Rules, known: p.Rules.KnownFeatures(), arch: descriptor.ArchBit(r.Arch)}
 	if p.ResolvesPaths {
-		env.files = opts.Files
-		if env.files == nil {
-			env.files = p.HostFiles
-		}
+		env.files = hostFiles(opts, p)
 	}
 	if opts.NoTrace {
 		env.prefilter(r)
@@ -220,13 +228,75 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 				// An existing domain is kept; starting it fails.
 				d.Stage = "start"
 			}
-		} else {
+		} else if !p.SelectAtStart {
+			// (A release that selects at start reads the list only to
+			// create the NVRAM, and writes nothing from it.)
 			d.Legacy = legacyPair(r, p, &env)
 		}
 		return d
 	}
 	d.Err = postChecks(r, d.Chosen.Descriptor, p)
 	return d
+}
+
+// hostFiles is the host file system Match reads: the caller's, else the
+// profile's.
+func hostFiles(opts MatchOptions, p *Profile) fs.FS {
+	if opts.Files != nil {
+		return opts.Files
+	}
+	return p.HostFiles
+}
+
+// nvramToCreate reports whether the start has to create the domain's NVRAM
+// (Profile.CreatesNVRAMAtStart): one given as a file or block <source>
+// other than the default path.
+func nvramToCreate(r *Request, p *Profile) bool {
+	n := r.NVRAM
+	return p.CreatesNVRAMAtStart && n != nil && n.Source && n.Path != path.Join(NVRAMDir, r.Name+"_VARS.fd")
+}
+
+// createNVRAM is the start's creation of the NVRAM from a template, for a
+// release that selects at start; it returns libvirt's error, or "".
+func (d *Decision) createNVRAM(files fs.FS) string {
+	r, p := &d.Request, d.Profile
+	if !nvramToCreate(r, p) {
+		return ""
+	}
+	loader, template := "", r.NVRAM.Template
+	if r.Loader != nil {
+		if r.Loader.Type != "" && r.Loader.Type != "pflash" {
+			return ""
+		}
+		loader = r.Loader.Path
+	}
+	if d.Chosen != nil {
+		m := &d.Chosen.Descriptor.Mapping
+		if m.Device != descriptor.DeviceFlash || m.Executable == nil {
+			return ""
+		}
+		loader = m.Executable.Filename
+		if template == "" && m.EffectiveMode() == descriptor.ModeSplit && m.NVRAMTemplate != nil {
+			template = m.NVRAMTemplate.Filename
+		}
+	}
+	if template == "" {
+		for _, pair := range p.LegacyPairs {
+			if code, vars, _ := strings.Cut(pair, ":"); code == loader {
+				template = vars
+				break
+			}
+		}
+	}
+	if template == "" {
+		return "operation failed: unable to find any master var store for loader: " + loader
+	}
+	if files != nil {
+		if _, _, err := descriptor.Stat(files, template); err != nil {
+			return fmt.Sprintf("Failed to open file '%s': No such file or directory", template)
+		}
+	}
+	return ""
 }
 
 func cmpOr(a, b string) string {

@@ -81,3 +81,55 @@ func TestMatchOptionsFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestNVRAMCreatedAtStart checks that 9.0's start looks the template of an
+// NVRAM it has to create up on the host MatchOptions.Files describes (the
+// conformance cases nvram-source-* record what real 9.0 does on its own
+// host, whose listing is the profile's HostFiles).
+func TestNVRAMCreatedAtStart(t *testing.T) {
+	descriptors := fstest.MapFS{"usr/share/qemu/firmware/50-x.json": {Data: []byte(`{
+  "interface-types": ["uefi"],
+  "mapping": {"device": "flash",
+    "executable": {"filename": "/opt/t/CODE.fd", "format": "raw"},
+    "nvram-template": {"filename": "/opt/t/VARS.fd", "format": "raw"}},
+  "targets": [{"architecture": "x86_64", "machines": ["pc-q35-*"]}],
+  "features": []}`)}}
+	set, err := descriptor.Load(descriptor.Options{FS: descriptors, Rules: matcher.Libvirt90.Rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	domain := func(nvram string) string {
+		return `<domain type='qemu'><name>vm</name><os firmware='efi'>
+  <type arch='x86_64' machine='q35'>hvm</type>` + nvram + `</os>
+  <features><acpi/></features></domain>`
+	}
+	withTemplate := fstest.MapFS{"opt/t/VARS.fd": {}}
+	tests := []struct {
+		name, nvram string
+		files       fs.FS
+		wantErr     string
+	}{
+		{"template not on the profile's host", `<nvram type='file'><source file='/srv/vm.fd'/></nvram>`, nil,
+			"Failed to open file '/opt/t/VARS.fd': No such file or directory"},
+		{"template on the given host", `<nvram type='file'><source file='/srv/vm.fd'/></nvram>`, withTemplate, ""},
+		{"block device, template missing", `<nvram type='block'><source dev='/dev/vm'/></nvram>`, fstest.MapFS{},
+			"Failed to open file '/opt/t/VARS.fd': No such file or directory"},
+		{"element text: the file exists", `<nvram>/srv/vm.fd</nvram>`, fstest.MapFS{}, ""},
+		{"default path: the file exists", `<nvram type='file'><source file='/var/lib/libvirt/qemu/nvram/vm_VARS.fd'/></nvram>`, fstest.MapFS{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, req, err := matcher.ParseDomain([]byte(domain(tt.nvram)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := matcher.Match(set, req, matcher.Libvirt90, matcher.MatchOptions{Files: tt.files})
+			if d.Err != tt.wantErr || (d.Err != "" && d.Stage != "start") {
+				t.Errorf("error %q at %s, want %q at start", d.Err, d.Stage, tt.wantErr)
+			}
+			if d.Chosen == nil || d.Chosen.Name != "50-x.json" {
+				t.Errorf("chose %v, want 50-x.json", d.Chosen)
+			}
+		})
+	}
+}

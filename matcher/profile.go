@@ -66,6 +66,17 @@ type Profile struct {
 	// written); otherwise the strings are compared. <kernel> is always
 	// compared as written.
 	ResolvesPaths bool
+	// CreatesNVRAMAtStart: the start creates an NVRAM given as a file or
+	// block <source> (other than the default path) by copying a template:
+	// the domain's, else the chosen descriptor's, else the legacy list's
+	// for the loader path; with none it fails ("unable to find any master
+	// var store"), and so it does when the template is not on the host
+	// ("Failed to open file"). An NVRAM given as the element's text, or the
+	// default one, is taken to exist, as for a domain started before (and
+	// as the oracle prepares it). A manual read-only loader is matched
+	// against the descriptors for that template. For a release that
+	// selects at start.
+	CreatesNVRAMAtStart bool
 	// LegacyPairs is the build's qemu.conf nvram list, "CODE:VARS" pairs
 	// a manual pflash loader no descriptor matches is looked up in.
 	LegacyPairs []string
@@ -111,6 +122,11 @@ type Profile struct {
 	// runs instead of libvirt's; the fields above do not apply to it.
 	Nova bool
 }
+
+// ReadsHostFiles reports whether the release's selection depends on the
+// host's files (MatchOptions.Files): it resolves firmware paths, or its
+// start copies NVRAM templates.
+func (p *Profile) ReadsHostFiles() bool { return p.ResolvesPaths || p.CreatesNVRAMAtStart }
 
 var launchBase = []string{"sev", "s390-pv"}
 
@@ -164,6 +180,8 @@ var (
 		LegacyPairs:          debianLegacy,
 		InvalidFailsLookup:   true,
 		SelectAtStart:        true,
+		CreatesNVRAMAtStart:  true,
+		HostFiles:            hostfs.Debian12,
 		LaunchSecurityTypes:  launchBase,
 		ManualSelectTypes:    []string{"pflash"},
 		ManualNeedsReadonly:  true,

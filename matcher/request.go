@@ -60,6 +60,9 @@ type NVRAM struct {
 	Format         string
 	// Path is a local file's path (the element text or a file source).
 	Path string
+	// Source: Path is given as a file or block <source> (type='file' or
+	// 'block'), not as the element's text.
+	Source bool
 	// Network is set for a network source (nbd, iscsi, ...), where libvirt
 	// records no template.
 	Network bool
@@ -132,9 +135,9 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 		if s := n.Source; s != nil {
 			switch {
 			case s.File != nil:
-				r.NVRAM.Path = s.File.File
+				r.NVRAM.Path, r.NVRAM.Source = s.File.File, true
 			case s.Block != nil:
-				r.NVRAM.Path = s.Block.Dev
+				r.NVRAM.Path, r.NVRAM.Source = s.Block.Dev, true
 			case s.Network != nil:
 				r.NVRAM.Network = true
 			}

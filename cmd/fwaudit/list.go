@@ -35,13 +35,14 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.distro, "distro", "", "use the bundled descriptor set `NAME` (see fwaudit list --distro help)")
 }
 
-// hostFiles is the file system a profile that resolves firmware paths
-// (libvirt 12.8) resolves them in: this host's own, or a --root's files over
-// the ones the profile's distribution installs (a root often holds the
-// descriptors only), or for a bundled set the latter alone (nil).
+// hostFiles is the file system a profile that reads the host's files
+// (libvirt 12.8 resolves firmware paths, 9.0 copies NVRAM templates) reads:
+// this host's own, or a --root's files over the ones the profile's
+// distribution installs (a root often holds the descriptors only), or for a
+// bundled set the latter alone (nil).
 func (s *sourceFlags) hostFiles(p *matcher.Profile, onHost bool) (fs.FS, func(), error) {
 	switch {
-	case !p.ResolvesPaths || s.distro != "":
+	case !p.ReadsHostFiles() || s.distro != "":
 		return nil, func() {}, nil
 	case s.root != "":
 		files, closeFn, err := rootFS(s.root)

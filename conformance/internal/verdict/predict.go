@@ -23,7 +23,7 @@ func Predict(root string, domain []byte, p *matcher.Profile, existing bool) (*ma
 	}
 	req.Existing = existing
 	var opts matcher.MatchOptions
-	if p.ResolvesPaths {
+	if p.ReadsHostFiles() {
 		r, err := os.OpenRoot(root)
 		if err != nil {
 			return nil, err
