@@ -114,16 +114,6 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			}
 		}()
 	}
-	if r.LaunchSecurity != "" && !slices.Contains(p.LaunchSecurityTypes, r.LaunchSecurity) {
-		d.Stage = "define"
-		d.Err = fmt.Sprintf("XML error: Invalid value for attribute 'type' in element 'launchSecurity': '%s'.", r.LaunchSecurity)
-		return d
-	}
-	if r.FirmwareFeatures && r.Firmware == "" {
-		d.Stage = "define"
-		d.Err = "cannot use feature-based firmware autoselection when firmware autoselection is disabled"
-		return d
-	}
 	if p.IgnoresFormats {
 		if r.Loader != nil && r.Loader.Format != "" {
 			d.ownLoader(req).Format = ""
@@ -263,21 +253,21 @@ func (d *Decision) createNVRAM(files fs.FS) string {
 	if !nvramToCreate(r, p) {
 		return ""
 	}
+	// Whatever the loader's type: libvirt 9.0 prepares any NVRAM the
+	// domain names.
 	loader, template := "", r.NVRAM.Template
 	if r.Loader != nil {
-		if r.Loader.Type != "" && r.Loader.Type != "pflash" {
-			return ""
-		}
 		loader = r.Loader.Path
 	}
 	if d.Chosen != nil {
-		m := &d.Chosen.Descriptor.Mapping
-		if m.Device != descriptor.DeviceFlash || m.Executable == nil {
-			return ""
-		}
-		loader = m.Executable.Filename
-		if template == "" && m.EffectiveMode() == descriptor.ModeSplit && m.NVRAMTemplate != nil {
-			template = m.NVRAMTemplate.Filename
+		switch m := &d.Chosen.Descriptor.Mapping; {
+		case m.Device == descriptor.DeviceFlash && m.Executable != nil:
+			loader = m.Executable.Filename
+			if template == "" && m.EffectiveMode() == descriptor.ModeSplit && m.NVRAMTemplate != nil {
+				template = m.NVRAMTemplate.Filename
+			}
+		case m.Device == descriptor.DeviceMemory:
+			loader = m.Filename
 		}
 	}
 	if template == "" {

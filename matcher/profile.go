@@ -161,7 +161,7 @@ var (
 // The checks of the releases that select at define and before the 12.x
 // reordering (recorded from 11.3; 10.0 is assumed to share them).
 var (
-	checks11Define = []string{"loader-format", "nvram-format", "enrolled-keys", "no-loader-path", "bios-nvram", "stateless-nvram", "stateless-no"}
+	checks11Define = []string{"loader-format", "nvram-format", "launch-security", "features-autoselect", "enrolled-keys", "no-loader-path", "bios-nvram", "stateless-nvram", "stateless-no"}
 	checks11Post   = []string{"microvm-pci", "machine", "acpi", "pm", "secure-boot", "enrolled-keys-written", "bios-nvram", "rw-nvram"}
 	messages11     = func() Messages {
 		m := messagesOld
@@ -191,7 +191,7 @@ var (
 		LiveNetworkTLS:       true,
 		// Validation at define, the QEMU driver's before the generic
 		// one; the selection at start is not validated again here.
-		DefineChecks: []string{"enrolled-keys", "microvm-pci", "machine", "acpi", "pm", "secure-boot",
+		DefineChecks: []string{"launch-security", "features-autoselect", "enrolled-keys", "microvm-pci", "machine", "acpi", "pm", "secure-boot",
 			"autoselect-loader", "bios-nvram", "no-loader-path", "rw-nvram", "stateless-nvram", "stateless-no"},
 		Messages: messagesOld,
 		NoMatch:  "operation failed: Unable to find any firmware to satisfy '%s'",
@@ -248,7 +248,7 @@ var (
 		LegacyPairs:           debianLegacy,
 		LoaderFormatFromNVRAM: true,
 		// The read/write and stateless NVRAM checks moved to parsing.
-		DefineChecks: []string{"loader-format", "nvram-format", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-rw", "rom-format",
+		DefineChecks: []string{"loader-format", "nvram-format", "launch-security", "features-autoselect", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-rw", "rom-format",
 			"stateless-nvram", "rw-nvram"},
 		PMOnMicrovm: true,
 		// The QEMU driver's validation (machine ... tdx) before the

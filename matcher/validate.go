@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fwaudit/fwaudit/descriptor"
@@ -140,6 +141,17 @@ func (v *vstate) check(name string, p *Profile) string {
 	case "format-mismatch":
 		if l := &v.loader; v.hasLoader && l.Format != "" && v.nvramFormat != "" && l.Format != v.nvramFormat {
 			return fmt.Sprintf("XML error: Format mismatch: loader.format='%s' nvram.format='%s'", l.Format, v.nvramFormat)
+		}
+		return ""
+	case "launch-security":
+		// Parsed after <os>: its format errors come first.
+		if v.launchSecurity != "" && !slices.Contains(p.LaunchSecurityTypes, v.launchSecurity) {
+			return fmt.Sprintf("XML error: Invalid value for attribute 'type' in element 'launchSecurity': '%s'.", v.launchSecurity)
+		}
+		return ""
+	case "features-autoselect":
+		if v.features && v.firmware == "" {
+			return "cannot use feature-based firmware autoselection when firmware autoselection is disabled"
 		}
 		return ""
 	case "rom-format":
