@@ -500,6 +500,9 @@ func matchFlash(r *Request, m *descriptor.Mapping, p *Profile) why {
 		if t.Format != "raw" && t.Format != "qcow2" {
 			return because("Discarding loader with unsupported nvram template format '%s'", t.Format)
 		}
+		if p.TemplateFormatFilters && r.NVRAM != nil && r.NVRAM.TemplateFormat != "" && r.NVRAM.TemplateFormat != t.Format {
+			return because("Discarding loader with mismatching nvram template format '%s' != '%s'", t.Format, r.NVRAM.TemplateFormat)
+		}
 		if p.NVRAMFormatFilters && r.NVRAM != nil && r.NVRAM.Format != "" && r.NVRAM.Format != t.Format &&
 			!(p.PinnedTemplateIgnoresNVRAMFormat && r.NVRAM.Template != "") &&
 			(!p.NVRAMFilterNeedsNoLoader || l == nil || *l == (Loader{})) {

@@ -46,6 +46,7 @@ type Profile struct {
 	SecureNoFilters                  bool // <loader secure='no'> skips requires-smm descriptors
 	FormatFilters                    bool // executable/template formats are checked while matching (else: a hard error after choosing a non-raw one)
 	NVRAMFormatFilters               bool // <nvram format> must equal the template format
+	TemplateFormatFilters            bool // <nvram templateFormat> must equal the template format
 	NonSplitSelectable               bool // combined and stateless flash may win without <loader stateless='yes'>
 	FlashChecksLoaderType            bool // a flash descriptor is skipped when <loader type> is set and is not pflash
 	MemoryChecksLoader               bool // a memory descriptor is skipped when <loader type> is not rom, or readonly='no'
@@ -256,6 +257,7 @@ var (
 		PostChecks:                       []string{"machine", "acpi", "pm", "secure-boot", "tdx", "enrolled-keys-written", "bios-nvram"},
 		PinnedTemplateIgnoresNVRAMFormat: true,
 		NVRAMFormatFilters:               true,
+		TemplateFormatFilters:            true,
 		NVRAMFormatCopyExisting:          true,
 		NVRAMFilterNeedsNoLoader:         true,
 		Messages:                         messages12,
