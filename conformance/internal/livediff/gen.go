@@ -468,7 +468,7 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 		b.WriteString("  <os>\n")
 	}
 	fmt.Fprintf(&b, "    <type arch='%s' machine='%s'>hvm</type>\n", arch, machine)
-	if fw != "" && g.chance(0.45) {
+	if (fw != "" && g.chance(0.45)) || g.chance(0.04) { // rarely without <os firmware>: refused
 		b.WriteString("    <firmware>\n")
 		wrote := false
 		for _, f := range []string{"enrolled-keys", "secure-boot"} {
@@ -517,7 +517,7 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 		}
 	}
 	if g.chance(0.3) {
-		switch g.r.IntN(8) {
+		switch g.r.IntN(9) {
 		case 0:
 			fmt.Fprintf(&b, "    <nvram format='%s'/>\n", g.pick([]string{"raw", "qcow2"}))
 		case 1:
@@ -534,6 +534,8 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 			fmt.Fprintf(&b, "    <nvram type='file'><source file='/var/lib/libvirt/qemu/nvram/%s_file.fd'/></nvram>\n", name)
 		case 7:
 			fmt.Fprintf(&b, "    <nvram type='block'><source dev='/dev/fwl-%s'/></nvram>\n", name)
+		case 8:
+			fmt.Fprintf(&b, "    <nvram template='%s'>/var/lib/libvirt/qemu/nvram/%s_own.fd</nvram>\n", g.respell(g.pick(vars)), name)
 		}
 	}
 	b.WriteString("  </os>\n")

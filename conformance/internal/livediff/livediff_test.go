@@ -79,6 +79,8 @@ func TestGenerateWellFormed(t *testing.T) {
 		{"file nvram source", "<nvram type='file'>"},
 		{"block nvram source", "<nvram type='block'>"},
 		{"nova sev policy", "<policy>0x003"},
+		{"template and file", "'>/var/lib/libvirt/qemu/nvram/"},
+		{"features without os firmware", "  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n    <firmware>"},
 	}
 	for i := range n {
 		ar := Generate(pool, 7, i)
