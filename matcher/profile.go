@@ -192,8 +192,8 @@ var (
 		LiveNetworkTLS:       true,
 		// Validation at define, the QEMU driver's before the generic
 		// one; the selection at start is not validated again here.
-		DefineChecks: []string{"launch-security", "features-autoselect", "enrolled-keys", "microvm-pci", "machine", "acpi", "pm", "secure-boot",
-			"autoselect-loader", "bios-nvram", "no-loader-path", "rw-nvram", "stateless-nvram", "stateless-no"},
+		DefineChecks: []string{"launch-security", "enrolled-keys", "microvm-pci", "machine", "acpi", "pm", "secure-boot",
+			"features-autoselect", "autoselect-loader", "bios-nvram", "no-loader-path", "rw-nvram", "stateless-nvram", "stateless-no"},
 		Messages: messagesOld,
 		NoMatch:  "operation failed: Unable to find any firmware to satisfy '%s'",
 	}
