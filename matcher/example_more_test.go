@@ -88,3 +88,28 @@ func ExampleGlobMatch() {
 	// false
 	// true
 }
+
+// A Guest is a domain described by its settings, as "fwaudit match" builds
+// one from flags. Here nova's SEV-ES guest with stateless firmware on
+// Ubuntu 24.04 with noble-updates: libvirt 10.0 gives it the stateless SEV
+// build, as real libvirt 10.0 answered for the conformance case
+// real-ubuntu-24.04-updates-sev-es-stateless.
+func ExampleGuest() {
+	root, _ := fwaudit.Distro("ubuntu-24.04-updates")
+	p := matcher.Libvirt100
+	set, err := descriptor.Load(descriptor.Options{FS: root, Rules: p.Rules})
+	if err != nil {
+		panic(err)
+	}
+	g := matcher.Guest{Name: "vm", Arch: "x86_64", Machine: "q35", Firmware: "efi", LaunchSecurity: "sev-es", Stateless: true}
+	req, err := matcher.FromDomain(g.Domain())
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("policy %#x, machine %s\n", req.SEVPolicy, req.Machine)
+	d := matcher.Match(set, req, p, matcher.MatchOptions{})
+	fmt.Println(d.Chosen.Name, d.Request.Machine)
+	// Output:
+	// policy 0x37, machine q35
+	// 60-edk2-x86_64-amdsev.json pc-q35-noble
+}

@@ -23,14 +23,6 @@ import (
 // matchSchemaVersion versions the JSON output of "fwaudit match".
 const matchSchemaVersion = 1
 
-// SEV policies of a flags-built domain, as nova writes them: NODBG, NOKS,
-// DOMAIN and SEV (0x33), plus ES (0x4) for SEV-ES. Only bit 0x4 matters to
-// firmware selection.
-const (
-	sevPolicy   = 0x0033
-	sevESPolicy = sevPolicy | 0x4
-)
-
 // hostProber learns this host's libvirt and QEMU versions.
 type hostProber interface {
 	LibvirtVersion(ctx context.Context) (string, error)
@@ -178,70 +170,27 @@ var archAliases = map[string]string{"amd64": "x86_64", "i386": "i686", "x86": "i
 
 var versionRe = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
 
-// acpiArchs get <acpi/> in a flags-built domain, as virt-install and nova
-// give it to them (libvirt refuses x86 UEFI without it).
-var acpiArchs = map[string]bool{"x86_64": true, "i686": true, "aarch64": true}
-
 // buildDomain is the domain the request flags describe, as a management
-// tool would define it.
+// tool would define it (matcher.Guest).
 func (f *matchFlags) buildDomain() *libvirtxml.Domain {
-	os := &libvirtxml.DomainOS{
-		Type:     &libvirtxml.DomainOSType{Type: "hvm", Arch: f.arch, Machine: f.machine},
-		Firmware: f.firmware,
-	}
-	dom := &libvirtxml.Domain{Type: "kvm", Name: f.name, OS: os}
-	if f.secureBoot != "" || f.enrolledKeys != "" {
-		// libvirt writes the features in this order.
-		fi := &libvirtxml.DomainOSFirmwareInfo{}
-		if f.enrolledKeys != "" {
-			fi.Features = append(fi.Features, libvirtxml.DomainOSFirmwareFeature{Name: "enrolled-keys", Enabled: f.enrolledKeys})
+	tristate := func(s string) matcher.Tristate {
+		switch s {
+		case "yes", "on":
+			return matcher.Yes
+		case "no", "off":
+			return matcher.No
 		}
-		if f.secureBoot != "" {
-			fi.Features = append(fi.Features, libvirtxml.DomainOSFirmwareFeature{Name: "secure-boot", Enabled: f.secureBoot})
-		}
-		os.FirmwareInfo = fi
+		return matcher.Unset
 	}
-	if f.loaderSecure != "" || f.stateless || f.loaderType != "" || f.loaderFormat != "" || f.loaderPath != "" {
-		l := &libvirtxml.DomainLoader{Path: f.loaderPath, Secure: f.loaderSecure, Type: f.loaderType, Format: f.loaderFormat}
-		if f.stateless {
-			l.Stateless = "yes"
-		}
-		os.Loader = l
+	g := matcher.Guest{
+		Name: f.name, Arch: f.arch, Machine: f.machine, Firmware: f.firmware,
+		SecureBoot: tristate(f.secureBoot), EnrolledKeys: tristate(f.enrolledKeys), SMM: tristate(f.smm),
+		LoaderSecure: tristate(f.loaderSecure), Stateless: f.stateless,
+		LoaderType: f.loaderType, LoaderFormat: f.loaderFormat, LoaderPath: f.loaderPath,
+		NVRAMFormat: f.nvramFormat, NVRAMTemplate: f.nvramTemplate,
+		LaunchSecurity: f.launchSecurity, S3: f.s3, S4: f.s4, NoACPI: f.noACPI,
 	}
-	if f.nvramFormat != "" || f.nvramTemplate != "" {
-		os.NVRam = &libvirtxml.DomainNVRam{Format: f.nvramFormat, Template: f.nvramTemplate}
-	}
-	if acpiArchs[f.arch] && !f.noACPI {
-		dom.Features = &libvirtxml.DomainFeatureList{ACPI: &libvirtxml.DomainFeature{}}
-	}
-	if f.smm != "" {
-		if dom.Features == nil {
-			dom.Features = &libvirtxml.DomainFeatureList{}
-		}
-		dom.Features.SMM = &libvirtxml.DomainFeatureSMM{State: f.smm}
-	}
-	if f.s3 || f.s4 {
-		dom.PM = &libvirtxml.DomainPM{}
-		if f.s3 {
-			dom.PM.SuspendToMem = &libvirtxml.DomainPMPolicy{Enabled: "yes"}
-		}
-		if f.s4 {
-			dom.PM.SuspendToDisk = &libvirtxml.DomainPMPolicy{Enabled: "yes"}
-		}
-	}
-	switch f.launchSecurity {
-	case "sev", "sev-es":
-		policy := uint(sevPolicy)
-		if f.launchSecurity == "sev-es" {
-			policy = sevESPolicy
-		}
-		dom.LaunchSecurity = &libvirtxml.DomainLaunchSecurity{SEV: &libvirtxml.DomainLaunchSecuritySEV{Policy: &policy}}
-	case "sev-snp":
-		dom.LaunchSecurity = &libvirtxml.DomainLaunchSecurity{SEVSNP: &libvirtxml.DomainLaunchSecuritySEVSNP{}}
-	case "tdx":
-		dom.LaunchSecurity = &libvirtxml.DomainLaunchSecurity{TDX: &libvirtxml.DomainLaunchSecurityTDX{}}
-	}
-	return dom
+	return g.Domain()
 }
 
 // readDomain reads and parses a domain definition file.
