@@ -119,7 +119,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return reportError(stderr, "audit", err)
 	}
-	qv, _ := mf.chooseQEMU(ctx, onHost, "x86_64", p)
+	qv, _ := mf.chooseQEMU(ctx, onHost, "x86_64", p, ps)
 
 	opts := audit.Options{Profile: p, ProfileSource: ps.source, QEMU: qv, Require: require, Tool: report.Tool{Version: toolVersion()}}
 	if *overrides != "" {
@@ -158,7 +158,8 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		defer closeFn()
 		opts.Files = files
 	}
-	hostFiles, closeHostFiles, err := src.hostFiles(p, note == "" && src.root == "" && src.distro == "")
+	hostOwn, _ := hostRelease(ctx, note == "" && src.root == "" && src.distro == "", p, ps)
+	hostFiles, closeHostFiles, err := src.hostFiles(p, hostOwn)
 	if err != nil {
 		return reportError(stderr, "audit", err)
 	}

@@ -37,9 +37,9 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 
 // hostFiles is the file system a profile that reads the host's files
 // (libvirt 12.8 resolves firmware paths, 9.0 copies NVRAM templates) reads:
-// this host's own, or a --root's files over the ones the profile's
-// distribution installs (a root often holds the descriptors only), or for a
-// bundled set the latter alone (nil).
+// this host's own when the release is the host's (onHost), or a --root's
+// files over the ones the profile's distribution installs (a root often
+// holds the descriptors only), or else the latter alone (nil).
 func (s *sourceFlags) hostFiles(p *matcher.Profile, onHost bool) (fs.FS, func(), error) {
 	switch {
 	case !p.ReadsHostFiles() || s.distro != "":

@@ -260,14 +260,39 @@ func (f *matchFlags) chooseProfile(ctx context.Context, onHost bool) (*matcher.P
 	return p, chosenSetting{sourceDetected, note}, nil
 }
 
+// hostRelease reports whether the release predicted, p (chosen as ps
+// says), is the one this host runs, for descriptors that are this host's:
+// then its QEMU and its files are the host's. A release named by a flag that
+// the host does not run comes with its own, as an upgrade brings them; why
+// says so.
+func hostRelease(ctx context.Context, onHost bool, p *matcher.Profile, ps chosenSetting) (ok bool, why string) {
+	if !onHost {
+		return false, ""
+	}
+	if ps.source == sourceFlag && !p.Nova {
+		if v, err := hostProbe.LibvirtVersion(ctx); err == nil {
+			if hp, err := matcher.ProfileFor(v); err == nil && hp != p {
+				return false, fmt.Sprintf("%s is not the release this host runs (libvirt %s)", p.Name, v)
+			}
+		}
+	}
+	return true, ""
+}
+
 // chooseQEMU picks the QEMU version that resolves machine aliases: --qemu,
-// else the host's emulator for arch when the descriptors are the host's,
-// else the one the profile was recorded with.
-func (f *matchFlags) chooseQEMU(ctx context.Context, onHost bool, arch string, p *matcher.Profile) (string, chosenSetting) {
+// else the host's emulator for arch when the release is the host's (see
+// hostRelease), else the one the profile was recorded with.
+func (f *matchFlags) chooseQEMU(ctx context.Context, onHost bool, arch string, p *matcher.Profile, ps chosenSetting) (string, chosenSetting) {
 	if f.qemu != "" {
 		return f.qemu, chosenSetting{sourceFlag, "--qemu " + f.qemu}
 	}
 	why := f.sourceName() + " is not this host"
+	if onHost {
+		var ok bool
+		if ok, why = hostRelease(ctx, onHost, p, ps); !ok {
+			onHost = false
+		}
+	}
 	if onHost {
 		v, err := hostProbe.QEMUVersion(ctx, arch)
 		if err == nil {
@@ -370,9 +395,10 @@ func runMatch(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, note)
 		onHost = false // the bundled set stands in for the host's
 	}
-	qemu, qemuWhy := f.chooseQEMU(ctx, onHost, req.Arch, profile)
+	qemu, qemuWhy := f.chooseQEMU(ctx, onHost, req.Arch, profile, profileWhy)
 
-	files, closeFiles, err := f.src.hostFiles(profile, onHost)
+	hostOwn, _ := hostRelease(ctx, onHost, profile, profileWhy)
+	files, closeFiles, err := f.src.hostFiles(profile, hostOwn)
 	if err != nil {
 		return reportError(stderr, "match", err)
 	}
