@@ -210,7 +210,7 @@ var (
 		Messages:              messages11,
 		InvalidFailsLookup:    true,
 		LaunchSecurityTypes:   launchBase,
-		ManualSelectTypes:     []string{"pflash"},
+		ManualSelectTypes:     []string{"", "pflash"},
 		SMMOffFilters:         true,
 		KernelPathChecked:     true,
 		SecureNoFilters:       true,
