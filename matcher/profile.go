@@ -85,9 +85,10 @@ type Profile struct {
 	// qemu.conf entry's VARS file too for the entry to match (else only
 	// the loader path is compared and the pinned template is kept).
 	LegacyNeedsTemplate bool
-	// HostFiles is the host file system paths are resolved in when
-	// MatchOptions.Files is nil: the firmware files the release's
-	// distribution installs, as on the host its answers were recorded on.
+	// HostFiles is the host file system a release that reads the host's
+	// files (ReadsHostFiles) reads when MatchOptions.Files is nil: the
+	// firmware files the release's distribution installs, as on the host
+	// its answers were recorded on.
 	HostFiles fs.FS
 
 	// DefineChecks are the refusals at define, before any selection, in
@@ -160,7 +161,8 @@ var (
 )
 
 // The checks of the releases that select at define and before the 12.x
-// reordering (recorded from 11.3; 10.0 is assumed to share them).
+// reordering (recorded from 11.3; 10.0 runs them too, with its own format
+// mismatch check among the parse-time ones, the first two).
 var (
 	checks11Define = []string{"loader-format", "nvram-format", "launch-security", "features-autoselect", "enrolled-keys", "no-loader-path", "bios-nvram", "stateless-nvram", "stateless-no"}
 	checks11Post   = []string{"microvm-pci", "machine", "acpi", "pm", "secure-boot", "enrolled-keys-written", "bios-nvram", "rw-nvram"}
