@@ -87,6 +87,19 @@ func fsName(p string) string {
 	return n
 }
 
+// Exists reports whether the absolute path p names an existing file or
+// directory, symlinks followed. For a clean path to an entry that is not a
+// symlink it allocates nothing.
+func (l *Listing) Exists(p string) bool {
+	if len(p) > 1 && p[0] == '/' {
+		if e, ok := l.entries[p[1:]]; ok && e.mode&fs.ModeSymlink == 0 && path.Clean(p) == p {
+			return true
+		}
+	}
+	_, err := l.real(fsName(p), 0)
+	return err == nil
+}
+
 // String names the listing.
 func (l *Listing) String() string { return l.name }
 
@@ -222,18 +235,35 @@ func (f file) Close() error               { return nil }
 var debian12 string
 
 // Debian12 lists the firmware files Debian 12's ovmf, qemu-efi-aarch64,
-// seabios and qemu-system packages install (and the merged-/usr symlinks),
+// seabios and qemu-system packages install (and the merged-/usr symlinks
+// and the emulators),
 // as on the host libvirt 9.0.0-4+deb12u2 was recorded on. The matcher's
 // libvirt-9.0 profile looks NVRAM templates up in it when it is not given
 // the host's own file system.
 var Debian12 = mustParse("debian-12.txt", debian12)
+
+//go:embed debian-13.txt
+var debian13 string
+
+// Debian13 lists the firmware files and emulators of Debian 13, as on the
+// host libvirt 11.3.0-3+deb13u3 was recorded on.
+var Debian13 = mustParse("debian-13.txt", debian13)
+
+//go:embed ubuntu-24.04.txt
+var ubuntu2404 string
+
+// Ubuntu2404 lists the firmware files and emulators of Ubuntu 24.04 with
+// noble-updates, as on the host libvirt 10.0.0-2ubuntu8.19 was recorded
+// on (conformance/oracle10).
+var Ubuntu2404 = mustParse("ubuntu-24.04.txt", ubuntu2404)
 
 //go:embed debian-unstable.txt
 var debianUnstable string
 
 // DebianUnstable lists the firmware files Debian unstable's ovmf,
 // qemu-efi-aarch64, seabios and qemu-system packages install (and the
-// merged-/usr symlinks), as on the host libvirt 12.8.0-1 was recorded on.
+// merged-/usr symlinks and the emulators), as on the host libvirt 12.8.0-1
+// was recorded on.
 // The matcher's libvirt-12.8 profile resolves paths in it when it is not
 // given the host's own file system.
 var DebianUnstable = mustParse("debian-unstable.txt", debianUnstable)

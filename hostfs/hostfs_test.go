@@ -140,3 +140,33 @@ func TestOverlay(t *testing.T) {
 		t.Error("Overlay with one side nil is not the other side")
 	}
 }
+
+func TestListingExists(t *testing.T) {
+	l, err := hostfs.ParseListing("test.txt", listing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{
+		"/usr/share/AAVMF/AAVMF_CODE.no-secboot.fd": true,
+		"/usr/share/AAVMF/AAVMF_CODE.fd":            true, // a symlink to a file
+		"/usr/share//AAVMF/AAVMF_CODE.fd":           true,
+		"/usr/share/qemu/OVMF.fd":                   true,
+		"/usr/share/seabios":                        true,
+		"/usr/share/AAVMF/missing.fd":               false,
+		"/opt/loop":                                 false,
+	} {
+		if got := l.Exists(p); got != want {
+			t.Errorf("Exists(%q) = %v, want %v", p, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { l.Exists("/usr/share/ovmf/OVMF.fd") }); n != 0 {
+		t.Errorf("Exists allocates %v times for a clean path to a file", n)
+	}
+	for _, emu := range []string{"/usr/bin/qemu-system-x86_64", "/usr/bin/qemu-system-aarch64"} {
+		for _, h := range []*hostfs.Listing{hostfs.Debian12, hostfs.Debian13, hostfs.Ubuntu2404, hostfs.DebianUnstable} {
+			if !h.Exists(emu) {
+				t.Errorf("%s lacks %s", h, emu)
+			}
+		}
+	}
+}

@@ -1,8 +1,8 @@
 // Command snapshot writes a hostfs listing of the firmware files under a
-// root: the top-level symlinks (merged /usr) and every entry of the
+// root: the top-level symlinks (merged /usr), every entry of the
 // directories distributions install firmware images into, one level deep
 // (the descriptor directory usr/share/qemu/firmware is left out: a case
-// brings its own).
+// brings its own), and the QEMU emulators in /usr/bin.
 //
 //	go run ./hostfs/internal/snapshot -root /srv/sid-oracle -title "..." > hostfs/debian-unstable.txt
 package main
@@ -15,6 +15,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strings"
 )
 
 // dirs are where Debian, Fedora, Ubuntu, SUSE, Arch and QEMU upstream put
@@ -84,6 +85,14 @@ func main() {
 				continue
 			}
 			add(n)
+		}
+	}
+	// The emulators: libvirt refuses a domain whose <emulator> is not there.
+	if ents, err := fs.ReadDir(fsys, "usr/bin"); err == nil {
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), "qemu-system-") {
+				add(path.Join("usr/bin", e.Name()))
+			}
 		}
 	}
 	slices.Sort(lines)
