@@ -46,6 +46,11 @@ type Options struct {
 	// paths in, for a release that compares them after resolving symlinks
 	// (matcher.MatchOptions.Files); nil uses the profile's.
 	HostFiles fs.FS
+	// CheckEmulators makes the predictions refuse guests whose emulator the
+	// host (HostFiles, else the profile's) lacks, as libvirt does; for an
+	// audit of this host. Otherwise every emulator is taken as installed:
+	// the coverage of a set is about its descriptors.
+	CheckEmulators bool
 	// Domains are libvirt domain definitions whose impact is predicted.
 	Domains []DomainFile
 	// Require names the coverage cells that must be satisfied: a feature

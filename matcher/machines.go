@@ -71,8 +71,21 @@ func emulatorFor(r *Request) string {
 	if r.Emulator != "" {
 		return r.Emulator
 	}
+	if e, ok := defaultEmulators[r.Arch]; ok {
+		return e
+	}
 	return "/usr/bin/qemu-system-" + qemuArch(r.Arch)
 }
+
+// defaultEmulators are emulatorFor's answers for the common architectures,
+// built once so that Match does not allocate them.
+var defaultEmulators = func() map[string]string {
+	m := map[string]string{}
+	for _, arch := range []string{"x86_64", "i686", "aarch64", "armv7l", "riscv64", "loongarch64", "s390x", "ppc64", "ppc64le"} {
+		m[arch] = "/usr/bin/qemu-system-" + qemuArch(arch)
+	}
+	return m
+}()
 
 // qemuArch maps a libvirt architecture to the qemu-system binary suffix.
 func qemuArch(arch string) string {

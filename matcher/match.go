@@ -71,6 +71,11 @@ type MatchOptions struct {
 	// it. It must implement fs.ReadLinkFS for symlinks to be followed. Nil:
 	// the profile's HostFiles.
 	Files fs.FS
+	// AnyEmulator takes every emulator as installed, for a question about
+	// a descriptor set rather than a host: libvirt refuses a domain whose
+	// emulator the host lacks ("No emulator found for arch"), which says
+	// nothing about the descriptors.
+	AnyEmulator bool
 }
 
 // Match predicts libvirt's firmware selection for req over set.
@@ -129,7 +134,11 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	if p.EnrolledKeysImplySB && r.FirmwareFeatures && r.EnrolledKeys == Yes && r.SecureBoot == Unset {
 		r.SecureBoot = Yes
 	}
-	if err := preChecks(r, p, badMachine); err != "" {
+	emulators := hostFiles(opts, p)
+	if opts.AnyEmulator {
+		emulators = nil
+	}
+	if err := preChecks(r, p, badMachine, emulators); err != "" {
 		d.Stage = "define"
 		d.Err = err
 		return d
@@ -297,9 +306,10 @@ func cmpOr(a, b string) string {
 }
 
 // preChecks are the define-time refusals that precede selection.
-func preChecks(r *Request, p *Profile, badMachine bool) string {
+func preChecks(r *Request, p *Profile, badMachine bool, files fs.FS) string {
 	v := requested(r)
 	v.badMachine = badMachine
+	v.files = files
 	return runChecks(p.DefineChecks, &v, p)
 }
 

@@ -30,14 +30,14 @@ func TestMatchOptionsFiles(t *testing.T) {
   <features><acpi/></features></domain>`
 	}
 	link := &fstest.MapFile{Mode: fs.ModeSymlink, Data: []byte("AAVMF_CODE.no-secboot.fd")}
-	ownFiles := fstest.MapFS{ // AAVMF_CODE.fd a file of its own
+	ownFiles := withEmulators(fstest.MapFS{ // AAVMF_CODE.fd a file of its own
 		"usr/share/AAVMF/AAVMF_CODE.fd":            {},
 		"usr/share/AAVMF/AAVMF_CODE.no-secboot.fd": {},
-	}
-	linked := fstest.MapFS{
+	})
+	linked := withEmulators(fstest.MapFS{
 		"usr/share/AAVMF/AAVMF_CODE.fd":            link,
 		"usr/share/AAVMF/AAVMF_CODE.no-secboot.fd": {},
-	}
+	})
 	tests := []struct {
 		name    string
 		p       *matcher.Profile
@@ -50,7 +50,7 @@ func TestMatchOptionsFiles(t *testing.T) {
 		{"given host, linked", matcher.Libvirt128, linked, "/usr/share/AAVMF/AAVMF_CODE.no-secboot.fd", "50-x.json", exec},
 		{"given host, own file", matcher.Libvirt128, ownFiles, "/usr/share/AAVMF/AAVMF_CODE.no-secboot.fd", "", "/usr/share/AAVMF/AAVMF_CODE.no-secboot.fd"},
 		{"spelling resolved", matcher.Libvirt128, ownFiles, "/usr/share//AAVMF/./AAVMF_CODE.fd", "50-x.json", exec},
-		{"missing files compare as written", matcher.Libvirt128, fstest.MapFS{}, "/usr/share//AAVMF/AAVMF_CODE.fd", "", "/usr/share//AAVMF/AAVMF_CODE.fd"},
+		{"missing files compare as written", matcher.Libvirt128, withEmulators(fstest.MapFS{}), "/usr/share//AAVMF/AAVMF_CODE.fd", "", "/usr/share//AAVMF/AAVMF_CODE.fd"},
 		{"11.3 compares strings", matcher.Libvirt113, linked, "/usr/share/AAVMF/AAVMF_CODE.no-secboot.fd", "", "/usr/share/AAVMF/AAVMF_CODE.no-secboot.fd"},
 	}
 	for _, tt := range tests {
@@ -103,7 +103,7 @@ func TestNVRAMCreatedAtStart(t *testing.T) {
   <type arch='x86_64' machine='q35'>hvm</type>` + nvram + `</os>
   <features><acpi/></features></domain>`
 	}
-	withTemplate := fstest.MapFS{"opt/t/VARS.fd": {}}
+	withTemplate := withEmulators(fstest.MapFS{"opt/t/VARS.fd": {}})
 	tests := []struct {
 		name, nvram string
 		files       fs.FS
@@ -112,10 +112,10 @@ func TestNVRAMCreatedAtStart(t *testing.T) {
 		{"template not on the profile's host", `<nvram type='file'><source file='/srv/vm.fd'/></nvram>`, nil,
 			"Failed to open file '/opt/t/VARS.fd': No such file or directory"},
 		{"template on the given host", `<nvram type='file'><source file='/srv/vm.fd'/></nvram>`, withTemplate, ""},
-		{"block device, template missing", `<nvram type='block'><source dev='/dev/vm'/></nvram>`, fstest.MapFS{},
+		{"block device, template missing", `<nvram type='block'><source dev='/dev/vm'/></nvram>`, withEmulators(fstest.MapFS{}),
 			"Failed to open file '/opt/t/VARS.fd': No such file or directory"},
-		{"element text: the file exists", `<nvram>/srv/vm.fd</nvram>`, fstest.MapFS{}, ""},
-		{"default path: the file exists", `<nvram type='file'><source file='/var/lib/libvirt/qemu/nvram/vm_VARS.fd'/></nvram>`, fstest.MapFS{}, ""},
+		{"element text: the file exists", `<nvram>/srv/vm.fd</nvram>`, withEmulators(fstest.MapFS{}), ""},
+		{"default path: the file exists", `<nvram type='file'><source file='/var/lib/libvirt/qemu/nvram/vm_VARS.fd'/></nvram>`, withEmulators(fstest.MapFS{}), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,5 +131,50 @@ func TestNVRAMCreatedAtStart(t *testing.T) {
 				t.Errorf("chose %v, want 50-x.json", d.Chosen)
 			}
 		})
+	}
+}
+
+// withEmulators adds the x86_64 and aarch64 emulators to a host: libvirt
+// refuses a domain whose emulator is not there.
+func withEmulators(m fstest.MapFS) fstest.MapFS {
+	m["usr/bin/qemu-system-x86_64"] = &fstest.MapFile{}
+	m["usr/bin/qemu-system-aarch64"] = &fstest.MapFile{}
+	return m
+}
+
+// TestEmulatorCheck: the host decides whether the domain's emulator, or the
+// architecture's default one, is there (recorded: conformance cases
+// emulator-*).
+func TestEmulatorCheck(t *testing.T) {
+	set, err := descriptor.Load(descriptor.Options{FS: fstest.MapFS{}, Rules: matcher.Libvirt113.Rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		emulator string
+		files    fs.FS
+		want     string
+	}{
+		{"", withEmulators(fstest.MapFS{}), "operation failed: Unable to find 'efi' firmware that is compatible with the current configuration"},
+		{"", fstest.MapFS{}, "unsupported configuration: No emulator found for arch 'x86_64'"},
+		{"/usr/libexec/qemu-kvm", withEmulators(fstest.MapFS{}), "Cannot check QEMU binary /usr/libexec/qemu-kvm: No such file or directory"},
+		{"/usr/libexec/qemu-kvm", nil, "Cannot check QEMU binary /usr/libexec/qemu-kvm: No such file or directory"}, // the profile's host
+	} {
+		emu := ""
+		if tt.emulator != "" {
+			emu = "<devices><emulator>" + tt.emulator + "</emulator></devices>"
+		}
+		_, req, err := matcher.ParseDomain([]byte(`<domain type='qemu'><name>vm</name><os firmware='efi'>
+  <type arch='x86_64' machine='q35'>hvm</type></os><features><acpi/></features>` + emu + `</domain>`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := matcher.Match(set, req, matcher.Libvirt113, matcher.MatchOptions{Files: tt.files}); d.Err != tt.want {
+			t.Errorf("emulator %q: error %q, want %q", tt.emulator, d.Err, tt.want)
+		}
+		// AnyEmulator: a question about the descriptors, not the host.
+		if d := matcher.Match(set, req, matcher.Libvirt113, matcher.MatchOptions{Files: tt.files, AnyEmulator: true}); d.Err != "operation failed: Unable to find 'efi' firmware that is compatible with the current configuration" {
+			t.Errorf("emulator %q with AnyEmulator: error %q", tt.emulator, d.Err)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package matcher
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -125,10 +126,12 @@ type Profile struct {
 	Nova bool
 }
 
-// ReadsHostFiles reports whether the release's selection depends on the
-// host's files (MatchOptions.Files): it resolves firmware paths, or its
-// start copies NVRAM templates.
-func (p *Profile) ReadsHostFiles() bool { return p.ResolvesPaths || p.CreatesNVRAMAtStart }
+// ReadsHostFiles reports whether the release's answer depends on the
+// host's files (MatchOptions.Files): it checks the emulator is there,
+// resolves firmware paths, or its start copies NVRAM templates.
+func (p *Profile) ReadsHostFiles() bool {
+	return p.ResolvesPaths || p.CreatesNVRAMAtStart || slices.Contains(p.DefineChecks, "emulator")
+}
 
 var launchBase = []string{"sev", "s390-pv"}
 
@@ -164,7 +167,7 @@ var (
 // reordering (recorded from 11.3; 10.0 runs them too, with its own format
 // mismatch check among the parse-time ones, the first two).
 var (
-	checks11Define = []string{"loader-format", "nvram-format", "launch-security", "features-autoselect", "enrolled-keys", "no-loader-path", "bios-nvram", "stateless-nvram", "stateless-no"}
+	checks11Define = []string{"arch", "loader-format", "nvram-format", "launch-security", "emulator", "features-autoselect", "enrolled-keys", "no-loader-path", "bios-nvram", "stateless-nvram", "stateless-no"}
 	checks11Post   = []string{"microvm-pci", "machine", "acpi", "pm", "secure-boot", "enrolled-keys-written", "bios-nvram", "rw-nvram"}
 	messages11     = func() Messages {
 		m := messagesOld
@@ -194,7 +197,7 @@ var (
 		LiveNetworkTLS:       true,
 		// Validation at define, the QEMU driver's before the generic
 		// one; the selection at start is not validated again here.
-		DefineChecks: []string{"launch-security", "enrolled-keys", "microvm-pci", "machine", "acpi", "pm", "secure-boot",
+		DefineChecks: []string{"arch", "launch-security", "emulator", "enrolled-keys", "microvm-pci", "machine", "acpi", "pm", "secure-boot",
 			"features-autoselect", "autoselect-loader", "bios-nvram", "no-loader-path", "rw-nvram", "stateless-nvram", "stateless-no"},
 		Messages: messagesOld,
 		NoMatch:  "operation failed: Unable to find any firmware to satisfy '%s'",
@@ -205,7 +208,8 @@ var (
 		RawFormatImplicit:     true,
 		Note:                  "recorded from libvirt 10.0.0 (Ubuntu 24.04) with QEMU 8.2",
 		LegacyPairs:           ubuntuLegacy,
-		DefineChecks:          append([]string{"loader-format", "nvram-format", "format-mismatch"}, checks11Define[2:]...),
+		HostFiles:             hostfs.Ubuntu2404,
+		DefineChecks:          append([]string{"arch", "loader-format", "nvram-format", "format-mismatch"}, checks11Define[3:]...),
 		NVRAMFormatFromLoader: true,
 		LoaderFormatFromNVRAM: true,
 		PostChecks:            checks11Post,
@@ -226,6 +230,7 @@ var (
 	Libvirt113 = &Profile{
 		Name: "libvirt-11.3", Version: "11.3.0", Rules: descriptor.RulesLibvirt11, QEMU: "10.0",
 		Note:                    "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
+		HostFiles:               hostfs.Debian13,
 		LegacyPairs:             debianLegacy,
 		LoaderFormatFromNVRAM:   true,
 		NVRAMFormatFromTemplate: true,
@@ -251,7 +256,7 @@ var (
 		LegacyPairs:           debianLegacy,
 		LoaderFormatFromNVRAM: true,
 		// The read/write and stateless NVRAM checks moved to parsing.
-		DefineChecks: []string{"loader-format", "nvram-format", "launch-security", "features-autoselect", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-rw", "rom-format",
+		DefineChecks: []string{"arch", "loader-format", "nvram-format", "launch-security", "emulator", "features-autoselect", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-rw", "rom-format",
 			"stateless-nvram", "rw-nvram"},
 		PMOnMicrovm: true,
 		// The QEMU driver's validation (machine ... tdx) before the

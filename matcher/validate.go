@@ -2,10 +2,12 @@ package matcher
 
 import (
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/hostfs"
 )
 
 // The checks below are libvirt's define-time refusals, each returning
@@ -35,6 +37,7 @@ type vstate struct {
 	sb, ek                  Tristate
 	emulator                string
 	badMachine              bool
+	files                   fs.FS // the host's, for the emulator; nil: any emulator is there
 	launchSecurity          string
 	// ekWithoutSB: the chosen descriptor has enrolled keys without Secure
 	// Boot and libvirt writes those features for an <os firmware> request.
@@ -141,6 +144,25 @@ func (v *vstate) check(name string, p *Profile) string {
 	case "format-mismatch":
 		if l := &v.loader; v.hasLoader && l.Format != "" && v.nvramFormat != "" && l.Format != v.nvramFormat {
 			return fmt.Sprintf("XML error: Format mismatch: loader.format='%s' nvram.format='%s'", l.Format, v.nvramFormat)
+		}
+		return ""
+	case "arch":
+		// <os><type arch> is parsed first.
+		if v.arch != "" && !p.Rules.KnowsArch(v.arch) {
+			return fmt.Sprintf("unsupported configuration: Unknown architecture %s", v.arch)
+		}
+		return ""
+	case "emulator":
+		// Post-parse reads the emulator's capabilities; the host decides.
+		if v.files == nil {
+			return ""
+		}
+		if v.emulator != "" {
+			if !exists(v.files, v.emulator) {
+				return fmt.Sprintf("Cannot check QEMU binary %s: No such file or directory", v.emulator)
+			}
+		} else if !exists(v.files, emulatorFor(&Request{Arch: v.arch})) {
+			return fmt.Sprintf("unsupported configuration: No emulator found for arch '%s'", v.arch)
 		}
 		return ""
 	case "launch-security":
@@ -302,6 +324,16 @@ func (v *vstate) check(name string, p *Profile) string {
 		return ""
 	}
 	panic("matcher: unknown check " + name)
+}
+
+// exists reports whether the rooted path p exists in files, symlinks
+// followed (without allocating for a hostfs listing's plain file).
+func exists(files fs.FS, p string) bool {
+	if l, ok := files.(*hostfs.Listing); ok {
+		return l.Exists(p)
+	}
+	_, _, err := descriptor.Stat(files, p)
+	return err == nil
 }
 
 // runChecks runs the named checks in order and returns the first error.
