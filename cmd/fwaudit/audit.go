@@ -165,6 +165,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	}
 	defer closeHostFiles()
 	opts.HostFiles = hostFiles
+	opts.CheckEmulators = hostOwn
 	r, err := audit.Run(ctx, set, opts)
 	if err != nil {
 		return reportError(stderr, "audit", usageError(err.Error()))

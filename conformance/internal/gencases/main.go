@@ -103,7 +103,7 @@ func queryInputs(ar *txtar.Archive) []byte {
 
 // otherSources are the name prefixes of cases that come from elsewhere:
 // the live differential test (live-) and hand-written ones.
-var otherSources = []string{"live-", "path-resolve-", "legacy-template-", "nvram-source-", "parse-order-", "template-format-"}
+var otherSources = []string{"live-", "path-resolve-", "legacy-template-", "nvram-source-", "parse-order-", "template-format-", "emulator-"}
 
 func main() {
 	out := flag.String("out", "conformance/testdata/cases", "directory for the case files")
