@@ -437,8 +437,19 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 	default:
 		arch = g.pick([]string{"x86_64", "x86_64", "x86_64", "x86_64", "aarch64", "i686"})
 	}
+	if g.chance(0.05) {
+		// Architectures whose emulator the oracle hosts have (armv7l) or
+		// lack, and one 9.0/10.0 do not know.
+		arch = g.pick([]string{"armv7l", "armv7l", "riscv64", "loongarch64"})
+	}
 	machine, emulator := "", "/usr/bin/qemu-system-x86_64"
 	switch {
+	case arch == "armv7l" || arch == "riscv64" || arch == "loongarch64":
+		emulator = "/usr/bin/qemu-system-" + map[string]string{"armv7l": "arm"}[arch]
+		if arch != "armv7l" {
+			emulator = "/usr/bin/qemu-system-" + arch
+		}
+		machine = "virt"
 	case arch == "aarch64":
 		emulator = "/usr/bin/qemu-system-aarch64"
 		machine = g.pick([]string{"virt", "virt", "virt-7.2"})
@@ -551,7 +562,9 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 		fmt.Fprintf(&b, "  <pm><%s enabled='%s'/></pm>\n", g.pick([]string{"suspend-to-mem", "suspend-to-disk"}), g.pick([]string{"yes", "no"}))
 	}
 	b.WriteString("  <devices>\n")
-	fmt.Fprintf(&b, "    <emulator>%s</emulator>\n", emulator)
+	if !g.chance(0.05) { // else libvirt's default emulator for the architecture
+		fmt.Fprintf(&b, "    <emulator>%s</emulator>\n", emulator)
+	}
 	b.WriteString("  </devices>\n")
 	if arch == "x86_64" && g.chance(0.14) {
 		switch g.r.IntN(5) {

@@ -65,6 +65,8 @@ func TestGenerateWellFormed(t *testing.T) {
 		{"tdx", "type='tdx'"},
 		{"aarch64", "arch='aarch64'"},
 		{"i686", "arch='i686'"},
+		{"armv7l", "arch='armv7l'"},
+		{"default emulator", "  <devices>\n  </devices>"},
 		{"alias", "machine='q35'"},
 		{"pm", "<pm>"},
 		{"mask", ": mask\n"},
