@@ -495,6 +495,10 @@ func matchFlash(r *Request, m *descriptor.Mapping, p *Profile) why {
 	if l != nil && l.Readonly == No && mode != descriptor.ModeCombined {
 		return because("Discarding readonly loader")
 	}
+	if l != nil && l.Readonly == Yes && mode == descriptor.ModeCombined {
+		// Combined flash is written to: a read-only loader cannot be it.
+		return because("Discarding read/write loader")
+	}
 	if !p.FormatFilters {
 		return why{}
 	}
