@@ -110,10 +110,11 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		}()
 	}
 
+	files := hostFiles(opts, p) // the host's files, read by the checks below
 	if p.CreatesNVRAMAtStart {
 		defer func() {
 			if d.Err == "" {
-				if msg := d.createNVRAM(hostFiles(opts, p)); msg != "" {
+				if msg := d.createNVRAM(files); msg != "" {
 					d.Stage, d.Err = "start", msg
 				}
 			}
@@ -134,7 +135,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	if p.EnrolledKeysImplySB && r.FirmwareFeatures && r.EnrolledKeys == Yes && r.SecureBoot == Unset {
 		r.SecureBoot = Yes
 	}
-	emulators := hostFiles(opts, p)
+	emulators := files
 	if opts.AnyEmulator {
 		emulators = nil
 	}
@@ -173,7 +174,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	}
 	env := matchEnv{rules: p.Rules, known: p.Rules.KnownFeatures(), arch: descriptor.ArchBit(r.Arch)}
 	if p.ResolvesPaths {
-		env.files = hostFiles(opts, p)
+		env.files = files
 	}
 	if opts.NoTrace {
 		env.prefilter(r)
