@@ -8,8 +8,8 @@ import (
 )
 
 // MaxFileSize bounds the files Open reads: a raw AAVMF image is 64 MiB, a
-// qcow2 file of a 256 MiB image with its metadata somewhat more.
-const MaxFileSize = MaxVirtualSize + 16<<20
+// qcow2 file of the largest image with its metadata somewhat more.
+const MaxFileSize = MaxVirtualSize + 16<<20 // 144 MiB
 
 // Open reads the image in file name of fsys (a rooted file system: the
 // --root, or os.DirFS("/")). It refuses anything but a regular file and

@@ -12,7 +12,7 @@ import (
 const (
 	// MaxVirtualSize is the largest image a container may hold. Flash
 	// images are at most 64 MiB (AAVMF); four times that leaves room.
-	MaxVirtualSize = 256 << 20
+	MaxVirtualSize = 128 << 20
 	// MaxL2Cache is how many L2 tables a qcow2 reader keeps.
 	MaxL2Cache = 16
 )
@@ -45,6 +45,11 @@ type qcow2Image struct {
 	l2order     []int64
 	zbuf        []byte // last decompressed cluster
 	zoff        int64  // its descriptor's host offset, -1 if none
+	zr          io.ReadCloser
+	// inflated counts decompressed bytes; a reader never inflates more
+	// than twice the virtual size (hostile tables could otherwise make
+	// every read inflate a cluster again).
+	inflated int64
 }
 
 const (
@@ -267,8 +272,16 @@ func (q *qcow2Image) readCompressed(dst []byte, e uint64, inCluster, entryAt int
 		if q.zbuf == nil {
 			q.zbuf = make([]byte, q.clusterSize)
 		}
-		zr := flate.NewReader(bytes.NewReader(in[:m]))
-		if _, err := io.ReadFull(zr, q.zbuf); err != nil {
+		q.inflated += q.clusterSize
+		if q.inflated > 2*q.virtSize+4*q.clusterSize {
+			return errorf(q.file, "qcow2", entryAt, "compressed clusters inflate to more than twice the virtual size: the tables share clusters in a way QEMU never writes")
+		}
+		if q.zr == nil {
+			q.zr = flate.NewReader(bytes.NewReader(in[:m]))
+		} else if err := q.zr.(flate.Resetter).Reset(bytes.NewReader(in[:m]), nil); err != nil {
+			return errorf(q.file, "qcow2", host, "%v", err)
+		}
+		if _, err := io.ReadFull(q.zr, q.zbuf); err != nil {
 			q.zoff = -1
 			return errorf(q.file, "qcow2", host, "compressed cluster does not inflate to %d bytes: %v", q.clusterSize, err)
 		}
