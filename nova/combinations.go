@@ -35,7 +35,7 @@ func ReadCombinations(name string, data []byte) ([]Combination, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, jsonError(data, err))
+		return nil, fmt.Errorf("%s: %s", name, jsonError(data, err, dec.InputOffset()))
 	}
 	out := make([]Combination, 0, len(raw))
 	seen := map[string]bool{}

@@ -74,7 +74,7 @@ func readShow(name string, data []byte, topLevel func(string) bool) (map[string]
 	var top map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&top); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, jsonError(data, err))
+		return nil, fmt.Errorf("%s: %s", name, jsonError(data, err, dec.InputOffset()))
 	}
 	out := map[string]string{}
 	for _, key := range []string{"properties", "extra_specs"} {
@@ -166,9 +166,10 @@ func parseCLIProperties(s string) (map[string]string, error) {
 	return out, nil
 }
 
-// jsonError words a decoding error with its line and column.
-func jsonError(data []byte, err error) string {
-	var off int64 = -1
+// jsonError words a decoding error with its line and column; at is the
+// decoder's offset, for errors that carry none.
+func jsonError(data []byte, err error, at int64) string {
+	off := at
 	switch e := err.(type) {
 	case *json.SyntaxError:
 		off = e.Offset
