@@ -20,6 +20,7 @@ import (
 
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/nova"
 	"github.com/fwaudit/fwaudit/report"
 )
 
@@ -53,6 +54,10 @@ type Options struct {
 	CheckEmulators bool
 	// Domains are libvirt domain definitions whose impact is predicted.
 	Domains []DomainFile
+	// Nova are image/flavor combinations whose fate under nova's move to
+	// libvirt's auto-selection (2025.2 to 2026.1) is predicted on this set
+	// with Profile (the nova-* rules).
+	Nova []nova.Combination
 	// Require names the coverage cells that must be satisfied: a feature
 	// set ("amd-sev-es", the x86_64 q35 cell) or "ARCH/MACHINE/FEATURESET".
 	// Their gaps and degradations become errors.
@@ -120,6 +125,9 @@ func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*re
 	if full {
 		impacts, err = a.domains()
 		if err != nil {
+			return nil, err
+		}
+		if err := a.nova(); err != nil {
 			return nil, err
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/nova"
 	"github.com/fwaudit/fwaudit/report"
 )
 
@@ -31,13 +32,14 @@ import (
 //
 // Sections: root-relative files ("usr/share/qemu/firmware/x.json"), domain
 // XMLs ("domains/x.xml", also read from the base), "overrides" (an
-// overrides file) and "symlinks" ("PATH -> TARGET" lines).
+// overrides file), "nova" (a nova combinations file) and "symlinks" ("PATH -> TARGET" lines).
 type fixture struct {
 	name      string
 	keys      map[string][]string
 	fsys      fstest.MapFS
 	domains   []DomainFile
 	overrides []Override
+	nova      []nova.Combination
 }
 
 func (f *fixture) key(k string) string {
@@ -98,6 +100,11 @@ func readFixture(t *testing.T, file string) *fixture {
 			if err != nil {
 				t.Fatal(err)
 			}
+		case "nova":
+			f.nova, err = nova.ReadCombinations(file+":nova", af.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
 		case "symlinks":
 			for _, l := range strings.Split(strings.TrimSpace(string(af.Data)), "\n") {
 				from, to, ok := strings.Cut(l, " -> ")
@@ -138,7 +145,7 @@ func (f *fixture) run(t *testing.T) *report.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Profile: p, Domains: f.domains, Require: f.keys["require"], Overrides: f.overrides, Files: f.fsys}
+	opts := Options{Profile: p, Domains: f.domains, Require: f.keys["require"], Overrides: f.overrides, Files: f.fsys, Nova: f.nova}
 	if f.key("files") == "no" {
 		opts.Files, opts.FilesSkipped = nil, "fixture without images"
 	}
