@@ -14,6 +14,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/domcaps"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/nova"
 	"github.com/fwaudit/fwaudit/report"
@@ -32,7 +33,8 @@ import (
 //
 // Sections: root-relative files ("usr/share/qemu/firmware/x.json"), domain
 // XMLs ("domains/x.xml", also read from the base), "overrides" (an
-// overrides file), "nova" (a nova combinations file) and "symlinks" ("PATH -> TARGET" lines).
+// overrides file), "nova" (a nova combinations file), "domcaps/x.xml"
+// (libvirt's domain capabilities) and "symlinks" ("PATH -> TARGET" lines).
 type fixture struct {
 	name      string
 	keys      map[string][]string
@@ -40,6 +42,7 @@ type fixture struct {
 	domains   []DomainFile
 	overrides []Override
 	nova      []nova.Combination
+	caps      []*domcaps.Caps
 }
 
 func (f *fixture) key(k string) string {
@@ -124,6 +127,13 @@ func readFixture(t *testing.T, file string) *fixture {
 			}
 		}
 	}) {
+		if path.Dir(name) == "domcaps" {
+			c, err := domcaps.Parse(name, f.fsys[name].Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.caps = append(f.caps, c)
+		}
 		if path.Dir(name) == "domains" && strings.HasSuffix(name, ".xml") {
 			f.domains = append(f.domains, DomainFile{Path: name, Data: f.fsys[name].Data})
 		}
@@ -145,7 +155,7 @@ func (f *fixture) run(t *testing.T) *report.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Profile: p, Domains: f.domains, Require: f.keys["require"], Overrides: f.overrides, Files: f.fsys, Nova: f.nova}
+	opts := Options{Profile: p, Domains: f.domains, Require: f.keys["require"], Overrides: f.overrides, Files: f.fsys, Nova: f.nova, DomainCaps: f.caps}
 	if f.key("files") == "no" {
 		opts.Files, opts.FilesSkipped = nil, "fixture without images"
 	}

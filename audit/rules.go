@@ -66,6 +66,10 @@ const (
 	RuleNovaUpgradeFails    = "nova-upgrade-fails"
 	RuleNovaFirmwareChanges = "nova-firmware-changes"
 	RuleNovaRefused         = "nova-refused"
+
+	RuleDomcapsFeatureUnserved   = "domcaps-feature-unserved"
+	RuleDomcapsLoaderUndescribed = "domcaps-loader-undescribed"
+	RuleDomcapsFirmwareMismatch  = "domcaps-firmware-mismatch"
 )
 
 var catalogue = []RuleInfo{
@@ -257,6 +261,25 @@ it (Secure Boot keys, NVRAM layout).`}, CategoryDomain},
 (FlavorImageConflict), memory encryption without UEFI or q35, Secure Boot required on a host without
 a Secure Boot build, or no firmware matching nova's selection. Nothing about the upgrade can be
 predicted for it; fix the combination first.`}, CategoryDomain},
+
+	{report.Rule{ID: RuleDomcapsFeatureUnserved, Severity: report.Warning,
+		Summary: "The host can run SEV, SEV-ES, SEV-SNP or TDX guests but no descriptor serves them",
+		Help: `libvirt's domain capabilities (--domcapabilities FILE, the output of virsh domcapabilities) say which
+confidential-computing guests the host's CPU, kernel and QEMU can run. When the descriptors give no
+firmware for such a guest on that architecture and machine, defining one fails ("Unable to find 'efi'
+firmware"): the coverage gap is real on this host. Ubuntu 24.04 as released has no amd-sev-es build;
+noble-updates has one for stateless loaders only. Install firmware that offers the feature.`}, CategoryCoverage},
+	{report.Rule{ID: RuleDomcapsLoaderUndescribed, Severity: report.Info,
+		Summary: "libvirt advertises a loader no descriptor describes",
+		Help: `The <loader> values of the domain capabilities are the files a domain may name. A path no descriptor
+of the set names comes from qemu.conf's nvram list or from files outside the set: auto-selection never
+picks it, and a domain pinning it keeps working only while the file stays.`}, CategoryCoverage},
+	{report.Rule{ID: RuleDomcapsFirmwareMismatch, Severity: report.Warning,
+		Summary: "libvirt's firmware or Secure Boot capabilities disagree with what the descriptors give",
+		Help: `The domain capabilities list 'efi' firmware or <loader secure='yes'> for the architecture and machine
+while no descriptor of the set serves such a guest, or the other way round. The capabilities were
+taken on another host, with another descriptor set or another libvirt than the one audited; compare
+the right pair before trusting either.`}, CategoryCoverage},
 }
 
 // Rules returns the catalogue of every rule, sorted by ID.
