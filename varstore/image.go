@@ -76,7 +76,7 @@ func Read(file string, r io.ReaderAt, size int64) (*Image, error) {
 	switch {
 	case bytes.HasPrefix(head, qcow2Magic):
 		img.Container = ContainerQcow2
-		q, err := openQcow2(file, r, size)
+		q, err := openQcow2(file, r, size, false)
 		if err != nil {
 			return nil, err
 		}

@@ -44,3 +44,32 @@ func Open(fsys fs.FS, name string) (*Image, error) {
 	}
 	return Read(name, bytes.NewReader(data), size)
 }
+
+// Probe reads only the container header of file name in fsys: the
+// container and the size of the image it holds (the virtual size for
+// qcow2). It is for executables, whose contents this package does not read.
+func Probe(fsys fs.FS, name string) (Container, int64, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return "", 0, err
+	}
+	if !info.Mode().IsRegular() {
+		return "", 0, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("not a regular file (%s)", info.Mode().Type())}
+	}
+	head := make([]byte, 112)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	if !bytes.HasPrefix(head, qcow2Magic) {
+		return ContainerRaw, info.Size(), nil
+	}
+	q, err := openQcow2(name, bytes.NewReader(head), info.Size(), true)
+	if err != nil {
+		return ContainerQcow2, 0, err
+	}
+	return ContainerQcow2, q.Size(), nil
+}

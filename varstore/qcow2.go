@@ -58,7 +58,8 @@ const (
 	flagZero       = 1
 )
 
-func openQcow2(file string, r io.ReaderAt, size int64) (*qcow2Image, error) {
+// openQcow2 reads the header and, unless headerOnly, the L1 table.
+func openQcow2(file string, r io.ReaderAt, size int64, headerOnly bool) (*qcow2Image, error) {
 	hdr := make([]byte, 112)
 	n, err := r.ReadAt(hdr, 0)
 	if n < 72 {
@@ -118,6 +119,9 @@ func openQcow2(file string, r io.ReaderAt, size int64) (*qcow2Image, error) {
 				return nil, errorf(file, "qcow2", 104, "compression type %d (zstd) is not supported; only deflate is", ct)
 			}
 		}
+	}
+	if headerOnly {
+		return q, nil
 	}
 	l1Size := be.Uint32(hdr[36:])
 	l2Bits := q.clusterBits - 3
