@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/user"
@@ -13,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"github.com/fwaudit/fwaudit/internal/safefile"
 )
 
 // Default search path of a privileged (system) libvirt daemon, lowest
@@ -201,7 +202,7 @@ func Load(opts Options) (*Set, error) {
 			return nil, fmt.Errorf("opening root: %w", err)
 		}
 		defer r.Close()
-		fsys = r.FS()
+		fsys = safefile.FS(r)
 	}
 	rules := cmp.Or(opts.Rules, RulesLatest)
 	set := &Set{Root: opts.Root, Rules: rules}
@@ -259,15 +260,19 @@ func Load(opts Options) (*Set, error) {
 			if e.Size == 0 {
 				continue
 			}
-			e.Data, err = readCapped(fsys, fsPath(target), MaxSize)
+			// Read through the open handle, which is checked again: the
+			// entry may have been swapped since the Stat above.
+			e.Data, err = safefile.ReadFS(fsys, fsPath(target), MaxSize)
 			if err != nil {
-				e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: errText(err)}}
+				msg := errText(err)
 				// libvirt's virFileReadAll reports an oversized file as
 				// EOVERFLOW.
 				cause := strerror(err)
-				if errors.Is(err, errTooLarge) {
+				if errors.Is(err, safefile.ErrTooLarge) {
+					msg = fmt.Sprintf("file too large: larger than the %d bytes libvirt reads", MaxSize)
 					cause = strerror(syscall.EOVERFLOW)
 				}
+				e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: msg}}
 				e.Libvirt = &Error{File: e.Path, Kind: KindLibvirt, Msg: fmt.Sprintf("Failed to read file '%s': %s", e.Path, cause)}
 			}
 		}
@@ -396,24 +401,6 @@ func Stat(fsys fs.FS, p string) (string, fs.FileInfo, error) {
 	info, err := fs.Stat(fsys, fsPath(target))
 	return target, info, err
 }
-
-func readCapped(fsys fs.FS, name string, limit int64) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w: larger than the %d bytes libvirt reads", errTooLarge, limit)
-	}
-	return data, nil
-}
-
-var errTooLarge = errors.New("file too large")
 
 // strerror words an error as glibc's strerror does, as libvirt prints it
 // ("No such file or directory").
