@@ -221,7 +221,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		}
 		opts.Overrides = ovs
 	}
-	set, err := audit.LoadPaths(fs.Args(), p.Rules)
+	set, err := audit.LoadPaths(*root, fs.Args(), p.Rules)
 	if err != nil {
 		return reportError(stderr, "lint", err)
 	}

@@ -66,6 +66,20 @@ func Read(name string, limit int64) ([]byte, error) {
 	return readAll(f, name, limit)
 }
 
+// ReadDir reads the host directory name, sorted by name, opening it
+// without blocking: a path that is not a directory (a named pipe swapped
+// in after a stat) is an error, not a hang.
+func ReadDir(name string) ([]fs.DirEntry, error) {
+	f, err := os.OpenFile(name, openFlags|syscall.O_DIRECTORY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ents, err := f.ReadDir(-1)
+	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return ents, err
+}
+
 // ReadIn reads name (slash-separated, relative to root) inside root, which
 // must be a regular file of at most limit bytes. Symlinks are followed
 // only as far as they stay inside root ([os.Root]'s rule).
