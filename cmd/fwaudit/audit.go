@@ -205,7 +205,7 @@ images are looked up inside --root (e.g. the DESTDIR).`,
 			} else {
 				opts.FilesSkipped = "no --root given (pass the DESTDIR the package installs into to check the images)"
 			}
-			load := func(rules *descriptor.Rules) (*descriptor.Set, error) { return audit.LoadPaths(args, rules) }
+			load := func(rules *descriptor.Rules) (*descriptor.Set, error) { return audit.LoadPaths(root, args, rules) }
 			r, err := audit.LintReleases(cmd.Context(), load, opts, profiles...)
 			if err != nil {
 				return err
