@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -346,6 +347,18 @@ func (a *auditor) cell(f family, fs FeatureSet) cell {
 				}
 			}
 		}
+		// A firmware whose files are not there is not a pass: the guest
+		// is defined and then fails to start.
+		if a.opts.Files != nil {
+			for _, p := range []string{c.Executable, c.NVRAMTemplate} {
+				if p == "" || !path.IsAbs(p) {
+					continue
+				}
+				if ok, _ := fileState(a.opts.Files, p); !ok {
+					lacks = append(lacks, "file "+p)
+				}
+			}
+		}
 		if len(lacks) > 0 {
 			c.Status = "degraded"
 			c.Lacks = lacks
@@ -395,6 +408,9 @@ func (a *auditor) coverageFindings() {
 			}
 			if c.keys != "" {
 				msg += fmt.Sprintf(" (its template %s has Microsoft's 2011 CAs without the 2023 ones: %s)", c.NVRAMTemplate, c.keys)
+			}
+			if slices.ContainsFunc(c.Lacks, func(l string) bool { return strings.HasPrefix(l, "file ") }) {
+				msg += " (a file of the firmware is missing: the guest is defined and then fails to start)"
 			}
 			if c.Required {
 				msg += " (required)"
