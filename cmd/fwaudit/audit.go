@@ -192,7 +192,7 @@ images are looked up inside --root (e.g. the DESTDIR).`,
 			if opts.Overrides, err = readOverrides(overrides); err != nil {
 				return err
 			}
-			set, err := audit.LoadPaths(args, p.Rules)
+			set, err := audit.LoadPaths(root, args, p.Rules)
 			if err != nil {
 				return err
 			}

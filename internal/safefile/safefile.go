@@ -23,6 +23,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
+	"strings"
 	"syscall"
 )
 
@@ -62,6 +64,20 @@ func Read(name string, limit int64) ([]byte, error) {
 	}
 	defer f.Close()
 	return readAll(f, name, limit)
+}
+
+// ReadDir reads the host directory name, sorted by name, opening it
+// without blocking: a path that is not a directory (a named pipe swapped
+// in after a stat) is an error, not a hang.
+func ReadDir(name string) ([]fs.DirEntry, error) {
+	f, err := os.OpenFile(name, openFlags|syscall.O_DIRECTORY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ents, err := f.ReadDir(-1)
+	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return ents, err
 }
 
 // ReadIn reads name (slash-separated, relative to root) inside root, which
@@ -174,22 +190,35 @@ func Kind(m fs.FileMode) string {
 	return "irregular file"
 }
 
-// FS returns root as an fs.FS whose Open does not block: os.Root.FS opens
-// with a plain O_RDONLY, which waits for ever on a named pipe. It also
-// implements fs.StatFS, fs.ReadDirFS and fs.ReadLinkFS (so symlinks can be
-// resolved inside the root), but not fs.ReadFileFS: read its files with
-// [ReadFS], which checks and caps.
+// FS returns root as an fs.FS whose Open does not block (os.Root.FS opens
+// with a plain O_RDONLY, which waits for ever on a named pipe) and whose
+// names are bytes, as the kernel's are: os.Root.FS refuses a name that is
+// not valid UTF-8, which libvirt reads like any other. Names are otherwise
+// as fs.ValidPath wants them: unrooted, slash-separated, without "." or
+// ".." elements. It implements fs.StatFS, fs.ReadDirFS and fs.ReadLinkFS
+// (so symlinks can be resolved inside the root), but not fs.ReadFileFS:
+// read its files with [ReadFS], which checks and caps.
 func FS(root *os.Root) fs.FS {
-	return rootFS{root, root.FS()}
+	return rootFS{root}
 }
 
-type rootFS struct {
-	root *os.Root
-	fs   fs.FS
+type rootFS struct{ root *os.Root }
+
+// validPath is fs.ValidPath without its UTF-8 requirement.
+func validPath(name string) bool {
+	if name == "." {
+		return true
+	}
+	for elem := range strings.SplitSeq(name, "/") {
+		if elem == "" || elem == "." || elem == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 func (r rootFS) Open(name string) (fs.File, error) {
-	if !fs.ValidPath(name) {
+	if !validPath(name) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
 	f, err := r.root.OpenFile(name, openFlags, 0)
@@ -199,10 +228,38 @@ func (r rootFS) Open(name string) (fs.File, error) {
 	return f, nil
 }
 
-func (r rootFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(r.fs, name) }
+func (r rootFS) Stat(name string) (fs.FileInfo, error) {
+	if !validPath(name) {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrInvalid}
+	}
+	return r.root.Stat(name)
+}
 
-func (r rootFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(r.fs, name) }
+func (r rootFS) Lstat(name string) (fs.FileInfo, error) {
+	if !validPath(name) {
+		return nil, &fs.PathError{Op: "lstat", Path: name, Err: fs.ErrInvalid}
+	}
+	return r.root.Lstat(name)
+}
 
-func (r rootFS) ReadLink(name string) (string, error) { return fs.ReadLink(r.fs, name) }
+func (r rootFS) ReadLink(name string) (string, error) {
+	if !validPath(name) {
+		return "", &fs.PathError{Op: "readlink", Path: name, Err: fs.ErrInvalid}
+	}
+	return r.root.Readlink(name)
+}
 
-func (r rootFS) Lstat(name string) (fs.FileInfo, error) { return fs.Lstat(r.fs, name) }
+// ReadDir returns the entries sorted by name, byte-wise.
+func (r rootFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if !validPath(name) {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
+	}
+	f, err := r.root.OpenFile(name, openFlags, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ents, err := f.ReadDir(-1)
+	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return ents, err
+}

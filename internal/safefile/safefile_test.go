@@ -208,3 +208,49 @@ func TestKind(t *testing.T) {
 		}
 	}
 }
+
+// Names are bytes: a name that is not valid UTF-8 is listed, stat'ed and
+// read like any other (libvirt's qemuBuildFileList keeps d_name as it is).
+func TestFSNonUTF8(t *testing.T) {
+	dir := t.TempDir()
+	name := "50-\xff\xfe.json"
+	if err := os.WriteFile(filepath.Join(dir, name), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(name, filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	mkfifo(t, filepath.Join(dir, "fifo-dir"))
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	fsys := safefile.FS(root)
+	ents, err := fs.ReadDir(fsys, ".")
+	if err != nil || len(ents) != 3 || ents[0].Name() != name {
+		t.Fatalf("ReadDir = %v, %v; want %q first of 3", ents, err, name)
+	}
+	if info, err := fs.Stat(fsys, name); err != nil || info.Size() != 2 {
+		t.Errorf("Stat(%q) = %v, %v", name, info, err)
+	}
+	if info, err := fs.Lstat(fsys, "link"); err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("Lstat(link) = %v, %v", info, err)
+	}
+	if target, err := fs.ReadLink(fsys, "link"); err != nil || target != name {
+		t.Errorf("ReadLink(link) = %q, %v", target, err)
+	}
+	if data, err := safefile.ReadFS(fsys, name, 10); err != nil || string(data) != "{}" {
+		t.Errorf("ReadFS(%q) = %q, %v", name, data, err)
+	}
+	within(t, "ReadDir(fifo)", func() {
+		if _, err := fs.ReadDir(fsys, "fifo-dir"); err == nil {
+			t.Errorf("ReadDir(fifo-dir) succeeded")
+		}
+	})
+	for _, bad := range []string{"/abs", "a/../b", "", "a//b", "./a"} {
+		if _, err := fsys.Open(bad); !errors.Is(err, fs.ErrInvalid) {
+			t.Errorf("Open(%q) error = %v; want fs.ErrInvalid", bad, err)
+		}
+	}
+}
