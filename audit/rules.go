@@ -36,6 +36,7 @@ const (
 	RuleCoverageGap      = "coverage-gap"
 	RuleCoverageDegraded = "coverage-degraded"
 
+	RuleNoDescriptors          = "no-descriptors"
 	RuleLookupError            = "lookup-error"
 	RuleDescriptorInvalid      = "descriptor-invalid"
 	RuleDescriptorSchema       = "descriptor-schema"
@@ -91,6 +92,12 @@ such as an SEV image sorting before the generic build, as on Debian unstable), o
 computing feature on a selection policy that does not check it (nova's legacy selection). With
 --require on that feature set the finding is an error.`}, CategoryCoverage},
 
+	{report.Rule{ID: RuleNoDescriptors, Severity: report.Error,
+		Summary: "No descriptor was found where some were expected",
+		Help: `The directories (or files) looked at hold no firmware descriptor: they are missing, empty, or hold
+only masks and dot-files. On a host libvirt then finds no firmware and refuses every domain that asks
+for auto-selection; in a package build it usually means a wrong DESTDIR or --root, or a path typo.
+The finding names every directory looked at and what was found there.`}, CategoryLint},
 	{report.Rule{ID: RuleLookupError, Severity: report.Error,
 		Summary: "An entry libvirt cannot examine aborts every firmware lookup on the host",
 		Help: `libvirt stat()s every entry of the firmware directories. A dangling symlink, a permission problem or
@@ -102,7 +109,8 @@ entry.`}, CategoryLint},
 		Help: `The descriptor is not valid JSON, lacks a member libvirt requires, or names an architecture, device
 or flash mode the libvirt release does not know. libvirt up to 10.x then fails every firmware lookup
 on the host (every UEFI or BIOS auto-selected domain is refused); 11.x and later skip the file and
-the finding is a warning. The message is libvirt's own.`}, CategoryLint},
+the finding is a warning, except for a file that is not JSON at all, which is always an error. The
+message is libvirt's own.`}, CategoryLint},
 	{report.Rule{ID: RuleDescriptorSchema, Severity: report.Warning,
 		Summary: "The descriptor violates QEMU's firmware.json schema although libvirt accepts it",
 		Help: `QEMU's schema makes description, interface-types, mapping, targets, features and tags mandatory and

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/audit"
+	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/release"
 	"github.com/fwaudit/fwaudit/report"
@@ -180,20 +181,18 @@ images are looked up inside --root (e.g. the DESTDIR).`,
 			return nil
 		},
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			p, ps, err := release.Named(rel.libvirt, rel.profile)
+			// Without --libvirt or --profile: every modelled release, the
+			// strictest verdict.
+			p, _, err := release.Named(rel.libvirt, rel.profile)
 			if err != nil {
 				return releaseError(err)
 			}
-			source := string(ps.Source)
-			if p == nil {
-				p, source = matcher.Latest, "default"
+			profiles, source := matcher.Profiles, "default"
+			if p != nil {
+				profiles, source = []*matcher.Profile{p}, "flag"
 			}
-			opts := audit.Options{Profile: p, ProfileSource: source, Source: strings.Join(args, ","), Tool: report.Tool{Version: toolVersion()}}
+			opts := audit.Options{ProfileSource: source, Source: strings.Join(args, ","), Tool: report.Tool{Version: toolVersion()}}
 			if opts.Overrides, err = readOverrides(overrides); err != nil {
-				return err
-			}
-			set, err := audit.LoadPaths(root, args, p.Rules)
-			if err != nil {
 				return err
 			}
 			if root != "" {
@@ -206,7 +205,8 @@ images are looked up inside --root (e.g. the DESTDIR).`,
 			} else {
 				opts.FilesSkipped = "no --root given (pass the DESTDIR the package installs into to check the images)"
 			}
-			r, err := audit.Lint(cmd.Context(), set, opts)
+			load := func(rules *descriptor.Rules) (*descriptor.Set, error) { return audit.LoadPaths(root, args, rules) }
+			r, err := audit.LintReleases(cmd.Context(), load, opts, profiles...)
 			if err != nil {
 				return err
 			}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fwaudit/fwaudit/report"
 )
 
 var update = flag.Bool("update", false, "rewrite the man pages in man/")
@@ -111,6 +113,34 @@ func TestManPages(t *testing.T) {
 	for _, want := range []string{".TH \"FWAUDIT\" \"1\"", "fwaudit-audit", "--require"} {
 		if !bytes.Contains(audit, []byte(want)) {
 			t.Errorf("fwaudit-audit.1 lacks %q", want)
+		}
+	}
+}
+
+// TestReportSchema: the JSON reports of audit and lint, with the profile
+// chosen in each way, validate against the report schema.
+func TestReportSchema(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "70-bad.json")
+	if err := os.WriteFile(file, []byte(`{"description":"bad","interface-types":["uefi"],"mapping":{"device":"floppy"},"targets":[],"features":[],"tags":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"audit", "--distro", "ubuntu-24.04", "--format", "json"},
+		{"audit", "--distro", "fedora-39", "--format", "json"},
+		{"audit", "--distro", "debian-13", "--libvirt", "12.8", "--format", "json"},
+		{"audit", "--root", dir, "--format", "json"},
+		{"lint", file, "--format", "json"},
+		{"lint", file, "--libvirt", "10.0", "--format", "json"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(args, &stdout, &stderr)
+		if code != exitOK && code != exitFindings {
+			t.Errorf("%v: exit %d: %s", args, code, &stderr)
+			continue
+		}
+		if err := report.ValidateJSON(stdout.Bytes()); err != nil {
+			t.Errorf("%v: %v", args, err)
 		}
 	}
 }
