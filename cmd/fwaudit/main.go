@@ -45,6 +45,7 @@ var commands = []func(*app) *cobra.Command{
 	newLintCmd,
 	newExplainCmd,
 	newDistrosCmd,
+	newVarsCmd,
 	newManCmd,
 }
 
