@@ -10,15 +10,33 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-// fixture returns the decompressed bytes of testdata/name.gz.
+var (
+	fixtureMu    sync.Mutex
+	fixtureCache = map[string][]byte{}
+)
+
+// fixture returns the decompressed bytes of testdata/name.gz (a copy: tests
+// may edit it), decompressing each file once per test binary.
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
+	fixtureMu.Lock()
+	defer fixtureMu.Unlock()
+	if b, ok := fixtureCache[name]; ok {
+		return slices.Clone(b)
+	}
+	b := gunzipFile(t, name)
+	fixtureCache[name] = b
+	return slices.Clone(b)
+}
+
+func gunzipFile(t testing.TB, name string) []byte {
 	f, err := os.Open(filepath.Join("testdata", name+".gz"))
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,8 @@ package main
 import (
 	"time"
 
+	"github.com/fwaudit/fwaudit"
+	"github.com/fwaudit/fwaudit/audit"
 	"github.com/fwaudit/fwaudit/internal/safefile"
 	"github.com/fwaudit/fwaudit/varstore"
 	"github.com/spf13/cobra"
@@ -82,4 +84,14 @@ func readVars(name string) (*varstore.Image, error) {
 		return nil, &varstore.Error{File: name, Layer: "raw", Offset: -1, Msg: "larger than any firmware file"}
 	}
 	return varstore.Read(name, f, info.Size())
+}
+
+// distroTemplates is the bundled set's summary of its NVRAM templates, for
+// audits without the images (--distro, fwaudit distros).
+func distroTemplates(name string) map[string]audit.TemplateInfo {
+	out := map[string]audit.TemplateInfo{}
+	for _, tk := range fwaudit.DistroTemplates(name) {
+		out[tk.Path] = audit.TemplateInfo{Missing2023: tk.Missing2023, Source: tk.Package + " " + tk.Version}
+	}
+	return out
 }
