@@ -43,6 +43,7 @@ var commands = []func(*app) *cobra.Command{
 	newMatchCmd,
 	newAuditCmd,
 	newLintCmd,
+	newDiffCmd,
 	newExplainCmd,
 	newDistrosCmd,
 	newManCmd,
