@@ -50,6 +50,7 @@ func newAuditCmd(a *app) *cobra.Command {
 		out              outputFlags
 		domains, require []string
 		overrides        string
+		nv               novaAuditFlags
 	)
 	c := &cobra.Command{
 		Use:   "audit",
@@ -61,7 +62,9 @@ domains given (files or directories such as /etc/libvirt/qemu).
 		Example: `  fwaudit audit
   fwaudit audit --distro ubuntu-24.04 --require amd-sev-es
   fwaudit audit --root /mnt/image --domains /mnt/image/etc/libvirt/qemu --format sarif --output fw.sarif
-  fwaudit audit --profile nova-legacy --domains /etc/libvirt/qemu`,
+  fwaudit audit --profile nova-legacy --domains /etc/libvirt/qemu
+  fwaudit audit --distro ubuntu-24.04 --nova-combinations combos.json
+  fwaudit audit --distro ubuntu-24.04 --domcapabilities caps.xml`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
 			if src.distro == "help" {
@@ -90,6 +93,9 @@ domains given (files or directories such as /etc/libvirt/qemu).
 				if opts.Domains, err = audit.ReadDomains(domains); err != nil {
 					return err
 				}
+			}
+			if err := nv.apply(cmd, &opts); err != nil {
+				return err
 			}
 			set, err := src.loadSet(p.Rules)
 			if err != nil {
@@ -130,6 +136,7 @@ domains given (files or directories such as /etc/libvirt/qemu).
 	f.StringArrayVar(&require, "require", nil, "`FEATURESET` (x86_64 q35) or ARCH/MACHINE/FEATURESET that must be covered: its gap is an error (repeatable)")
 	f.StringVar(&overrides, "overrides", "", "suppress findings listed in `FILE` (\"rule [descriptor-glob]\" per line)")
 	c.RegisterFlagCompletionFunc("require", fixed(featureSetNames()))
+	nv.register(c)
 	return c
 }
 
