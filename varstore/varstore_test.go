@@ -112,6 +112,7 @@ var fixtures = map[string]want{
 	"qcow2/debian-unstable_AAVMF_VARS.ms.qcow2":              with(new2023, ContainerQcow2, FormatAuthenticated),
 	"qcow2/debian-13_OVMF_VARS_4M.c4k.qcow2":                 {container: ContainerQcow2, format: FormatAuthenticated},
 	"json/debian-unstable_OVMF_VARS_4M.ms.json":              with(new2023, ContainerJSON, FormatJSON),
+	"qcow2/debian-12_AAVMF_VARS.qcow2":                       {container: ContainerQcow2, format: FormatBlank},
 }
 
 func digests(k *KeyDB) []string {
@@ -123,7 +124,7 @@ func digests(k *KeyDB) []string {
 }
 
 func TestFixtures(t *testing.T) {
-	if len(fixtures) < 16 {
+	if len(fixtures) < 17 {
 		t.Fatalf("only %d fixtures", len(fixtures))
 	}
 	for name, w := range fixtures {
