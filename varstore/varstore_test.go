@@ -419,3 +419,16 @@ func TestBlankNeedsUniformFill(t *testing.T) {
 		t.Fatal("a non-uniform image without a volume read as blank")
 	}
 }
+
+// TestTinyQcow2 checks the fuzz seeds' builder against the real reader, so
+// the seeds are valid images (plain and with compressed clusters).
+func TestTinyQcow2(t *testing.T) {
+	img := fixture(t, "raw/debian-unstable_OVMF_VARS_4M.ms.fd")[:0x84000]
+	raw, _ := ReadBytes("raw", img)
+	for _, compress := range []bool{false, true} {
+		q, err := ReadBytes("tiny.qcow2", tinyQcow2(img, compress))
+		if err != nil || q.Container != ContainerQcow2 || !cmp.Equal(raw.Variables, q.Variables) {
+			t.Fatalf("compress %v: %v", compress, err)
+		}
+	}
+}
