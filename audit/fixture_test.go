@@ -30,6 +30,7 @@ import (
 //	delete: PATH        drop a file of the base (repeatable)
 //	want: TEXT          the rule under test fires with TEXT in its message
 //	severity: SEV       ... with this severity
+//	emptydomains: DIR   a --domains directory that held no domain
 //
 // Sections: root-relative files ("usr/share/qemu/firmware/x.json"), domain
 // XMLs ("domains/x.xml", also read from the base), "overrides" (an
@@ -155,7 +156,7 @@ func (f *fixture) run(t *testing.T) *report.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Profile: p, Domains: f.domains, Require: f.keys["require"], Overrides: f.overrides, Files: f.fsys, Nova: f.nova, DomainCaps: f.caps}
+	opts := Options{Profile: p, Domains: f.domains, EmptyDomainDirs: f.keys["emptydomains"], Require: f.keys["require"], Overrides: f.overrides, Files: f.fsys, Nova: f.nova, DomainCaps: f.caps}
 	if f.key("files") == "no" {
 		opts.Files, opts.FilesSkipped = nil, "fixture without images"
 	}
