@@ -312,4 +312,3 @@ func joinNonEmpty(ss ...string) string {
 	}
 	return strings.Join(out, "  ")
 }
-

@@ -17,7 +17,7 @@ const ValidateSchemaVersion = 1
 type Validation struct {
 	SchemaVersion int `json:"schema_version"`
 	// Rules names the libvirt parser judged with.
-	Rules string     `json:"rules"`
+	Rules string      `json:"rules"`
 	Files []FileCheck `json:"files"`
 }
 
