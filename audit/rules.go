@@ -19,6 +19,9 @@ const (
 	CategoryLint Category = "lint"
 	// CategoryDomain rules predict what happens to existing domains.
 	CategoryDomain Category = "domain"
+	// CategoryDiff rules compare two descriptor sets (package diff, fwaudit
+	// diff); an audit of one set never reports them.
+	CategoryDiff Category = "diff"
 	// CategoryMeta rules are about the audit itself (overrides, checks
 	// that could not run).
 	CategoryMeta Category = "meta"
@@ -72,6 +75,13 @@ const (
 	RuleDomcapsFeatureUnserved   = "domcaps-feature-unserved"
 	RuleDomcapsLoaderUndescribed = "domcaps-loader-undescribed"
 	RuleDomcapsFirmwareMismatch  = "domcaps-firmware-mismatch"
+
+	RuleDiffCoverageRegressed = "diff-coverage-regressed"
+	RuleDiffCoverageChanged   = "diff-coverage-changed"
+	RuleDiffDescriptors       = "diff-descriptors"
+	RuleDiffPathGone          = "diff-path-gone"
+	RuleDiffDomainFails       = "diff-domain-fails"
+	RuleDiffDomainChanges     = "diff-domain-changes"
 )
 
 var catalogue = []RuleInfo{
@@ -294,6 +304,35 @@ picks it, and a domain pinning it keeps working only while the file stays.`}, Ca
 while no descriptor of the set serves such a guest, or the other way round. The capabilities were
 taken on another host, with another descriptor set or another libvirt than the one audited; compare
 the right pair before trusting either.`}, CategoryCoverage},
+
+	{report.Rule{ID: RuleDiffCoverageRegressed, Severity: report.Error,
+		Summary: "A typical guest that the old set served is degraded or refused with the new one",
+		Help: `fwaudit diff asks both sides, each with its own libvirt release, for the coverage matrix of typical
+guests. This cell was ok (or degraded) before and is degraded or a gap after: new guests of that kind,
+and existing ones whose XML is regenerated, lose their firmware. The message gives both answers.`}, CategoryDiff},
+	{report.Rule{ID: RuleDiffCoverageChanged, Severity: report.Info,
+		Summary: "A typical guest gets another firmware, or a cell appears or improves",
+		Help: `The cell's answer differs between the two sides without getting worse: another descriptor or file is
+chosen, a gap closes, or the cell exists on one side only. New guests of that kind boot the new
+firmware.`}, CategoryDiff},
+	{report.Rule{ID: RuleDiffDescriptors, Severity: report.Info,
+		Summary: "Descriptors added, removed or renamed",
+		Help: `A descriptor present on one side only, or one that names the same files under another name (a
+rename changes libvirt's order and can change which one wins).`}, CategoryDiff},
+	{report.Rule{ID: RuleDiffPathGone, Severity: report.Error,
+		Summary: "A loader or NVRAM template path no new descriptor names",
+		Help: `The old descriptors name this file and the new ones do not: the package that ships it most likely
+dropped or renamed it. Every domain that pins the path in its <loader> or <nvram template> fails to
+start once the file is gone, and libvirt cannot re-select it. Give --domains to see which ones.`}, CategoryDiff},
+	{report.Rule{ID: RuleDiffDomainFails, Severity: report.Error,
+		Summary: "A domain that starts (or rebuilds) with the old set fails with the new one",
+		Help: `The domain's firmware is gone or no descriptor of the new set satisfies it under the new libvirt:
+it fails to start as defined, or to be defined afresh (rebuild, resize, cold migration, evacuate,
+unshelve).`}, CategoryDiff},
+	{report.Rule{ID: RuleDiffDomainChanges, Severity: report.Warning,
+		Summary: "A domain boots another firmware after the upgrade",
+		Help: `As defined, or when its XML is regenerated, the domain gets other firmware files on the new side.
+Check that it still boots with them (Secure Boot keys, NVRAM layout).`}, CategoryDiff},
 }
 
 // Rules returns the catalogue of every rule, sorted by ID.
