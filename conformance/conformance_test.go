@@ -119,7 +119,18 @@ func TestRecorded(t *testing.T) {
 		t.Fatal("no cases in testdata/cases")
 	}
 	agree := map[string][2]int{}
+	// held counts the answer files the cases hold, read from the archives'
+	// file names; answered counts those compared or recorded as a crash.
+	// Each release must answer every case it holds an answer for, and
+	// every case must hold every release's answer: a release that compares
+	// nothing (a renamed answer file, a skipped section) fails.
+	held, answered := map[string]int{}, map[string]int{}
 	for _, c := range cases {
+		for _, f := range c.Archive.Files {
+			if strings.HasPrefix(f.Name, "answer/") {
+				held[f.Name]++
+			}
+		}
 		t.Run(c.Name, func(t *testing.T) {
 			root, domain := Materialize(t, c, t.TempDir())
 			existing := c.Existing()
@@ -131,8 +142,10 @@ func TestRecorded(t *testing.T) {
 				if crashed, err := verdict.Crashed(data); err != nil {
 					t.Fatal(err)
 				} else if crashed {
+					answered[v.file]++
 					continue // libvirt crashed; nothing to predict
 				}
+				answered[v.file]++
 				got := Predict(t, root, domain, v.profile, existing)
 				diff, err := verdict.Diff(data, got)
 				if err != nil {
@@ -159,6 +172,14 @@ func TestRecorded(t *testing.T) {
 	for _, v := range versions {
 		n := agree[v.profile.Name]
 		t.Logf("%s: %d/%d recorded answers agree", v.profile.Name, n[0], n[1])
+		if held[v.file] < len(cases) || answered[v.file] < held[v.file] || n[1] == 0 {
+			t.Errorf("%s: %d of %d cases hold %s, %d answered (%d compared): every case must hold and answer it",
+				v.profile.Name, held[v.file], len(cases), v.file, answered[v.file], n[1])
+		}
+		delete(held, v.file)
+	}
+	for f, n := range held {
+		t.Errorf("%d cases hold %s, which no release reads", n, f)
 	}
 	if len(diverging) > 0 {
 		t.Logf("%d known divergences (%s): %s", len(diverging), knownFile, strings.Join(diverging, "; "))

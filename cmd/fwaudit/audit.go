@@ -50,6 +50,8 @@ func newAuditCmd(a *app) *cobra.Command {
 		out              outputFlags
 		domains, require []string
 		overrides        string
+		contents         bool
+		at               dateFlag
 	)
 	c := &cobra.Command{
 		Use:   "audit",
@@ -82,7 +84,7 @@ domains given (files or directories such as /etc/libvirt/qemu).
 			}
 			p := choice.Profile
 			opts := audit.Options{Profile: p, ProfileSource: string(choice.ProfileSetting.Source), ProfileNote: choice.ProfileSetting.Note, QEMU: choice.QEMU,
-				Require: require, Tool: report.Tool{Version: toolVersion()}}
+				Require: require, Tool: report.Tool{Version: toolVersion()}, Contents: contents, At: at.t}
 			if opts.Overrides, err = readOverrides(overrides); err != nil {
 				return err
 			}
@@ -130,6 +132,8 @@ domains given (files or directories such as /etc/libvirt/qemu).
 	f.StringArrayVar(&domains, "domains", nil, "libvirt domain XML `PATH` (a file or a directory such as /etc/libvirt/qemu; repeatable)")
 	f.StringArrayVar(&require, "require", nil, "`FEATURESET` (x86_64 q35) or ARCH/MACHINE/FEATURESET that must be covered: its gap is an error (repeatable)")
 	f.StringVar(&overrides, "overrides", "", "suppress findings listed in `FILE` (\"rule [descriptor-glob]\" per line)")
+	f.BoolVar(&contents, "contents", true, "read the images: NVRAM templates' Secure Boot keys, containers, CODE/VARS layouts, domains' NVRAM")
+	f.Var(&at, "at", "judge certificate expiry at `DATE` (YYYY-MM-DD; default today)")
 	c.RegisterFlagCompletionFunc("require", fixed(featureSetNames()))
 	return c
 }
