@@ -50,6 +50,7 @@ func newAuditCmd(a *app) *cobra.Command {
 		out              outputFlags
 		domains, require []string
 		overrides        string
+		nv               novaAuditFlags
 		contents         bool
 		at               dateFlag
 	)
@@ -63,7 +64,9 @@ domains given (files or directories such as /etc/libvirt/qemu).
 		Example: `  fwaudit audit
   fwaudit audit --distro ubuntu-24.04 --require amd-sev-es
   fwaudit audit --root /mnt/image --domains /mnt/image/etc/libvirt/qemu --format sarif --output fw.sarif
-  fwaudit audit --profile nova-legacy --domains /etc/libvirt/qemu`,
+  fwaudit audit --profile nova-legacy --domains /etc/libvirt/qemu
+  fwaudit audit --distro ubuntu-24.04 --nova-combinations combos.json
+  fwaudit audit --distro ubuntu-24.04 --domcapabilities caps.xml`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
 			if src.distro == "help" {
@@ -93,6 +96,9 @@ domains given (files or directories such as /etc/libvirt/qemu).
 					return err
 				}
 				opts.EmptyDomainDirs = audit.EmptyDomainDirs(domains, opts.Domains)
+			}
+			if err := nv.apply(cmd, &opts); err != nil {
+				return err
 			}
 			set, err := src.loadSet(p.Rules)
 			if err != nil {
@@ -135,6 +141,7 @@ domains given (files or directories such as /etc/libvirt/qemu).
 	f.BoolVar(&contents, "contents", true, "read the images: NVRAM templates' Secure Boot keys, containers, CODE/VARS layouts, domains' NVRAM")
 	f.Var(&at, "at", "judge certificate expiry at `DATE` (YYYY-MM-DD; default today)")
 	c.RegisterFlagCompletionFunc("require", fixed(featureSetNames()))
+	nv.register(c)
 	return c
 }
 
