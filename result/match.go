@@ -42,6 +42,9 @@ type Match struct {
 	Trace          []matcher.Step `json:"trace"`
 	// Also is set with --all.
 	Also *[]AlsoEntry `json:"also,omitempty"`
+	// Nova says which nova release wrote the domain, when nova's request
+	// described it.
+	Nova string `json:"nova,omitempty"`
 
 	// machineAsWritten is the machine type the domain asked for (an alias
 	// such as q35), when it differs from Machine.
@@ -174,6 +177,9 @@ func (out *Match) writeText(w io.Writer, opts MatchTextOptions) error {
 		machine += "  (" + machineAsWritten + ")"
 	}
 	rows = append(rows, []string{"machine", machine})
+	if out.Nova != "" {
+		rows = append(rows, []string{"nova", out.Nova})
+	}
 	if a.Descriptor != nil {
 		label, path := "descriptor", ""
 		if a.DescriptorPath != nil {

@@ -265,6 +265,9 @@ func (f *matchFlags) run(ctx context.Context, c *cobra.Command, a *app) error {
 	defer closeFiles()
 	d := matcher.Match(set, req, profile, matcher.MatchOptions{QEMU: choice.QEMU, Files: files})
 	m := result.NewMatch(choice, dom, d, f.all)
+	if f.nova.given(c) {
+		m.Nova = novaNote(f.novaRelease)
+	}
 	var err2 error
 	switch f.format {
 	case "xml":
