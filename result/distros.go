@@ -48,6 +48,9 @@ type DistrosOptions struct {
 	Libvirt, Profile, QEMU string
 	// Arch and Machine choose the guests (default x86_64 q35).
 	Arch, Machine string
+	// Templates, if set, describes a bundled set's NVRAM templates
+	// (audit.Options.Templates).
+	Templates func(distro string) map[string]audit.TemplateInfo
 }
 
 // NewDistros predicts every feature set on every bundled set.
@@ -81,7 +84,11 @@ func NewDistros(ctx context.Context, opts DistrosOptions) (*Distros, error) {
 			return nil, err
 		}
 		// Requiring every cell computes the whole row, targeted or not.
-		r, err := audit.Run(ctx, set, audit.Options{Profile: c.Profile, QEMU: c.QEMU, Require: require, FilesSkipped: "bundled set"})
+		ao := audit.Options{Profile: c.Profile, QEMU: c.QEMU, Require: require, FilesSkipped: "bundled set"}
+		if opts.Templates != nil {
+			ao.Templates = opts.Templates(name)
+		}
+		r, err := audit.Run(ctx, set, ao)
 		if err != nil {
 			return nil, err
 		}

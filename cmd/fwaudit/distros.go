@@ -22,7 +22,8 @@ stateless, ...), as libvirt would select.`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
 			d, err := result.NewDistros(cmd.Context(), result.DistrosOptions{
-				Libvirt: rel.libvirt, Profile: rel.profile, QEMU: rel.qemu, Arch: arch, Machine: machine})
+				Libvirt: rel.libvirt, Profile: rel.profile, QEMU: rel.qemu, Arch: arch, Machine: machine,
+				Templates: distroTemplates})
 			if err != nil {
 				return releaseError(err)
 			}

@@ -47,6 +47,7 @@ var commands = []func(*app) *cobra.Command{
 	newDiffCmd,
 	newExplainCmd,
 	newDistrosCmd,
+	newVarsCmd,
 	newManCmd,
 }
 
