@@ -231,6 +231,9 @@ func (a *auditor) domain(file, name string, req *matcher.Request) report.DomainI
 			}
 		}
 	}
+	if req.NVRAM != nil {
+		a.domainNVRAM(file, subject, req.NVRAM.Path)
+	}
 	if im.Current.Loader != "" && im.Current.Descriptor == "" && !missingLoader && req.Loader != nil && req.Loader.Path != "" {
 		msg := fmt.Sprintf("domain %s: no descriptor describes its loader %s: it keeps booting only while the file exists, and libvirt cannot re-select it", name, im.Current.Loader)
 		if a.opts.Files == nil {

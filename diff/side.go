@@ -83,7 +83,7 @@ func ParseSpec(s string) (Spec, error) {
 // host, nil for hostinfo's). Side.Files is the root's files, or a bundled
 // set's package listing. A Path holding usr/share/qemu/firmware or
 // etc/qemu/firmware is a root; any other directory is a firmware directory
-// read on its own.
+// read on its own. An unknown release is a *release.UsageError.
 func Load(ctx context.Context, sp Spec, host release.Prober) (Side, error) {
 	req := release.Request{Distro: sp.Distro, Host: host, Arch: "x86_64"}
 	if sp.Release != "" {
@@ -109,7 +109,7 @@ func Load(ctx context.Context, sp Spec, host release.Prober) (Side, error) {
 		if err != nil {
 			return Side{}, fmt.Errorf("%s: %w", sp, err)
 		}
-		side.Files, side.close = root.FS(), root.Close
+		side.Files, side.close, side.Contents = root.FS(), root.Close, true
 	default:
 		info, err := os.Stat(sp.Path)
 		if err != nil {
@@ -125,7 +125,7 @@ func Load(ctx context.Context, sp Spec, host release.Prober) (Side, error) {
 			if err != nil {
 				return Side{}, fmt.Errorf("%s: %w", sp, err)
 			}
-			side.Files, side.close = root.FS(), root.Close
+			side.Files, side.close, side.Contents = root.FS(), root.Close, true
 		} else {
 			abs, err := filepath.Abs(sp.Path)
 			if err != nil {
@@ -139,7 +139,7 @@ func Load(ctx context.Context, sp Spec, host release.Prober) (Side, error) {
 		side.Close()
 		var ue *release.UsageError
 		if errors.As(err, &ue) {
-			return Side{}, fmt.Errorf("%s: %s", sp, strings.TrimPrefix(strings.TrimPrefix(ue.Msg, "--libvirt: "), "--profile: "))
+			return Side{}, &release.UsageError{Msg: fmt.Sprintf("%s: %s", sp, strings.TrimPrefix(strings.TrimPrefix(ue.Msg, "--libvirt: "), "--profile: "))}
 		}
 		return Side{}, fmt.Errorf("%s: %w", sp, err)
 	}
