@@ -74,6 +74,11 @@ type Options struct {
 	Contents bool
 	// At is the date certificate expiry is judged at; zero is now.
 	At time.Time
+	// Templates describe NVRAM templates by the path the descriptors name,
+	// for a set audited without its images (a bundled set's summary,
+	// fwaudit.DistroTemplates): the contents rules that need only the keys
+	// then run on them. Images read inside Files take precedence.
+	Templates map[string]TemplateInfo
 	// Overrides suppress matching findings (see ParseOverrides).
 	Overrides []Override
 	// Source describes the set in the report ("host", "distro:debian-13",

@@ -107,6 +107,7 @@ domains given (files or directories such as /etc/libvirt/qemu).
 			case src.distro != "":
 				opts.Source = "distro:" + src.distro
 				opts.FilesSkipped = "the bundled " + src.distro + " set holds the descriptors only, not the images"
+				opts.Templates = distroTemplates(src.distro)
 			default:
 				opts.Source = sourceOf(src)
 				files, closeFn, err := rootFS(src.root)

@@ -71,7 +71,7 @@ stateless, ...), as libvirt would select.`,
 				}
 				// Requiring every cell computes the whole row, targeted or not.
 				r, err := audit.Run(cmd.Context(), set, audit.Options{Profile: p, Require: require,
-					FilesSkipped: "bundled set"})
+					FilesSkipped: "bundled set", Templates: distroTemplates(name)})
 				if err != nil {
 					return err
 				}

@@ -46,6 +46,7 @@ var commands = []func(*app) *cobra.Command{
 	newDiffCmd,
 	newExplainCmd,
 	newDistrosCmd,
+	newVarsCmd,
 	newManCmd,
 }
 
