@@ -178,7 +178,7 @@ var (
 
 // The modelled releases. Behaviour recorded from real libvirt through the
 // project's oracle (9.0, 11.3, 12.8) and its Ubuntu 24.04 extension
-// (10.0, conformance/oracle10).
+// (10.0: its Ubuntu 24.04 oracle, query.sh --libvirt 10).
 var (
 	Libvirt90 = &Profile{
 		Name: "libvirt-9.0", Version: "9.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "7.2",

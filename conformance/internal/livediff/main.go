@@ -41,7 +41,7 @@ func main() {
 	seed := flag.Uint64("seed", uint64(time.Now().Unix()), "random seed of the run")
 	n := flag.Int("n", 20, "number of cases")
 	first := flag.Int("first", 0, "index of the first case (to extend a run)")
-	versions := flag.String("versions", "9,11,12", "oracle versions to ask")
+	versions := flag.String("versions", "9,10,11,12", "oracle versions to ask")
 	keep := flag.String("keep", filepath.Join(os.TempDir(), "fwaudit-livediff-keep"), "directory for disagreeing cases (with their answers)")
 	work := flag.String("work", "", "work directory for the generated cases (default: a new temporary directory, kept)")
 	pool := flag.String("descriptors", "testdata/descriptors", "real descriptor sets to draw from")

@@ -41,7 +41,7 @@ import (
 
 func main() {
 	oracle := flag.String("oracle", "/work/shared/oracle", "oracle directory holding query.sh")
-	versions := flag.String("versions", "9,11,12", "comma-separated libvirt oracle versions to query")
+	versions := flag.String("versions", "9,10,11,12", "comma-separated libvirt oracle versions to query")
 	force := flag.Bool("force", false, "replace answers that are already recorded")
 	jobs := flag.Int("j", 3, "number of versions queried at the same time (each version's queries run one by one)")
 	timeout := flag.Duration("timeout", 3*time.Minute, "time limit for one query")
