@@ -102,6 +102,10 @@ type Profile struct {
 	PostChecks   []string
 	// PMOnMicrovm: <pm> suspend settings are accepted on microvm too.
 	PMOnMicrovm bool
+	// MicrovmDefaults: a microvm domain gets the default USB controller
+	// and memory balloon too (both PCI devices, so it has no room for
+	// them unless it says model='none'); later releases add neither.
+	MicrovmDefaults bool
 	// Messages words the checks' errors the release's way.
 	Messages Messages
 
@@ -199,8 +203,9 @@ var (
 		// one; the selection at start is not validated again here.
 		DefineChecks: []string{"arch", "launch-security", "emulator", "enrolled-keys", "microvm-pci", "machine", "acpi", "pm", "secure-boot",
 			"features-autoselect", "autoselect-loader", "bios-nvram", "no-loader-path", "rw-nvram", "stateless-nvram", "stateless-no"},
-		Messages: messagesOld,
-		NoMatch:  "operation failed: Unable to find any firmware to satisfy '%s'",
+		Messages:        messagesOld,
+		MicrovmDefaults: true,
+		NoMatch:         "operation failed: Unable to find any firmware to satisfy '%s'",
 	}
 	Libvirt100 = &Profile{
 		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2" + UbuntuSuffix,
@@ -214,6 +219,7 @@ var (
 		LoaderFormatFromNVRAM: true,
 		PostChecks:            checks11Post,
 		Messages:              messages11,
+		MicrovmDefaults:       true,
 		InvalidFailsLookup:    true,
 		LaunchSecurityTypes:   launchBase,
 		ManualSelectTypes:     []string{"", "pflash"},
@@ -237,6 +243,7 @@ var (
 		DefineChecks:            checks11Define,
 		PostChecks:              checks11Post,
 		Messages:                messages11,
+		MicrovmDefaults:         true,
 		LaunchSecurityTypes:     append([]string{"sev-snp"}, launchBase...),
 		ManualSelectTypes:       []string{"", "pflash"},
 		SMMOffFilters:           true,
@@ -261,7 +268,7 @@ var (
 		PMOnMicrovm: true,
 		// The QEMU driver's validation (machine ... tdx) before the
 		// generic one (the written features, the NVRAM).
-		PostChecks:                       []string{"machine", "acpi", "pm", "secure-boot", "tdx", "enrolled-keys-written", "bios-nvram"},
+		PostChecks:                       []string{"microvm-pci", "machine", "acpi", "pm", "secure-boot", "tdx", "enrolled-keys-written", "bios-nvram"},
 		PinnedTemplateIgnoresNVRAMFormat: true,
 		NVRAMFormatFilters:               true,
 		TemplateFormatFilters:            true,

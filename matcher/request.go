@@ -102,6 +102,8 @@ type Request struct {
 	// Emulator is <devices><emulator>, or "" for the architecture's
 	// default binary; libvirt names it when it refuses a machine type.
 	Emulator string
+	// Devices is what libvirt's checks read of <devices>.
+	Devices Devices
 	// Existing marks a domain loaded from its stored definition rather than
 	// newly defined (no ABI update): libvirt then forces the loader format
 	// to raw before selecting, so an old domain never moves to qcow2.
@@ -157,6 +159,7 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 	if dom.Devices != nil {
 		r.Emulator = dom.Devices.Emulator
 	}
+	r.Devices = readDevices(dom.Devices)
 	r.NoACPI = dom.Features == nil || dom.Features.ACPI == nil
 	if dom.Features != nil && dom.Features.SMM != nil {
 		r.SMM = parseTristate(dom.Features.SMM.State)
