@@ -76,9 +76,14 @@ type Profile struct {
 	// ("Failed to open file"). An NVRAM given as the element's text, or the
 	// default one, is taken to exist, as for a domain started before (and
 	// as the oracle prepares it). A manual read-only loader is matched
-	// against the descriptors for that template. For a release that
-	// selects at start.
+	// against the descriptors for that template. A release that selects
+	// at define does the same at the first start, with the template the
+	// define stored: the define succeeds, the start fails.
 	CreatesNVRAMAtStart bool
+	// CrashesOnKernelSMM: the daemon crashes when a kernel-device
+	// descriptor with requires-smm wins for a domain without <loader>
+	// (Decision.Crash).
+	CrashesOnKernelSMM bool
 	// LegacyPairs is the build's qemu.conf nvram list, "CODE:VARS" pairs
 	// a manual pflash loader no descriptor matches is looked up in.
 	LegacyPairs []string
@@ -191,6 +196,7 @@ var (
 		InvalidFailsLookup:   true,
 		SelectAtStart:        true,
 		CreatesNVRAMAtStart:  true,
+		CrashesOnKernelSMM:   true,
 		HostFiles:            hostfs.Debian12,
 		LaunchSecurityTypes:  launchBase,
 		ManualSelectTypes:    []string{"pflash"},
@@ -220,6 +226,8 @@ var (
 		PostChecks:            checks11Post,
 		Messages:              messages11,
 		MicrovmDefaults:       true,
+		CreatesNVRAMAtStart:   true,
+		CrashesOnKernelSMM:    true,
 		InvalidFailsLookup:    true,
 		LaunchSecurityTypes:   launchBase,
 		ManualSelectTypes:     []string{"", "pflash"},
@@ -244,6 +252,8 @@ var (
 		PostChecks:              checks11Post,
 		Messages:                messages11,
 		MicrovmDefaults:         true,
+		CreatesNVRAMAtStart:     true,
+		CrashesOnKernelSMM:      true,
 		LaunchSecurityTypes:     append([]string{"sev-snp"}, launchBase...),
 		ManualSelectTypes:       []string{"", "pflash"},
 		SMMOffFilters:           true,
@@ -265,7 +275,8 @@ var (
 		// The read/write and stateless NVRAM checks moved to parsing.
 		DefineChecks: []string{"arch", "loader-format", "nvram-format", "launch-security", "emulator", "features-autoselect", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-rw", "rom-format",
 			"stateless-nvram", "rw-nvram"},
-		PMOnMicrovm: true,
+		PMOnMicrovm:         true,
+		CreatesNVRAMAtStart: true,
 		// The QEMU driver's validation (machine ... tdx) before the
 		// generic one (the written features, the NVRAM).
 		PostChecks:                       []string{"microvm-pci", "machine", "acpi", "pm", "secure-boot", "tdx", "enrolled-keys-written", "bios-nvram"},

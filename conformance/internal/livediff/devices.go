@@ -68,7 +68,7 @@ var x86Shapes = []shape{
     <controller type='virtio-serial' index='0' model='virtio-non-transitional'/>
     <disk type='file' device='disk'><driver name='qemu' type='raw' cache='none' error_policy='stop' discard='unmap'/><source file='/etc/passwd'/><target dev='vda' bus='virtio'/><readonly/></disk>
     <interface type='user'><mac address='02:42:ac:11:00:02'/><model type='virtio-non-transitional'/></interface>
-    <serial type='unix'><target port='0'/></serial>
+    <serial type='pty'><target port='0'/></serial>
     <console type='pty'><target type='serial' port='0'/></console>
     <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
     <graphics type='vnc'><listen type='socket' socket='/var/run/kubevirt-private/vnc'/></graphics>
