@@ -42,3 +42,42 @@ func Distro(name string) (fs.FS, bool) {
 	sub, err := fs.Sub(catalog, "testdata/descriptors/"+name)
 	return sub, err == nil
 }
+
+// Release is the libvirt and QEMU a bundled set's distribution release
+// ships, with where that is known from.
+type Release struct {
+	// Libvirt and QEMU are upstream versions ("10.0.0", "8.2.2"); an
+	// Ubuntu build of QEMU carries matcher's "+ubuntu" suffix, as its
+	// machine aliases are Ubuntu's own.
+	Libvirt, QEMU string
+	// LibvirtPackage and QEMUPackage are the packages the versions were
+	// read from, as dpkg -l names them.
+	LibvirtPackage, QEMUPackage string
+	// Observed says where the packages were installed.
+	Observed string
+}
+
+// releases records the releases the bundled sets ship, where they are
+// known. Each was read from the packages installed on the oracle hosts
+// the libvirt profiles were recorded on (the oracle's README, "Exact
+// packages"); a set whose release no oracle ran is not listed, and is
+// judged with the newest modelled release unless told otherwise.
+var releases = map[string]Release{
+	"debian-12": {"9.0.0", "7.2", "libvirt-daemon 9.0.0-4+deb12u2", "qemu-system-x86 1:7.2+dfsg-7+deb12u18+b3", "the libvirt 9.0 oracle host (bookworm)"},
+	"debian-13": {"11.3.0", "10.0", "libvirt-daemon 11.3.0-3+deb13u3", "qemu-system-x86 1:10.0.13+ds-0+deb13u1", "the libvirt 11.3 oracle host (trixie)"},
+	"debian-unstable": {"12.8.0", "11.1", "libvirt-daemon 12.8.0-1", "qemu-system-x86 1:11.1.3+ds-1",
+		"the libvirt 12.8 oracle host (sid of 2026-11-28)"},
+	// The oracle host ran noble with noble-updates; the release pocket
+	// has the same upstream versions.
+	"ubuntu-24.04": {"10.0.0", "8.2.2+ubuntu", "libvirt-daemon 10.0.0-2ubuntu8.19", "qemu-system-x86 1:8.2.2+ds-0ubuntu1.18",
+		"the libvirt 10.0 oracle host (noble with noble-updates)"},
+	"ubuntu-24.04-updates": {"10.0.0", "8.2.2+ubuntu", "libvirt-daemon 10.0.0-2ubuntu8.19", "qemu-system-x86 1:8.2.2+ds-0ubuntu1.18",
+		"the libvirt 10.0 oracle host (noble with noble-updates)"},
+}
+
+// DistroRelease returns the release the bundled set name ships, and false
+// when it is not recorded.
+func DistroRelease(name string) (Release, bool) {
+	r, ok := releases[name]
+	return r, ok
+}

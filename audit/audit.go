@@ -19,7 +19,9 @@ import (
 	"slices"
 
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/domcaps"
 	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/nova"
 	"github.com/fwaudit/fwaudit/report"
 )
 
@@ -53,6 +55,13 @@ type Options struct {
 	CheckEmulators bool
 	// Domains are libvirt domain definitions whose impact is predicted.
 	Domains []DomainFile
+	// Nova are image/flavor combinations whose fate under nova's move to
+	// libvirt's auto-selection (2025.2 to 2026.1) is predicted on this set
+	// with Profile (the nova-* rules).
+	Nova []nova.Combination
+	// DomainCaps are libvirt's domain capabilities of the host (virsh
+	// domcapabilities), compared with the set (the domcaps-* rules).
+	DomainCaps []*domcaps.Caps
 	// Require names the coverage cells that must be satisfied: a feature
 	// set ("amd-sev-es", the x86_64 q35 cell) or "ARCH/MACHINE/FEATURESET".
 	// Their gaps and degradations become errors.
@@ -122,6 +131,10 @@ func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*re
 		if err != nil {
 			return nil, err
 		}
+		if err := a.nova(); err != nil {
+			return nil, err
+		}
+		a.domainCaps()
 	}
 	if opts.Files == nil {
 		reason := cmp.Or(opts.FilesSkipped, "no file system root was given for the image files")

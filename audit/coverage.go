@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -336,6 +337,18 @@ func (a *auditor) cell(f family, fs FeatureSet) cell {
 		if f.Machine == "microvm" { // no pflash on microvm: ROM builds are the norm
 			lacks = slices.DeleteFunc(lacks, func(s string) bool { return s == lackNVRAM })
 		}
+		// A firmware whose files are not there is not a pass: the guest
+		// is defined and then fails to start.
+		if a.opts.Files != nil {
+			for _, p := range []string{c.Executable, c.NVRAMTemplate} {
+				if p == "" || !path.IsAbs(p) {
+					continue
+				}
+				if ok, _ := fileState(a.opts.Files, p); !ok {
+					lacks = append(lacks, "file "+p)
+				}
+			}
+		}
 		if len(lacks) > 0 {
 			c.Status = "degraded"
 			c.Lacks = lacks
@@ -382,6 +395,9 @@ func (a *auditor) coverageFindings() {
 			msg := fmt.Sprintf("%s get %s, which lacks %s", guest, c.Descriptor, strings.Join(c.Lacks, ", "))
 			if slices.Contains(c.Lacks, lackNVRAM) {
 				msg += " (no persistent UEFI variable store: boot entries and settings are lost at every start)"
+			}
+			if slices.ContainsFunc(c.Lacks, func(l string) bool { return strings.HasPrefix(l, "file ") }) {
+				msg += " (a file of the firmware is missing: the guest is defined and then fails to start)"
 			}
 			if c.Required {
 				msg += " (required)"

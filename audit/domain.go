@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/internal/safefile"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/report"
 )
@@ -24,10 +25,17 @@ type DomainFile struct {
 	Err error
 }
 
+// MaxDomainSize is the largest domain definition ReadDomains reads: 10 MiB,
+// the most virsh define reads from a file (VSH_MAX_XML_FILE in libvirt's
+// tools/vsh.h). A larger file is kept with an error.
+const MaxDomainSize = 10 << 20
+
 // ReadDomains reads domain XML files. A directory contributes its *.xml
 // files (not its subdirectories: /etc/libvirt/qemu holds networks/ and
 // autostart/), sorted by name. A path that does not exist is an error; a
-// file that cannot be read is kept with Err set.
+// file that cannot be read is kept with Err set: one that is not a regular
+// file (a named pipe, /dev/zero) or is larger than MaxDomainSize is
+// refused without blocking and without reading it whole.
 func ReadDomains(paths []string) ([]DomainFile, error) {
 	var out []DomainFile
 	for _, p := range paths {
@@ -36,11 +44,11 @@ func ReadDomains(paths []string) ([]DomainFile, error) {
 			return nil, fmt.Errorf("domains: %w", err)
 		}
 		if !info.IsDir() {
-			data, err := os.ReadFile(p)
+			data, err := safefile.Read(p, MaxDomainSize)
 			out = append(out, DomainFile{Path: p, Data: data, Err: err})
 			continue
 		}
-		ents, err := os.ReadDir(p)
+		ents, err := safefile.ReadDir(p)
 		if err != nil {
 			return nil, fmt.Errorf("domains: %w", err)
 		}
@@ -49,7 +57,7 @@ func ReadDomains(paths []string) ([]DomainFile, error) {
 				continue
 			}
 			f := filepath.Join(p, e.Name())
-			data, err := os.ReadFile(f)
+			data, err := safefile.Read(f, MaxDomainSize)
 			out = append(out, DomainFile{Path: f, Data: data, Err: err})
 		}
 	}

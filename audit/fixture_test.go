@@ -14,7 +14,9 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/domcaps"
 	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/nova"
 	"github.com/fwaudit/fwaudit/report"
 )
 
@@ -31,13 +33,16 @@ import (
 //
 // Sections: root-relative files ("usr/share/qemu/firmware/x.json"), domain
 // XMLs ("domains/x.xml", also read from the base), "overrides" (an
-// overrides file) and "symlinks" ("PATH -> TARGET" lines).
+// overrides file), "nova" (a nova combinations file), "domcaps/x.xml"
+// (libvirt's domain capabilities) and "symlinks" ("PATH -> TARGET" lines).
 type fixture struct {
 	name      string
 	keys      map[string][]string
 	fsys      fstest.MapFS
 	domains   []DomainFile
 	overrides []Override
+	nova      []nova.Combination
+	caps      []*domcaps.Caps
 }
 
 func (f *fixture) key(k string) string {
@@ -98,6 +103,11 @@ func readFixture(t *testing.T, file string) *fixture {
 			if err != nil {
 				t.Fatal(err)
 			}
+		case "nova":
+			f.nova, err = nova.ReadCombinations(file+":nova", af.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
 		case "symlinks":
 			for _, l := range strings.Split(strings.TrimSpace(string(af.Data)), "\n") {
 				from, to, ok := strings.Cut(l, " -> ")
@@ -117,6 +127,13 @@ func readFixture(t *testing.T, file string) *fixture {
 			}
 		}
 	}) {
+		if path.Dir(name) == "domcaps" {
+			c, err := domcaps.Parse(name, f.fsys[name].Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.caps = append(f.caps, c)
+		}
 		if path.Dir(name) == "domains" && strings.HasSuffix(name, ".xml") {
 			f.domains = append(f.domains, DomainFile{Path: name, Data: f.fsys[name].Data})
 		}
@@ -138,7 +155,7 @@ func (f *fixture) run(t *testing.T) *report.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Profile: p, Domains: f.domains, Require: f.keys["require"], Overrides: f.overrides, Files: f.fsys}
+	opts := Options{Profile: p, Domains: f.domains, Require: f.keys["require"], Overrides: f.overrides, Files: f.fsys, Nova: f.nova, DomainCaps: f.caps}
 	if f.key("files") == "no" {
 		opts.Files, opts.FilesSkipped = nil, "fixture without images"
 	}

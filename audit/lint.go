@@ -13,6 +13,7 @@ import (
 
 // lint runs the rules over the descriptor files.
 func (a *auditor) lint() {
+	a.noDescriptors()
 	a.lookupErrors()
 	for _, e := range a.set.Entries {
 		switch e.Status {
@@ -32,6 +33,39 @@ func (a *auditor) lint() {
 	if a.opts.Files != nil {
 		a.orphans()
 	}
+}
+
+// noDescriptors reports a set with no descriptor at all: nothing libvirt
+// could select, where the caller expected some.
+func (a *auditor) noDescriptors() {
+	for _, e := range a.set.Entries {
+		if e.Status != descriptor.StatusIgnored && e.Status != descriptor.StatusMask {
+			return
+		}
+	}
+	var where []string
+	for _, d := range a.set.Dirs {
+		state := "no descriptor"
+		switch {
+		case d.Err != nil:
+			state = "unreadable"
+		case !d.Exists:
+			state = "missing"
+		}
+		where = append(where, d.Path+" ("+state+")")
+	}
+	subject := "descriptor set"
+	if len(where) == 0 {
+		where = append(where, "the paths given")
+	} else {
+		subject = strings.Join(where, ", ")
+	}
+	msg := "no firmware descriptor found in " + strings.Join(where, ", ")
+	if n := len(a.set.Entries); n > 0 {
+		msg += fmt.Sprintf(" (only %d mask or ignored entries)", n)
+	}
+	a.add(report.Finding{Rule: RuleNoDescriptors, Subject: subject,
+		Message: msg + ": libvirt finds no firmware and refuses every auto-selected domain; check the --root, --dir or paths"})
 }
 
 func (a *auditor) lookupErrors() {
@@ -58,14 +92,33 @@ func (a *auditor) invalid(e *descriptor.Entry) {
 		return
 	}
 	f := report.Finding{Rule: RuleDescriptorInvalid, Descriptor: e.Name, File: e.Path, Line: le.Line, Column: le.Col, Pointer: le.Pointer}
-	if a.p.InvalidFailsLookup {
+	switch {
+	case e.Descriptor == nil && notJSON(e):
+		// Not JSON at all: no release can make sense of it, whatever it
+		// does with the file.
+		f.Severity = report.Error
+		f.Message = fmt.Sprintf("not valid JSON: %s; libvirt %s then fails every firmware selection on this host", le.Msg, a.p.Version)
+		if !a.p.InvalidFailsLookup {
+			f.Message = fmt.Sprintf("not valid JSON: %s; libvirt %s skips the file, but 9.0 to 10.x fail every firmware selection on it", le.Msg, a.p.Version)
+		}
+	case a.p.InvalidFailsLookup:
 		f.Severity = report.Error
 		f.Message = fmt.Sprintf("libvirt rejects it: %s; libvirt %s then fails every firmware selection on this host", le.Msg, a.p.Version)
-	} else {
+	default:
 		f.Severity = report.Warning
 		f.Message = fmt.Sprintf("libvirt rejects it: %s; libvirt %s skips the file", le.Msg, a.p.Version)
 	}
 	a.add(f)
+}
+
+// notJSON reports whether the entry's data is not valid JSON at all.
+func notJSON(e *descriptor.Entry) bool {
+	for _, p := range e.Problems {
+		if p.Kind == descriptor.KindSyntax {
+			return true
+		}
+	}
+	return false
 }
 
 // backupSuffixes are the names editors and package managers leave behind.

@@ -1,14 +1,13 @@
 package audit
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"strings"
 
+	"github.com/fwaudit/fwaudit/internal/safefile"
 	"github.com/fwaudit/fwaudit/report"
 )
 
@@ -26,15 +25,34 @@ type Override struct {
 	used bool
 }
 
+// MaxOverridesSize is the largest overrides file read (1 MiB): a
+// hand-written list of rules and globs.
+const MaxOverridesSize = 1 << 20
+
 // ParseOverrides reads an overrides file: one "rule [descriptor-glob]" per
-// line; blank lines and text from a "#" on are ignored. name names the
-// file in errors, which are "name:line: message", all of them joined.
+// line; blank lines and text from a "#" on are ignored. Lines may be of
+// any length; the whole file may hold at most MaxOverridesSize bytes. name
+// names the file in errors, which are "name:line: message", all of them
+// joined.
 func ParseOverrides(name string, r io.Reader) ([]Override, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxOverridesSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(data) > MaxOverridesSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes", name, MaxOverridesSize)
+	}
+	return parseOverrides(name, string(data))
+}
+
+func parseOverrides(name, text string) ([]Override, error) {
 	var out []Override
 	var errs []error
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
+	text = strings.TrimSuffix(text, "\n")
+	n := 0
+	for line := range strings.SplitSeq(text, "\n") {
+		n++
+		line = strings.TrimSuffix(line, "\r")
 		if i := strings.Index(line, "#"); i >= 0 {
 			line = line[:i]
 		}
@@ -64,20 +82,18 @@ func ParseOverrides(name string, r io.Reader) ([]Override, error) {
 		}
 		out = append(out, o)
 	}
-	if err := sc.Err(); err != nil {
-		errs = append(errs, fmt.Errorf("%s: %w", name, err))
-	}
 	return out, errors.Join(errs...)
 }
 
-// ReadOverrides reads and parses the overrides file at path.
+// ReadOverrides reads and parses the overrides file at path. A path that
+// is not a regular file (a named pipe) or is larger than MaxOverridesSize
+// is refused with an *fs.PathError, without blocking.
 func ReadOverrides(path string) ([]Override, error) {
-	f, err := os.Open(path)
+	data, err := safefile.Read(path, MaxOverridesSize)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return ParseOverrides(path, f)
+	return parseOverrides(path, string(data))
 }
 
 func (o *Override) matches(f *report.Finding) bool {

@@ -4,88 +4,83 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/internal/safefile"
 )
 
 // LoadPaths loads the descriptor files and directories a packager names
-// for linting (host paths, e.g. under a DESTDIR). Directories are scanned
-// as libvirt scans its firmware directories (descriptor.Load; later ones
-// take precedence over same-named files of earlier ones), files are read
-// as they are. The entries are in libvirt's order, byte-wise by name. The
-// error is for a path that cannot be read at all.
-func LoadPaths(paths []string, rules *descriptor.Rules) (*descriptor.Set, error) {
+// for linting. Directories are scanned as libvirt scans its firmware
+// directories (later ones take precedence over same-named files of earlier
+// ones), files are judged one by one (descriptor.Options.Files). The
+// entries are in libvirt's order, byte-wise by name.
+//
+// root is the file system root the paths are resolved in, a DESTDIR; ""
+// is the host's "/". Every path must lie inside root (relative paths are
+// taken from the working directory), and it is resolved inside root with
+// its symlinks as audit --root resolves them: an absolute link target
+// restarts at root and ".." stops at it, so a package's link to
+// /usr/share/qemu/firmware/real.json finds the package's file and a link
+// to /etc/shadow never reads the host's. With a root, entries are named by
+// their paths inside it (/usr/share/qemu/firmware/50-x.json).
+//
+// The error is for a path that cannot be examined at all, lies outside
+// root or is neither a directory nor a regular file (a named pipe, a
+// device); a file that cannot be read is an entry with its problem.
+func LoadPaths(root string, paths []string, rules *descriptor.Rules) (*descriptor.Set, error) {
 	rules = cmp.Or(rules, descriptor.RulesLatest)
+	if len(paths) == 0 {
+		return &descriptor.Set{Root: root, Rules: rules}, nil
+	}
+	top, err := filepath.Abs(cmp.Or(root, "/"))
+	if err != nil {
+		return nil, err
+	}
+	r, err := os.OpenRoot(top)
+	if err != nil {
+		return nil, fmt.Errorf("opening root: %w", err)
+	}
+	defer r.Close()
+	fsys := safefile.FS(r)
 	var dirs, files []string
 	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
 		abs, err := filepath.Abs(p)
 		if err != nil {
 			return nil, err
 		}
-		if info.IsDir() {
-			dirs = append(dirs, abs)
-		} else {
-			files = append(files, abs)
+		rel, err := filepath.Rel(top, abs)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+			return nil, fmt.Errorf("%s: not inside the root %s", p, root)
 		}
-	}
-	set := &descriptor.Set{Rules: rules}
-	if len(dirs) > 0 {
-		s, err := descriptor.Load(descriptor.Options{Dirs: dirs, Rules: rules})
+		rp := path.Clean("/" + filepath.ToSlash(rel))
+		_, info, err := descriptor.Stat(fsys, rp)
+		if li, lerr := fs.Lstat(fsys, strings.TrimPrefix(rp, "/")); err != nil && lerr == nil && li.Mode()&fs.ModeSymlink != 0 {
+			// A link that cannot be followed inside the root is the
+			// entry's problem (a lookup error), as in a directory.
+			files = append(files, rp)
+			continue
+		}
 		if err != nil {
-			return nil, err
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, &fs.PathError{Op: "stat", Path: p, Err: err}
 		}
-		set = s
-	}
-	for _, f := range files {
-		e, err := loadFile(f, rules)
-		if err != nil {
-			return nil, err
+		// Without a root the rooted path is the host's absolute path.
+		switch {
+		case info.IsDir():
+			dirs = append(dirs, rp)
+		case info.Mode().IsRegular():
+			files = append(files, rp)
+		default:
+			return nil, &fs.PathError{Op: "open", Path: p, Err: fmt.Errorf("%w (%s)", safefile.ErrNotRegular, safefile.Kind(info.Mode()))}
 		}
-		set.Entries = append(set.Entries, e)
 	}
-	slices.SortStableFunc(set.Entries, func(a, b *descriptor.Entry) int { return strings.Compare(a.Name, b.Name) })
-	return set, nil
-}
-
-func loadFile(path string, rules *descriptor.Rules) (*descriptor.Entry, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, descriptor.MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	name := filepath.Base(path)
-	e := &descriptor.Entry{Name: name, Path: path, Dir: filepath.Dir(path), Size: int64(len(data)), Data: data,
-		NotJSON: !strings.HasSuffix(name, ".json"), Status: descriptor.StatusActive}
-	switch {
-	case len(data) == 0:
-		e.Status = descriptor.StatusMask
-		return e, nil
-	case len(data) > descriptor.MaxSize:
-		return nil, fmt.Errorf("%s: larger than the %d bytes libvirt reads", path, descriptor.MaxSize)
-	}
-	d, err := descriptor.Parse(path, data)
-	e.Descriptor = d
-	var es descriptor.Errors
-	if errors.As(err, &es) {
-		e.Problems = es
-	} else if err != nil {
-		return nil, err
-	}
-	if e.Libvirt = rules.Check(path, data, d); e.Libvirt != nil {
-		e.Status = descriptor.StatusInvalid
-	}
-	return e, nil
+	return descriptor.Load(descriptor.Options{Root: root, Dirs: dirs, Files: files, Rules: rules})
 }

@@ -36,6 +36,7 @@ const (
 	RuleCoverageGap      = "coverage-gap"
 	RuleCoverageDegraded = "coverage-degraded"
 
+	RuleNoDescriptors          = "no-descriptors"
 	RuleLookupError            = "lookup-error"
 	RuleDescriptorInvalid      = "descriptor-invalid"
 	RuleDescriptorSchema       = "descriptor-schema"
@@ -62,6 +63,14 @@ const (
 	RuleDomainSecureBootChange = "domain-secure-boot-changed"
 	RuleOverrideUnused         = "override-unused"
 	RuleFileChecksSkipped      = "file-checks-skipped"
+
+	RuleNovaUpgradeFails    = "nova-upgrade-fails"
+	RuleNovaFirmwareChanges = "nova-firmware-changes"
+	RuleNovaRefused         = "nova-refused"
+
+	RuleDomcapsFeatureUnserved   = "domcaps-feature-unserved"
+	RuleDomcapsLoaderUndescribed = "domcaps-loader-undescribed"
+	RuleDomcapsFirmwareMismatch  = "domcaps-firmware-mismatch"
 )
 
 var catalogue = []RuleInfo{
@@ -83,6 +92,12 @@ such as an SEV image sorting before the generic build, as on Debian unstable), o
 computing feature on a selection policy that does not check it (nova's legacy selection). With
 --require on that feature set the finding is an error.`}, CategoryCoverage},
 
+	{report.Rule{ID: RuleNoDescriptors, Severity: report.Error,
+		Summary: "No descriptor was found where some were expected",
+		Help: `The directories (or files) looked at hold no firmware descriptor: they are missing, empty, or hold
+only masks and dot-files. On a host libvirt then finds no firmware and refuses every domain that asks
+for auto-selection; in a package build it usually means a wrong DESTDIR or --root, or a path typo.
+The finding names every directory looked at and what was found there.`}, CategoryLint},
 	{report.Rule{ID: RuleLookupError, Severity: report.Error,
 		Summary: "An entry libvirt cannot examine aborts every firmware lookup on the host",
 		Help: `libvirt stat()s every entry of the firmware directories. A dangling symlink, a permission problem or
@@ -94,7 +109,8 @@ entry.`}, CategoryLint},
 		Help: `The descriptor is not valid JSON, lacks a member libvirt requires, or names an architecture, device
 or flash mode the libvirt release does not know. libvirt up to 10.x then fails every firmware lookup
 on the host (every UEFI or BIOS auto-selected domain is refused); 11.x and later skip the file and
-the finding is a warning. The message is libvirt's own.`}, CategoryLint},
+the finding is a warning, except for a file that is not JSON at all, which is always an error. The
+message is libvirt's own.`}, CategoryLint},
 	{report.Rule{ID: RuleDescriptorSchema, Severity: report.Warning,
 		Summary: "The descriptor violates QEMU's firmware.json schema although libvirt accepts it",
 		Help: `QEMU's schema makes description, interface-types, mapping, targets, features and tags mandatory and
@@ -231,6 +247,47 @@ glob is wrong, or the descriptor was renamed. Remove the line so the override fi
 		Help: `missing-file, orphan-image and the on-disk checks of domain-firmware-missing need the firmware images.
 A bundled --distro set holds only the descriptors, so these checks are skipped and the report says so
 instead of reporting every image as missing.`}, CategoryMeta},
+
+	{report.Rule{ID: RuleNovaUpgradeFails, Severity: report.Error,
+		Summary: "An image/flavor combination boots with nova 2025.2 and is refused after the move to 2026.1",
+		Help: `nova up to 2025.2 picked the firmware itself and looked only at the architecture, the machine type and
+Secure Boot; nova 2026.1 hands the choice to libvirt, which also honours stateless firmware and the
+confidential-computing features (amd-sev-es, intel-tdx). A combination (--nova-combinations FILE) whose instances
+boot today then fails to be created, rebuilt, resized, migrated or unshelved: no descriptor offers
+what it asks for (Ubuntu 24.04 as released has no amd-sev-es build). Install firmware that does, or
+change the image or flavor before upgrading nova.`}, CategoryDomain},
+	{report.Rule{ID: RuleNovaFirmwareChanges, Severity: report.Warning,
+		Summary: "An image/flavor combination boots another firmware once nova 2026.1 lets libvirt choose",
+		Help: `nova's own selection (up to 2025.2) took the first descriptor whose architecture, machine and Secure
+Boot flag fit, in its own order (/usr/share before /etc, no overrides); libvirt orders and filters
+differently. New instances of the combination, and existing ones after a rebuild, resize, cold
+migration, evacuation or unshelve, get the firmware shown. Check that the guests still boot with
+it (Secure Boot keys, NVRAM layout).`}, CategoryDomain},
+	{report.Rule{ID: RuleNovaRefused, Severity: report.Warning,
+		Summary: "nova refuses an image/flavor combination already, before the upgrade",
+		Help: `The combination fails with nova 2025.2 on this descriptor set: a conflicting flavor and image
+(FlavorImageConflict), memory encryption without UEFI or q35, Secure Boot required on a host without
+a Secure Boot build, or no firmware matching nova's selection. Nothing about the upgrade can be
+predicted for it; fix the combination first.`}, CategoryDomain},
+
+	{report.Rule{ID: RuleDomcapsFeatureUnserved, Severity: report.Warning,
+		Summary: "The host can run SEV, SEV-ES, SEV-SNP or TDX guests but no descriptor serves them",
+		Help: `libvirt's domain capabilities (--domcapabilities FILE, the output of virsh domcapabilities) say which
+confidential-computing guests the host's CPU, kernel and QEMU can run. When the descriptors give no
+firmware for such a guest on that architecture and machine, defining one fails ("Unable to find 'efi'
+firmware"): the coverage gap is real on this host. Ubuntu 24.04 as released has no amd-sev-es build;
+noble-updates has one for stateless loaders only. Install firmware that offers the feature.`}, CategoryCoverage},
+	{report.Rule{ID: RuleDomcapsLoaderUndescribed, Severity: report.Info,
+		Summary: "libvirt advertises a loader no descriptor describes",
+		Help: `The <loader> values of the domain capabilities are the files a domain may name. A path no descriptor
+of the set names comes from qemu.conf's nvram list or from files outside the set: auto-selection never
+picks it, and a domain pinning it keeps working only while the file stays.`}, CategoryCoverage},
+	{report.Rule{ID: RuleDomcapsFirmwareMismatch, Severity: report.Warning,
+		Summary: "libvirt's firmware or Secure Boot capabilities disagree with what the descriptors give",
+		Help: `The domain capabilities list 'efi' firmware or <loader secure='yes'> for the architecture and machine
+while no descriptor of the set serves such a guest, or the other way round. The capabilities were
+taken on another host, with another descriptor set or another libvirt than the one audited; compare
+the right pair before trusting either.`}, CategoryCoverage},
 }
 
 // Rules returns the catalogue of every rule, sorted by ID.

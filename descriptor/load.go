@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/user"
@@ -13,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"github.com/fwaudit/fwaudit/internal/safefile"
 )
 
 // Default search path of a privileged (system) libvirt daemon, lowest
@@ -45,6 +46,11 @@ type Options struct {
 	Session bool
 	// ConfigHome overrides $XDG_CONFIG_HOME for Session.
 	ConfigHome string
+	// Files are descriptor files named one by one (a package's files given
+	// to lint), paths like Dirs'. Each is read and judged alone, as the
+	// winner of its name, whatever the directories hold. With Files and no
+	// Dirs, no directory is scanned.
+	Files []string
 	// Rules judge each descriptor's libvirt verdict; default RulesLatest.
 	Rules *Rules
 }
@@ -201,7 +207,7 @@ func Load(opts Options) (*Set, error) {
 			return nil, fmt.Errorf("opening root: %w", err)
 		}
 		defer r.Close()
-		fsys = r.FS()
+		fsys = safefile.FS(r)
 	}
 	rules := cmp.Or(opts.Rules, RulesLatest)
 	set := &Set{Root: opts.Root, Rules: rules}
@@ -211,13 +217,22 @@ func Load(opts Options) (*Set, error) {
 		rank  int
 	}
 	byName := map[string][]found{}
-	for rank, dir := range SearchPath(opts) {
-		if opts.Root == "" && opts.FS == nil && !filepath.IsAbs(dir) {
-			if abs, err := filepath.Abs(dir); err == nil {
-				dir = abs
+	// rooted makes a search-path directory or a file a rooted path;
+	// without a root, relative ones are taken from the working directory.
+	rooted := func(p string) string {
+		if opts.Root == "" && opts.FS == nil && !filepath.IsAbs(p) {
+			if abs, err := filepath.Abs(p); err == nil {
+				p = abs
 			}
 		}
-		dir = path.Clean("/" + filepath.ToSlash(dir))
+		return path.Clean("/" + filepath.ToSlash(p))
+	}
+	dirs := SearchPath(opts)
+	if len(opts.Dirs) == 0 && len(opts.Files) > 0 {
+		dirs = nil
+	}
+	for rank, dir := range dirs {
+		dir = rooted(dir)
 		d := Dir{Path: dir}
 		resolved, err := resolve(fsys, dir)
 		var ents []fs.DirEntry
@@ -241,35 +256,23 @@ func Load(opts Options) (*Set, error) {
 				e.Status = StatusIgnored
 				continue
 			}
-			target, info, err := Stat(fsys, path.Join(resolved, de.Name()))
-			if err != nil {
-				e.Status = StatusError
-				e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: fmt.Sprintf("Unable to access %s: %s", e.Path, strerror(err))}}
-				continue
+			if examine(fsys, e, path.Join(resolved, de.Name()), de.Type()&fs.ModeSymlink != 0) {
+				byName[e.Name] = append(byName[e.Name], found{e, rank})
 			}
-			if de.Type()&fs.ModeSymlink != 0 {
-				e.Target = target
-			}
-			if !info.Mode().IsRegular() {
-				e.Status = StatusIgnored
-				continue
-			}
-			e.Size = info.Size()
-			byName[e.Name] = append(byName[e.Name], found{e, rank})
-			if e.Size == 0 {
-				continue
-			}
-			e.Data, err = readCapped(fsys, fsPath(target), MaxSize)
-			if err != nil {
-				e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: errText(err)}}
-				// libvirt's virFileReadAll reports an oversized file as
-				// EOVERFLOW.
-				cause := strerror(err)
-				if errors.Is(err, errTooLarge) {
-					cause = strerror(syscall.EOVERFLOW)
-				}
-				e.Libvirt = &Error{File: e.Path, Kind: KindLibvirt, Msg: fmt.Sprintf("Failed to read file '%s': %s", e.Path, cause)}
-			}
+		}
+	}
+	// Files named one by one: each is judged alone, as if it were the
+	// only file of its name.
+	for _, f := range opts.Files {
+		f = rooted(f)
+		e := &Entry{Name: path.Base(f), Path: f, Dir: path.Dir(f), NotJSON: !strings.HasSuffix(f, ".json")}
+		set.Entries = append(set.Entries, e)
+		info, err := fs.Lstat(fsys, fsPath(f))
+		isLink := err == nil && info.Mode()&fs.ModeSymlink != 0
+		if examine(fsys, e, f, isLink) {
+			judge(e, rules)
+		} else if e.Status == StatusIgnored {
+			e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: "not a regular file: libvirt skips it"}}
 		}
 	}
 
@@ -285,19 +288,7 @@ func Load(opts Options) (*Set, error) {
 				f.entry.Status = StatusMasked
 			}
 		}
-		switch {
-		case win.Size == 0:
-			win.Status = StatusMask
-		case win.Libvirt != nil: // read error
-			win.Status = StatusInvalid
-		default:
-			win.Descriptor, win.Problems = parseEntry(win)
-			win.Libvirt = rules.Check(win.Path, win.Data, win.Descriptor)
-			win.Status = StatusActive
-			if win.Libvirt != nil {
-				win.Status = StatusInvalid
-			}
-		}
+		judge(win, rules)
 	}
 	// Losers are parsed too, so that findings about them are not lost.
 	for _, fl := range byName {
@@ -317,6 +308,62 @@ func Load(opts Options) (*Set, error) {
 	})
 	set.index = newSetIndex(set)
 	return set, nil
+}
+
+// examine stats the entry e at the rooted path p inside fsys (a symlink if
+// isLink) and reads it if it is a non-empty regular file. It reports
+// whether e takes part in precedence: a regular file, empty or not.
+func examine(fsys fs.FS, e *Entry, p string, isLink bool) bool {
+	target, info, err := Stat(fsys, p)
+	if err != nil {
+		e.Status = StatusError
+		e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: fmt.Sprintf("Unable to access %s: %s", e.Path, strerror(err))}}
+		return false
+	}
+	if isLink {
+		e.Target = target
+	}
+	if !info.Mode().IsRegular() {
+		e.Status = StatusIgnored
+		return false
+	}
+	e.Size = info.Size()
+	if e.Size == 0 {
+		return true
+	}
+	// Read through the open handle, which is checked again: the entry may
+	// have been swapped since the Stat above.
+	e.Data, err = safefile.ReadFS(fsys, fsPath(target), MaxSize)
+	if err != nil {
+		msg := errText(err)
+		// libvirt's virFileReadAll reports an oversized file as EOVERFLOW.
+		cause := strerror(err)
+		if errors.Is(err, safefile.ErrTooLarge) {
+			msg = fmt.Sprintf("file too large: larger than the %d bytes libvirt reads", MaxSize)
+			cause = strerror(syscall.EOVERFLOW)
+		}
+		e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: msg}}
+		e.Libvirt = &Error{File: e.Path, Kind: KindLibvirt, Msg: fmt.Sprintf("Failed to read file '%s': %s", e.Path, cause)}
+	}
+	return true
+}
+
+// judge sets the status of an entry libvirt parses (the winner of its
+// name): a mask when empty, else parsed and checked under rules.
+func judge(e *Entry, rules *Rules) {
+	switch {
+	case e.Size == 0:
+		e.Status = StatusMask
+	case e.Libvirt != nil: // read error
+		e.Status = StatusInvalid
+	default:
+		e.Descriptor, e.Problems = parseEntry(e)
+		e.Libvirt = rules.Check(e.Path, e.Data, e.Descriptor)
+		e.Status = StatusActive
+		if e.Libvirt != nil {
+			e.Status = StatusInvalid
+		}
+	}
 }
 
 func parseEntry(e *Entry) (*Descriptor, Errors) {
@@ -396,24 +443,6 @@ func Stat(fsys fs.FS, p string) (string, fs.FileInfo, error) {
 	info, err := fs.Stat(fsys, fsPath(target))
 	return target, info, err
 }
-
-func readCapped(fsys fs.FS, name string, limit int64) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w: larger than the %d bytes libvirt reads", errTooLarge, limit)
-	}
-	return data, nil
-}
-
-var errTooLarge = errors.New("file too large")
 
 // strerror words an error as glibc's strerror does, as libvirt prints it
 // ("No such file or directory").

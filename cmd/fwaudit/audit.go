@@ -1,176 +1,153 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/audit"
+	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/release"
 	"github.com/fwaudit/fwaudit/report"
+	"github.com/spf13/cobra"
 )
 
-// outputFlags are the report flags shared by audit and lint.
-type outputFlags struct {
-	format, output, failOn string
-	quiet                  bool
-}
-
-func (o *outputFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&o.format, "format", "text", "output `format`: text, json, sarif, junit or prometheus")
-	fs.StringVar(&o.output, "output", "", "write the report to `FILE` (atomically) instead of stdout")
-	fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at least `SEVERITY`: error, warning, info or never")
-	fs.BoolVar(&o.quiet, "quiet", false, "text output: only failures and warnings")
-}
-
-// check validates the flags and returns the format and threshold.
-func (o *outputFlags) check() (report.Format, report.Severity, error) {
-	f, err := report.ParseFormat(o.format)
-	if err != nil {
-		return "", "", usageError(strings.TrimPrefix(err.Error(), "report: "))
-	}
+// check returns the threshold of --fail-on ("" for never).
+func (o *outputFlags) threshold() report.Severity {
 	if o.failOn == "never" {
-		return f, "", nil
+		return ""
 	}
-	sev, err := report.ParseSeverity(o.failOn)
-	if err != nil {
-		return "", "", usageError(fmt.Sprintf("--fail-on %q: want error, warning, info or never", o.failOn))
-	}
-	return f, sev, nil
+	return report.Severity(o.failOn)
 }
 
 // write renders r to --output or stdout and returns the exit code.
-func (o *outputFlags) write(cmd string, r *report.Report, f report.Format, failOn report.Severity, stdout, stderr io.Writer) int {
+func (o *outputFlags) write(a *app, r *report.Report) error {
+	f := report.Format(o.format)
 	opts := report.Options{Quiet: o.quiet}
 	var err error
 	if o.output != "" {
 		err = report.WriteFile(o.output, r, f, opts)
 	} else {
-		opts.Color = f == report.Text && newStyle(stdout).color
-		err = report.Write(stdout, r, f, opts)
+		opts.Color = f == report.Text && newStyle(a.term).color
+		err = report.Write(a.stdout, r, f, opts)
 	}
 	if err != nil {
-		return reportError(stderr, cmd, err)
+		return err
 	}
-	if r.Fails(failOn) {
-		return exitFindings
+	if r.Fails(o.threshold()) {
+		return errFindings
 	}
-	return exitOK
+	return nil
 }
 
-// toolVersion is the module version fwaudit was built as, or "devel".
-func toolVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+func newAuditCmd(a *app) *cobra.Command {
+	var (
+		src              sourceFlags
+		rel              releaseFlags
+		out              outputFlags
+		domains, require []string
+		overrides        string
+	)
+	c := &cobra.Command{
+		Use:   "audit",
+		Short: "Audit a descriptor set: coverage, lint and the domains' fate",
+		Long: `Audit a descriptor set: what libvirt picks for typical guests per arch and
+machine (coverage), lint rules over the files, and what happens to the
+domains given (files or directories such as /etc/libvirt/qemu).
+--require amd-sev-es (or ARCH/MACHINE/FEATURESET) makes that gap an error.`,
+		Example: `  fwaudit audit
+  fwaudit audit --distro ubuntu-24.04 --require amd-sev-es
+  fwaudit audit --root /mnt/image --domains /mnt/image/etc/libvirt/qemu --format sarif --output fw.sarif
+  fwaudit audit --profile nova-legacy --domains /etc/libvirt/qemu`,
+		Args: cobra.NoArgs,
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			if src.distro == "help" {
+				_, err := fmt.Fprintln(a.stdout, strings.Join(fwaudit.Distros(), "\n"))
+				return err
+			}
+			if err := src.checkDistro(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			src.fallBack(a.stderr)
+			choice, err := release.Choose(ctx, release.Request{
+				Libvirt: rel.libvirt, Profile: rel.profile, QEMU: rel.qemu,
+				OnHost: src.isHost() && len(src.dirs) == 0, Host: hostProbe, Distro: src.distro, NotHost: src.name(), Arch: "x86_64",
+			})
+			if err != nil {
+				return releaseError(err)
+			}
+			p := choice.Profile
+			opts := audit.Options{Profile: p, ProfileSource: string(choice.ProfileSetting.Source), QEMU: choice.QEMU,
+				Require: require, Tool: report.Tool{Version: toolVersion()}}
+			if opts.Overrides, err = readOverrides(overrides); err != nil {
+				return err
+			}
+			if len(domains) > 0 {
+				if opts.Domains, err = audit.ReadDomains(domains); err != nil {
+					return err
+				}
+			}
+			set, err := src.loadSet(p.Rules)
+			if err != nil {
+				return err
+			}
+			switch {
+			case src.distro != "":
+				opts.Source = "distro:" + src.distro
+				opts.FilesSkipped = "the bundled " + src.distro + " set holds the descriptors only, not the images"
+			default:
+				opts.Source = sourceOf(src)
+				files, closeFn, err := rootFS(src.root)
+				if err != nil {
+					return err
+				}
+				defer closeFn()
+				opts.Files = files
+			}
+			hostFiles, closeHostFiles, err := src.hostFiles(choice)
+			if err != nil {
+				return err
+			}
+			defer closeHostFiles()
+			opts.HostFiles = hostFiles
+			opts.CheckEmulators = choice.HostRelease && src.root == ""
+			r, err := audit.Run(ctx, set, opts)
+			if err != nil {
+				return usageError(err.Error())
+			}
+			return out.write(a, r)
+		}),
 	}
-	return "devel"
+	src.register(c)
+	rel.register(c)
+	out.register(c)
+	f := c.Flags()
+	f.StringArrayVar(&domains, "domains", nil, "libvirt domain XML `PATH` (a file or a directory such as /etc/libvirt/qemu; repeatable)")
+	f.StringArrayVar(&require, "require", nil, "`FEATURESET` (x86_64 q35) or ARCH/MACHINE/FEATURESET that must be covered: its gap is an error (repeatable)")
+	f.StringVar(&overrides, "overrides", "", "suppress findings listed in `FILE` (\"rule [descriptor-glob]\" per line)")
+	c.RegisterFlagCompletionFunc("require", fixed(featureSetNames()))
+	return c
 }
 
-// rootFS opens the file system root the images are looked up in.
-func rootFS(root string) (fs.FS, func(), error) {
-	if root == "" {
-		root = "/"
+// readOverrides reads an --overrides file: a file that cannot be read is
+// the tool's failure, one that is malformed a usage error.
+func readOverrides(file string) ([]audit.Override, error) {
+	if file == "" {
+		return nil, nil
 	}
-	r, err := os.OpenRoot(root)
-	if err != nil {
-		return nil, nil, fmt.Errorf("opening root: %w", err)
-	}
-	return r.FS(), func() { r.Close() }, nil
-}
-
-func runAudit(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("audit", stderr)
-	var src sourceFlags
-	src.register(fs)
-	var out outputFlags
-	out.register(fs)
-	libvirt := fs.String("libvirt", "", "predict libvirt `VER` (9.0, 10.0, 11.3, 12.8; default: this host's, else the newest)")
-	qemu := fs.String("qemu", "", "QEMU `VER` that resolves machine aliases (default: this host's, else the profile's)")
-	var domains, require multiFlag
-	fs.Var(&domains, "domains", "libvirt domain XML `PATH` (a file or a directory such as /etc/libvirt/qemu; repeatable)")
-	fs.Var(&require, "require", "`FEATURESET` (x86_64 q35) or ARCH/MACHINE/FEATURESET that must be covered: its gap is an error (repeatable)")
-	overrides := fs.String("overrides", "", "suppress findings listed in `FILE` (\"rule [descriptor-glob]\" per line)")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "fwaudit audit: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	}
-	if src.distro == "help" {
-		fmt.Fprintln(stdout, strings.Join(fwaudit.Distros(), "\n"))
-		return exitOK
-	}
-	format, failOn, err := out.check()
-	if err != nil {
-		return reportError(stderr, "audit", err)
-	}
-	ctx := context.Background()
-	onHost := src.root == "" && src.distro == "" && len(src.dirs) == 0
-	mf := matchFlags{src: src, libvirt: *libvirt, qemu: *qemu}
-	p, ps, err := mf.chooseProfile(ctx, onHost)
-	if err != nil {
-		return reportError(stderr, "audit", err)
-	}
-	qv, _ := mf.chooseQEMU(ctx, onHost, "x86_64", p, ps)
-
-	opts := audit.Options{Profile: p, ProfileSource: ps.source, QEMU: qv, Require: require, Tool: report.Tool{Version: toolVersion()}}
-	if *overrides != "" {
-		ovs, err := audit.ReadOverrides(*overrides)
-		var pe *os.PathError
-		switch {
-		case errors.As(err, &pe):
-			return reportError(stderr, "audit", err)
-		case err != nil:
-			return reportError(stderr, "audit", usageError(err.Error()))
-		}
-		opts.Overrides = ovs
-	}
-	if len(domains) > 0 {
-		if opts.Domains, err = audit.ReadDomains(domains); err != nil {
-			return reportError(stderr, "audit", err)
-		}
-	}
-	set, note, err := src.load(p.Rules)
-	if err != nil {
-		return reportError(stderr, "audit", err)
-	}
-	if note != "" {
-		fmt.Fprintln(stderr, note)
-	}
+	ovs, err := audit.ReadOverrides(file)
+	var pe *os.PathError
 	switch {
-	case src.distro != "":
-		opts.Source = "distro:" + src.distro
-		opts.FilesSkipped = "the bundled " + src.distro + " set holds the descriptors only, not the images"
-	default:
-		opts.Source = sourceOf(src)
-		files, closeFn, err := rootFS(src.root)
-		if err != nil {
-			return reportError(stderr, "audit", err)
-		}
-		defer closeFn()
-		opts.Files = files
+	case errors.As(err, &pe):
+		return nil, err
+	case err != nil:
+		return nil, usageError(err.Error())
 	}
-	hostOwn, _ := hostRelease(ctx, note == "" && src.root == "" && src.distro == "", p, ps)
-	hostFiles, closeHostFiles, err := src.hostFiles(p, hostOwn)
-	if err != nil {
-		return reportError(stderr, "audit", err)
-	}
-	defer closeHostFiles()
-	opts.HostFiles = hostFiles
-	opts.CheckEmulators = hostOwn
-	r, err := audit.Run(ctx, set, opts)
-	if err != nil {
-		return reportError(stderr, "audit", usageError(err.Error()))
-	}
-	return out.write("audit", r, format, failOn, stdout, stderr)
+	return ovs, nil
 }
 
 func sourceOf(src sourceFlags) string {
@@ -183,61 +160,64 @@ func sourceOf(src sourceFlags) string {
 	return "host"
 }
 
-func runLint(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("lint", stderr)
-	var out outputFlags
-	out.register(fs)
-	root := fs.String("root", "", "look the images up inside `DIR` (e.g. the package's DESTDIR); without it they are not checked")
-	libvirt := fs.String("libvirt", "", "judge for libvirt `VER` (9.0, 10.0, 11.3, 12.8; default the newest)")
-	overrides := fs.String("overrides", "", "suppress findings listed in `FILE`")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+func newLintCmd(a *app) *cobra.Command {
+	var (
+		out             outputFlags
+		rel             releaseFlags
+		root, overrides string
+	)
+	c := &cobra.Command{
+		Use:   "lint PATH...",
+		Short: "Run the lint rules on descriptor files or directories (for packagers)",
+		Long: `Run the lint rules only, on descriptor files or directories (for packagers);
+images are looked up inside --root (e.g. the DESTDIR).`,
+		Example: `  fwaudit lint --root "$DESTDIR" "$DESTDIR"/usr/share/qemu/firmware
+  fwaudit lint 60-ovmf.json --format json
+  fwaudit lint --libvirt 10.0 --format sarif --output lint.sarif firmware/`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("no descriptor files or directories given")
+			}
+			return nil
+		},
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			// Without --libvirt or --profile: every modelled release, the
+			// strictest verdict.
+			p, _, err := release.Named(rel.libvirt, rel.profile)
+			if err != nil {
+				return releaseError(err)
+			}
+			profiles, source := matcher.Profiles, "default"
+			if p != nil {
+				profiles, source = []*matcher.Profile{p}, "flag"
+			}
+			opts := audit.Options{ProfileSource: source, Source: strings.Join(args, ","), Tool: report.Tool{Version: toolVersion()}}
+			if opts.Overrides, err = readOverrides(overrides); err != nil {
+				return err
+			}
+			if root != "" {
+				files, closeFn, err := rootFS(root)
+				if err != nil {
+					return err
+				}
+				defer closeFn()
+				opts.Files = files
+			} else {
+				opts.FilesSkipped = "no --root given (pass the DESTDIR the package installs into to check the images)"
+			}
+			load := func(rules *descriptor.Rules) (*descriptor.Set, error) { return audit.LoadPaths(root, args, rules) }
+			r, err := audit.LintReleases(cmd.Context(), load, opts, profiles...)
+			if err != nil {
+				return err
+			}
+			return out.write(a, r)
+		}),
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "fwaudit lint: no descriptor files or directories given")
-		return exitUsage
-	}
-	format, failOn, err := out.check()
-	if err != nil {
-		return reportError(stderr, "lint", err)
-	}
-	p := matcher.Latest
-	source := "default"
-	if *libvirt != "" {
-		if p, err = matcher.ProfileFor(*libvirt); err != nil {
-			return reportError(stderr, "lint", usageError("--libvirt: "+err.Error()))
-		}
-		source = "flag"
-	}
-	opts := audit.Options{Profile: p, ProfileSource: source, Source: strings.Join(fs.Args(), ","), Tool: report.Tool{Version: toolVersion()}}
-	if *overrides != "" {
-		ovs, err := audit.ReadOverrides(*overrides)
-		var pe *os.PathError
-		switch {
-		case errors.As(err, &pe):
-			return reportError(stderr, "lint", err)
-		case err != nil:
-			return reportError(stderr, "lint", usageError(err.Error()))
-		}
-		opts.Overrides = ovs
-	}
-	set, err := audit.LoadPaths(fs.Args(), p.Rules)
-	if err != nil {
-		return reportError(stderr, "lint", err)
-	}
-	if *root != "" {
-		files, closeFn, err := rootFS(*root)
-		if err != nil {
-			return reportError(stderr, "lint", err)
-		}
-		defer closeFn()
-		opts.Files = files
-	} else {
-		opts.FilesSkipped = "no --root given (pass the DESTDIR the package installs into to check the images)"
-	}
-	r, err := audit.Lint(context.Background(), set, opts)
-	if err != nil {
-		return reportError(stderr, "lint", err)
-	}
-	return out.write("lint", r, format, failOn, stdout, stderr)
+	out.register(c)
+	rel.register(c)
+	c.Flags().MarkHidden("qemu")
+	c.Flags().StringVar(&root, "root", "", "look the images up inside `DIR` (e.g. the package's DESTDIR); without it they are not checked")
+	c.Flags().StringVar(&overrides, "overrides", "", "suppress findings listed in `FILE`")
+	c.MarkFlagDirname("root")
+	return c
 }

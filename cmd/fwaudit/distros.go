@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -10,7 +9,9 @@ import (
 	"github.com/fwaudit/fwaudit/audit"
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/release"
 	"github.com/fwaudit/fwaudit/report"
+	"github.com/spf13/cobra"
 )
 
 // distrosSchemaVersion versions the JSON output of "fwaudit distros".
@@ -32,69 +33,74 @@ type distroColumn struct {
 	Cells []report.Coverage `json:"cells"`
 }
 
-func runDistros(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("distros", stderr)
-	format := fs.String("format", "text", "output `format`: text or json")
-	libvirt := fs.String("libvirt", "", "predict libvirt `VER` (default the newest)")
-	arch := fs.String("arch", "x86_64", "`ARCH` of the matrix")
-	machine := fs.String("machine", "q35", "machine family `M` of the matrix (q35, pc, microvm, virt, ...)")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+func newDistrosCmd(a *app) *cobra.Command {
+	var (
+		rel                   releaseFlags
+		format, arch, machine string
+	)
+	c := &cobra.Command{
+		Use:   "distros",
+		Short: "Which bundled distribution set gives which feature set (SEV-ES, TDX, ...)",
+		Long: `Which bundled distribution set gives which feature set (SEV-ES, TDX,
+stateless, ...), as libvirt would select.`,
+		Example: `  fwaudit distros
+  fwaudit distros --libvirt 12.8
+  fwaudit distros --arch aarch64 --machine virt --format json`,
+		Args: cobra.NoArgs,
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			p, _, err := release.Named(rel.libvirt, rel.profile)
+			if err != nil {
+				return releaseError(err)
+			}
+			if p == nil {
+				p = matcher.Latest
+			}
+			out := distrosOutput{SchemaVersion: distrosSchemaVersion, Profile: p.Name, Arch: arch, Machine: machine}
+			for _, f := range audit.FeatureSets() {
+				out.FeatureSets = append(out.FeatureSets, f.Name)
+			}
+			var require []string
+			for _, n := range out.FeatureSets {
+				require = append(require, arch+"/"+machine+"/"+n)
+			}
+			for _, name := range fwaudit.Distros() {
+				root, _ := fwaudit.Distro(name)
+				set, err := descriptor.Load(descriptor.Options{FS: root, Rules: p.Rules})
+				if err != nil {
+					return err
+				}
+				// Requiring every cell computes the whole row, targeted or not.
+				r, err := audit.Run(cmd.Context(), set, audit.Options{Profile: p, Require: require,
+					FilesSkipped: "bundled set"})
+				if err != nil {
+					return err
+				}
+				col := distroColumn{Name: name}
+				for _, n := range out.FeatureSets {
+					i := slices.IndexFunc(r.Coverage, func(c report.Coverage) bool {
+						return c.Arch == arch && c.Machine == machine && c.FeatureSet == n
+					})
+					c := r.Coverage[i]
+					c.Required = false
+					col.Cells = append(col.Cells, c)
+				}
+				out.Distros = append(out.Distros, col)
+			}
+			if format == "json" {
+				return writeJSON(a.stdout, out)
+			}
+			writeDistrosText(a.stdout, out, newStyle(a.term))
+			return nil
+		}),
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "fwaudit distros: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "fwaudit distros: unknown format %q (want text or json)\n", *format)
-		return exitUsage
-	}
-	p := matcher.Latest
-	if *libvirt != "" {
-		var err error
-		if p, err = matcher.ProfileFor(*libvirt); err != nil {
-			return reportError(stderr, "distros", usageError("--libvirt: "+err.Error()))
-		}
-	}
-	out := distrosOutput{SchemaVersion: distrosSchemaVersion, Profile: p.Name, Arch: *arch, Machine: *machine}
-	for _, f := range audit.FeatureSets() {
-		out.FeatureSets = append(out.FeatureSets, f.Name)
-	}
-	var require []string
-	for _, n := range out.FeatureSets {
-		require = append(require, *arch+"/"+*machine+"/"+n)
-	}
-	for _, name := range fwaudit.Distros() {
-		root, _ := fwaudit.Distro(name)
-		set, err := descriptor.Load(descriptor.Options{FS: root, Rules: p.Rules})
-		if err != nil {
-			return reportError(stderr, "distros", err)
-		}
-		// Requiring every cell computes the whole row, targeted or not.
-		r, err := audit.Run(context.Background(), set, audit.Options{Profile: p, Require: require,
-			FilesSkipped: "bundled set"})
-		if err != nil {
-			return reportError(stderr, "distros", err)
-		}
-		col := distroColumn{Name: name}
-		for _, n := range out.FeatureSets {
-			i := slices.IndexFunc(r.Coverage, func(c report.Coverage) bool {
-				return c.Arch == *arch && c.Machine == *machine && c.FeatureSet == n
-			})
-			c := r.Coverage[i]
-			c.Required = false
-			col.Cells = append(col.Cells, c)
-		}
-		out.Distros = append(out.Distros, col)
-	}
-	if *format == "json" {
-		if err := writeJSON(stdout, out); err != nil {
-			return reportError(stderr, "distros", err)
-		}
-		return exitOK
-	}
-	writeDistrosText(stdout, out, newStyle(stdout))
-	return exitOK
+	rel.register(c)
+	c.Flags().MarkHidden("qemu")
+	enumVar(c, &format, "format", "text", "format", []string{"text", "json"}, "output `format`: text or json")
+	c.Flags().StringVar(&arch, "arch", "x86_64", "`ARCH` of the matrix")
+	c.Flags().StringVar(&machine, "machine", "q35", "machine family `M` of the matrix (q35, pc, microvm, virt, ...)")
+	c.RegisterFlagCompletionFunc("arch", fixed(descriptor.RulesLatest.Architectures))
+	c.RegisterFlagCompletionFunc("machine", fixed([]string{"q35", "pc", "microvm", "virt"}))
+	return c
 }
 
 func writeDistrosText(w io.Writer, out distrosOutput, st style) {

@@ -2,136 +2,60 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/descriptor"
-	"github.com/fwaudit/fwaudit/hostfs"
-	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/spf13/cobra"
 )
 
 // listSchemaVersion versions the JSON output of "fwaudit list".
 const listSchemaVersion = 1
 
-// sourceFlags are the flags that choose a descriptor set.
-type sourceFlags struct {
-	root    string
-	dirs    multiFlag
-	session bool
-	distro  string
-}
-
-func (s *sourceFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.root, "root", "", "take `DIR` as the file system root (a sysroot, image or DESTDIR)")
-	fs.Var(&s.dirs, "dir", "scan `DIR` instead of libvirt's search path (repeatable, lowest precedence first)")
-	fs.BoolVar(&s.session, "session", false, "add $XDG_CONFIG_HOME/qemu/firmware, as a session (unprivileged) daemon does")
-	fs.StringVar(&s.distro, "distro", "", "use the bundled descriptor set `NAME` (see fwaudit list --distro help)")
-}
-
-// hostFiles is the file system a profile that reads the host's files
-// (libvirt 12.8 resolves firmware paths, 9.0 copies NVRAM templates) reads:
-// this host's own when the release is the host's (onHost), or a --root's
-// files over the ones the profile's distribution installs (a root often
-// holds the descriptors only), or else the latter alone (nil).
-func (s *sourceFlags) hostFiles(p *matcher.Profile, onHost bool) (fs.FS, func(), error) {
-	switch {
-	case !p.ReadsHostFiles() || s.distro != "":
-		return nil, func() {}, nil
-	case s.root != "":
-		files, closeFn, err := rootFS(s.root)
-		if err != nil {
-			return nil, nil, err
-		}
-		return hostfs.Overlay(files, p.HostFiles), closeFn, nil
-	case onHost:
-		return rootFS("/")
+func newListCmd(a *app) *cobra.Command {
+	var (
+		src    sourceFlags
+		format string
+	)
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "List the descriptors libvirt sees, in its order, with their status",
+		Long: `List the descriptors libvirt sees, in its order, with status (active, invalid,
+mask, masked, overridden, ignored, error), provenance and a summary.`,
+		Example: `  fwaudit list
+  fwaudit list --root /mnt/image --format json
+  fwaudit list --distro ubuntu-24.04`,
+		Args: cobra.NoArgs,
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			if src.distro == "help" {
+				_, err := fmt.Fprintln(a.stdout, strings.Join(fwaudit.Distros(), "\n"))
+				return err
+			}
+			src.fallBack(a.stderr)
+			set, err := src.loadSet(nil)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				if err := writeJSON(a.stdout, listJSON(set, src.distro)); err != nil {
+					return err
+				}
+			} else {
+				writeListText(a.stdout, set, newStyle(a.term))
+			}
+			if listExit(set) != exitOK {
+				return errFindings
+			}
+			return nil
+		}),
 	}
-	return nil, func() {}, nil
-}
-
-// load loads the chosen set. note is set when the host had no descriptors
-// and the bundled default set was used instead.
-func (s *sourceFlags) load(rules *descriptor.Rules) (set *descriptor.Set, note string, err error) {
-	opts := descriptor.Options{Root: s.root, Dirs: s.dirs, Session: s.session, Rules: rules}
-	if s.distro == "" && s.root == "" && len(s.dirs) == 0 && !hostHasDescriptors(opts) {
-		s.distro = fwaudit.DefaultDistro
-		note = fmt.Sprintf("note: this host has no firmware descriptors in %s; showing the bundled %s set instead (choose another with --distro, see --distro help)",
-			strings.Join(descriptor.SearchPath(opts), ", "), s.distro)
-	}
-	if s.distro != "" {
-		fsys, ok := fwaudit.Distro(s.distro)
-		if !ok {
-			return nil, "", usageError(fmt.Sprintf("unknown distro %q; bundled sets: %s", s.distro, strings.Join(fwaudit.Distros(), ", ")))
-		}
-		opts.FS, opts.Root = fsys, ""
-	}
-	set, err = descriptor.Load(opts)
-	return set, note, err
-}
-
-func hostHasDescriptors(opts descriptor.Options) bool {
-	for _, d := range descriptor.SearchPath(opts) {
-		if ents, err := os.ReadDir(d); err == nil && len(ents) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-type usageError string
-
-func (e usageError) Error() string { return string(e) }
-
-func runList(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("list", stderr)
-	var src sourceFlags
-	src.register(fs)
-	format := fs.String("format", "text", "output `format`: text or json")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "fwaudit list: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	}
-	if src.distro == "help" {
-		fmt.Fprintln(stdout, strings.Join(fwaudit.Distros(), "\n"))
-		return exitOK
-	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "fwaudit list: unknown format %q (want text or json)\n", *format)
-		return exitUsage
-	}
-	set, note, err := src.load(nil)
-	if err != nil {
-		return reportError(stderr, "list", err)
-	}
-	if note != "" {
-		fmt.Fprintln(stderr, note)
-	}
-	if *format == "json" {
-		if err := writeJSON(stdout, listJSON(set, src.distro)); err != nil {
-			return reportError(stderr, "list", err)
-		}
-	} else {
-		writeListText(stdout, set, newStyle(stdout))
-	}
-	return listExit(set)
-}
-
-func reportError(stderr io.Writer, cmd string, err error) int {
-	fmt.Fprintf(stderr, "fwaudit %s: %v\n", cmd, err)
-	if _, ok := err.(usageError); ok {
-		return exitUsage
-	}
-	return exitFailure
+	src.register(c)
+	enumVar(c, &format, "format", "text", "format", []string{"text", "json"}, "output `format`: text or json")
+	return c
 }
 
 // listExit is 1 when libvirt would stumble over the set.

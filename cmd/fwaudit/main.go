@@ -1,31 +1,30 @@
 // Command fwaudit audits QEMU firmware descriptors and predicts which
 // firmware libvirt's auto-selection picks for a virtual machine.
 //
-// Usage:
-//
-//	fwaudit list     [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--format text|json]
-//	fwaudit validate [--libvirt VER] [--format text|json] FILE...
-//	fwaudit match    [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--libvirt VER | --profile NAME]
-//	                 [--qemu VER] (--domain FILE | --arch A --machine M [request flags]) [--existing] [--explain] [--all]
-//	                 [--format text|json|xml]
-//	fwaudit audit    [--root DIR] [--dir DIR]... [--distro NAME] [--libvirt VER] [--qemu VER] [--domains PATH]...
-//	                 [--require FEATURESET]... [--overrides FILE] [--format F] [--output FILE] [--fail-on SEV] [--quiet]
-//	fwaudit lint     [--root DIR] [--libvirt VER] [--overrides FILE] [--format F] [--output FILE] [--fail-on SEV] PATH...
-//	fwaudit explain  [RULE]
-//	fwaudit distros  [--libvirt VER] [--arch A] [--machine M] [--format text|json]
-//	fwaudit help
+// Each command is one file here (list.go, match.go, ...) that wires flags to
+// the library packages; fwaudit help lists them, fwaudit help COMMAND
+// explains one, and the man pages in man/ are generated from the same
+// definitions (go generate).
 //
 // Exit codes: 0 ok; 1 findings (an invalid descriptor; for match, no
 // firmware or a refused domain; for audit and lint, a finding at or above
-// --fail-on); 2 usage error; 3 the tool itself failed (I/O).
+// --fail-on); 2 usage error; 3 the tool itself failed (I/O, including a
+// failed write to standard output).
 package main
+
+//go:generate go run . man ../../man
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit codes.
@@ -36,46 +35,77 @@ const (
 	exitFailure  = 3
 )
 
-const usage = `fwaudit audits QEMU firmware descriptors and predicts libvirt's firmware choice.
+// commands builds the subcommands, in the order help lists them. Adding a
+// command is a file with a constructor and a line here.
+var commands = []func(*app) *cobra.Command{
+	newListCmd,
+	newValidateCmd,
+	newMatchCmd,
+	newAuditCmd,
+	newLintCmd,
+	newExplainCmd,
+	newDistrosCmd,
+	newManCmd,
+}
 
-Usage:
-  fwaudit list     [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--format text|json]
-      The descriptors libvirt sees, in its order, with status (active, invalid,
-      mask, masked, overridden, ignored, error), provenance and a summary.
-  fwaudit validate [--libvirt VER] [--format text|json] FILE...
-      Check single descriptor files against QEMU's schema and libvirt's parser.
-  fwaudit match    [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--libvirt VER | --profile NAME]
-                   [--qemu VER] (--domain FILE | --arch A --machine M [--firmware efi|bios] [--secure-boot yes|no]
-                    [--enrolled-keys yes|no] [--smm on|off] [--loader-secure yes|no] [--stateless]
-                    [--loader-type pflash|rom] [--loader-format raw|qcow2] [--nvram-format raw|qcow2]
-                    [--loader PATH] [--nvram-template PATH] [--launch-security sev|sev-es|sev-snp|tdx]
-                    [--s3] [--s4] [--no-acpi] [--name NAME]) [--existing] [--explain] [--all]
-                   [--format text|json|xml]
-      Predict the firmware libvirt's auto-selection picks for a domain (a file,
-      or one described by flags) and what it writes into the domain. The libvirt
-      release and QEMU version are the flags', else this host's, else the
-      profile's; the output says which.
-  fwaudit audit    [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--libvirt VER] [--qemu VER]
-                   [--domains PATH]... [--require FEATURESET]... [--overrides FILE]
-                   [--format text|json|sarif|junit|prometheus] [--output FILE]
-                   [--fail-on error|warning|info|never] [--quiet]
-      Audit a descriptor set: what libvirt picks for typical guests per arch and
-      machine (coverage), lint rules over the files, and what happens to the
-      domains given (files or directories such as /etc/libvirt/qemu).
-      --require amd-sev-es (or ARCH/MACHINE/FEATURESET) makes that gap an error.
-  fwaudit lint     [--root DIR] [--libvirt VER] [--overrides FILE] [--format ...]
-                   [--output FILE] [--fail-on ...] [--quiet] PATH...
-      The lint rules only, on descriptor files or directories (for packagers);
-      images are looked up inside --root (e.g. the DESTDIR).
-  fwaudit explain  [RULE]
-      List the audit rules, or explain one.
-  fwaudit distros  [--libvirt VER] [--arch A] [--machine M] [--format text|json]
-      Which bundled distribution set gives which feature set (SEV-ES, TDX,
-      stateless, ...), as libvirt would select.
-  fwaudit help
-      This text.
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
 
-Exit codes:
+// app is what every command shares: its output streams.
+type app struct {
+	// stdout records the first write error, so that a failed write to
+	// standard output is exit 3 for every command.
+	stdout *errWriter
+	stderr io.Writer
+	// term is the real standard output, for deciding on color.
+	term io.Writer
+}
+
+// run executes one command line and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	a := &app{stdout: &errWriter{w: stdout}, stderr: stderr, term: stdout}
+	root := a.newRoot()
+	root.SetArgs(args)
+	cmd, err := root.ExecuteC()
+	code := exitOK
+	if err != nil {
+		var ee *exitError
+		if !errors.As(err, &ee) {
+			// cobra's own errors: unknown commands, flags, arguments.
+			ee = &exitError{code: exitUsage, err: err}
+		}
+		code = ee.code
+		if ee.err != nil {
+			name := "fwaudit"
+			if cmd != nil {
+				name = cmd.CommandPath()
+			}
+			fmt.Fprintf(stderr, "%s: %v\n", name, ee.err)
+			if ee.code == exitUsage && cmd != nil {
+				fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", name)
+			}
+		}
+	}
+	if a.stdout.err != nil && code != exitFailure {
+		name := "fwaudit"
+		if cmd != nil {
+			name = cmd.CommandPath()
+		}
+		fmt.Fprintf(stderr, "%s: writing output: %v\n", name, a.stdout.err)
+		code = exitFailure
+	}
+	return code
+}
+
+const rootLong = `fwaudit audits QEMU firmware descriptors and predicts libvirt's firmware choice.
+
+The libvirt release and QEMU version a prediction is made for are, in this
+order: --libvirt/--profile and --qemu; this host's, for this host's
+descriptors; the bundled set's own release, for --distro; else the newest
+modelled. Every output says which, and why.`
+
+const exitCodes = `Exit codes:
   0  ok
   1  findings: for list and validate, a descriptor QEMU's schema or libvirt
      rejects, or an entry libvirt cannot examine; for match, no firmware
@@ -83,63 +113,128 @@ Exit codes:
      finding at or above --fail-on (default error)
   2  usage error (for match also: a domain file that is not a domain;
      for audit and lint also: a bad --overrides file; explain: unknown rule)
-  3  the tool itself failed (I/O, e.g. an unreadable --domain file)
+  3  the tool itself failed (I/O, e.g. an unreadable --domain file, or a
+     failed write to standard output)
 `
 
-func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
-
-// run executes one command line and returns the exit code.
-func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return exitUsage
+func (a *app) newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "fwaudit",
+		Short:         "Audit QEMU firmware descriptors and predict libvirt's firmware choice",
+		Long:          rootLong,
+		Version:       versionString(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		// Without a command: the help, on stderr, as a usage error.
+		// cobra reports an unknown command, with suggestions.
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cmd.SetOut(a.stderr)
+			cmd.Help()
+			return &exitError{code: exitUsage}
+		},
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "list":
-		return runList(rest, stdout, stderr)
-	case "validate":
-		return runValidate(rest, stdout, stderr)
-	case "match":
-		return runMatch(rest, stdout, stderr)
-	case "audit":
-		return runAudit(rest, stdout, stderr)
-	case "lint":
-		return runLint(rest, stdout, stderr)
-	case "explain":
-		return runExplain(rest, stdout, stderr)
-	case "distros":
-		return runDistros(rest, stdout, stderr)
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
-		return exitOK
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetVersionTemplate("fwaudit {{.Version}}\n")
+	root.SetFlagErrorFunc(flagError)
+	root.SetUsageTemplate(root.UsageTemplate() + "\n" + exitCodes)
+	root.CompletionOptions.HiddenDefaultCmd = false
+	for _, newCmd := range commands {
+		root.AddCommand(newCmd(a))
 	}
-	fmt.Fprintf(stderr, "fwaudit: unknown command %q\n\n%s", cmd, usage)
-	return exitUsage
+	return root
 }
 
-// newFlags returns a flag set that reports errors on stderr and never exits.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("fwaudit "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parseFlags parses args, mapping -h and bad flags to exit codes.
-func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
-		}
-		return exitUsage, false
+// flagError makes a bad flag a usage error, with the flag value's own
+// message when it has one (enumerated values suggest the closest).
+func flagError(cmd *cobra.Command, err error) error {
+	var iv *pflag.InvalidValueError
+	if errors.As(err, &iv) && iv.Unwrap() != nil {
+		err = iv.Unwrap()
 	}
-	return 0, true
+	return &exitError{code: exitUsage, err: err}
 }
 
-// multiFlag collects a repeated string flag.
-type multiFlag []string
+// versionString is the module version fwaudit was built as and the
+// releases it models.
+func versionString() string {
+	var names []string
+	for _, p := range matcher.Profiles {
+		names = append(names, p.Version)
+	}
+	return fmt.Sprintf("%s (models libvirt %s, and %s)", toolVersion(), strings.Join(names, ", "), matcher.NovaLegacy.Name)
+}
 
-func (m *multiFlag) String() string     { return fmt.Sprint(*m) }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+// toolVersion is the module version fwaudit was built as, or "devel".
+func toolVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// exitError carries an exit code; err, when set, is printed.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// errFindings is exit 1 with nothing more to say: the output said it.
+var errFindings = &exitError{code: exitFindings}
+
+// usageError is a usage error's message.
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+func usageErrorf(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: usageError(fmt.Sprintf(format, args...))}
+}
+
+// failure classifies an error a command returns: a usageError is exit 2,
+// an exitError keeps its code, anything else is the tool's failure, 3.
+func failure(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		return &exitError{code: exitUsage, err: err}
+	}
+	return &exitError{code: exitFailure, err: err}
+}
+
+// runE adapts a command body to cobra, classifying its error (failure).
+func runE(f func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error { return failure(f(cmd, args)) }
+}
+
+// errWriter passes writes on and remembers the first error.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	if err != nil {
+		e.err = err
+	}
+	return n, err
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -16,36 +15,24 @@ import (
 	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/hostinfo"
+	"github.com/fwaudit/fwaudit/internal/suggest"
 	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/release"
+	"github.com/spf13/cobra"
 	"libvirt.org/go/libvirtxml"
 )
 
 // matchSchemaVersion versions the JSON output of "fwaudit match".
 const matchSchemaVersion = 1
 
-// hostProber learns this host's libvirt and QEMU versions.
-type hostProber interface {
-	LibvirtVersion(ctx context.Context) (string, error)
-	QEMUVersion(ctx context.Context, arch string) (string, error)
-}
-
-// hostProbe is how "match" probes the host. Tests replace it, so that they
+// hostProbe is how commands probe the host. Tests replace it, so that they
 // never run the real host's daemons or emulators.
-var hostProbe hostProber = hostinfo.Prober{}
-
-// Sources of the profile and of the QEMU version (JSON profile_source and
-// qemu_source).
-const (
-	sourceFlag     = "flag"
-	sourceDetected = "detected"
-	sourceDefault  = "default"
-	sourceProfile  = "profile"
-)
+var hostProbe release.Prober = hostinfo.Prober{}
 
 // matchFlags are the command line of "fwaudit match".
 type matchFlags struct {
 	src                           sourceFlags
-	libvirt, profile, qemu        string
+	rel                           releaseFlags
 	domain                        string
 	arch, machine, firmware       string
 	secureBoot, enrolledKeys, smm string
@@ -66,26 +53,27 @@ var requestFlags = []string{"arch", "machine", "firmware", "secure-boot", "enrol
 	"stateless", "loader-type", "loader-format", "nvram-format", "loader", "nvram-template", "launch-security",
 	"s3", "s4", "no-acpi", "name"}
 
-func (f *matchFlags) register(fs *flag.FlagSet) {
-	f.src.register(fs)
-	fs.StringVar(&f.libvirt, "libvirt", "", "predict for libvirt `VERSION` (the newest modelled release not newer)")
-	fs.StringVar(&f.profile, "profile", "", "predict with the profile `NAME` (e.g. libvirt-11.3)")
-	fs.StringVar(&f.qemu, "qemu", "", "QEMU `VERSION` that resolves machine aliases (q35 -> pc-q35-X.Y)")
+func (f *matchFlags) register(c *cobra.Command) {
+	f.src.register(c)
+	f.rel.register(c)
+	fs := c.Flags()
 	fs.StringVar(&f.domain, "domain", "", "read the domain definition from `FILE` (virsh dumpxml)")
 	fs.StringVar(&f.arch, "arch", "", "guest architecture `ARCH` as libvirt names it (x86_64, i686, aarch64, ...)")
+	c.RegisterFlagCompletionFunc("arch", fixed(descriptor.RulesLatest.Architectures))
 	fs.StringVar(&f.machine, "machine", "", "machine type `M` (q35, pc, virt, pc-q35-9.2, ...)")
-	fs.StringVar(&f.firmware, "firmware", "efi", "<os firmware=`TYPE`>: efi or bios")
-	fs.StringVar(&f.secureBoot, "secure-boot", "", "firmware feature secure-boot: yes or no")
-	fs.StringVar(&f.enrolledKeys, "enrolled-keys", "", "firmware feature enrolled-keys: yes or no")
-	fs.StringVar(&f.smm, "smm", "", "<features><smm state=...>: on or off")
-	fs.StringVar(&f.loaderSecure, "loader-secure", "", "<loader secure=...>: yes or no")
+	c.RegisterFlagCompletionFunc("machine", fixed([]string{"q35", "pc", "microvm", "virt"}))
+	enumVar(c, &f.firmware, "firmware", "efi", "firmware type", flagValues["firmware"], "<os firmware=`TYPE`>: efi or bios")
+	enumVar(c, &f.secureBoot, "secure-boot", "", "value", flagValues["secure-boot"], "firmware feature secure-boot: yes or no")
+	enumVar(c, &f.enrolledKeys, "enrolled-keys", "", "value", flagValues["enrolled-keys"], "firmware feature enrolled-keys: yes or no")
+	enumVar(c, &f.smm, "smm", "", "value", flagValues["smm"], "<features><smm state=...>: on or off")
+	enumVar(c, &f.loaderSecure, "loader-secure", "", "value", flagValues["loader-secure"], "<loader secure=...>: yes or no")
 	fs.BoolVar(&f.stateless, "stateless", false, "<loader stateless='yes'>")
-	fs.StringVar(&f.loaderType, "loader-type", "", "<loader type=...>: pflash or rom")
-	fs.StringVar(&f.loaderFormat, "loader-format", "", "<loader format=...>: raw or qcow2")
-	fs.StringVar(&f.nvramFormat, "nvram-format", "", "<nvram format=...>: raw or qcow2")
+	enumVar(c, &f.loaderType, "loader-type", "", "loader type", flagValues["loader-type"], "<loader type=...>: pflash or rom")
+	enumVar(c, &f.loaderFormat, "loader-format", "", "format", flagValues["loader-format"], "<loader format=...>: raw or qcow2")
+	enumVar(c, &f.nvramFormat, "nvram-format", "", "format", flagValues["nvram-format"], "<nvram format=...>: raw or qcow2")
 	fs.StringVar(&f.loaderPath, "loader", "", "pin the loader `PATH`")
 	fs.StringVar(&f.nvramTemplate, "nvram-template", "", "pin the NVRAM template `PATH`")
-	fs.StringVar(&f.launchSecurity, "launch-security", "", "<launchSecurity>: sev, sev-es, sev-snp or tdx")
+	enumVar(c, &f.launchSecurity, "launch-security", "", "launch security type", flagValues["launch-security"], "<launchSecurity>: sev, sev-es, sev-snp or tdx")
 	fs.BoolVar(&f.s3, "s3", false, "<pm><suspend-to-mem enabled='yes'>")
 	fs.BoolVar(&f.s4, "s4", false, "<pm><suspend-to-disk enabled='yes'>")
 	fs.BoolVar(&f.noACPI, "no-acpi", false, "leave <acpi/> out of <features> (by default it is there for x86_64, i686 and aarch64)")
@@ -93,61 +81,43 @@ func (f *matchFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.name, "name", "guest", "domain `NAME` (names the NVRAM file)")
 	fs.BoolVar(&f.explain, "explain", false, "show libvirt's verdict on every descriptor")
 	fs.BoolVar(&f.all, "all", false, "list every other matching descriptor, in order")
-	fs.StringVar(&f.format, "format", "text", "output `format`: text, json or xml")
+	enumVar(c, &f.format, "format", "text", "format", flagValues["format"], "output `format`: text, json or xml")
 }
 
 const matchUsage = "usage: fwaudit match [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--libvirt VER | --profile NAME]\n" +
 	"                     [--qemu VER] (--domain FILE | --arch A --machine M [request flags]) [--existing] [--explain] [--all]\n" +
-	"                     [--format text|json|xml]\n" +
-	"see fwaudit help, or fwaudit match -h for every flag"
+	"                     [--format text|json|xml]"
 
 // check validates the combination and the values of the flags.
-func (f *matchFlags) check(fs *flag.FlagSet) error {
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+func (f *matchFlags) check(c *cobra.Command, args []string) error {
 	var given []string
 	for _, n := range requestFlags {
-		if set[n] {
+		if c.Flags().Changed(n) {
 			given = append(given, "--"+n)
 		}
 	}
 	switch {
-	case fs.NArg() > 0:
-		return usageError(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	case len(args) > 0:
+		return usageError(fmt.Sprintf("unexpected argument %q", args[0]))
 	case f.domain != "" && len(given) > 0:
 		return usageError(fmt.Sprintf("--domain describes the whole domain; it cannot be combined with %s", strings.Join(given, ", ")))
 	case f.domain == "" && f.arch == "":
 		return usageError("give a domain: --domain FILE, or --arch and --machine")
 	case f.domain == "" && f.machine == "":
 		return usageError("--arch needs --machine (e.g. q35, pc, virt)")
-	case f.libvirt != "" && f.profile != "":
-		return usageError("--libvirt and --profile both choose the profile; give one")
-	}
-	checks := []struct{ flag, value string }{
-		{"format", f.format}, {"firmware", f.firmware}, {"secure-boot", f.secureBoot}, {"enrolled-keys", f.enrolledKeys},
-		{"smm", f.smm}, {"loader-secure", f.loaderSecure}, {"loader-type", f.loaderType},
-		{"loader-format", f.loaderFormat}, {"nvram-format", f.nvramFormat}, {"launch-security", f.launchSecurity},
-	}
-	for _, c := range checks {
-		if c.value == "" && c.flag != "format" && c.flag != "firmware" {
-			continue
-		}
-		if allowed := flagValues[c.flag]; !slices.Contains(allowed, c.value) {
-			return usageError(fmt.Sprintf("--%s %q: want %s", c.flag, c.value, strings.Join(allowed, " or ")))
-		}
 	}
 	if f.domain == "" && !slices.Contains(descriptor.RulesLatest.Architectures, f.arch) {
 		hint := ""
 		if alias, ok := archAliases[f.arch]; ok {
 			hint = fmt.Sprintf(" (libvirt calls it %s)", alias)
 		}
+		if hint == "" {
+			hint = suggest.Hint(f.arch, descriptor.RulesLatest.Architectures)
+		}
 		return usageError(fmt.Sprintf("--arch %q: not an architecture libvirt knows%s", f.arch, hint))
 	}
 	if f.domain == "" && f.name == "" {
 		return usageError("--name must not be empty")
-	}
-	if f.qemu != "" && !versionRe.MatchString(f.qemu) {
-		return usageError(fmt.Sprintf("--qemu %q: want a version like 9.2 or 9.2.1", f.qemu))
 	}
 	return nil
 }
@@ -167,8 +137,6 @@ var flagValues = map[string][]string{
 
 // archAliases are common names for libvirt's architectures.
 var archAliases = map[string]string{"amd64": "x86_64", "i386": "i686", "x86": "i686", "arm64": "aarch64", "arm": "armv7l"}
-
-var versionRe = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
 
 // buildDomain is the domain the request flags describe, as a management
 // tool would define it (matcher.Guest).
@@ -206,119 +174,6 @@ func readDomain(file string) (*libvirtxml.Domain, *matcher.Request, error) {
 	return dom, req, nil
 }
 
-// chosenSetting is a profile or QEMU version with where it came from.
-type chosenSetting struct {
-	source string // sourceFlag, sourceDetected, sourceDefault, sourceProfile
-	note   string // why, for people
-}
-
-// chooseProfile picks the profile: from --libvirt or --profile, else from
-// the host's libvirt when the descriptors are the host's, else the newest.
-func (f *matchFlags) chooseProfile(ctx context.Context, onHost bool) (*matcher.Profile, chosenSetting, error) {
-	switch {
-	case f.libvirt != "":
-		p, err := matcher.ProfileFor(f.libvirt)
-		if err != nil {
-			return nil, chosenSetting{}, usageError("--libvirt: " + err.Error())
-		}
-		note := "--libvirt " + f.libvirt
-		if mm, _, _ := cutMinor(f.libvirt); p.Name != "libvirt-"+mm {
-			note += ", modelled by " + p.Name
-		}
-		return p, chosenSetting{sourceFlag, note}, nil
-	case f.profile != "":
-		p, ok := matcher.ProfileNamed(f.profile)
-		if !ok {
-			var names []string
-			for _, p := range matcher.Profiles {
-				names = append(names, p.Name)
-			}
-			names = append(names, matcher.NovaLegacy.Name)
-			return nil, chosenSetting{}, usageError(fmt.Sprintf("--profile %q: no such profile; profiles: %s", f.profile, strings.Join(names, ", ")))
-		}
-		return p, chosenSetting{sourceFlag, "--profile " + f.profile}, nil
-	case !onHost:
-		return matcher.Latest, chosenSetting{sourceDefault, fmt.Sprintf("the newest modelled; %s is not this host; choose with --libvirt or --profile", f.sourceName())}, nil
-	}
-	v, err := hostProbe.LibvirtVersion(ctx)
-	if err != nil {
-		why := "this host's libvirt is unknown: " + err.Error()
-		if errors.Is(err, hostinfo.ErrNotFound) {
-			why = "no virtqemud or libvirtd found on this host"
-		}
-		return matcher.Latest, chosenSetting{sourceDefault, "the newest modelled; " + why + "; choose with --libvirt or --profile"}, nil
-	}
-	p, err := matcher.ProfileFor(v)
-	if err != nil {
-		oldest := matcher.Profiles[0]
-		return oldest, chosenSetting{sourceDetected, fmt.Sprintf("this host runs libvirt %s, older than every modelled release; using the oldest, %s", v, oldest.Name)}, nil
-	}
-	note := "this host runs libvirt " + v
-	if mm, _, _ := cutMinor(v); p.Name != "libvirt-"+mm {
-		note += ", modelled by " + p.Name
-	}
-	return p, chosenSetting{sourceDetected, note}, nil
-}
-
-// hostRelease reports whether the release predicted, p (chosen as ps
-// says), is the one this host runs, for descriptors that are this host's:
-// then its QEMU and its files are the host's. A release named by a flag that
-// the host does not run comes with its own, as an upgrade brings them; why
-// says so.
-func hostRelease(ctx context.Context, onHost bool, p *matcher.Profile, ps chosenSetting) (ok bool, why string) {
-	if !onHost {
-		return false, ""
-	}
-	if ps.source == sourceFlag && !p.Nova {
-		if v, err := hostProbe.LibvirtVersion(ctx); err == nil {
-			if hp, err := matcher.ProfileFor(v); err == nil && hp != p {
-				return false, fmt.Sprintf("%s is not the release this host runs (libvirt %s)", p.Name, v)
-			}
-		}
-	}
-	return true, ""
-}
-
-// chooseQEMU picks the QEMU version that resolves machine aliases: --qemu,
-// else the host's emulator for arch when the release is the host's (see
-// hostRelease), else the one the profile was recorded with.
-func (f *matchFlags) chooseQEMU(ctx context.Context, onHost bool, arch string, p *matcher.Profile, ps chosenSetting) (string, chosenSetting) {
-	if f.qemu != "" {
-		return f.qemu, chosenSetting{sourceFlag, "--qemu " + f.qemu}
-	}
-	why := f.sourceName() + " is not this host"
-	if onHost {
-		var ok bool
-		if ok, why = hostRelease(ctx, onHost, p, ps); !ok {
-			onHost = false
-		}
-	}
-	if onHost {
-		v, err := hostProbe.QEMUVersion(ctx, arch)
-		if err == nil {
-			bin, _ := hostinfo.QEMUBinary(arch)
-			return v, chosenSetting{sourceDetected, "this host's " + bin + " --version"}
-		}
-		why = "this host's QEMU is unknown: " + err.Error()
-		if errors.Is(err, hostinfo.ErrNotFound) {
-			bin, berr := hostinfo.QEMUBinary(arch)
-			if berr != nil {
-				bin = "QEMU emulator for " + arch
-			}
-			why = "no " + bin + " found on this host"
-		}
-	}
-	return p.QEMU, chosenSetting{sourceProfile, fmt.Sprintf("%s's; %s; set it with --qemu", p.Name, why)}
-}
-
-// sourceName names the descriptor source that is not this host.
-func (f *matchFlags) sourceName() string {
-	if f.src.root != "" {
-		return "--root " + f.src.root
-	}
-	return "the bundled " + f.src.distro + " set"
-}
-
 // matchOutput is the JSON document of "fwaudit match" (documented in
 // README): the oracle-shaped answer plus where the prediction comes from.
 type matchOutput struct {
@@ -349,23 +204,36 @@ type alsoEntry struct {
 	Path string `json:"path"`
 }
 
-func runMatch(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("match", stderr)
+func newMatchCmd(a *app) *cobra.Command {
 	var f matchFlags
-	f.register(fs)
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	c := &cobra.Command{
+		Use:   "match (--domain FILE | --arch A --machine M [request flags])",
+		Short: "Predict the firmware libvirt picks for one domain, and why",
+		Long: `Predict the firmware libvirt's auto-selection picks for a domain (a file, or
+one described by flags) and what it writes into the domain. The libvirt
+release and QEMU version are the flags', else this host's for this host's
+descriptors, else the bundled set's own, else the newest modelled; the
+output says which.`,
+		Example: `  fwaudit match --arch x86_64 --machine q35 --secure-boot yes
+  fwaudit match --domain guest.xml --explain
+  fwaudit match --distro ubuntu-24.04 --arch x86_64 --machine q35 --launch-security sev-es
+  fwaudit match --root /mnt/image --domain guest.xml --libvirt 12.8 --format xml`,
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if f.src.distro == "help" {
+				_, err := fmt.Fprintln(a.stdout, strings.Join(fwaudit.Distros(), "\n"))
+				return err
+			}
+			if err := f.check(cmd, args); err != nil {
+				return &exitError{code: exitUsage, err: fmt.Errorf("%v\n%s", err, matchUsage)}
+			}
+			return f.run(cmd.Context(), a)
+		}),
 	}
-	if f.src.distro == "help" {
-		fmt.Fprintln(stdout, strings.Join(fwaudit.Distros(), "\n"))
-		return exitOK
-	}
-	if err := f.check(fs); err != nil {
-		fmt.Fprintf(stderr, "fwaudit match: %v\n%s\n", err, matchUsage)
-		return exitUsage
-	}
-	ctx := context.Background()
+	f.register(c)
+	return c
+}
 
+func (f *matchFlags) run(ctx context.Context, a *app) error {
 	var (
 		dom *libvirtxml.Domain
 		req *matcher.Request
@@ -378,52 +246,50 @@ func runMatch(args []string, stdout, stderr io.Writer) int {
 		req, err = matcher.FromDomain(dom)
 	}
 	if err != nil {
-		return reportError(stderr, "match", err)
+		return err
 	}
 	req.Existing = f.existing
 
+	f.src.fallBack(a.stderr)
 	onHost := f.src.root == "" && f.src.distro == ""
-	profile, profileWhy, err := f.chooseProfile(ctx, onHost)
+	choice, err := release.Choose(ctx, release.Request{
+		Libvirt: f.rel.libvirt, Profile: f.rel.profile, QEMU: f.rel.qemu,
+		OnHost: onHost, Host: hostProbe, Distro: f.src.distro, NotHost: f.src.name(), Arch: req.Arch,
+	})
 	if err != nil {
-		return reportError(stderr, "match", err)
+		return releaseError(err)
 	}
-	set, note, err := f.src.load(profile.Rules)
+	profile := choice.Profile
+	set, err := f.src.loadSet(profile.Rules)
 	if err != nil {
-		return reportError(stderr, "match", err)
+		return err
 	}
-	if note != "" {
-		fmt.Fprintln(stderr, note)
-		onHost = false // the bundled set stands in for the host's
-	}
-	qemu, qemuWhy := f.chooseQEMU(ctx, onHost, req.Arch, profile, profileWhy)
-
-	hostOwn, _ := hostRelease(ctx, onHost, profile, profileWhy)
-	files, closeFiles, err := f.src.hostFiles(profile, hostOwn)
+	files, closeFiles, err := f.src.hostFiles(choice)
 	if err != nil {
-		return reportError(stderr, "match", err)
+		return err
 	}
 	defer closeFiles()
-	d := matcher.Match(set, req, profile, matcher.MatchOptions{QEMU: qemu, Files: files})
-	code := exitOK
+	d := matcher.Match(set, req, profile, matcher.MatchOptions{QEMU: choice.QEMU, Files: files})
+	var code error
 	if !d.OK() {
-		code = exitFindings
+		code = errFindings
 	}
 	switch f.format {
 	case "xml":
 		if !d.OK() {
-			fmt.Fprintf(stderr, "fwaudit match: %s would refuse the domain: %s\n", profile.Name, d.Err)
-			return code
+			return &exitError{code: exitFindings, err: fmt.Errorf("%s would refuse the domain: %s", profile.Name, d.Err)}
 		}
 		d.Apply(dom)
-		if err := writeDomainXML(stdout, dom, d.Request.Machine); err != nil {
-			return reportError(stderr, "match", err)
+		if err := writeDomainXML(a.stdout, dom, d.Request.Machine); err != nil {
+			return err
 		}
 		return code
 	}
+	ps, qs := choice.ProfileSetting, choice.QEMUSetting
 	out := matchOutput{
 		SchemaVersion: matchSchemaVersion,
-		Profile:       profile.Name, ProfileSource: profileWhy.source, ProfileNote: profileWhy.note,
-		QEMU: qemu, QEMUSource: qemuWhy.source, QEMUNote: qemuWhy.note,
+		Profile:       profile.Name, ProfileSource: string(ps.Source), ProfileNote: ps.Note,
+		QEMU: choice.QEMU, QEMUSource: string(qs.Source), QEMUNote: qs.Note,
 		Machine:  d.Request.Machine,
 		Selected: d.Selected,
 		Answer:   d.Answer(dom),
@@ -444,13 +310,22 @@ func runMatch(args []string, stdout, stderr io.Writer) int {
 		out.Also = &also
 	}
 	if f.format == "json" {
-		if err := writeJSON(stdout, out); err != nil {
-			return reportError(stderr, "match", err)
+		if err := writeJSON(a.stdout, out); err != nil {
+			return err
 		}
 		return code
 	}
-	writeMatchText(stdout, &out, req.Machine, d, f.explain, newStyle(stdout))
+	writeMatchText(a.stdout, &out, req.Machine, d, f.explain, newStyle(a.term))
 	return code
+}
+
+// releaseError makes a release.UsageError a usage error.
+func releaseError(err error) error {
+	var ue *release.UsageError
+	if errors.As(err, &ue) {
+		return usageError(ue.Msg)
+	}
+	return err
 }
 
 // writeDomainXML writes the domain's <os> and <features> as libvirt
@@ -596,18 +471,6 @@ func writeMatchText(w io.Writer, out *matchOutput, machineAsWritten string, d *m
 			return st.dim(c)
 		})
 	}
-}
-
-// cutMinor splits "11.3.0" into "11.3" and the rest.
-func cutMinor(v string) (majorMinor, rest string, ok bool) {
-	parts := strings.SplitN(v, ".", 3)
-	if len(parts) < 2 {
-		return v + ".0", "", false
-	}
-	if len(parts) == 3 {
-		rest = parts[2]
-	}
-	return parts[0] + "." + parts[1], rest, true
 }
 
 func deref(s *string) string {

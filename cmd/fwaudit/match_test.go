@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/fwaudit/fwaudit/hostinfo"
+	"github.com/fwaudit/fwaudit/release"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 )
@@ -106,11 +107,11 @@ func TestMatchRecorded(t *testing.T) {
 				if code != wantCode {
 					t.Errorf("%s: exit code %d, want %d (stderr: %s)", v.profile, code, wantCode, &stderr)
 				}
-				if got["profile"] != v.profile || got["profile_source"] != sourceFlag {
+				if got["profile"] != v.profile || got["profile_source"] != string(release.Flag) {
 					t.Errorf("%s: profile %v (%v), want %s (flag)", v.profile, got["profile"], got["profile_source"], v.profile)
 				}
-				if got["qemu_source"] != sourceProfile {
-					t.Errorf("%s: qemu_source %v, want %s: a --root is not this host", v.profile, got["qemu_source"], sourceProfile)
+				if got["qemu_source"] != string(release.Profile) {
+					t.Errorf("%s: qemu_source %v, want %s: a --root is not this host", v.profile, got["qemu_source"], release.Profile)
 				}
 				fields := successFields
 				if want["ok"] != true {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/spf13/cobra"
 )
 
 // validateSchemaVersion versions the JSON output of "fwaudit validate".
@@ -23,51 +24,68 @@ type validateResult struct {
 	Summary  string            `json:"summary,omitempty"`
 }
 
-func runValidate(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("validate", stderr)
-	format := fs.String("format", "text", "output `format`: text or json")
-	libvirt := fs.String("libvirt", "", "judge with the parser of libvirt `VERSION` (default: newest modelled)")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+func newValidateCmd(a *app) *cobra.Command {
+	var (
+		rel    releaseFlags
+		format string
+	)
+	c := &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check descriptor files against QEMU's schema and libvirt's parser",
+		Long: `Check single descriptor files against QEMU's firmware schema and the parser
+of a libvirt release (--libvirt or --profile; default the newest modelled).`,
+		Example: `  fwaudit validate /usr/share/qemu/firmware/*.json
+  fwaudit validate --libvirt 10.0 --format json 60-ovmf.json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("no files given")
+			}
+			return nil
+		},
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			rules, err := rel.rules()
+			if err != nil {
+				return err
+			}
+			var results []validateResult
+			code := exitOK
+			for _, file := range args {
+				r, err := validateFile(file, rules)
+				if err != nil {
+					fmt.Fprintf(a.stderr, "fwaudit validate: %v\n", err)
+					code = max(code, exitFailure)
+					continue
+				}
+				if !r.QEMU || !r.Libvirt {
+					code = max(code, exitFindings)
+				}
+				results = append(results, r)
+			}
+			if format == "json" {
+				if results == nil {
+					results = []validateResult{}
+				}
+				writeJSON(a.stdout, struct {
+					SchemaVersion int              `json:"schema_version"`
+					Rules         string           `json:"rules"`
+					Files         []validateResult `json:"files"`
+				}{validateSchemaVersion, rules.Name, results})
+			} else {
+				writeValidateText(a.stdout, results, rules, newStyle(a.term))
+			}
+			if code != exitOK {
+				return &exitError{code: code}
+			}
+			return nil
+		}),
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "fwaudit validate: no files given\nusage: fwaudit validate [--libvirt VER] [--format text|json] FILE...")
-		return exitUsage
-	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "fwaudit validate: unknown format %q (want text or json)\n", *format)
-		return exitUsage
-	}
-	rules, err := rulesFor(*libvirt)
-	if err != nil {
-		return reportError(stderr, "validate", err)
-	}
-	var results []validateResult
-	code := exitOK
-	for _, file := range fs.Args() {
-		r, err := validateFile(file, rules)
-		if err != nil {
-			fmt.Fprintf(stderr, "fwaudit validate: %v\n", err)
-			code = max(code, exitFailure)
-			continue
-		}
-		if !r.QEMU || !r.Libvirt {
-			code = max(code, exitFindings)
-		}
-		results = append(results, r)
-	}
-	if *format == "json" {
-		if results == nil {
-			results = []validateResult{}
-		}
-		writeJSON(stdout, struct {
-			SchemaVersion int              `json:"schema_version"`
-			Rules         string           `json:"rules"`
-			Files         []validateResult `json:"files"`
-		}{validateSchemaVersion, rules.Name, results})
-		return code
-	}
-	st := newStyle(stdout)
+	rel.register(c)
+	c.Flags().MarkHidden("qemu")
+	enumVar(c, &format, "format", "text", "format", []string{"text", "json"}, "output `format`: text or json")
+	return c
+}
+
+func writeValidateText(w io.Writer, results []validateResult, rules *descriptor.Rules, st style) {
 	for _, r := range results {
 		verdict := st.green("ok")
 		if !r.QEMU || !r.Libvirt {
@@ -80,12 +98,11 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 			}
 			verdict = st.red(strings.Join(parts, ", "))
 		}
-		fmt.Fprintf(stdout, "%s: %s\n", r.File, verdict)
+		fmt.Fprintf(w, "%s: %s\n", r.File, verdict)
 		for _, p := range r.Problems {
-			fmt.Fprintf(stdout, "  %s %s\n", st.yellow(string(p.Kind)+":"), p)
+			fmt.Fprintf(w, "  %s %s\n", st.yellow(string(p.Kind)+":"), p)
 		}
 	}
-	return code
 }
 
 // validateFile reads and judges one file. The error is for files that
@@ -122,24 +139,4 @@ func validateFile(file string, rules *descriptor.Rules) (validateResult, error) 
 		r.Summary = d.Summary()
 	}
 	return r, nil
-}
-
-// rulesFor maps a libvirt version to the descriptor rules of its parser.
-func rulesFor(version string) (*descriptor.Rules, error) {
-	if version == "" {
-		return descriptor.RulesLatest, nil
-	}
-	var major, minor int
-	if _, err := fmt.Sscanf(version, "%d.%d", &major, &minor); err != nil {
-		if _, err := fmt.Sscanf(version, "%d", &major); err != nil {
-			return nil, usageError(fmt.Sprintf("bad libvirt version %q (want e.g. 11.3)", version))
-		}
-	}
-	switch {
-	case major < 11:
-		return descriptor.RulesLibvirt9, nil
-	case major < 12:
-		return descriptor.RulesLibvirt11, nil
-	}
-	return descriptor.RulesLibvirt12, nil
 }

@@ -1,0 +1,29 @@
+package audit
+
+import (
+	"github.com/fwaudit/fwaudit/domcaps"
+	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/report"
+)
+
+// domcapsRules maps each kind of disagreement to its rule.
+var domcapsRules = map[domcaps.Kind]string{
+	domcaps.FeatureUnserved:   RuleDomcapsFeatureUnserved,
+	domcaps.LoaderUndescribed: RuleDomcapsLoaderUndescribed,
+	domcaps.FirmwareMismatch:  RuleDomcapsFirmwareMismatch,
+}
+
+// domainCaps compares libvirt's domain capabilities with the set.
+func (a *auditor) domainCaps() {
+	if a.p.Nova {
+		return
+	}
+	for _, c := range a.opts.DomainCaps {
+		// The capabilities name their QEMU through their machine; an
+		// explicit --qemu wins.
+		mo := matcher.MatchOptions{QEMU: a.opts.QEMU, NoTrace: true, Files: a.opts.HostFiles, AnyEmulator: !a.opts.CheckEmulators}
+		for _, d := range domcaps.Compare(a.set, c, a.p, domcaps.Options{Match: mo}) {
+			a.add(report.Finding{Rule: domcapsRules[d.Kind], File: c.File, Subject: d.Subject, Message: d.Message})
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/report"
+)
+
+// A valid descriptor and one with a device libvirt does not know: 9.0 and
+// 10.0 fail every selection on it (an error), 11.3 and 12.8 skip it (a
+// warning).
+var releasesFS = fstest.MapFS{
+	"usr/share/qemu/firmware/50-ok.json":  {Data: []byte(`{"description":"ok","interface-types":["uefi"],"mapping":{"device":"memory","filename":"/a.fd"},"targets":[{"architecture":"x86_64","machines":["pc-q35-*"]}],"features":[],"tags":[]}`)},
+	"usr/share/qemu/firmware/70-bad.json": {Data: []byte(`{"description":"bad","interface-types":["uefi"],"mapping":{"device":"floppy"},"targets":[],"features":[],"tags":[]}`)},
+}
+
+func loadReleasesFS(rules *descriptor.Rules) (*descriptor.Set, error) {
+	return descriptor.Load(descriptor.Options{FS: releasesFS, Rules: rules})
+}
+
+func TestLintReleases(t *testing.T) {
+	r, err := LintReleases(context.Background(), loadReleasesFS, Options{Files: releasesFS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Profile != "libvirt-9.0,libvirt-10.0,libvirt-11.3,libvirt-12.8" {
+		t.Errorf("Profile %q", r.Profile)
+	}
+	var invalid []report.Finding
+	for _, f := range r.Findings {
+		if f.Rule == RuleDescriptorInvalid {
+			invalid = append(invalid, f)
+		}
+	}
+	if len(invalid) != 1 {
+		t.Fatalf("%d descriptor-invalid findings, want 1 (merged across releases): %+v", len(invalid), invalid)
+	}
+	f := invalid[0]
+	if f.Severity != report.Error || !strings.HasSuffix(f.Message, "[error for libvirt 9.0, 10.0]") ||
+		!strings.Contains(f.Message, "libvirt 9.0.0 then fails every firmware selection") {
+		t.Errorf("merged finding %s %q, want the strictest (error, 9.0 and 10.0)", f.Severity, f.Message)
+	}
+	if !r.Fails(report.Error) {
+		t.Errorf("the report does not fail on the error")
+	}
+
+	// One release: exactly what Lint says.
+	single, err := LintReleases(context.Background(), loadReleasesFS, Options{Files: releasesFS}, matcher.Libvirt128)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := loadReleasesFS(matcher.Libvirt128.Rules)
+	want, _ := Lint(context.Background(), set, Options{Profile: matcher.Libvirt128, Files: releasesFS})
+	if fmt.Sprint(single.Findings) != fmt.Sprint(want.Findings) || single.Profile != "libvirt-12.8" {
+		t.Errorf("one release: %v\nwant %v", single.Findings, want.Findings)
+	}
+	for _, f := range single.Findings {
+		if f.Rule == RuleDescriptorInvalid && f.Severity != report.Warning {
+			t.Errorf("12.8 alone skips the file: a warning expected, got %s %q", f.Severity, f.Message)
+		}
+	}
+}
+
+func ExampleLintReleases() {
+	r, err := LintReleases(context.Background(), loadReleasesFS, Options{Files: releasesFS})
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range r.Findings {
+		if f.Rule == RuleDescriptorInvalid {
+			fmt.Println(f.Severity, f.Descriptor)
+		}
+	}
+	// Output: error 70-bad.json
+}

@@ -1,0 +1,256 @@
+package safefile_test
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/fwaudit/fwaudit/internal/safefile"
+)
+
+// within fails the test if f does not return within a few seconds: every
+// case here used to be able to hang.
+func within(t *testing.T, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { defer close(done); f() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: still blocked after 10s", what)
+	}
+}
+
+func mkfifo(t *testing.T, p string) {
+	t.Helper()
+	if err := syscall.Mkfifo(p, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+}
+
+func TestRead(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	fifo := filepath.Join(dir, "fifo")
+	mkfifo(t, fifo)
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "zero")); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		path  string
+		limit int64
+		want  string
+		err   error
+		msg   string
+	}{
+		{name: "small", path: write("a.json", "{}"), limit: 10, want: "{}"},
+		{name: "empty", path: write("empty", ""), limit: 10, want: ""},
+		{name: "at limit", path: write("ten", "0123456789"), limit: 10, want: "0123456789"},
+		{name: "over limit", path: write("eleven", "0123456789x"), limit: 10, err: safefile.ErrTooLarge, msg: "more than 10 bytes"},
+		{name: "fifo", path: fifo, limit: 10, err: safefile.ErrNotRegular, msg: "named pipe"},
+		{name: "dev zero via symlink", path: filepath.Join(dir, "zero"), limit: 10, err: safefile.ErrNotRegular, msg: "character device"},
+		{name: "directory", path: dir, limit: 10, err: safefile.ErrNotRegular, msg: "directory"},
+		{name: "missing", path: filepath.Join(dir, "nope"), limit: 10, err: fs.ErrNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []byte
+			var err error
+			within(t, tt.name, func() { got, err = safefile.Read(tt.path, tt.limit) })
+			if tt.err == nil {
+				if err != nil || string(got) != tt.want {
+					t.Fatalf("Read = %q, %v; want %q", got, err, tt.want)
+				}
+				return
+			}
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("Read error = %v; want %v", err, tt.err)
+			}
+			if !strings.Contains(err.Error(), tt.path) || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("Read error %q does not name the file %s and say %q", err, tt.path, tt.msg)
+			}
+		})
+	}
+}
+
+// A file larger than the limit is refused from its size, before any byte
+// is read; /proc files, whose size is 0, are read up to the limit.
+func TestReadGrowing(t *testing.T) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		t.Skip("no /proc")
+	}
+	data, err := safefile.Read("/proc/self/status", 1<<20)
+	if err != nil || !bytes.Contains(data, []byte("Name:")) {
+		t.Fatalf("Read(/proc/self/status) = %d bytes, %v", len(data), err)
+	}
+	if _, err := safefile.Read("/proc/self/status", 16); !errors.Is(err, safefile.ErrTooLarge) {
+		t.Fatalf("Read(/proc/self/status, 16) error = %v; want ErrTooLarge", err)
+	}
+}
+
+func TestReadIn(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "secret")
+	os.WriteFile(outside, []byte("secret"), 0o600)
+	os.WriteFile(filepath.Join(dir, "in.json"), []byte("inside"), 0o644)
+	os.Symlink(outside, filepath.Join(dir, "escape"))
+	os.Symlink("../"+filepath.Base(dir)+"/in.json", filepath.Join(dir, "rel"))
+	mkfifo(t, filepath.Join(dir, "fifo"))
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+
+	if got, err := safefile.ReadIn(root, "in.json", 100); err != nil || string(got) != "inside" {
+		t.Errorf("ReadIn(in.json) = %q, %v", got, err)
+	}
+	if got, err := safefile.ReadIn(root, "escape", 100); err == nil {
+		t.Errorf("ReadIn(escape) = %q; want an error, the link leaves the root", got)
+	}
+	within(t, "ReadIn(fifo)", func() {
+		if _, err := safefile.ReadIn(root, "fifo", 100); !errors.Is(err, safefile.ErrNotRegular) {
+			t.Errorf("ReadIn(fifo) error = %v; want ErrNotRegular", err)
+		}
+	})
+	fsys := safefile.FS(root)
+	within(t, "ReadFS(fifo)", func() {
+		if _, err := safefile.ReadFS(fsys, "fifo", 100); !errors.Is(err, safefile.ErrNotRegular) {
+			t.Errorf("ReadFS(fifo) error = %v; want ErrNotRegular", err)
+		}
+	})
+	if got, err := safefile.ReadFS(fsys, "in.json", 100); err != nil || string(got) != "inside" {
+		t.Errorf("ReadFS(in.json) = %q, %v", got, err)
+	}
+	if _, err := safefile.ReadFS(fsys, "escape", 100); err == nil {
+		t.Errorf("ReadFS(escape) succeeded; want an error, the link leaves the root")
+	}
+	if target, err := fs.ReadLink(fsys, "escape"); err != nil || target != outside {
+		t.Errorf("ReadLink(escape) = %q, %v", target, err)
+	}
+	if _, err := fsys.Open("../x"); err == nil {
+		t.Errorf("Open(../x) succeeded")
+	}
+}
+
+// A path that is swapped between a regular file and a FIFO while it is
+// read never hangs the reader and never returns the FIFO's "content": the
+// check is on the open handle (issue 11, case 2).
+func TestReadSwapRace(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x.json")
+	reg := filepath.Join(dir, "reg")
+	fifo := filepath.Join(dir, "fifo")
+	stop := make(chan struct{})
+	swapped := make(chan struct{})
+	go func() {
+		defer close(swapped)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			os.WriteFile(reg, []byte("{}"), 0o644)
+			os.Rename(reg, p)
+			syscall.Mkfifo(fifo, 0o644)
+			os.Rename(fifo, p)
+		}
+	}()
+	defer func() { close(stop); <-swapped }()
+	var ok, refused int
+	within(t, "reading a swapped file", func() {
+		for range 2000 {
+			data, err := safefile.Read(p, 100)
+			switch {
+			case err == nil && string(data) == "{}":
+				ok++
+			case err == nil:
+				t.Errorf("Read = %q", data)
+				return
+			case errors.Is(err, safefile.ErrNotRegular), errors.Is(err, fs.ErrNotExist):
+				refused++
+			default:
+				t.Errorf("Read: unexpected error %v", err)
+				return
+			}
+		}
+	})
+	t.Logf("%d reads of the regular file, %d refused", ok, refused)
+}
+
+func TestKind(t *testing.T) {
+	for m, want := range map[fs.FileMode]string{
+		0o644:                             "regular file",
+		fs.ModeDir:                        "directory",
+		fs.ModeNamedPipe:                  "named pipe",
+		fs.ModeSocket:                     "socket",
+		fs.ModeDevice | fs.ModeCharDevice: "character device",
+		fs.ModeDevice:                     "block device",
+		fs.ModeSymlink:                    "symlink",
+		fs.ModeIrregular:                  "irregular file",
+	} {
+		if got := safefile.Kind(m); got != want {
+			t.Errorf("Kind(%v) = %q; want %q", m, got, want)
+		}
+	}
+}
+
+// Names are bytes: a name that is not valid UTF-8 is listed, stat'ed and
+// read like any other (libvirt's qemuBuildFileList keeps d_name as it is).
+func TestFSNonUTF8(t *testing.T) {
+	dir := t.TempDir()
+	name := "50-\xff\xfe.json"
+	if err := os.WriteFile(filepath.Join(dir, name), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(name, filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	mkfifo(t, filepath.Join(dir, "fifo-dir"))
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	fsys := safefile.FS(root)
+	ents, err := fs.ReadDir(fsys, ".")
+	if err != nil || len(ents) != 3 || ents[0].Name() != name {
+		t.Fatalf("ReadDir = %v, %v; want %q first of 3", ents, err, name)
+	}
+	if info, err := fs.Stat(fsys, name); err != nil || info.Size() != 2 {
+		t.Errorf("Stat(%q) = %v, %v", name, info, err)
+	}
+	if info, err := fs.Lstat(fsys, "link"); err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("Lstat(link) = %v, %v", info, err)
+	}
+	if target, err := fs.ReadLink(fsys, "link"); err != nil || target != name {
+		t.Errorf("ReadLink(link) = %q, %v", target, err)
+	}
+	if data, err := safefile.ReadFS(fsys, name, 10); err != nil || string(data) != "{}" {
+		t.Errorf("ReadFS(%q) = %q, %v", name, data, err)
+	}
+	within(t, "ReadDir(fifo)", func() {
+		if _, err := fs.ReadDir(fsys, "fifo-dir"); err == nil {
+			t.Errorf("ReadDir(fifo-dir) succeeded")
+		}
+	})
+	for _, bad := range []string{"/abs", "a/../b", "", "a//b", "./a"} {
+		if _, err := fsys.Open(bad); !errors.Is(err, fs.ErrInvalid) {
+			t.Errorf("Open(%q) error = %v; want fs.ErrInvalid", bad, err)
+		}
+	}
+}
