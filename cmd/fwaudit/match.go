@@ -296,7 +296,7 @@ func (f *matchFlags) run(ctx context.Context, a *app) error {
 		Trace:    d.Trace,
 	}
 	out.DescriptorPath = out.Answer.DescriptorPath
-	if !d.OK() {
+	if !out.Answer.OK {
 		out.Stage = d.Stage
 	}
 	if out.Trace == nil {
@@ -385,6 +385,8 @@ func writeMatchText(w io.Writer, out *matchOutput, machineAsWritten string, d *m
 		rows = append(rows, []string{label, *a.Descriptor + path})
 	}
 	switch {
+	case !a.OK && a.DaemonCrashed:
+		rows = append(rows, []string{"error", "libvirtd crashes (at " + out.Stage + "); the client sees: " + deref(a.Error)})
 	case !a.OK:
 		rows = append(rows, []string{"error", deref(a.Error) + "  (at " + out.Stage + ")"})
 	case !out.Selected:
@@ -417,6 +419,10 @@ func writeMatchText(w io.Writer, out *matchOutput, machineAsWritten string, d *m
 				fs = append(fs, k+"="+a.FirmwareFeatures[k])
 			}
 			rows = append(rows, []string{"features", strings.Join(fs, " ")})
+		}
+		if st := a.Start; st != nil {
+			// Defined as above, then refused by the first start.
+			rows = append(rows, []string{"error", deref(st.Error) + "  (at start, after the define)"})
 		}
 	}
 	writeTable(w, rows, func(row, col int, cell string) string {
