@@ -119,7 +119,7 @@ func TestRecorded(t *testing.T) {
 		t.Fatal("no cases in testdata/cases")
 	}
 	agree := map[string][2]int{} // per profile: answers agreeing, answers compared
-	held := map[string]int{}       // per profile: answers the cases hold
+	held := map[string]int{}     // per profile: answers the cases hold
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			root, domain := Materialize(t, c, t.TempDir())
