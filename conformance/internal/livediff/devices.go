@@ -184,6 +184,9 @@ func (g *gen) devices(arch, machine string) (devs, extra, feats string) {
 				if strings.HasPrefix(d.xml, "<memballoon") && strings.Contains(b.String(), "<memballoon") {
 					continue
 				}
+				if strings.HasPrefix(d.xml, "<video") && strings.Contains(b.String(), "<video") {
+					continue // a 'none' video must be the only one
+				}
 				fmt.Fprintf(&b, "    %s\n", d.xml)
 			}
 		}
