@@ -151,7 +151,44 @@ func TestRecorded(t *testing.T) {
 				}
 				agree[v.profile.Name] = n
 			}
+			// Start-mode answers of releases that select at define:
+			// the define, then the first start.
+			for _, f := range c.Archive.Files {
+				if !casefile.IsStartAnswer(f.Name) {
+					continue
+				}
+				p := startProfile(t, f.Name)
+				name := p.Name + " start"
+				held[name]++
+				diff, err := verdict.DiffStart(f.Data, Predict(t, root, domain, p, existing))
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := agree[name]
+				n[1]++
+				key := c.Name + " " + name
+				switch {
+				case diff == "":
+					n[0]++
+					if known[key] {
+						t.Errorf("%s: now agrees with libvirt; remove it from %s", key, knownFile)
+					}
+				case known[key]:
+					diverging = append(diverging, key)
+				default:
+					t.Errorf("%s: predicted start outcome differs from libvirt (-libvirt +fwaudit):\n%s", name, diff)
+				}
+				agree[name] = n
+			}
 		})
+	}
+	for name, n := range held {
+		if strings.HasSuffix(name, " start") {
+			t.Logf("%s: %d/%d recorded start-mode answers agree", name, agree[name][0], agree[name][1])
+			if agree[name][1] != n {
+				t.Errorf("%s: compared %d of the %d start-mode answers the cases hold", name, agree[name][1], n)
+			}
+		}
 	}
 	for _, v := range versions {
 		n := agree[v.profile.Name]
@@ -165,4 +202,17 @@ func TestRecorded(t *testing.T) {
 	if len(diverging) > 0 {
 		t.Logf("%d known divergences (%s): %s", len(diverging), knownFile, strings.Join(diverging, "; "))
 	}
+}
+
+// startProfile is the profile of a start-mode answer section, which only a
+// release that selects at define has (its default mode is define).
+func startProfile(t *testing.T, section string) *matcher.Profile {
+	t.Helper()
+	for _, v := range versions {
+		if casefile.AnswerVersion(v.file) == casefile.AnswerVersion(section) && !v.profile.SelectAtStart {
+			return v.profile
+		}
+	}
+	t.Fatalf("%s: no profile that selects at define for it", section)
+	return nil
 }

@@ -285,8 +285,11 @@ func (d *Decision) createNVRAM(files fs.FS) string {
 	if !nvramToCreate(r, p) {
 		return ""
 	}
-	// Whatever the loader's type: libvirt 9.0 prepares any NVRAM the
-	// domain names.
+	if p.StartChecksBlockNVRAM && r.NVRAM.Block && files != nil && !exists(files, r.NVRAM.Path) {
+		return fmt.Sprintf("invalid argument: 'block' nvram backing device '%s' doesn't exist", r.NVRAM.Path)
+	}
+	// Whatever the loader's type: libvirt prepares any NVRAM the domain
+	// names.
 	loader, template := "", r.NVRAM.Template
 	if r.Loader != nil {
 		loader = r.Loader.Path
@@ -311,6 +314,9 @@ func (d *Decision) createNVRAM(files fs.FS) string {
 		}
 	}
 	if template == "" {
+		if p.NoVarStoreNamesNVRAM {
+			loader = r.NVRAM.Path
+		}
 		return "operation failed: unable to find any master var store for loader: " + loader
 	}
 	if files != nil {

@@ -80,6 +80,11 @@ type Profile struct {
 	// at define does the same at the first start, with the template the
 	// define stored: the define succeeds, the start fails.
 	CreatesNVRAMAtStart bool
+	// StartChecksBlockNVRAM: the start refuses a block <source> NVRAM
+	// that is not on the host before it looks for a template;
+	// NoVarStoreNamesNVRAM: its "unable to find any master var store"
+	// names the NVRAM's path instead of the loader's.
+	StartChecksBlockNVRAM, NoVarStoreNamesNVRAM bool
 	// CrashesOnKernelSMM: the daemon crashes when a kernel-device
 	// descriptor with requires-smm wins for a domain without <loader>
 	// (Decision.Crash).
@@ -253,6 +258,7 @@ var (
 		Messages:                messages11,
 		MicrovmDefaults:         true,
 		CreatesNVRAMAtStart:     true,
+		StartChecksBlockNVRAM:   true,
 		CrashesOnKernelSMM:      true,
 		LaunchSecurityTypes:     append([]string{"sev-snp"}, launchBase...),
 		ManualSelectTypes:       []string{"", "pflash"},
@@ -275,8 +281,10 @@ var (
 		// The read/write and stateless NVRAM checks moved to parsing.
 		DefineChecks: []string{"arch", "loader-format", "nvram-format", "launch-security", "emulator", "features-autoselect", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-rw", "rom-format",
 			"stateless-nvram", "rw-nvram"},
-		PMOnMicrovm:         true,
-		CreatesNVRAMAtStart: true,
+		PMOnMicrovm:           true,
+		CreatesNVRAMAtStart:   true,
+		StartChecksBlockNVRAM: true,
+		NoVarStoreNamesNVRAM:  true,
 		// The QEMU driver's validation (machine ... tdx) before the
 		// generic one (the written features, the NVRAM).
 		PostChecks:                       []string{"microvm-pci", "machine", "acpi", "pm", "secure-boot", "tdx", "enrolled-keys-written", "bios-nvram"},

@@ -61,8 +61,8 @@ type NVRAM struct {
 	// Path is a local file's path (the element text or a file source).
 	Path string
 	// Source: Path is given as a file or block <source> (type='file' or
-	// 'block'), not as the element's text.
-	Source bool
+	// 'block'), not as the element's text; Block: a block device.
+	Source, Block bool
 	// Network is set for a network source (nbd, iscsi, ...), where libvirt
 	// records no template.
 	Network bool
@@ -139,7 +139,7 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 			case s.File != nil:
 				r.NVRAM.Path, r.NVRAM.Source = s.File.File, true
 			case s.Block != nil:
-				r.NVRAM.Path, r.NVRAM.Source = s.Block.Dev, true
+				r.NVRAM.Path, r.NVRAM.Source, r.NVRAM.Block = s.Block.Dev, true, true
 			case s.Network != nil:
 				r.NVRAM.Network = true
 			}

@@ -58,3 +58,38 @@ func Diff(answer []byte, got *matcher.Answer) (string, error) {
 	}
 	return cmp.Diff(want, g), nil
 }
+
+// startOutcome is what a start-mode answer of a release that selects at
+// define is compared on: whether the define and the first start succeed,
+// and libvirt's error, stage and chosen descriptor when not. (The live
+// definition the start prepares is not compared.)
+type startOutcome struct {
+	OK            bool    `json:"ok"`
+	Error         *string `json:"error"`
+	Stage         *string `json:"stage"`
+	DaemonCrashed bool    `json:"daemon_crashed"`
+	Descriptor    *string `json:"descriptor"`
+}
+
+// DiffStart compares a start-mode answer (query.sh --mode start) of a
+// release that selects at define with the start outcome fwaudit predicts:
+// the define's failure, or the failure of the first start after it
+// (Answer.Start), or success. It returns a cmp.Diff (-libvirt +fwaudit).
+func DiffStart(answer []byte, got *matcher.Answer) (string, error) {
+	var want startOutcome
+	if err := json.Unmarshal(answer, &want); err != nil {
+		return "", err
+	}
+	g := startOutcome{OK: got.OK, Error: got.Error, Stage: got.Stage, DaemonCrashed: got.DaemonCrashed, Descriptor: got.Descriptor}
+	if st := got.Start; got.OK && st != nil {
+		start := "start"
+		g = startOutcome{OK: false, Error: st.Error, Stage: &start, DaemonCrashed: st.DaemonCrashed, Descriptor: got.Descriptor}
+	}
+	if want.DaemonCrashed {
+		want.Error, g.Error = nil, nil
+	}
+	if want.OK {
+		want.Stage = nil
+	}
+	return cmp.Diff(want, g), nil
+}

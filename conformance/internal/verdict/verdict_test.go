@@ -48,3 +48,32 @@ func TestDiff(t *testing.T) {
 		t.Errorf("Diff on bad JSON: err = %v, want a JSON error", err)
 	}
 }
+
+func TestDiffStart(t *testing.T) {
+	stored := matcher.Answer{OK: true, Descriptor: str("a.json"), Loader: &matcher.AnswerLoader{Path: str("/x")},
+		Start: &matcher.AnswerStart{Error: str("Failed to open file")}}
+	tests := []struct {
+		name   string
+		answer string
+		got    matcher.Answer
+		differ bool
+	}{
+		{"defined, refused at start", `{"ok": false, "error": "Failed to open file", "stage": "start", "descriptor": "a.json"}`, stored, false},
+		{"defined and started", `{"ok": true, "descriptor": "a.json", "loader": {"path": "/other"}}`, stored, true},
+		{"started, as predicted", `{"ok": true, "descriptor": "a.json", "loader": {"path": "/other"}}`,
+			matcher.Answer{OK: true, Descriptor: str("a.json")}, false},
+		{"refused at define", `{"ok": false, "error": "x", "stage": "define"}`, stored, true},
+		{"define refused, as predicted", `{"ok": false, "error": "x", "stage": "define"}`,
+			matcher.Answer{OK: false, Error: str("x"), Stage: str("define")}, false},
+		{"another start error", `{"ok": false, "error": "y", "stage": "start", "descriptor": "a.json"}`, stored, true},
+	}
+	for _, tt := range tests {
+		d, err := DiffStart([]byte(tt.answer), &tt.got)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if (d != "") != tt.differ {
+			t.Errorf("%s: DiffStart = %q, want a difference: %v", tt.name, d, tt.differ)
+		}
+	}
+}
