@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"time"
 
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/domcaps"
@@ -66,6 +67,13 @@ type Options struct {
 	// set ("amd-sev-es", the x86_64 q35 cell) or "ARCH/MACHINE/FEATURESET".
 	// Their gaps and degradations become errors.
 	Require []string
+	// Contents makes the audit read the images' contents inside Files:
+	// the NVRAM templates' variable stores and Secure Boot keys, the
+	// containers against the descriptors' formats, the CODE/VARS pairs
+	// against edk2's layouts, the domains' own NVRAM (contents.go).
+	Contents bool
+	// At is the date certificate expiry is judged at; zero is now.
+	At time.Time
 	// Overrides suppress matching findings (see ParseOverrides).
 	Overrides []Override
 	// Source describes the set in the report ("host", "distro:debian-13",
@@ -99,6 +107,7 @@ type auditor struct {
 	qemu     string
 	findings []report.Finding
 	cells    []cell
+	stores   map[string]storeRead // contents.go, by resolved rooted path
 }
 
 func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*report.Report, error) {

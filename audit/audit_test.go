@@ -76,8 +76,14 @@ func TestClean(t *testing.T) {
 			t.Errorf("clean coverage %s: %s", c.Key(), c.Status)
 		}
 	}
-	if len(r.Rules) != len(catalogue) {
-		t.Errorf("Run lists %d rules, catalogue has %d", len(r.Rules), len(catalogue))
+	audited := 0
+	for _, ri := range catalogue {
+		if ri.Category != CategoryDiff {
+			audited++
+		}
+	}
+	if len(r.Rules) != audited {
+		t.Errorf("Run lists %d rules, the catalogue has %d that are not about diffs", len(r.Rules), audited)
 	}
 }
 
@@ -86,6 +92,9 @@ func TestClean(t *testing.T) {
 func TestRuleFires(t *testing.T) {
 	for _, ri := range Rules() {
 		t.Run(ri.ID, func(t *testing.T) {
+			if ri.Category == CategoryDiff {
+				t.Skip("compares two sets: package diff's TestRulesFire fires it")
+			}
 			file := filepath.Join("testdata/rules", ri.ID+".txtar")
 			if _, err := os.Stat(file); err != nil {
 				t.Fatalf("every rule needs a fixture that fires it: %v", err)

@@ -162,6 +162,9 @@ type cell struct {
 	report.Coverage
 	chosen *descriptor.Entry
 	fs     FeatureSet
+	// keys says what the chosen template lacks of the Microsoft 2023
+	// CAs (lack2023), for the finding.
+	keys string
 }
 
 // subject names a cell in findings and --require: ARCH/MACHINE/FEATURESET.
@@ -337,6 +340,13 @@ func (a *auditor) cell(f family, fs FeatureSet) cell {
 		if f.Machine == "microvm" { // no pflash on microvm: ROM builds are the norm
 			lacks = slices.DeleteFunc(lacks, func(s string) bool { return s == lackNVRAM })
 		}
+		if fs.Name == "secure-boot" || fs.Name == "secure-boot+enrolled-keys" {
+			if s, ok := a.readStore(c.NVRAMTemplate); ok && s.err == nil {
+				if c.keys = lacks2023(s.img.SecureBoot()); c.keys != "" {
+					lacks = append(lacks, lack2023)
+				}
+			}
+		}
 		// A firmware whose files are not there is not a pass: the guest
 		// is defined and then fails to start.
 		if a.opts.Files != nil {
@@ -395,6 +405,9 @@ func (a *auditor) coverageFindings() {
 			msg := fmt.Sprintf("%s get %s, which lacks %s", guest, c.Descriptor, strings.Join(c.Lacks, ", "))
 			if slices.Contains(c.Lacks, lackNVRAM) {
 				msg += " (no persistent UEFI variable store: boot entries and settings are lost at every start)"
+			}
+			if c.keys != "" {
+				msg += fmt.Sprintf(" (its template %s has Microsoft's 2011 CAs without the 2023 ones: %s)", c.NVRAMTemplate, c.keys)
 			}
 			if slices.ContainsFunc(c.Lacks, func(l string) bool { return strings.HasPrefix(l, "file ") }) {
 				msg += " (a file of the firmware is missing: the guest is defined and then fails to start)"

@@ -89,8 +89,10 @@ func (a *auditor) domains() ([]report.DomainImpact, error) {
 	return out, nil
 }
 
-// usesFirmware reports whether libvirt's firmware handling concerns the
-// domain: auto-selection or a loader.
+// UsesFirmware reports whether libvirt's firmware handling concerns the
+// domain: auto-selection or a loader (otherwise QEMU's default BIOS runs).
+func UsesFirmware(r *matcher.Request) bool { return usesFirmware(r) }
+
 func usesFirmware(r *matcher.Request) bool {
 	return r.Firmware != "" || (r.Loader != nil && (r.Loader.Path != "" || r.Loader.Type == "pflash"))
 }
@@ -148,10 +150,14 @@ func secureRequest(r *matcher.Request) matcher.Tristate {
 	return matcher.Unset
 }
 
-// regenerated is the request of the domain's XML built afresh: no loader
-// path, type, format or template, no NVRAM; firmware='efi' (or 'bios'),
-// the firmware feature requests, loader secure (from the Secure Boot
-// request) and stateless, launch security, S3/S4 and an explicit SMM off.
+// Regenerated is the request of the domain's XML built afresh, as nova
+// 2026.1 does at rebuild, resize, cold migration, evacuate and unshelve:
+// no loader path, type, format or template, no NVRAM; firmware='efi' (or
+// 'bios'), the firmware feature requests, loader secure (from the Secure
+// Boot request) and stateless, launch security, S3/S4 and an explicit SMM
+// off.
+func Regenerated(r *matcher.Request) *matcher.Request { return regenerated(r) }
+
 func regenerated(r *matcher.Request) *matcher.Request {
 	n := *r
 	n.Existing = false
@@ -224,6 +230,9 @@ func (a *auditor) domain(file, name string, req *matcher.Request) report.DomainI
 					Message: fmt.Sprintf("domain %s: its %s %s %s: it cannot start with its current definition, and nova re-selects the firmware at the next hard reboot", name, f.what, f.path, why)})
 			}
 		}
+	}
+	if req.NVRAM != nil {
+		a.domainNVRAM(file, subject, req.NVRAM.Path)
 	}
 	if im.Current.Loader != "" && im.Current.Descriptor == "" && !missingLoader && req.Loader != nil && req.Loader.Path != "" {
 		msg := fmt.Sprintf("domain %s: no descriptor describes its loader %s: it keeps booting only while the file exists, and libvirt cannot re-select it", name, im.Current.Loader)

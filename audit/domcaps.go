@@ -19,9 +19,10 @@ func (a *auditor) domainCaps() {
 		return
 	}
 	for _, c := range a.opts.DomainCaps {
-		// The capabilities name their QEMU through their machine; an
-		// explicit --qemu wins.
-		mo := matcher.MatchOptions{QEMU: a.opts.QEMU, NoTrace: true, Files: a.opts.HostFiles, AnyEmulator: !a.opts.CheckEmulators}
+		// The capabilities name their host's QEMU through their machine
+		// (pc-q35-10.0 is QEMU 10.0's): domcaps.Compare takes it from
+		// there, not from the audit's QEMU.
+		mo := matcher.MatchOptions{NoTrace: true, Files: a.opts.HostFiles, AnyEmulator: !a.opts.CheckEmulators}
 		for _, d := range domcaps.Compare(a.set, c, a.p, domcaps.Options{Match: mo}) {
 			a.add(report.Finding{Rule: domcapsRules[d.Kind], File: c.File, Subject: d.Subject, Message: d.Message})
 		}

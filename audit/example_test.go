@@ -60,7 +60,7 @@ func ExampleLint() {
 	}
 	fmt.Println(len(r.Findings), "findings from", len(r.Rules), "rules")
 	// Output:
-	// 0 findings from 21 rules
+	// 0 findings from 27 rules
 }
 
 // A library user predicts what libvirt 11.3 picks for one guest of the
@@ -93,6 +93,8 @@ func ExampleRules() {
 	// domain-firmware-missing error
 	// domain-firmware-undescribed warning
 	// domain-invalid error
+	// domain-nvram-unreadable warning
+	// domain-secure-boot-cas-outdated warning
 	// domain-secure-boot-changed warning
 	// domain-unsatisfiable error
 }

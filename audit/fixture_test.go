@@ -1,15 +1,19 @@
 package audit
 
 import (
+	"compress/gzip"
 	"context"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"golang.org/x/tools/txtar"
 
@@ -30,6 +34,10 @@ import (
 //	delete: PATH        drop a file of the base (repeatable)
 //	want: TEXT          the rule under test fires with TEXT in its message
 //	severity: SEV       ... with this severity
+//	contents: yes       read the images' contents (Options.Contents)
+//	at: DATE            judge certificate expiry at DATE (Options.At)
+//	image: PATH FIXTURE put varstore/testdata/FIXTURE.gz, decompressed, at PATH
+//	sized: PATH BYTES   put a raw file of BYTES zero bytes at PATH (a CODE stand-in)
 //
 // Sections: root-relative files ("usr/share/qemu/firmware/x.json"), domain
 // XMLs ("domains/x.xml", also read from the base), "overrides" (an
@@ -96,6 +104,18 @@ func readFixture(t *testing.T, file string) *fixture {
 		}
 		delete(f.fsys, d)
 	}
+	for _, im := range f.keys["image"] {
+		p, fx, _ := strings.Cut(im, " ")
+		f.fsys[p] = &fstest.MapFile{Data: gunzipFixture(t, fx), Mode: 0o644}
+	}
+	for _, sz := range f.keys["sized"] {
+		p, n, _ := strings.Cut(sz, " ")
+		size, err := strconv.Atoi(n)
+		if err != nil {
+			t.Fatalf("%s: sized %q: %v", file, sz, err)
+		}
+		f.fsys[p] = &fstest.MapFile{Data: make([]byte, size), Mode: 0o644}
+	}
 	for _, af := range ar.Files {
 		switch af.Name {
 		case "overrides":
@@ -156,6 +176,12 @@ func (f *fixture) run(t *testing.T) *report.Report {
 		t.Fatal(err)
 	}
 	opts := Options{Profile: p, Domains: f.domains, Require: f.keys["require"], Overrides: f.overrides, Files: f.fsys, Nova: f.nova, DomainCaps: f.caps}
+	opts.Contents = f.key("contents") == "yes"
+	if at := f.key("at"); at != "" {
+		if opts.At, err = time.Parse(time.DateOnly, at); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if f.key("files") == "no" {
 		opts.Files, opts.FilesSkipped = nil, "fixture without images"
 	}
@@ -164,4 +190,24 @@ func (f *fixture) run(t *testing.T) *report.Report {
 		t.Fatalf("%s: %v", f.name, err)
 	}
 	return r
+}
+
+// gunzipFixture reads one of varstore's real images (testdata/README.md
+// there gives their provenance).
+func gunzipFixture(t *testing.T, name string) []byte {
+	t.Helper()
+	fh, err := os.Open(filepath.Join("..", "varstore", "testdata", name+".gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	zr, err := gzip.NewReader(fh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(io.LimitReader(zr, 128<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

@@ -23,6 +23,7 @@ func (a *auditor) lint() {
 		case descriptor.StatusActive:
 			a.stray(e)
 			a.active(e)
+			a.contents(e)
 		case descriptor.StatusMasked:
 			a.addEntry(e, RuleMasked, "", "", fmt.Sprintf("masked by the empty file %s: libvirt never reads it", e.HiddenBy))
 		case descriptor.StatusOverridden:

@@ -19,6 +19,9 @@ const (
 	CategoryLint Category = "lint"
 	// CategoryDomain rules predict what happens to existing domains.
 	CategoryDomain Category = "domain"
+	// CategoryDiff rules compare two descriptor sets (package diff, fwaudit
+	// diff); an audit of one set never reports them.
+	CategoryDiff Category = "diff"
 	// CategoryMeta rules are about the audit itself (overrides, checks
 	// that could not run).
 	CategoryMeta Category = "meta"
@@ -64,6 +67,15 @@ const (
 	RuleOverrideUnused         = "override-unused"
 	RuleFileChecksSkipped      = "file-checks-skipped"
 
+	RuleTemplateUnreadable          = "nvram-template-unreadable"
+	RuleEnrolledKeysMismatch        = "enrolled-keys-mismatch"
+	RuleSecureBootCAsOutdated       = "secure-boot-cas-outdated"
+	RuleCertificatesExpired         = "certificates-expired"
+	RuleFlashLayoutMismatch         = "flash-layout-mismatch"
+	RuleImageFormatMismatch         = "image-format-mismatch"
+	RuleDomainNVRAMUnreadable       = "domain-nvram-unreadable"
+	RuleDomainSecureBootCAsOutdated = "domain-secure-boot-cas-outdated"
+
 	RuleNovaUpgradeFails    = "nova-upgrade-fails"
 	RuleNovaFirmwareChanges = "nova-firmware-changes"
 	RuleNovaRefused         = "nova-refused"
@@ -71,6 +83,13 @@ const (
 	RuleDomcapsFeatureUnserved   = "domcaps-feature-unserved"
 	RuleDomcapsLoaderUndescribed = "domcaps-loader-undescribed"
 	RuleDomcapsFirmwareMismatch  = "domcaps-firmware-mismatch"
+
+	RuleDiffCoverageRegressed = "diff-coverage-regressed"
+	RuleDiffCoverageChanged   = "diff-coverage-changed"
+	RuleDiffDescriptors       = "diff-descriptors"
+	RuleDiffPathGone          = "diff-path-gone"
+	RuleDiffDomainFails       = "diff-domain-fails"
+	RuleDiffDomainChanges     = "diff-domain-changes"
 )
 
 var catalogue = []RuleInfo{
@@ -288,6 +307,96 @@ picks it, and a domain pinning it keeps working only while the file stays.`}, Ca
 while no descriptor of the set serves such a guest, or the other way round. The capabilities were
 taken on another host, with another descriptor set or another libvirt than the one audited; compare
 the right pair before trusting either.`}, CategoryCoverage},
+	{report.Rule{ID: RuleTemplateUnreadable, Severity: report.Error,
+		Summary: "An NVRAM template is not a readable UEFI variable store",
+		Help: `fwaudit reads every NVRAM template an active descriptor names (raw or qcow2 flash images with an edk2
+variable store, or QEMU's JSON store): the firmware volume header and its checksum, the variable
+store header, every variable, and the signature lists of PK, KEK, db and dbx. A template that does
+not read (truncated, bad checksum, sizes running past the store, a qcow2 with a backing file or
+encryption) is copied into every new guest's NVRAM, where the firmware either reformats it, losing
+the enrolled keys, or fails. The message names the file and the byte offset. Reinstall the firmware
+package, or fix the descriptor to name the right file.`}, CategoryLint},
+	{report.Rule{ID: RuleEnrolledKeysMismatch, Severity: report.Error,
+		Summary: "The template's keys disagree with the descriptor's enrolled-keys feature",
+		Help: `libvirt trusts the enrolled-keys feature: a guest asking for Secure Boot with the default keys gets a
+firmware that claims them. If the template's PK, KEK or db is empty, that guest boots in setup mode
+and Secure Boot enforces nothing (error). If the template enrolls a PK but the descriptor does not
+claim enrolled-keys, libvirt gives it to guests that asked for no enrolled keys, which then cannot
+enroll their own (warning). Fix the descriptor's features or point it at the right template.`}, CategoryLint},
+	{report.Rule{ID: RuleSecureBootCAsOutdated, Severity: report.Warning,
+		Summary: "A Secure Boot template enrolls Microsoft's 2011 CAs without the 2023 CAs",
+		Help: `Microsoft's 2011 Secure Boot certificates expire in 2026 (KEK CA 2011 on 2026-06-24, UEFI CA 2011
+on 2026-06-27, Windows Production PCA 2011 on 2026-10-19). Boot managers, shims and db/dbx updates
+are now signed with the 2023 CAs (Microsoft Corporation KEK 2K CA 2023, Windows UEFI CA 2023,
+Microsoft UEFI CA 2023, Microsoft Option ROM UEFI CA 2023) only. A template whose KEK or db holds
+the 2011 CAs without their successors gives new guests NVRAM that cannot take those updates, and
+loaders signed only by the 2023 CAs do not boot. Install a firmware package whose templates carry
+the 2023 CAs (Debian unstable's edk2 2026.08 does; Debian 12 and 13 do not), or enroll them in the
+template with virt-fw-vars. Existing guests keep their own NVRAM: see domain-secure-boot-cas-outdated.`}, CategoryLint},
+	{report.Rule{ID: RuleCertificatesExpired, Severity: report.Warning,
+		Summary: "Every certificate of a template's PK, KEK or db has expired",
+		Help: `UEFI firmware does not check certificate expiry when verifying signatures, so an expired CA keeps
+verifying what it signed; but nothing new is signed with it, and a KEK whose certificates all expired
+can no longer sign db or dbx updates. The date is today, or --at. Move to a template with current
+certificates.`}, CategoryLint},
+	{report.Rule{ID: RuleFlashLayoutMismatch, Severity: report.Error,
+		Summary: "CODE and VARS sizes make none of edk2's flash layouts",
+		Help: `edk2 builds the executable (CODE) and the variable store (VARS) as the two halves of one flash device
+of fixed layout: x86 4 MiB (CODE 3568 KiB + VARS 528 KiB), x86 2 MiB (CODE 1920 KiB + VARS 128 KiB),
+AAVMF (64 MiB each). QEMU maps the two files back to back under 4 GiB; with halves of two layouts
+(a 2 MiB VARS with a 4 MiB CODE, say) the guest still boots, but the firmware looks for its variable
+store at the wrong address and no variable persists: boot entries, Secure Boot keys and settings
+are lost at every start. Pair the files of one build (Debian removed its 2 MiB images in 2023.11).
+The variable volume's length must also be what the build writes.`}, CategoryLint},
+	{report.Rule{ID: RuleImageFormatMismatch, Severity: report.Error,
+		Summary: "An image's container (raw or qcow2) differs from the descriptor's format",
+		Help: `libvirt passes the descriptor's format to QEMU as the block driver of the flash device. A qcow2 file
+described as raw is mapped with its qcow2 header as the firmware (the guest does not start, or a
+template's store is not found); a raw file described as qcow2 is refused by QEMU. fwaudit reads the
+container from the file (the qcow2 magic) and compares. Fix the descriptor's format or convert the file.`}, CategoryLint},
+	{report.Rule{ID: RuleDomainNVRAMUnreadable, Severity: report.Warning,
+		Summary: "A domain's NVRAM file is not a readable UEFI variable store",
+		Help: `The domain's own NVRAM (the <nvram> path, looked up inside --root) could not be read as a variable
+store. The guest may still boot (edk2 reformats a broken store, losing its variables); the message
+names the file and the byte offset.`}, CategoryDomain},
+	{report.Rule{ID: RuleDomainSecureBootCAsOutdated, Severity: report.Warning,
+		Summary: "A domain's NVRAM enrolls Microsoft's 2011 CAs without the 2023 CAs",
+		Help: `An existing guest keeps its own copy of the keys: updating the host's template does not reach it. Its
+KEK or db holds Microsoft's 2011 CAs without their 2023 successors, so it cannot take boot loaders and
+db/dbx updates signed only by the 2023 CAs. Update the keys from inside the guest (Windows does it
+through its Secure Boot servicing; Linux with fwupd or KEK/db updates) or with virt-fw-vars on the
+stopped guest's NVRAM. Before anyone changes the keys of a Windows guest: BitLocker measures Secure
+Boot state, so a key change makes it ask for its recovery key at the next boot; have the recovery
+key at hand, or suspend BitLocker first.`}, CategoryDomain},
+
+	{report.Rule{ID: RuleDiffCoverageRegressed, Severity: report.Error,
+		Summary: "A typical guest that the old set served is degraded or refused with the new one",
+		Help: `fwaudit diff asks both sides, each with its own libvirt release, for the coverage matrix of typical
+guests. This cell was ok (or degraded) before and is degraded or a gap after: new guests of that kind,
+and existing ones whose XML is regenerated, lose their firmware. The message gives both answers.`}, CategoryDiff},
+	{report.Rule{ID: RuleDiffCoverageChanged, Severity: report.Info,
+		Summary: "A typical guest gets another firmware, or a cell appears or improves",
+		Help: `The cell's answer differs between the two sides without getting worse: another descriptor or file is
+chosen, a gap closes, or the cell exists on one side only. New guests of that kind boot the new
+firmware.`}, CategoryDiff},
+	{report.Rule{ID: RuleDiffDescriptors, Severity: report.Info,
+		Summary: "Descriptors added, removed or renamed",
+		Help: `A descriptor present on one side only, or one that names the same files under another name (a
+rename changes libvirt's order and can change which one wins).`}, CategoryDiff},
+	{report.Rule{ID: RuleDiffPathGone, Severity: report.Error,
+		Summary: "A loader or NVRAM template path no new descriptor names",
+		Help: `The old descriptors name this file and the new ones do not: the package that ships it most likely
+dropped or renamed it. Every domain that pins the path in its <loader> or <nvram template> fails to
+start once the file is gone, and libvirt cannot re-select it. Give --domains to see which ones.`}, CategoryDiff},
+	{report.Rule{ID: RuleDiffDomainFails, Severity: report.Error,
+		Summary: "A domain that starts (or rebuilds) with the old set fails with the new one",
+		Help: `The domain's firmware is gone or no descriptor of the new set satisfies it under the new libvirt:
+it fails to start as defined, or to be defined afresh (rebuild, resize, cold migration, evacuate,
+unshelve).`}, CategoryDiff},
+	{report.Rule{ID: RuleDiffDomainChanges, Severity: report.Warning,
+		Summary: "A domain boots another firmware after the upgrade",
+		Help: `As defined, or when its XML is regenerated, the domain gets other firmware files on the new side.
+Check that it still boots with them (Secure Boot keys, NVRAM layout).`}, CategoryDiff},
 }
 
 // Rules returns the catalogue of every rule, sorted by ID.

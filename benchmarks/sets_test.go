@@ -149,16 +149,39 @@ func loadMerged(tb testing.TB, p *matcher.Profile) *descriptor.Set {
 var requests = []struct {
 	name string
 	req  matcher.Request
-	want string
+	// serves says what the chosen descriptor must offer for the request
+	// to ask what its name says; nil means no descriptor serves it.
+	serves func(*descriptor.Descriptor) bool
 }{
-	{"uefi", matcher.Request{Name: "vm", Arch: "x86_64", Machine: "q35", Firmware: "efi"}, ""},
+	{"uefi", matcher.Request{Name: "vm", Arch: "x86_64", Machine: "q35", Firmware: "efi"}, uefiX86},
 	{"secure-boot-enrolled", matcher.Request{Name: "vm", Arch: "x86_64", Machine: "q35", Firmware: "efi",
-		FirmwareFeatures: true, SecureBoot: matcher.Yes, EnrolledKeys: matcher.Yes}, ""},
+		FirmwareFeatures: true, SecureBoot: matcher.Yes, EnrolledKeys: matcher.Yes},
+		func(d *descriptor.Descriptor) bool {
+			return uefiX86(d) && d.Has(descriptor.FeatureSecureBoot) && d.Has(descriptor.FeatureEnrolledKeys)
+		}},
 	{"sev-es", matcher.Request{Name: "vm", Arch: "x86_64", Machine: "q35", Firmware: "efi",
-		LaunchSecurity: "sev", SEVPolicy: 0x7}, ""},
+		LaunchSecurity: "sev", SEVPolicy: 0x7},
+		func(d *descriptor.Descriptor) bool { return uefiX86(d) && d.Has(descriptor.FeatureAMDSEVES) }},
 	{"stateless", matcher.Request{Name: "vm", Arch: "x86_64", Machine: "q35", Firmware: "efi",
-		Loader: &matcher.Loader{Stateless: matcher.Yes}}, ""},
+		Loader: &matcher.Loader{Stateless: matcher.Yes}},
+		func(d *descriptor.Descriptor) bool {
+			// No variable store: a memory image or a stateless flash.
+			return uefiX86(d) && (d.Mapping.Device == descriptor.DeviceMemory || d.Mapping.EffectiveMode() == descriptor.ModeStateless)
+		}},
 	// An emulator the hosts have, so that the whole set is scanned (the
 	// hosts have no qemu-system-s390x: libvirt would stop there).
-	{"miss", matcher.Request{Name: "vm", Arch: "s390x", Machine: "s390-ccw-virtio", Firmware: "efi", Emulator: "/usr/bin/qemu-system-x86_64"}, ""},
+	{"miss", matcher.Request{Name: "vm", Arch: "s390x", Machine: "s390-ccw-virtio", Firmware: "efi", Emulator: "/usr/bin/qemu-system-x86_64"}, nil},
+}
+
+// uefiX86 reports a UEFI descriptor for x86_64.
+func uefiX86(d *descriptor.Descriptor) bool {
+	if !d.HasInterface(descriptor.InterfaceUEFI) {
+		return false
+	}
+	for _, t := range d.Targets {
+		if t.Architecture == "x86_64" {
+			return true
+		}
+	}
+	return false
 }

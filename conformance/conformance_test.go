@@ -118,9 +118,19 @@ func TestRecorded(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatal("no cases in testdata/cases")
 	}
-	agree := map[string][2]int{} // per profile: answers agreeing, answers compared
-	held := map[string]int{}     // per profile: answers the cases hold
+	agree := map[string][2]int{}
+	// held counts the answer files the cases hold, read from the archives'
+	// file names; answered counts those compared or recorded as a crash.
+	// Each release must answer every case it holds an answer for, and
+	// every case must hold every release's answer: a release that compares
+	// nothing (a renamed answer file, a skipped section) fails.
+	held, answered := map[string]int{}, map[string]int{}
 	for _, c := range cases {
+		for _, f := range c.Archive.Files {
+			if strings.HasPrefix(f.Name, "answer/") {
+				held[f.Name]++
+			}
+		}
 		t.Run(c.Name, func(t *testing.T) {
 			root, domain := Materialize(t, c, t.TempDir())
 			existing := c.Existing()
@@ -129,7 +139,7 @@ func TestRecorded(t *testing.T) {
 				if data == nil {
 					continue
 				}
-				held[v.profile.Name]++
+				answered[v.file]++ // crashes included: a crash is an answer too
 				got := Predict(t, root, domain, v.profile, existing)
 				diff, err := verdict.Diff(data, got)
 				if err != nil {
@@ -159,7 +169,7 @@ func TestRecorded(t *testing.T) {
 				}
 				p := startProfile(t, f.Name)
 				name := p.Name + " start"
-				held[name]++
+				answered[f.Name]++
 				diff, err := verdict.DiffStart(f.Data, Predict(t, root, domain, p, existing))
 				if err != nil {
 					t.Fatal(err)
@@ -182,22 +192,29 @@ func TestRecorded(t *testing.T) {
 			}
 		})
 	}
-	for name, n := range held {
-		if strings.HasSuffix(name, " start") {
-			t.Logf("%s: %d/%d recorded start-mode answers agree", name, agree[name][0], agree[name][1])
-			if agree[name][1] != n {
-				t.Errorf("%s: compared %d of the %d start-mode answers the cases hold", name, agree[name][1], n)
-			}
+	for _, v := range versions {
+		f := strings.TrimSuffix(v.file, casefile.AnswerSuffix) + casefile.StartMode + casefile.AnswerSuffix
+		n, name := held[f], v.profile.Name+" start"
+		if n == 0 {
+			continue // start-mode answers are optional
 		}
+		t.Logf("%s: %d/%d recorded start-mode answers agree", name, agree[name][0], agree[name][1])
+		if answered[f] != n || agree[name][1] != n {
+			t.Errorf("%s: compared %d of the %d start-mode answers the cases hold", name, agree[name][1], n)
+		}
+		delete(held, f)
 	}
 	for _, v := range versions {
 		n := agree[v.profile.Name]
 		t.Logf("%s: %d/%d recorded answers agree", v.profile.Name, n[0], n[1])
-		// Every answer held is compared, crashes included; a release
-		// with none compared nothing.
-		if n[1] != held[v.profile.Name] || n[1] == 0 {
-			t.Errorf("%s: compared %d of the %d recorded answers the cases hold", v.profile.Name, n[1], held[v.profile.Name])
+		if held[v.file] < len(cases) || answered[v.file] < held[v.file] || n[1] == 0 {
+			t.Errorf("%s: %d of %d cases hold %s, %d answered (%d compared): every case must hold and answer it",
+				v.profile.Name, held[v.file], len(cases), v.file, answered[v.file], n[1])
 		}
+		delete(held, v.file)
+	}
+	for f, n := range held {
+		t.Errorf("%d cases hold %s, which no release reads", n, f)
 	}
 	if len(diverging) > 0 {
 		t.Logf("%d known divergences (%s): %s", len(diverging), knownFile, strings.Join(diverging, "; "))

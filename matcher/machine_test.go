@@ -89,13 +89,15 @@ func globRunes(pattern, name string) bool {
 	star, mark := -1, 0
 	pr, nr := []rune(pattern), []rune(name)
 	for n < len(nr) {
+		// A '*' in the pattern is always the wildcard, even facing a '*'
+		// in the name (the reference used to take it as a literal there).
 		switch {
-		case p < len(pr) && (pr[p] == '?' || pr[p] == nr[n]):
-			p++
-			n++
 		case p < len(pr) && pr[p] == '*':
 			star, mark = p, n
 			p++
+		case p < len(pr) && (pr[p] == '?' || pr[p] == nr[n]):
+			p++
+			n++
 		case star >= 0:
 			p = star + 1
 			mark++
@@ -113,7 +115,10 @@ func globRunes(pattern, name string) bool {
 // FuzzGlobMatch compares GlobMatch with the per-rune reference on valid
 // UTF-8.
 func FuzzGlobMatch(f *testing.F) {
-	for _, s := range [][2]string{{"pc-q35-*", "pc-q35-10.0"}, {"*€?", "a€b"}, {"日?語", "日本語"}, {"a*b*c", "axxbyyc"}} {
+	for _, s := range [][2]string{{"pc-q35-*", "pc-q35-10.0"}, {"*€?", "a€b"}, {"日?語", "日本語"}, {"a*b*c", "axxbyyc"},
+		// A '*' in the name: the pattern's '*' is a wildcard there too
+		// (issue 11, case 11: the reference took it as a literal).
+		{"*a", "*ba"}, {"*", "*"}, {"a*", "a*b"}, {"**?", "*"}} {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, pattern, name string) {

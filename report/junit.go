@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/fwaudit/fwaudit/internal/termtext"
 )
 
 type junitSuites struct {
@@ -104,7 +106,7 @@ func writeJUnit(w io.Writer, r *Report, _ Options) error {
 // junitCaseOf builds a testcase from a check; details, when given, become
 // the body of a failure or the system-out of a passing case.
 func junitCaseOf(class, name string, v verdict, details []Finding) junitCase {
-	c := junitCase{Name: cleanText(strings.TrimSpace(name)), Classname: class}
+	c := junitCase{Name: termtext.Clean(strings.TrimSpace(name)), Classname: class}
 	body := detailText(details)
 	switch v.word {
 	case wordFail, wordWarn:

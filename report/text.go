@@ -5,10 +5,10 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/width"
+
+	"github.com/fwaudit/fwaudit/internal/termtext"
 )
 
 // textLine is one line of the text report: a check and its verdict, or a
@@ -60,7 +60,7 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 		if r.Tool.Version != "" {
 			name += " " + r.Tool.Version
 		}
-		fmt.Fprintf(&b, "%s: %s\n", cleanText(name), cleanText(header(r)))
+		fmt.Fprintf(&b, "%s: %s\n", termtext.Clean(name), termtext.Clean(header(r)))
 	}
 	for _, l := range lines {
 		if l.word == "" {
@@ -74,7 +74,7 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 		b.WriteString(paint(l.word, opts.Color))
 		if l.why != "" {
 			b.WriteString(" (")
-			b.WriteString(cleanText(l.why))
+			b.WriteString(termtext.Clean(l.why))
 			b.WriteString(")")
 		}
 		b.WriteString("\n")
@@ -123,21 +123,21 @@ func (g *grouped) lintLines() []textLine {
 	labels := g.lintLabels()
 	var lines []textLine
 	for i, d := range g.r.Descriptors {
-		label := cleanText(labels[i])
+		label := termtext.Clean(labels[i])
 		fs := byIndex[i]
 		if len(fs) == 0 {
 			lines = append(lines, textLine{"  " + label, descriptorVerdict(d)})
 			continue
 		}
 		for _, f := range fs {
-			lines = append(lines, textLine{"  " + label + " " + cleanText(f.Rule), findingsVerdict([]Finding{f})})
+			lines = append(lines, textLine{"  " + label + " " + termtext.Clean(f.Rule), findingsVerdict([]Finding{f})})
 		}
 	}
 	for _, f := range orphans {
 		what := firstNonEmpty(f.File, f.Descriptor, f.Subject)
-		check := cleanText(f.Rule)
+		check := termtext.Clean(f.Rule)
 		if what != "" {
-			check = cleanText(what) + " " + check
+			check = termtext.Clean(what) + " " + check
 		}
 		lines = append(lines, textLine{"  " + check, findingsVerdict([]Finding{f})})
 	}
@@ -165,7 +165,7 @@ func (g *grouped) lintLabels() []string {
 func (g *grouped) coverageLines() []textLine {
 	var lines []textLine
 	for _, c := range g.r.Coverage {
-		check := cleanText(c.Arch + " " + c.Machine + " " + c.FeatureSet)
+		check := termtext.Clean(c.Arch + " " + c.Machine + " " + c.FeatureSet)
 		lines = append(lines, textLine{"  " + check, g.cellVerdict(c)})
 	}
 	return lines
@@ -175,7 +175,7 @@ func (g *grouped) coverageLines() []textLine {
 func (g *grouped) domainLines() []textLine {
 	var lines []textLine
 	for _, d := range g.r.Domains {
-		lines = append(lines, textLine{"  " + cleanText(firstNonEmpty(d.Name, d.File)), g.domainVerdict(d)})
+		lines = append(lines, textLine{"  " + termtext.Clean(firstNonEmpty(d.Name, d.File)), g.domainVerdict(d)})
 	}
 	return lines
 }
@@ -217,37 +217,6 @@ func paint(word string, color bool) string {
 		return word
 	}
 	return "\x1b[" + code + "m" + word + "\x1b[0m"
-}
-
-// cleanText makes s safe to print on one terminal line: control and
-// formatting characters (newlines, escapes, bidirectional overrides) are
-// shown as Go escapes (\n, \x1b, \u202e) and invalid UTF-8 as \xNN, so no
-// message can break the layout or drive the terminal.
-func cleanText(s string) string {
-	if !strings.ContainsFunc(s, oddRune) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case oddRune(r):
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
-
-// oddRune reports characters that must not reach a terminal as they are.
-func oddRune(r rune) bool {
-	return r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) ||
-		r == '\u2028' || r == '\u2029'
 }
 
 // displayWidth is the number of terminal columns s takes: East Asian wide

@@ -129,23 +129,6 @@ func TestTextColor(t *testing.T) {
 	}
 }
 
-func TestCleanText(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"plain text", "plain text"},
-		{"a\nb\tc\rd", `a\nb\tc\rd`},
-		{"\x1b[31mred", `\x1b[31mred`},
-		{"rtl \u202eoverride", `rtl \u202eoverride`},
-		{"bad \xff byte", `bad \xff byte`},
-		{"固件 ünïcode", "固件 ünïcode"},
-		{"line\u2028sep", `line\u2028sep`},
-	}
-	for _, tt := range tests {
-		if got := cleanText(tt.in); got != tt.want {
-			t.Errorf("cleanText(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestDisplayWidth(t *testing.T) {
 	for s, want := range map[string]int{"": 0, "abc": 3, "固件": 4, "ü": 1, "ｆｗ": 4} {
 		if got := displayWidth(s); got != want {

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/fwaudit/fwaudit/internal/atomicfile"
 )
 
 // Formats lists the formats Write renders, the canonical JSON first.
@@ -57,61 +57,25 @@ var renderers = map[Format]func(io.Writer, *Report, Options) error{
 	Prometheus: writePrometheus,
 }
 
-// WriteFile renders r in format f to the file at path, atomically: the
-// output goes to a temporary file in the same directory, which is synced
-// and then renamed over path, so a reader (node_exporter's textfile
-// collector, a CI step) sees either the old file or the whole new one,
-// never a partial one. On failure the temporary file is removed and path
-// is left as it was. A new file gets mode 0644; an existing file keeps its
-// permission bits.
-func WriteFile(path string, r *Report, f Format, opts Options) (err error) {
+// WriteFile renders r in format f to the file at path, atomically (see
+// internal/atomicfile): the output goes to a temporary file in the same
+// directory, which is synced and then renamed over path, so a reader
+// (node_exporter's textfile collector, a CI step) sees either the old file
+// or the whole new one, never a partial one. On failure, and on SIGINT,
+// SIGTERM or SIGHUP during the write, the temporary file is removed and
+// path is left as it was; one left by a killed run is removed by the next
+// write. A new file gets mode 0644; an existing file keeps its permission
+// bits.
+func WriteFile(path string, r *Report, f Format, opts Options) error {
 	var buf bytes.Buffer
 	if err := Write(&buf, r, f, opts); err != nil {
 		return err
 	}
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		if !fi.Mode().IsRegular() {
-			return fmt.Errorf("report: %s: not a regular file", path)
-		}
-		mode = fi.Mode().Perm()
-	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	// A leading dot keeps the temporary file out of the textfile
-	// collector's *.prom glob and out of most directory listings.
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
+	if err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
+		return err
+	}); err != nil {
 		return fmt.Errorf("report: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	// Make the rename itself durable; not every file system supports
-	// syncing a directory, and the file is complete either way.
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

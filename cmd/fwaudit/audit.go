@@ -50,6 +50,9 @@ func newAuditCmd(a *app) *cobra.Command {
 		out              outputFlags
 		domains, require []string
 		overrides        string
+		nv               novaAuditFlags
+		contents         bool
+		at               dateFlag
 	)
 	c := &cobra.Command{
 		Use:   "audit",
@@ -61,7 +64,9 @@ domains given (files or directories such as /etc/libvirt/qemu).
 		Example: `  fwaudit audit
   fwaudit audit --distro ubuntu-24.04 --require amd-sev-es
   fwaudit audit --root /mnt/image --domains /mnt/image/etc/libvirt/qemu --format sarif --output fw.sarif
-  fwaudit audit --profile nova-legacy --domains /etc/libvirt/qemu`,
+  fwaudit audit --profile nova-legacy --domains /etc/libvirt/qemu
+  fwaudit audit --distro ubuntu-24.04 --nova-combinations combos.json
+  fwaudit audit --distro ubuntu-24.04 --domcapabilities caps.xml`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
 			if src.distro == "help" {
@@ -82,7 +87,7 @@ domains given (files or directories such as /etc/libvirt/qemu).
 			}
 			p := choice.Profile
 			opts := audit.Options{Profile: p, ProfileSource: string(choice.ProfileSetting.Source), QEMU: choice.QEMU,
-				Require: require, Tool: report.Tool{Version: toolVersion()}}
+				Require: require, Tool: report.Tool{Version: toolVersion()}, Contents: contents, At: at.t}
 			if opts.Overrides, err = readOverrides(overrides); err != nil {
 				return err
 			}
@@ -90,6 +95,9 @@ domains given (files or directories such as /etc/libvirt/qemu).
 				if opts.Domains, err = audit.ReadDomains(domains); err != nil {
 					return err
 				}
+			}
+			if err := nv.apply(cmd, &opts); err != nil {
+				return err
 			}
 			set, err := src.loadSet(p.Rules)
 			if err != nil {
@@ -129,7 +137,10 @@ domains given (files or directories such as /etc/libvirt/qemu).
 	f.StringArrayVar(&domains, "domains", nil, "libvirt domain XML `PATH` (a file or a directory such as /etc/libvirt/qemu; repeatable)")
 	f.StringArrayVar(&require, "require", nil, "`FEATURESET` (x86_64 q35) or ARCH/MACHINE/FEATURESET that must be covered: its gap is an error (repeatable)")
 	f.StringVar(&overrides, "overrides", "", "suppress findings listed in `FILE` (\"rule [descriptor-glob]\" per line)")
+	f.BoolVar(&contents, "contents", true, "read the images: NVRAM templates' Secure Boot keys, containers, CODE/VARS layouts, domains' NVRAM")
+	f.Var(&at, "at", "judge certificate expiry at `DATE` (YYYY-MM-DD; default today)")
 	c.RegisterFlagCompletionFunc("require", fixed(featureSetNames()))
+	nv.register(c)
 	return c
 }
 

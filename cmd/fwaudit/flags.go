@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/audit"
@@ -155,3 +156,24 @@ func (r *releaseFlags) rules() (*descriptor.Rules, error) {
 	}
 	return p.Rules, nil
 }
+
+// dateFlag is a YYYY-MM-DD flag (--at).
+type dateFlag struct{ t time.Time }
+
+func (d *dateFlag) String() string {
+	if d.t.IsZero() {
+		return ""
+	}
+	return d.t.Format(time.DateOnly)
+}
+
+func (d *dateFlag) Set(s string) error {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return fmt.Errorf("want a date as YYYY-MM-DD, got %q", s)
+	}
+	d.t = t
+	return nil
+}
+
+func (d *dateFlag) Type() string { return "date" }

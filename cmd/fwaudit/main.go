@@ -43,6 +43,7 @@ var commands = []func(*app) *cobra.Command{
 	newMatchCmd,
 	newAuditCmd,
 	newLintCmd,
+	newDiffCmd,
 	newExplainCmd,
 	newDistrosCmd,
 	newManCmd,
@@ -109,8 +110,9 @@ const exitCodes = `Exit codes:
   0  ok
   1  findings: for list and validate, a descriptor QEMU's schema or libvirt
      rejects, or an entry libvirt cannot examine; for match, no firmware
-     matches or libvirt would refuse the domain; for audit and lint, a
-     finding at or above --fail-on (default error)
+     matches or libvirt (or nova) would refuse the domain; for audit and
+     lint, a finding at or above --fail-on (default error); for diff, a
+     regression
   2  usage error (for match also: a domain file that is not a domain;
      for audit and lint also: a bad --overrides file; explain: unknown rule)
   3  the tool itself failed (I/O, e.g. an unreadable --domain file, or a

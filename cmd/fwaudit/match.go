@@ -46,6 +46,8 @@ type matchFlags struct {
 	name                          string
 	explain, all                  bool
 	format                        string
+	nova                          novaFlags
+	novaRelease                   string
 }
 
 // requestFlags describe the domain; they exclude --domain.
@@ -82,6 +84,8 @@ func (f *matchFlags) register(c *cobra.Command) {
 	fs.BoolVar(&f.explain, "explain", false, "show libvirt's verdict on every descriptor")
 	fs.BoolVar(&f.all, "all", false, "list every other matching descriptor, in order")
 	enumVar(c, &f.format, "format", "text", "format", flagValues["format"], "output `format`: text, json or xml")
+	f.nova.register(c)
+	fs.StringVar(&f.novaRelease, "nova-release", "2026.1", "with nova's flags: the nova `RELEASE` that writes the domain (2025.2 and before: nova's own selection)")
 }
 
 const matchUsage = "usage: fwaudit match [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--libvirt VER | --profile NAME]\n" +
@@ -95,6 +99,18 @@ func (f *matchFlags) check(c *cobra.Command, args []string) error {
 		if c.Flags().Changed(n) {
 			given = append(given, "--"+n)
 		}
+	}
+	if f.nova.given(c) {
+		switch {
+		case len(args) > 0:
+			return usageError(fmt.Sprintf("unexpected argument %q", args[0]))
+		case f.domain != "":
+			given = append(given, "--domain")
+			fallthrough
+		case len(given) > 0 && !(len(given) == 1 && given[0] == "--name"):
+			return usageError(fmt.Sprintf("nova's flags describe the whole domain; they cannot be combined with %s", strings.Join(given, ", ")))
+		}
+		return nil
 	}
 	switch {
 	case len(args) > 0:
@@ -217,7 +233,10 @@ output says which.`,
 		Example: `  fwaudit match --arch x86_64 --machine q35 --secure-boot yes
   fwaudit match --domain guest.xml --explain
   fwaudit match --distro ubuntu-24.04 --arch x86_64 --machine q35 --launch-security sev-es
-  fwaudit match --root /mnt/image --domain guest.xml --libvirt 12.8 --format xml`,
+  fwaudit match --root /mnt/image --domain guest.xml --libvirt 12.8 --format xml
+  fwaudit match --distro ubuntu-24.04 --image-property hw_firmware_type=uefi --image-property hw_machine_type=q35 \
+      --flavor-extra-spec hw:mem_encryption=true --image-property hw_mem_encryption_model=amd-sev-es
+  fwaudit match --image image.json --flavor flavor.json --nova-release 2025.2 --format xml`,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			if f.src.distro == "help" {
 				_, err := fmt.Fprintln(a.stdout, strings.Join(fwaudit.Distros(), "\n"))
@@ -226,39 +245,47 @@ output says which.`,
 			if err := f.check(cmd, args); err != nil {
 				return &exitError{code: exitUsage, err: fmt.Errorf("%v\n%s", err, matchUsage)}
 			}
-			return f.run(cmd.Context(), a)
+			return f.run(cmd.Context(), cmd, a)
 		}),
 	}
 	f.register(c)
 	return c
 }
 
-func (f *matchFlags) run(ctx context.Context, a *app) error {
+func (f *matchFlags) run(ctx context.Context, c *cobra.Command, a *app) error {
 	var (
 		dom *libvirtxml.Domain
 		req *matcher.Request
 		err error
 	)
-	if f.domain != "" {
-		dom, req, err = readDomain(f.domain)
-	} else {
-		dom = f.buildDomain()
-		req, err = matcher.FromDomain(dom)
-	}
-	if err != nil {
-		return err
+	var choice release.Choice
+	switch {
+	case f.nova.given(c):
+		f.src.fallBack(a.stderr)
+		if dom, req, choice, err = f.novaDomain(ctx, c); err != nil {
+			return err
+		}
+	default:
+		if f.domain != "" {
+			dom, req, err = readDomain(f.domain)
+		} else {
+			dom = f.buildDomain()
+			req, err = matcher.FromDomain(dom)
+		}
+		if err != nil {
+			return err
+		}
+		f.src.fallBack(a.stderr)
+		onHost := f.src.root == "" && f.src.distro == ""
+		choice, err = release.Choose(ctx, release.Request{
+			Libvirt: f.rel.libvirt, Profile: f.rel.profile, QEMU: f.rel.qemu,
+			OnHost: onHost, Host: hostProbe, Distro: f.src.distro, NotHost: f.src.name(), Arch: req.Arch,
+		})
+		if err != nil {
+			return releaseError(err)
+		}
 	}
 	req.Existing = f.existing
-
-	f.src.fallBack(a.stderr)
-	onHost := f.src.root == "" && f.src.distro == ""
-	choice, err := release.Choose(ctx, release.Request{
-		Libvirt: f.rel.libvirt, Profile: f.rel.profile, QEMU: f.rel.qemu,
-		OnHost: onHost, Host: hostProbe, Distro: f.src.distro, NotHost: f.src.name(), Arch: req.Arch,
-	})
-	if err != nil {
-		return releaseError(err)
-	}
 	profile := choice.Profile
 	set, err := f.src.loadSet(profile.Rules)
 	if err != nil {

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"github.com/fwaudit/fwaudit/audit"
+	"github.com/fwaudit/fwaudit/diff"
+	"github.com/spf13/cobra"
+)
+
+func newDiffCmd(a *app) *cobra.Command {
+	var (
+		format  string
+		domains []string
+	)
+	c := &cobra.Command{
+		Use:   "diff OLD NEW",
+		Short: "What an upgrade of the descriptors (and of libvirt) changes for guests",
+		Long: `Compare two descriptor sets, each judged with its own libvirt release: the
+coverage cells that change, descriptors added, removed or renamed, loader and
+template paths no descriptor names any more (and whether the new side still
+installs them), and with --domains each domain whose firmware or verdict
+changes. Each side is distro:NAME, a root directory (a sysroot, an unpacked
+image, /) or a firmware directory, optionally followed by @RELEASE: a libvirt
+version (10.0) or a profile (libvirt-12.8, nova-legacy). Without @RELEASE a
+bundled set is judged with its own distribution's libvirt, / with this host's,
+anything else with the newest modelled.
+
+Exit 1 when something got worse: a cell degraded or refused, a domain that
+fails, a path not known to stay installed.`,
+		Example: `  fwaudit diff distro:debian-12 distro:debian-13
+  fwaudit diff distro:ubuntu-24.04 distro:ubuntu-24.04-updates --domains /etc/libvirt/qemu
+  fwaudit diff / /mnt/new-image --format sarif
+  fwaudit diff distro:ubuntu-24.04@nova-legacy distro:ubuntu-24.04@10.0`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usageErrorf("diff takes two sides, OLD and NEW (got %d)", len(args))
+			}
+			return nil
+		},
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			var sides [2]diff.Side
+			for i, arg := range args {
+				sp, err := diff.ParseSpec(arg)
+				if err != nil {
+					return usageError(err.Error())
+				}
+				if sides[i], err = diff.Load(ctx, sp, hostProbe); err != nil {
+					return releaseError(err)
+				}
+				defer sides[i].Close()
+			}
+			var doms []diff.Domain
+			if len(domains) > 0 {
+				files, err := audit.ReadDomains(domains)
+				if err != nil {
+					return err
+				}
+				if doms, err = diff.ReadDomains(files); err != nil {
+					return err
+				}
+			}
+			r, err := diff.Compare(ctx, sides[0], sides[1], doms)
+			if err != nil {
+				return err
+			}
+			if err := diff.Write(a.stdout, r, diff.Format(format)); err != nil {
+				return err
+			}
+			if r.Regressed() {
+				return errFindings
+			}
+			return nil
+		}),
+	}
+	enumVar(c, &format, "format", "text", "format", []string{"text", "json", "sarif"}, "output `format`: text, json or sarif")
+	c.Flags().StringArrayVar(&domains, "domains", nil, "follow the libvirt domains in `PATH` (a file or a directory such as /etc/libvirt/qemu; repeatable)")
+	return c
+}

@@ -1,0 +1,85 @@
+package varstore_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+	"testing/fstest"
+
+	"github.com/fwaudit/fwaudit/varstore"
+)
+
+func gunzip(name string) []byte {
+	f, err := os.Open(name)
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		panic(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func ExampleRead() {
+	data := gunzip("testdata/raw/debian-13_OVMF_VARS_4M.ms.fd.gz")
+	img, err := varstore.Read("OVMF_VARS_4M.ms.fd", bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(img.Container, img.Format, img.Volume.Length)
+	for _, c := range img.SecureBoot().KEK.Certs() {
+		fmt.Println("KEK:", c.Label(), c.NotAfter.Format("2006-01-02"))
+	}
+	// Output:
+	// raw edk2-authenticated 540672
+	// KEK: Debian UEFI Secure Boot (PK/KEK key) 2029-07-05
+	// KEK: Microsoft Corporation KEK CA 2011 2026-06-24
+}
+
+func ExampleOpen() {
+	root := fstest.MapFS{"usr/share/OVMF/OVMF_VARS_4M.ms.fd": {Data: gunzip("testdata/qcow2/debian-unstable_OVMF_VARS_4M.ms.compressed.qcow2.gz")}}
+	img, err := varstore.Open(root, "usr/share/OVMF/OVMF_VARS_4M.ms.fd")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(img.Container, img.ImageSize, img.SecureBoot().HasMicrosoft2023())
+	// Output: qcow2 540672 true
+}
+
+func ExampleSecureBoot_Missing2023() {
+	img, _ := varstore.ReadBytes("OVMF_VARS_4M.ms.fd", gunzip("testdata/raw/debian-12_OVMF_VARS_4M.ms.fd.gz"))
+	for _, g := range img.SecureBoot().Missing2023() {
+		for _, m := range g.Missing {
+			fmt.Printf("%s lacks %s\n", g.Var, m.Name)
+		}
+	}
+	// Output:
+	// KEK lacks Microsoft Corporation KEK 2K CA 2023
+	// db lacks Windows UEFI CA 2023
+	// db lacks Microsoft UEFI CA 2023
+	// db lacks Microsoft Option ROM UEFI CA 2023
+}
+
+func ExampleParseSignatureLists() {
+	img, _ := varstore.ReadBytes("v.fd", gunzip("testdata/raw/debian-unstable_OVMF_VARS_4M.ms.fd.gz"))
+	db, _ := img.Lookup("db", varstore.ImageSecurityDatabase)
+	sigs, err := varstore.ParseSignatureLists("v.fd", db.Data, db.DataOffset)
+	fmt.Println(len(sigs), err, sigs[1].Cert.Known.ID)
+	// Output: 5 <nil> ms-windows-uefi-ca-2023
+}
+
+func ExampleLookupKnown() {
+	k, ok := varstore.LookupKnown("3cd3f0309edae228767a976dd40d9f4affc4fbd5218f2e8cc3c9dd97e8ac6f9d")
+	fmt.Println(k.Name, k.Year, k.Role, ok)
+	// Output: Microsoft Corporation KEK 2K CA 2023 2023 microsoft-kek true
+}
