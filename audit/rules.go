@@ -90,6 +90,7 @@ const (
 	RuleDiffPathGone          = "diff-path-gone"
 	RuleDiffDomainFails       = "diff-domain-fails"
 	RuleDiffDomainChanges     = "diff-domain-changes"
+	RuleDiffKeys              = "diff-enrolled-keys"
 )
 
 var catalogue = []RuleInfo{
@@ -397,6 +398,12 @@ unshelve).`}, CategoryDiff},
 		Summary: "A domain boots another firmware after the upgrade",
 		Help: `As defined, or when its XML is regenerated, the domain gets other firmware files on the new side.
 Check that it still boots with them (Secure Boot keys, NVRAM layout).`}, CategoryDiff},
+	{report.Rule{ID: RuleDiffKeys, Severity: report.Warning,
+		Summary: "An NVRAM template enrolls other Secure Boot keys",
+		Help: `The Secure Boot variables (PK, KEK, db, dbx) of the template a descriptor names differ between the two
+roots: guests created from it after the upgrade start with other keys (existing guests keep the keys in
+their own NVRAM file). A certificate removed from db or KEK can stop an operating system signed with it
+from booting under Secure Boot; an added one (Microsoft's 2023 CAs) lets newer media boot.`}, CategoryDiff},
 }
 
 // Rules returns the catalogue of every rule, sorted by ID.

@@ -6,8 +6,8 @@
 // verdict changes. Result.Regressed says whether anything got worse, so
 // that a package update can be gated on it.
 //
-// Templates whose enrolled keys changed are not compared yet: that needs
-// a reader for UEFI variable stores, which fwaudit does not have yet.
+// For two roots it also compares the Secure Boot keys enrolled in the NVRAM
+// templates each descriptor names (package varstore).
 package diff
 
 import (
@@ -43,8 +43,11 @@ type Side struct {
 	HostFiles fs.FS
 	// Files are the firmware files installed on this side, as a rooted
 	// file system ("usr/share/OVMF/x.fd"), to tell a path no descriptor
-	// names from a file that is gone; nil when unknown.
-	Files fs.FS
+	// names from a file that is gone; nil when unknown. Contents says
+	// whether they can be read (a root), so that the NVRAM templates'
+	// enrolled keys are compared; a package listing has names only.
+	Files    fs.FS
+	Contents bool
 
 	close func() error
 }
@@ -107,6 +110,9 @@ type Result struct {
 	// PathsGone are loader, template and ROM paths the old descriptors
 	// name and no new descriptor names.
 	PathsGone []PathGone `json:"paths_gone"`
+	// Keys lists the NVRAM templates whose enrolled Secure Boot keys
+	// change (both sides roots whose files can be read).
+	Keys []KeysChange `json:"keys"`
 	// Domains lists the domains whose firmware or verdict changes.
 	Domains []DomainChange `json:"domains"`
 	// DomainsCompared counts the domains followed.
@@ -209,12 +215,13 @@ func Compare(ctx context.Context, old, new Side, domains []Domain) (*Result, err
 		Old:      sideRef(old),
 		New:      sideRef(new),
 		Coverage: []CellChange{}, Added: []DescriptorRef{}, Removed: []DescriptorRef{}, Renamed: []Rename{},
-		PathsGone: []PathGone{}, Domains: []DomainChange{}, DomainsCompared: len(domains)}
+		PathsGone: []PathGone{}, Keys: []KeysChange{}, Domains: []DomainChange{}, DomainsCompared: len(domains)}
 
 	if err := r.coverage(ctx, old, new); err != nil {
 		return nil, err
 	}
 	r.descriptors(old.Set, new.Set, new.Files)
+	r.keys(old, new)
 	if err := r.domains(ctx, old, new, domains); err != nil {
 		return nil, err
 	}

@@ -2,11 +2,14 @@ package diff_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -224,7 +227,8 @@ func TestParseSpec(t *testing.T) {
 // Every rule of the catalogue's diff category fires on the bundled sets.
 func TestRulesFire(t *testing.T) {
 	fired := map[string]bool{}
-	for _, pair := range [][2]string{{"distro:debian-12", "distro:debian-13"}, {"distro:ubuntu-24.04", "distro:debian-13"}, {"distro:debian-13", "distro:debian-unstable"}} {
+	old, new := keyRoots(t)
+	for _, pair := range [][2]string{{"distro:debian-12", "distro:debian-13"}, {"distro:ubuntu-24.04", "distro:debian-13"}, {"distro:debian-13", "distro:debian-unstable"}, {old, new}} {
 		for _, f := range compare(t, pair[0], pair[1], domains(t)).Report().Findings {
 			fired[f.Rule] = true
 		}
@@ -334,5 +338,82 @@ func TestSchemaRejects(t *testing.T) {
 	}
 	if err := diff.Write(new(bytes.Buffer), &diff.Result{}, "xml"); err == nil {
 		t.Error("Write accepted format xml")
+	}
+}
+
+// keyRoots builds two roots whose Secure Boot descriptor names the same
+// template path, holding Debian 12's and Debian unstable's OVMF_VARS_4M.ms.fd
+// (varstore's test data: real templates).
+func keyRoots(t *testing.T) (string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	desc := `{"description":"x","interface-types":["uefi"],"mapping":{"device":"flash","executable":{"filename":"/usr/share/OVMF/OVMF_CODE_4M.ms.fd","format":"raw"},"nvram-template":{"filename":"/usr/share/OVMF/OVMF_VARS_4M.ms.fd","format":"raw"}},"targets":[{"architecture":"x86_64","machines":["pc-q35-*"]}],"features":["enrolled-keys","requires-smm","secure-boot"],"tags":[]}`
+	for side, vars := range map[string]string{"old": "debian-12_OVMF_VARS_4M.ms.fd.gz", "new": "debian-unstable_OVMF_VARS_4M.ms.fd.gz"} {
+		root := filepath.Join(dir, side)
+		for p, data := range map[string][]byte{
+			"usr/share/qemu/firmware/40-sb.json": []byte(desc),
+			"usr/share/OVMF/OVMF_CODE_4M.ms.fd":  nil,
+			"usr/share/OVMF/OVMF_VARS_4M.ms.fd":  gunzip(t, filepath.Join("../varstore/testdata/raw", vars)),
+		} {
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(root, p), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return filepath.Join(dir, "old") + "@12.8", filepath.Join(dir, "new") + "@12.8"
+}
+
+func gunzip(t *testing.T, name string) []byte {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestEnrolledKeys(t *testing.T) {
+	old, new := keyRoots(t)
+	r := compare(t, old, new, nil)
+	if len(r.Keys) != 1 {
+		t.Fatalf("keys: %+v", r.Keys)
+	}
+	k := r.Keys[0]
+	if k.Descriptor != "40-sb.json" || k.New != "/usr/share/OVMF/OVMF_VARS_4M.ms.fd" {
+		t.Errorf("%+v", k)
+	}
+	added := map[string][]string{}
+	for _, v := range k.Variables {
+		added[v.Name] = v.Added
+	}
+	// Debian unstable's template adds Microsoft's 2023 CAs to KEK and db.
+	for _, db := range []string{"KEK", "db"} {
+		if !slices.ContainsFunc(added[db], func(s string) bool { return strings.Contains(s, "2023") }) {
+			t.Errorf("%s added %v, want a 2023 certificate", db, added[db])
+		}
+	}
+	if err := diff.ValidateJSON(render(t, r, diff.JSON)); err != nil {
+		t.Error(err)
+	}
+	text := string(render(t, r, diff.Text))
+	if !strings.Contains(text, "NVRAM templates whose Secure Boot keys change") || !strings.Contains(text, "KEK: +") {
+		t.Errorf("text:\n%s", text)
+	}
+	t.Log(text)
+	// The same root on both sides: no change.
+	if r := compare(t, old, old, nil); len(r.Keys) != 0 {
+		t.Errorf("a root against itself: %+v", r.Keys)
 	}
 }

@@ -129,6 +129,12 @@ func writeText(w io.Writer, r *Result) error {
 			fmt.Fprintf(tw, "  %s\t%s\t%s of %s\n", p.Path, fileState[p.File], p.Kind, p.Descriptor)
 		}
 	}
+	if len(r.Keys) > 0 {
+		fmt.Fprintln(tw, "\nNVRAM templates whose Secure Boot keys change (new guests start with them)")
+		for _, k := range r.Keys {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", k.Descriptor, k.New, k.describe())
+		}
+	}
 	if r.DomainsCompared > 0 {
 		fmt.Fprintf(tw, "\ndomains: %d of %d change\n", len(r.Domains), r.DomainsCompared)
 		for _, d := range r.Domains {
@@ -197,6 +203,10 @@ func (r *Result) Report() *report.Report {
 			f.Rule = audit.RuleDiffDescriptors
 		}
 		add(f)
+	}
+	for _, k := range r.Keys {
+		add(report.Finding{Rule: audit.RuleDiffKeys, Descriptor: k.Descriptor, Subject: k.New,
+			Message: fmt.Sprintf("the template %s of %s enrolls other Secure Boot keys: %s", k.New, k.Descriptor, k.describe())})
 	}
 	for _, d := range r.Domains {
 		rule := audit.RuleDiffDomainChanges

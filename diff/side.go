@@ -109,7 +109,7 @@ func Load(ctx context.Context, sp Spec, host release.Prober) (Side, error) {
 		if err != nil {
 			return Side{}, fmt.Errorf("%s: %w", sp, err)
 		}
-		side.Files, side.close = root.FS(), root.Close
+		side.Files, side.close, side.Contents = root.FS(), root.Close, true
 	default:
 		info, err := os.Stat(sp.Path)
 		if err != nil {
@@ -125,7 +125,7 @@ func Load(ctx context.Context, sp Spec, host release.Prober) (Side, error) {
 			if err != nil {
 				return Side{}, fmt.Errorf("%s: %w", sp, err)
 			}
-			side.Files, side.close = root.FS(), root.Close
+			side.Files, side.close, side.Contents = root.FS(), root.Close, true
 		} else {
 			abs, err := filepath.Abs(sp.Path)
 			if err != nil {
