@@ -213,6 +213,8 @@ type matchOutput struct {
 	Trace          []matcher.Step `json:"trace"`
 	// Also is set with --all.
 	Also *[]alsoEntry `json:"also,omitempty"`
+	// Nova says which nova release wrote the domain, with nova's flags.
+	Nova string `json:"nova,omitempty"`
 }
 
 type alsoEntry struct {
@@ -323,6 +325,9 @@ func (f *matchFlags) run(ctx context.Context, c *cobra.Command, a *app) error {
 		Trace:    d.Trace,
 	}
 	out.DescriptorPath = out.Answer.DescriptorPath
+	if f.nova.given(c) {
+		out.Nova = novaNote(f.novaRelease)
+	}
 	if !out.Answer.OK {
 		out.Stage = d.Stage
 	}
@@ -400,6 +405,9 @@ func writeMatchText(w io.Writer, out *matchOutput, machineAsWritten string, d *m
 		machine += "  (" + machineAsWritten + ")"
 	}
 	rows = append(rows, []string{"machine", machine})
+	if out.Nova != "" {
+		rows = append(rows, []string{"nova", out.Nova})
+	}
 	if a.Descriptor != nil {
 		label, path := "descriptor", ""
 		if a.DescriptorPath != nil {

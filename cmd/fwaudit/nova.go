@@ -174,3 +174,15 @@ func (f *matchFlags) novaDomain(ctx context.Context, c *cobra.Command) (*libvirt
 	lreq, err := matcher.FromDomain(pr.Domain)
 	return pr.Domain, lreq, choice, err
 }
+
+// novaNote says which nova release wrote the domain, and how.
+func novaNote(name string) string {
+	rel, err := nova.ReleaseFor(name)
+	if err != nil {
+		return name
+	}
+	if rel.AutoSelect {
+		return fmt.Sprintf("%s (--nova-release %s): <os firmware='efi'>, libvirt picks", rel.Name, name)
+	}
+	return fmt.Sprintf("%s (--nova-release %s): nova's own selection wrote the loader", rel.Name, name)
+}
