@@ -110,8 +110,6 @@ type Profile struct {
 	// of the checks table in validate.go.
 	DefineChecks []string
 	PostChecks   []string
-	// PMOnMicrovm: <pm> suspend settings are accepted on microvm too.
-	PMOnMicrovm bool
 	// MicrovmDefaults: a microvm domain gets the default USB controller
 	// and memory balloon too (both PCI devices, so it has no room for
 	// them unless it says model='none'); later releases add neither.
@@ -281,7 +279,6 @@ var (
 		// The read/write and stateless NVRAM checks moved to parsing.
 		DefineChecks: []string{"arch", "loader-format", "nvram-format", "launch-security", "emulator", "features-autoselect", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-rw", "rom-format",
 			"stateless-nvram", "rw-nvram"},
-		PMOnMicrovm:           true,
 		CreatesNVRAMAtStart:   true,
 		StartChecksBlockNVRAM: true,
 		NoVarStoreNamesNVRAM:  true,

@@ -276,7 +276,9 @@ func (v *vstate) check(name string, p *Profile) string {
 		if v.s3 == Unset && v.s4 == Unset {
 			return ""
 		}
-		if (v.arch == "x86_64" || v.arch == "i686") && (isQ35(v.machine) || isI440FX(v.machine) || (p.PMOnMicrovm && v.machine == "microvm")) {
+		// microvm too, in every release (9.0-11.3 show it once the
+		// domain's devices leave microvm room: live-microvm-pm-*).
+		if (v.arch == "x86_64" || v.arch == "i686") && (isQ35(v.machine) || isI440FX(v.machine) || v.machine == "microvm") {
 			return ""
 		}
 		if p.Messages.PM != "" {
