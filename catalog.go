@@ -8,6 +8,7 @@ package fwaudit
 
 import (
 	"embed"
+	"encoding/json"
 	"io/fs"
 	"slices"
 )
@@ -80,4 +81,51 @@ var releases = map[string]Release{
 func DistroRelease(name string) (Release, bool) {
 	r, ok := releases[name]
 	return r, ok
+}
+
+// TemplateKeys summarises what one NVRAM template of a bundled set holds,
+// for audits of the set without its images (generated from the real
+// template by `go test . -run TestTemplateSummaries -update`; provenance in
+// the set's templates.json and in varstore/testdata/README.md).
+type TemplateKeys struct {
+	// Path is the template as the set's descriptors name it.
+	Path    string `json:"path"`
+	Package string `json:"package"`
+	Version string `json:"version"`
+	// SHA256 is the digest of the template file as the package ships it.
+	SHA256 string `json:"sha256"`
+	// PK, KEK and DB list the certificates: a well-known ID
+	// (varstore.Known) or "sha256:" and the DER digest.
+	PK  []string `json:"pk"`
+	KEK []string `json:"kek"`
+	DB  []string `json:"db"`
+	// DBX counts dbx's entries.
+	DBX int `json:"dbx_entries"`
+	// Missing2023 lists the Microsoft 2023 CAs missing where their 2011
+	// predecessors are enrolled, as "KEK: Microsoft Corporation KEK 2K CA
+	// 2023" (empty when none is missing).
+	Missing2023 []string `json:"missing_2023"`
+}
+
+// templateSummary is the document of testdata/descriptors/SET/templates.json.
+type templateSummary struct {
+	Comment   string         `json:"comment"`
+	Templates []TemplateKeys `json:"templates"`
+}
+
+// DistroTemplates returns the summary of the bundled set's NVRAM templates
+// (nil when the set has none recorded).
+func DistroTemplates(name string) []TemplateKeys {
+	if !slices.Contains(Distros(), name) {
+		return nil
+	}
+	data, err := fs.ReadFile(catalog, "testdata/descriptors/"+name+"/templates.json")
+	if err != nil {
+		return nil
+	}
+	var s templateSummary
+	if json.Unmarshal(data, &s) != nil {
+		return nil
+	}
+	return s.Templates
 }

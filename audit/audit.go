@@ -34,6 +34,8 @@ type Options struct {
 	// ProfileSource says how Profile was chosen: "flag", "detected" or
 	// "default" (the default when empty).
 	ProfileSource string
+	// ProfileNote says why the profile was chosen, for the report's header.
+	ProfileNote string
 	// QEMU is the installed QEMU's version, which decides machine aliases
 	// (q35 -> pc-q35-X.Y); "" uses the profile's.
 	QEMU string
@@ -56,6 +58,9 @@ type Options struct {
 	CheckEmulators bool
 	// Domains are libvirt domain definitions whose impact is predicted.
 	Domains []DomainFile
+	// EmptyDomainDirs are directories given for domains that held none
+	// (see EmptyDomainDirs); each is a domains-empty finding.
+	EmptyDomainDirs []string
 	// Nova are image/flavor combinations whose fate under nova's move to
 	// libvirt's auto-selection (2025.2 to 2026.1) is predicted on this set
 	// with Profile (the nova-* rules).
@@ -74,6 +79,11 @@ type Options struct {
 	Contents bool
 	// At is the date certificate expiry is judged at; zero is now.
 	At time.Time
+	// Templates describe NVRAM templates by the path the descriptors name,
+	// for a set audited without its images (a bundled set's summary,
+	// fwaudit.DistroTemplates): the contents rules that need only the keys
+	// then run on them. Images read inside Files take precedence.
+	Templates map[string]TemplateInfo
 	// Overrides suppress matching findings (see ParseOverrides).
 	Overrides []Override
 	// Source describes the set in the report ("host", "distro:debian-13",
@@ -145,6 +155,10 @@ func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*re
 		}
 		a.domainCaps()
 	}
+	for _, d := range opts.EmptyDomainDirs {
+		a.add(report.Finding{Rule: RuleDomainsEmpty, File: d, Subject: d,
+			Message: "no domain definition (*.xml) in " + d + ": no domain was checked there"})
+	}
 	if opts.Files == nil {
 		reason := cmp.Or(opts.FilesSkipped, "no file system root was given for the image files")
 		a.add(report.Finding{Rule: RuleFileChecksSkipped, Subject: "image files",
@@ -157,6 +171,7 @@ func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*re
 		Tool:          report.Tool{Name: cmp.Or(opts.Tool.Name, "fwaudit"), Version: cmp.Or(opts.Tool.Version, "devel")},
 		Profile:       p.Name,
 		ProfileSource: cmp.Or(opts.ProfileSource, "default"),
+		ProfileNote:   opts.ProfileNote,
 		QEMU:          a.qemu,
 		Source:        cmp.Or(opts.Source, set.Root, "host"),
 		Dirs:          []string{},

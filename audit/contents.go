@@ -73,6 +73,36 @@ func lacks2023(sb *varstore.SecureBoot) string {
 	return strings.Join(parts, "; ")
 }
 
+// TemplateInfo is what a summary says of one NVRAM template.
+type TemplateInfo struct {
+	// Missing2023 lists the Microsoft 2023 CAs the template lacks where
+	// their 2011 predecessors are enrolled ("KEK: Microsoft Corporation KEK
+	// 2K CA 2023", ...); empty when none is missing.
+	Missing2023 []string
+	// Source says where the summary comes from (package and version).
+	Source string
+}
+
+// templateLacks says what the template at p lacks of the 2023 CAs, from
+// the image when it is read, else from Options.Templates; ok is false when
+// neither knows.
+func (a *auditor) templateLacks(p string) (lacks string, ok bool) {
+	if s, read := a.readStore(p); read {
+		if s.err != nil {
+			return "", false
+		}
+		return lacks2023(s.img.SecureBoot()), true
+	}
+	ti, known := a.opts.Templates[p]
+	if !known {
+		return "", false
+	}
+	if len(ti.Missing2023) == 0 {
+		return "", true
+	}
+	return strings.Join(ti.Missing2023, "; ") + " (from the bundled summary of " + ti.Source + ")", true
+}
+
 // lack2023 is the coverage lack for a template without the 2023 CAs.
 const lack2023 = "microsoft-2023-cas"
 
@@ -80,7 +110,17 @@ const lack2023 = "microsoft-2023-cas"
 func (a *auditor) contents(e *descriptor.Entry) {
 	d := e.Descriptor
 	m := &d.Mapping
-	if m.Device != descriptor.DeviceFlash || a.opts.Files == nil || !a.opts.Contents {
+	if m.Device != descriptor.DeviceFlash {
+		return
+	}
+	if a.opts.Files == nil && m.EffectiveMode() == descriptor.ModeSplit && m.NVRAMTemplate != nil {
+		// No images: the bundled summary, if any, still knows the keys.
+		if l, ok := a.templateLacks(m.NVRAMTemplate.Filename); ok && l != "" {
+			a.addEntry(e, RuleSecureBootCAsOutdated, "", "/mapping/nvram-template/filename", fmt.Sprintf("the template %s holds Microsoft's 2011 CAs without their 2023 successors (%s): new guests cannot take boot loaders, shims and db/dbx updates signed only by the 2023 CAs", m.NVRAMTemplate.Filename, l))
+		}
+		return
+	}
+	if a.opts.Files == nil || !a.opts.Contents {
 		return
 	}
 	var exeSize int64 = -1

@@ -341,10 +341,9 @@ func (a *auditor) cell(f family, fs FeatureSet) cell {
 			lacks = slices.DeleteFunc(lacks, func(s string) bool { return s == lackNVRAM })
 		}
 		if fs.Name == "secure-boot" || fs.Name == "secure-boot+enrolled-keys" {
-			if s, ok := a.readStore(c.NVRAMTemplate); ok && s.err == nil {
-				if c.keys = lacks2023(s.img.SecureBoot()); c.keys != "" {
-					lacks = append(lacks, lack2023)
-				}
+			if l, ok := a.templateLacks(c.NVRAMTemplate); ok && l != "" {
+				c.keys = l
+				lacks = append(lacks, lack2023)
 			}
 		}
 		// A firmware whose files are not there is not a pass: the guest

@@ -284,3 +284,25 @@ func describeChoice(c report.Choice) string {
 func yesNo(t matcher.Tristate) string {
 	return map[matcher.Tristate]string{matcher.Yes: "yes", matcher.No: "no"}[t]
 }
+
+// EmptyDomainDirs returns the directories among paths that contributed no
+// file to domains (as ReadDomains read them), for Options.EmptyDomainDirs.
+func EmptyDomainDirs(paths []string, domains []DomainFile) []string {
+	var out []string
+	for _, p := range paths {
+		if info, err := os.Stat(p); err != nil || !info.IsDir() {
+			continue
+		}
+		found := false
+		for _, d := range domains {
+			if filepath.Dir(d.Path) == filepath.Clean(p) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -60,7 +60,7 @@ func ExampleLint() {
 	}
 	fmt.Println(len(r.Findings), "findings from", len(r.Rules), "rules")
 	// Output:
-	// 0 findings from 27 rules
+	// 0 findings from 28 rules
 }
 
 // A library user predicts what libvirt 11.3 picks for one guest of the

@@ -34,6 +34,7 @@ import (
 //	delete: PATH        drop a file of the base (repeatable)
 //	want: TEXT          the rule under test fires with TEXT in its message
 //	severity: SEV       ... with this severity
+//	emptydomains: DIR   a --domains directory that held no domain
 //	contents: yes       read the images' contents (Options.Contents)
 //	at: DATE            judge certificate expiry at DATE (Options.At)
 //	image: PATH FIXTURE put varstore/testdata/FIXTURE.gz, decompressed, at PATH
@@ -175,7 +176,7 @@ func (f *fixture) run(t *testing.T) *report.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Profile: p, Domains: f.domains, Require: f.keys["require"], Overrides: f.overrides, Files: f.fsys, Nova: f.nova, DomainCaps: f.caps}
+	opts := Options{Profile: p, Domains: f.domains, EmptyDomainDirs: f.keys["emptydomains"], Require: f.keys["require"], Overrides: f.overrides, Files: f.fsys, Nova: f.nova, DomainCaps: f.caps}
 	opts.Contents = f.key("contents") == "yes"
 	if at := f.key("at"); at != "" {
 		if opts.At, err = time.Parse(time.DateOnly, at); err != nil {

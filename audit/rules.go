@@ -66,6 +66,7 @@ const (
 	RuleDomainSecureBootChange = "domain-secure-boot-changed"
 	RuleOverrideUnused         = "override-unused"
 	RuleFileChecksSkipped      = "file-checks-skipped"
+	RuleDomainsEmpty           = "domains-empty"
 
 	RuleTemplateUnreadable          = "nvram-template-unreadable"
 	RuleEnrolledKeysMismatch        = "enrolled-keys-mismatch"
@@ -262,6 +263,11 @@ the current files.`}, CategoryDomain},
 		Summary: "An override matched no finding",
 		Help: `An override line (rule [descriptor-glob]) suppressed nothing: the problem was fixed, the rule ID or
 glob is wrong, or the descriptor was renamed. Remove the line so the override file stays honest.`}, CategoryMeta},
+	{report.Rule{ID: RuleDomainsEmpty, Severity: report.Warning,
+		Summary: "A --domains directory holds no domain definition",
+		Help: `The directory given with --domains has no *.xml file, so no domain was checked there: the path is
+probably wrong (libvirt keeps system domains in /etc/libvirt/qemu, session domains in
+~/.config/libvirt/qemu), or the definitions live elsewhere (virsh dumpxml them into a directory).`}, CategoryMeta},
 	{report.Rule{ID: RuleFileChecksSkipped, Severity: report.Info,
 		Summary: "The checks that need the image files did not run",
 		Help: `missing-file, orphan-image and the on-disk checks of domain-firmware-missing need the firmware images.

@@ -41,12 +41,12 @@ func ExampleWrite() {
 	}
 	// Output:
 	// fwaudit 1.0.0: profile libvirt-12.8 (flag), source distro:debian-13
+	// Summary                 : FAIL (1 error, 0 warnings, 0 info, 0 suppressed)
 	// Descriptors
 	//   60-edk2-x86_64.json   : PASS
 	// Coverage
 	//   x86_64 q35 uefi       : PASS (60-edk2-x86_64.json)
 	//   x86_64 q35 amd-sev-es : FAIL (no descriptor provides amd-sev-es)
-	// Summary                 : FAIL (1 error, 0 warnings, 0 info, 0 suppressed)
 }
 
 func ExampleWrite_quiet() {
@@ -54,9 +54,10 @@ func ExampleWrite_quiet() {
 		log.Fatal(err)
 	}
 	// Output:
+	// fwaudit 1.0.0: profile libvirt-12.8 (flag), source distro:debian-13
+	// Summary                 : FAIL (1 error, 0 warnings, 0 info, 0 suppressed)
 	// Coverage
 	//   x86_64 q35 amd-sev-es : FAIL (no descriptor provides amd-sev-es)
-	// Summary                 : FAIL (1 error, 0 warnings, 0 info, 0 suppressed)
 }
 
 func ExampleWriteFile() {

@@ -40,6 +40,8 @@ type Report struct {
 	// "detected" or "default".
 	Profile       string `json:"profile"`
 	ProfileSource string `json:"profile_source"`
+	// ProfileNote says why, for people ("ubuntu-24.04 ships libvirt 10.0.0").
+	ProfileNote string `json:"profile_note,omitempty"`
 	// QEMU is the QEMU version used to canonicalise machine aliases, or "".
 	QEMU string `json:"qemu,omitempty"`
 	// Source describes the descriptor set: a --root, a bundled distro

@@ -19,13 +19,15 @@ type textLine struct {
 }
 
 // writeText writes the report the way virt-host-validate does: one line
-// per check, "CHECK : WORD (why)", the colons aligned, under the headings
-// Descriptors, Coverage and Domains, then a Summary line. Opts.Quiet keeps
-// only WARN and FAIL lines (with the headings above them) and the summary;
+// per check, "CHECK : WORD (why)", the colons aligned. The header (what was
+// audited with which release) and the Summary line come first, as
+// govulncheck puts its verdict first, then the checks under the headings
+// Descriptors, Coverage and Domains. Opts.Quiet keeps the header, the
+// summary and only the WARN and FAIL lines (with the headings above them);
 // opts.Color paints PASS green, WARN yellow and FAIL red.
 func writeText(w io.Writer, r *Report, opts Options) error {
 	g := group(r)
-	var lines []textLine
+	lines := []textLine{{"Summary", summaryVerdict(r.Summary)}}
 	add := func(heading string, checks []textLine) {
 		var keep []textLine
 		for _, l := range checks {
@@ -46,7 +48,6 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 	if len(r.Domains) > 0 {
 		add("Domains", g.domainLines())
 	}
-	lines = append(lines, textLine{"Summary", summaryVerdict(r.Summary)})
 
 	colon := 0
 	for _, l := range lines {
@@ -55,13 +56,11 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 		}
 	}
 	var b strings.Builder
-	if !opts.Quiet {
-		name := firstNonEmpty(r.Tool.Name, "fwaudit")
-		if r.Tool.Version != "" {
-			name += " " + r.Tool.Version
-		}
-		fmt.Fprintf(&b, "%s: %s\n", termtext.Clean(name), termtext.Clean(header(r)))
+	name := firstNonEmpty(r.Tool.Name, "fwaudit")
+	if r.Tool.Version != "" {
+		name += " " + r.Tool.Version
 	}
+	fmt.Fprintf(&b, "%s: %s\n", termtext.Clean(name), termtext.Clean(header(r)))
 	for _, l := range lines {
 		if l.word == "" {
 			b.WriteString(l.check)
@@ -88,7 +87,10 @@ func header(r *Report) string {
 	var parts []string
 	if r.Profile != "" {
 		p := "profile " + r.Profile
-		if r.ProfileSource != "" {
+		switch {
+		case r.ProfileSource != "" && r.ProfileNote != "":
+			p += " (" + r.ProfileSource + ": " + r.ProfileNote + ")"
+		case r.ProfileSource != "":
 			p += " (" + r.ProfileSource + ")"
 		}
 		parts = append(parts, p)
@@ -171,11 +173,20 @@ func (g *grouped) coverageLines() []textLine {
 	return lines
 }
 
-// domainLines are one line per domain, by name.
+// domainLines are one line per domain, by name, and by name and file
+// where two domains share a name.
 func (g *grouped) domainLines() []textLine {
+	names := map[string]int{}
+	for _, d := range g.r.Domains {
+		names[d.Name]++
+	}
 	var lines []textLine
 	for _, d := range g.r.Domains {
-		lines = append(lines, textLine{"  " + termtext.Clean(firstNonEmpty(d.Name, d.File)), g.domainVerdict(d)})
+		label := firstNonEmpty(d.Name, d.File)
+		if d.Name != "" && names[d.Name] > 1 && d.File != "" {
+			label = d.Name + " (" + d.File + ")"
+		}
+		lines = append(lines, textLine{"  " + termtext.Clean(label), g.domainVerdict(d)})
 	}
 	return lines
 }

@@ -35,9 +35,9 @@ func TestTextLayout(t *testing.T) {
 				}
 				colon = at
 			}
-			last := lines[len(lines)-1]
-			if !strings.HasPrefix(last, "Summary ") {
-				t.Errorf("%s: last line %q is not the summary", fx.name, last)
+			// The header, then the verdict, in quiet output too.
+			if len(lines) < 2 || !strings.HasPrefix(lines[0], "fwaudit") || !strings.HasPrefix(lines[1], "Summary ") {
+				t.Errorf("%s (quiet %v): the header and the summary do not come first:\n%s", fx.name, opts.Quiet, out)
 			}
 		}
 	}
@@ -105,6 +105,19 @@ func textChecks(out string) map[string]string {
 		}
 	}
 	return got
+}
+
+// TestTextDomainNames: two domains with one name are told apart by file.
+func TestTextDomainNames(t *testing.T) {
+	r := &Report{Tool: Tool{Name: "fwaudit"}, Domains: []DomainImpact{
+		{Name: "web", File: "/a/web.xml"}, {Name: "web", File: "/b/web.xml"}, {Name: "db", File: "/a/db.xml"},
+	}}
+	got := textChecks(string(render(t, r, Text, Options{})))
+	for _, check := range []string{"web (/a/web.xml)", "web (/b/web.xml)", "db"} {
+		if _, ok := got[check]; !ok {
+			t.Errorf("no check %q in %v", check, got)
+		}
+	}
 }
 
 func TestTextColor(t *testing.T) {

@@ -1,6 +1,7 @@
 package varstore
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -266,6 +267,9 @@ func efiTime(b []byte) time.Time {
 // isBlank reports whether the image holds only 0x00 or only 0xff bytes: an
 // erased flash the firmware formats at first boot.
 func isBlank(r io.ReaderAt, size int64) (bool, error) {
+	if q, ok := r.(*qcow2Image); ok {
+		return q.blank()
+	}
 	buf := make([]byte, min(size, 64<<10))
 	var fill byte
 	for off := int64(0); off < size; off += int64(len(buf)) {
@@ -279,10 +283,8 @@ func isBlank(r io.ReaderAt, size int64) (bool, error) {
 				return false, nil
 			}
 		}
-		for _, b := range buf[:n] {
-			if b != fill {
-				return false, nil
-			}
+		if bytes.Count(buf[:n], []byte{fill}) != n {
+			return false, nil
 		}
 	}
 	return true, nil

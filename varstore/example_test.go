@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"testing/fstest"
+	"time"
 
 	"github.com/fwaudit/fwaudit/varstore"
 )
@@ -82,4 +83,27 @@ func ExampleLookupKnown() {
 	k, ok := varstore.LookupKnown("3cd3f0309edae228767a976dd40d9f4affc4fbd5218f2e8cc3c9dd97e8ac6f9d")
 	fmt.Println(k.Name, k.Year, k.Role, ok)
 	// Output: Microsoft Corporation KEK 2K CA 2023 2023 microsoft-kek true
+}
+
+func ExampleSummary_WriteText() {
+	data := gunzip("testdata/raw/debian-unstable_OVMF_VARS_4M.ms.fd.gz")
+	img, err := varstore.ReadBytes("OVMF_VARS_4M.ms.fd", data)
+	s := varstore.Summary{SchemaVersion: varstore.SummarySchemaVersion, At: "2026-12-04",
+		Files: []varstore.FileSummary{varstore.Summarize("OVMF_VARS_4M.ms.fd", img, err, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC))}}
+	s.WriteText(os.Stdout, varstore.TextOptions{})
+	// Output:
+	// OVMF_VARS_4M.ms.fd: Microsoft 2023 CAs: enrolled in KEK and db
+	//   container    raw, 540672 bytes (image 540672 bytes)
+	//   store        edk2-authenticated, volume 540672 bytes at 0x0, store 262072 bytes at 0x48; 4 variables
+	//   secure boot  enabled (PK enrolled)
+	//   PK           Debian UEFI Secure Boot (PK/KEK key)   until 2029-07-05    debian-pk-kek
+	//   KEK          Debian UEFI Secure Boot (PK/KEK key)   until 2029-07-05    debian-pk-kek
+	//                Microsoft Corporation KEK CA 2011      expired 2026-06-24  ms-kek-2011
+	//                Microsoft Corporation KEK 2K CA 2023   until 2038-03-02    ms-kek-2023
+	//   db           Microsoft Windows Production PCA 2011  expired 2026-10-19  ms-windows-pca-2011
+	//                Windows UEFI CA 2023                   until 2035-06-13    ms-windows-uefi-ca-2023
+	//                Microsoft Corporation UEFI CA 2011     expired 2026-06-27  ms-uefi-ca-2011
+	//                Microsoft UEFI CA 2023                 until 2038-06-13    ms-uefi-ca-2023
+	//                Microsoft Option ROM UEFI CA 2023      until 2038-10-26    ms-option-rom-ca-2023
+	//   dbx          443 sha256 hashes
 }

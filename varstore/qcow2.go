@@ -294,3 +294,49 @@ func (q *qcow2Image) readCompressed(dst []byte, e uint64, inCluster, entryAt int
 	copy(dst, q.zbuf[inCluster:])
 	return nil
 }
+
+// blank reports whether the image reads as one repeated byte (0x00 or
+// 0xff) without touching unallocated clusters: cost in L2 entries and
+// allocated clusters, not in virtual size.
+func (q *qcow2Image) blank() (bool, error) {
+	l2Entries := q.clusterSize / 8
+	fill := -1
+	sawZero := false
+	buf := make([]byte, q.clusterSize)
+	for i := range q.l1 {
+		t, err := q.l2Table(i)
+		if err != nil {
+			return false, err
+		}
+		for j := int64(0); j < l2Entries; j++ {
+			pos := (int64(i)*l2Entries + j) << q.clusterBits
+			if pos >= q.virtSize {
+				break
+			}
+			if t == nil || t[j] == 0 || (q.version == 3 && t[j]&flagCompressed == 0 && t[j]&flagZero != 0) {
+				sawZero = true
+				if fill > 0 {
+					return false, nil
+				}
+				continue
+			}
+			n := min(q.clusterSize, q.virtSize-pos)
+			if _, err := q.ReadAt(buf[:n], pos); err != nil {
+				return false, err
+			}
+			if fill < 0 {
+				fill = int(buf[0])
+				if (fill != 0 && fill != 0xff) || (sawZero && fill != 0) {
+					return false, nil
+				}
+			}
+			if bytes.Count(buf[:n], []byte{byte(fill)}) != int(n) {
+				return false, nil
+			}
+		}
+		if t == nil {
+			sawZero = true
+		}
+	}
+	return true, nil
+}

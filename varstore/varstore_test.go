@@ -10,15 +10,33 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-// fixture returns the decompressed bytes of testdata/name.gz.
+var (
+	fixtureMu    sync.Mutex
+	fixtureCache = map[string][]byte{}
+)
+
+// fixture returns the decompressed bytes of testdata/name.gz (a copy: tests
+// may edit it), decompressing each file once per test binary.
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
+	fixtureMu.Lock()
+	defer fixtureMu.Unlock()
+	if b, ok := fixtureCache[name]; ok {
+		return slices.Clone(b)
+	}
+	b := gunzipFile(t, name)
+	fixtureCache[name] = b
+	return slices.Clone(b)
+}
+
+func gunzipFile(t testing.TB, name string) []byte {
 	f, err := os.Open(filepath.Join("testdata", name+".gz"))
 	if err != nil {
 		t.Fatal(err)
@@ -94,6 +112,7 @@ var fixtures = map[string]want{
 	"qcow2/debian-unstable_AAVMF_VARS.ms.qcow2":              with(new2023, ContainerQcow2, FormatAuthenticated),
 	"qcow2/debian-13_OVMF_VARS_4M.c4k.qcow2":                 {container: ContainerQcow2, format: FormatAuthenticated},
 	"json/debian-unstable_OVMF_VARS_4M.ms.json":              with(new2023, ContainerJSON, FormatJSON),
+	"qcow2/debian-12_AAVMF_VARS.qcow2":                       {container: ContainerQcow2, format: FormatBlank},
 }
 
 func digests(k *KeyDB) []string {
@@ -105,7 +124,7 @@ func digests(k *KeyDB) []string {
 }
 
 func TestFixtures(t *testing.T) {
-	if len(fixtures) < 16 {
+	if len(fixtures) < 17 {
 		t.Fatalf("only %d fixtures", len(fixtures))
 	}
 	for name, w := range fixtures {

@@ -86,7 +86,7 @@ domains given (files or directories such as /etc/libvirt/qemu).
 				return releaseError(err)
 			}
 			p := choice.Profile
-			opts := audit.Options{Profile: p, ProfileSource: string(choice.ProfileSetting.Source), QEMU: choice.QEMU,
+			opts := audit.Options{Profile: p, ProfileSource: string(choice.ProfileSetting.Source), ProfileNote: choice.ProfileSetting.Note, QEMU: choice.QEMU,
 				Require: require, Tool: report.Tool{Version: toolVersion()}, Contents: contents, At: at.t}
 			if opts.Overrides, err = readOverrides(overrides); err != nil {
 				return err
@@ -95,6 +95,7 @@ domains given (files or directories such as /etc/libvirt/qemu).
 				if opts.Domains, err = audit.ReadDomains(domains); err != nil {
 					return err
 				}
+				opts.EmptyDomainDirs = audit.EmptyDomainDirs(domains, opts.Domains)
 			}
 			if err := nv.apply(cmd, &opts); err != nil {
 				return err
@@ -107,6 +108,7 @@ domains given (files or directories such as /etc/libvirt/qemu).
 			case src.distro != "":
 				opts.Source = "distro:" + src.distro
 				opts.FilesSkipped = "the bundled " + src.distro + " set holds the descriptors only, not the images"
+				opts.Templates = distroTemplates(src.distro)
 			default:
 				opts.Source = sourceOf(src)
 				files, closeFn, err := rootFS(src.root)
@@ -194,15 +196,15 @@ images are looked up inside --root (e.g. the DESTDIR).`,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			// Without --libvirt or --profile: every modelled release, the
 			// strictest verdict.
-			p, _, err := release.Named(rel.libvirt, rel.profile)
+			p, ps, err := release.Named(rel.libvirt, rel.profile)
 			if err != nil {
 				return releaseError(err)
 			}
-			profiles, source := matcher.Profiles, "default"
+			profiles, source, note := matcher.Profiles, "default", "every modelled release, the strictest verdict; narrow with --libvirt"
 			if p != nil {
-				profiles, source = []*matcher.Profile{p}, "flag"
+				profiles, source, note = []*matcher.Profile{p}, "flag", ps.Note
 			}
-			opts := audit.Options{ProfileSource: source, Source: strings.Join(args, ","), Tool: report.Tool{Version: toolVersion()}}
+			opts := audit.Options{ProfileSource: source, ProfileNote: note, Source: strings.Join(args, ","), Tool: report.Tool{Version: toolVersion()}}
 			if opts.Overrides, err = readOverrides(overrides); err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/fwaudit/fwaudit/report"
+	"github.com/fwaudit/fwaudit/result"
 )
 
 var update = flag.Bool("update", false, "rewrite the man pages in man/")
@@ -141,6 +143,57 @@ func TestReportSchema(t *testing.T) {
 		}
 		if err := report.ValidateJSON(stdout.Bytes()); err != nil {
 			t.Errorf("%v: %v", args, err)
+		}
+	}
+}
+
+// TestResultSchemas: the JSON of list, validate, match and distros follows
+// their schemas (result/schema), across the shapes each can take.
+func TestResultSchemas(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "50-ok.json")
+	bad := filepath.Join(dir, "70-bad.json")
+	notJSON := filepath.Join(dir, "80-x.json")
+	for f, data := range map[string]string{
+		good:    `{"description":"ok","interface-types":["uefi"],"mapping":{"device":"memory","filename":"/a.fd"},"targets":[{"architecture":"x86_64","machines":["pc-q35-*"]}],"features":[],"tags":[]}`,
+		bad:     `{"description":"bad","interface-types":["uefi"],"mapping":{"device":"floppy"},"targets":[],"features":[],"tags":[]}`,
+		notJSON: "{",
+	} {
+		if err := os.WriteFile(f, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		kind string
+		args []string
+	}{
+		{result.KindList, []string{"list", "--distro", "debian-unstable", "--format", "json"}},
+		{result.KindList, []string{"list", "--dir", dir, "--format", "json"}},
+		{result.KindList, []string{"list", "--dir", filepath.Join(dir, "nowhere"), "--format", "json"}},
+		{result.KindValidate, []string{"validate", "--format", "json", good, bad, notJSON}},
+		{result.KindMatch, []string{"match", "--distro", "debian-13", "--arch", "x86_64", "--machine", "q35", "--all", "--format", "json"}},
+		{result.KindMatch, []string{"match", "--distro", "ubuntu-24.04", "--arch", "x86_64", "--machine", "q35", "--launch-security", "sev-es", "--format", "json"}},
+		{result.KindMatch, []string{"match", "--distro", "debian-13", "--arch", "x86_64", "--machine", "q35", "--profile", "nova-legacy", "--format", "json"}},
+		{result.KindDistros, []string{"distros", "--format", "json"}},
+		{result.KindDistros, []string{"distros", "--libvirt", "9.0", "--arch", "aarch64", "--machine", "virt", "--format", "json"}},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(tc.args, &stdout, &stderr); code != exitOK && code != exitFindings {
+			t.Errorf("%v: exit %d: %s", tc.args, code, &stderr)
+			continue
+		}
+		if err := result.ValidateJSON(tc.kind, stdout.Bytes()); err != nil {
+			t.Errorf("%v: %v", tc.args, err)
+		}
+		// The schema is not vacuous: a document without its version fails.
+		var doc map[string]any
+		if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		delete(doc, "schema_version")
+		broken, _ := json.Marshal(doc)
+		if result.ValidateJSON(tc.kind, broken) == nil {
+			t.Errorf("%v: the %s schema accepts a document without schema_version", tc.args, tc.kind)
 		}
 	}
 }

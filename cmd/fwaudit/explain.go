@@ -33,7 +33,7 @@ func newExplainCmd(a *app) *cobra.Command {
 				for _, r := range audit.Rules() {
 					rows = append(rows, []string{r.ID, string(r.Severity), string(r.Category), r.Summary})
 				}
-				writeTable(a.stdout, rows, func(_, _ int, cell string) string { return cell })
+				writeTable(a.stdout, rows)
 				fmt.Fprintln(a.stdout, "\nfwaudit explain RULE prints the rule's full explanation.")
 				return nil
 			}

@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/result"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -46,6 +47,7 @@ var commands = []func(*app) *cobra.Command{
 	newDiffCmd,
 	newExplainCmd,
 	newDistrosCmd,
+	newVarsCmd,
 	newManCmd,
 }
 
@@ -239,4 +241,24 @@ func (e *errWriter) Write(p []byte) (int, error) {
 		e.err = err
 	}
 	return n, err
+}
+
+// textOptions are the text renderers' options for this run: color only
+// on a terminal, and not with NO_COLOR or TERM=dumb.
+func (a *app) textOptions() result.TextOptions {
+	return result.TextOptions{Color: newStyle(a.term).color}
+}
+
+// renderer is a command's result: one writer per format.
+type renderer interface {
+	WriteJSON(io.Writer) error
+	WriteText(io.Writer, result.TextOptions) error
+}
+
+// render writes r to stdout in format ("text" or "json").
+func (a *app) render(format string, r renderer) error {
+	if format == "json" {
+		return r.WriteJSON(a.stdout)
+	}
+	return r.WriteText(a.stdout, a.textOptions())
 }

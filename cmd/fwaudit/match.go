@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
-	"maps"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -18,6 +14,7 @@ import (
 	"github.com/fwaudit/fwaudit/internal/suggest"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/release"
+	"github.com/fwaudit/fwaudit/result"
 	"github.com/spf13/cobra"
 	"libvirt.org/go/libvirtxml"
 )
@@ -190,38 +187,6 @@ func readDomain(file string) (*libvirtxml.Domain, *matcher.Request, error) {
 	return dom, req, nil
 }
 
-// matchOutput is the JSON document of "fwaudit match" (documented in
-// README): the oracle-shaped answer plus where the prediction comes from.
-type matchOutput struct {
-	SchemaVersion int    `json:"schema_version"`
-	Profile       string `json:"profile"`
-	ProfileSource string `json:"profile_source"`
-	ProfileNote   string `json:"profile_note"`
-	QEMU          string `json:"qemu"`
-	QEMUSource    string `json:"qemu_source"`
-	QEMUNote      string `json:"qemu_note"`
-	// Machine is the machine type matched, aliases resolved.
-	Machine string `json:"machine"`
-	// Selected is false when libvirt runs no selection at all.
-	Selected bool `json:"selected"`
-	// Stage is where libvirt fails ("define" or "start"), on failure only.
-	Stage string `json:"stage,omitempty"`
-	*matcher.Answer
-	// DescriptorPath shadows the Answer's, so that it is always present
-	// (null when nothing was chosen), like the oracle's.
-	DescriptorPath *string        `json:"descriptor_path"`
-	Trace          []matcher.Step `json:"trace"`
-	// Also is set with --all.
-	Also *[]alsoEntry `json:"also,omitempty"`
-	// Nova says which nova release wrote the domain, with nova's flags.
-	Nova string `json:"nova,omitempty"`
-}
-
-type alsoEntry struct {
-	Name string `json:"name"`
-	Path string `json:"path"`
-}
-
 func newMatchCmd(a *app) *cobra.Command {
 	var f matchFlags
 	c := &cobra.Command{
@@ -299,56 +264,29 @@ func (f *matchFlags) run(ctx context.Context, c *cobra.Command, a *app) error {
 	}
 	defer closeFiles()
 	d := matcher.Match(set, req, profile, matcher.MatchOptions{QEMU: choice.QEMU, Files: files})
-	var code error
-	if !d.OK() {
-		code = errFindings
+	m := result.NewMatch(choice, dom, d, f.all)
+	if f.nova.given(c) {
+		m.Nova = novaNote(f.novaRelease)
 	}
+	var err2 error
 	switch f.format {
 	case "xml":
-		if !d.OK() {
-			return &exitError{code: exitFindings, err: fmt.Errorf("%s would refuse the domain: %s", profile.Name, d.Err)}
+		if !m.OK() {
+			return &exitError{code: exitFindings, err: m.WriteXML(a.stdout)}
 		}
-		d.Apply(dom)
-		if err := writeDomainXML(a.stdout, dom, d.Request.Machine); err != nil {
-			return err
-		}
-		return code
+		err2 = m.WriteXML(a.stdout)
+	case "json":
+		err2 = m.WriteJSON(a.stdout)
+	default:
+		err2 = m.WriteText(a.stdout, result.MatchTextOptions{TextOptions: a.textOptions(), Explain: f.explain})
 	}
-	ps, qs := choice.ProfileSetting, choice.QEMUSetting
-	out := matchOutput{
-		SchemaVersion: matchSchemaVersion,
-		Profile:       profile.Name, ProfileSource: string(ps.Source), ProfileNote: ps.Note,
-		QEMU: choice.QEMU, QEMUSource: string(qs.Source), QEMUNote: qs.Note,
-		Machine:  d.Request.Machine,
-		Selected: d.Selected,
-		Answer:   d.Answer(dom),
-		Trace:    d.Trace,
+	if err2 != nil {
+		return err2
 	}
-	out.DescriptorPath = out.Answer.DescriptorPath
-	if f.nova.given(c) {
-		out.Nova = novaNote(f.novaRelease)
+	if !m.OK() {
+		return errFindings
 	}
-	if !out.Answer.OK {
-		out.Stage = d.Stage
-	}
-	if out.Trace == nil {
-		out.Trace = []matcher.Step{}
-	}
-	if f.all {
-		also := []alsoEntry{}
-		for _, e := range d.Also {
-			also = append(also, alsoEntry{e.Name, e.Path})
-		}
-		out.Also = &also
-	}
-	if f.format == "json" {
-		if err := writeJSON(a.stdout, out); err != nil {
-			return err
-		}
-		return code
-	}
-	writeMatchText(a.stdout, &out, req.Machine, d, f.explain, newStyle(a.term))
-	return code
+	return nil
 }
 
 // releaseError makes a release.UsageError a usage error.
@@ -358,193 +296,4 @@ func releaseError(err error) error {
 		return usageError(ue.Msg)
 	}
 	return err
-}
-
-// writeDomainXML writes the domain's <os> and <features> as libvirt
-// formats them after selection: empty elements self-closed, the machine
-// type with its alias resolved (machine is the resolved name).
-func writeDomainXML(w io.Writer, dom *libvirtxml.Domain, machine string) error {
-	os := *dom.OS
-	if os.Type != nil {
-		t := *os.Type
-		t.Machine = machine
-		os.Type = &t
-	}
-	var b strings.Builder
-	enc := xml.NewEncoder(&b)
-	enc.Indent("", "  ")
-	if err := enc.EncodeElement(os, xml.StartElement{Name: xml.Name{Local: "os"}}); err != nil {
-		return err
-	}
-	if dom.Features != nil {
-		if err := enc.EncodeElement(dom.Features, xml.StartElement{Name: xml.Name{Local: "features"}}); err != nil {
-			return err
-		}
-	}
-	if err := enc.Close(); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, emptyElementRe.ReplaceAllString(b.String(), "<$1$2/>")+"\n")
-	return err
-}
-
-// emptyElementRe matches an element without content, which encoding/xml
-// writes as <x a="b"></x>.
-var emptyElementRe = regexp.MustCompile(`<([^\s<>/]+)([^<>]*)></[^<>]+>`)
-
-// writeMatchText writes the prediction for people: where it comes from,
-// then what libvirt writes, or its error.
-func writeMatchText(w io.Writer, out *matchOutput, machineAsWritten string, d *matcher.Decision, explain bool, st style) {
-	a := out.Answer
-	rows := [][]string{
-		{"profile", out.Profile + "  (" + out.ProfileSource + ": " + out.ProfileNote + ")"},
-		{"qemu", out.QEMU + "  (" + out.QEMUSource + ": " + out.QEMUNote + ")"},
-	}
-	machine := out.Machine
-	if machineAsWritten != "" && machineAsWritten != out.Machine {
-		machine += "  (" + machineAsWritten + ")"
-	}
-	rows = append(rows, []string{"machine", machine})
-	if out.Nova != "" {
-		rows = append(rows, []string{"nova", out.Nova})
-	}
-	if a.Descriptor != nil {
-		label, path := "descriptor", ""
-		if a.DescriptorPath != nil {
-			path = "  " + *a.DescriptorPath
-		}
-		if !a.OK {
-			label = "chosen"
-			path += "  (before the error below)"
-		}
-		rows = append(rows, []string{label, *a.Descriptor + path})
-	}
-	switch {
-	case !a.OK && a.DaemonCrashed:
-		rows = append(rows, []string{"error", "libvirtd crashes (at " + out.Stage + "); the client sees: " + deref(a.Error)})
-	case !a.OK:
-		rows = append(rows, []string{"error", deref(a.Error) + "  (at " + out.Stage + ")"})
-	case !out.Selected:
-		rows = append(rows, []string{"selection", "none: the domain has neither <os firmware> nor a pflash loader; libvirt boots it as written"})
-	default:
-		if a.OSFirmware != nil {
-			rows = append(rows, []string{"firmware", *a.OSFirmware})
-		}
-		if l := a.Loader; l != nil {
-			rows = append(rows, []string{"loader", joinNonEmpty(deref(l.Path), attrs(
-				attr{"type", l.Type}, attr{"readonly", l.Readonly}, attr{"secure", l.Secure},
-				attr{"stateless", l.Stateless}, attr{"format", l.Format}))})
-		}
-		if n := a.NVRAM; n != nil {
-			rows = append(rows, []string{"nvram", joinNonEmpty(deref(n.Path), attrs(
-				attr{"type", n.Type}, attr{"format", n.Format}, attr{"template", n.Template},
-				attr{"templateFormat", n.TemplateFormat}))})
-		} else {
-			rows = append(rows, []string{"nvram", "none"})
-		}
-		if a.Kernel != nil {
-			rows = append(rows, []string{"kernel", *a.Kernel})
-		}
-		if a.SMM != nil {
-			rows = append(rows, []string{"smm", *a.SMM})
-		}
-		if len(a.FirmwareFeatures) > 0 {
-			var fs []string
-			for _, k := range slices.Sorted(maps.Keys(a.FirmwareFeatures)) {
-				fs = append(fs, k+"="+a.FirmwareFeatures[k])
-			}
-			rows = append(rows, []string{"features", strings.Join(fs, " ")})
-		}
-		if st := a.Start; st != nil {
-			// Defined as above, then refused by the first start.
-			rows = append(rows, []string{"error", deref(st.Error) + "  (at start, after the define)"})
-		}
-	}
-	writeTable(w, rows, func(row, col int, cell string) string {
-		switch {
-		case col == 0:
-			return st.dim(cell)
-		case rows[row][0] == "error":
-			return st.red(cell)
-		case rows[row][0] == "descriptor":
-			return st.green(cell)
-		}
-		return cell
-	})
-	if out.Also != nil {
-		if len(*out.Also) == 0 {
-			fmt.Fprintln(w, st.dim("also:")+" no other descriptor matches")
-		} else {
-			fmt.Fprintln(w, st.dim("also:")+" the other matching descriptors, in libvirt's order")
-			var also [][]string
-			for i, e := range *out.Also {
-				also = append(also, []string{fmt.Sprintf("  %d.", i+2), e.Name, e.Path})
-			}
-			writeTable(w, also, func(_, _ int, c string) string { return c })
-		}
-	}
-	if explain && len(out.Trace) == 0 {
-		fmt.Fprintln(w, st.dim("trace:")+" libvirt examined no descriptor")
-	}
-	if explain && len(out.Trace) > 0 {
-		fmt.Fprintln(w, st.dim("trace:")+" libvirt's verdict on each descriptor, in its order")
-		var trace [][]string
-		for _, s := range out.Trace {
-			verdict := "skipped"
-			switch {
-			case d.Chosen != nil && s.Path == d.Chosen.Path && s.Accepted:
-				verdict = "chosen"
-			case s.Accepted:
-				verdict = "matches"
-			}
-			trace = append(trace, []string{"  " + verdict, s.Name, s.Reason})
-		}
-		writeTable(w, trace, func(_, col int, c string) string {
-			if col != 0 {
-				return c
-			}
-			switch strings.TrimSpace(c) {
-			case "chosen":
-				return st.green(c)
-			case "matches":
-				return st.yellow(c)
-			}
-			return st.dim(c)
-		})
-	}
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-// attr is one XML attribute as written, nil when absent.
-type attr struct {
-	name  string
-	value *string
-}
-
-// attrs formats the present attributes as name=value.
-func attrs(as ...attr) string {
-	var out []string
-	for _, a := range as {
-		if a.value != nil {
-			out = append(out, a.name+"="+*a.value)
-		}
-	}
-	return strings.Join(out, " ")
-}
-
-// joinNonEmpty joins the non-empty strings with two spaces.
-func joinNonEmpty(ss ...string) string {
-	var out []string
-	for _, s := range ss {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return strings.Join(out, "  ")
 }

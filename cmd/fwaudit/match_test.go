@@ -12,6 +12,7 @@ import (
 
 	"github.com/fwaudit/fwaudit/hostinfo"
 	"github.com/fwaudit/fwaudit/release"
+	"github.com/fwaudit/fwaudit/result"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 )
@@ -100,6 +101,9 @@ func TestMatchRecorded(t *testing.T) {
 				var got map[string]any
 				if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
 					t.Fatalf("%s: exit %d, output is not JSON: %v\nstdout:\n%s\nstderr:\n%s", v.profile, code, err, &stdout, &stderr)
+				}
+				if err := result.ValidateJSON(result.KindMatch, stdout.Bytes()); err != nil {
+					t.Errorf("%s: the output does not follow the match schema: %v", v.profile, err)
 				}
 				wantCode := exitOK
 				if want["ok"] != true || got["start"] != nil {

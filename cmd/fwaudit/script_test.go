@@ -1,7 +1,11 @@
 package main
 
 import (
+	"compress/gzip"
+	"io"
 	"os"
+	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -20,8 +24,51 @@ func TestScript(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("CORPUS", "../../../../testdata/descriptors")
-			return nil
+			vars, err := filepath.Abs("../../varstore/testdata")
+			env.Setenv("VARS", vars) // varstore's real images, gzip-compressed
+			if err != nil {
+				return err
+			}
+			catalog, err := filepath.Abs("../../testdata/descriptors")
+			env.Setenv("CATALOG", catalog) // the bundled sets, as an absolute path
+			return err
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"gunzip": gunzipCmd,
+			"zeros":  zerosCmd,
 		},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
 	})
+}
+
+// gunzipCmd is "gunzip SRC.gz DST": decompress one of varstore's images.
+func gunzipCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: gunzip SRC.gz DST")
+	}
+	f, err := os.Open(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	ts.Check(err)
+	dst := ts.MkAbs(args[1])
+	ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))
+	out, err := os.Create(dst)
+	ts.Check(err)
+	_, err = io.Copy(out, io.LimitReader(zr, 128<<20))
+	ts.Check(err)
+	ts.Check(out.Close())
+}
+
+// zerosCmd is "zeros FILE BYTES": a raw image of zero bytes (a CODE stand-in
+// of a real size).
+func zerosCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: zeros FILE BYTES")
+	}
+	n, err := strconv.ParseInt(args[1], 10, 64)
+	ts.Check(err)
+	dst := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))
+	ts.Check(os.WriteFile(dst, make([]byte, n), 0o644))
 }

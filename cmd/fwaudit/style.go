@@ -5,11 +5,10 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/fwaudit/fwaudit/descriptor"
 )
 
-// style colors text only when writing to a terminal and NO_COLOR is unset.
+// style says whether to color: only when writing to a terminal and
+// NO_COLOR is unset.
 type style struct{ color bool }
 
 func newStyle(w io.Writer) style {
@@ -21,34 +20,8 @@ func newStyle(w io.Writer) style {
 	return style{color: err == nil && info.Mode()&os.ModeCharDevice != 0}
 }
 
-func (s style) paint(code, text string) string {
-	if !s.color {
-		return text
-	}
-	return "\x1b[" + code + "m" + text + "\x1b[0m"
-}
-
-func (s style) red(t string) string    { return s.paint("31", t) }
-func (s style) green(t string) string  { return s.paint("32", t) }
-func (s style) yellow(t string) string { return s.paint("33", t) }
-func (s style) dim(t string) string    { return s.paint("2", t) }
-
-func (s style) status(st descriptor.Status) string {
-	switch st {
-	case descriptor.StatusActive:
-		return s.green(string(st))
-	case descriptor.StatusInvalid, descriptor.StatusError:
-		return s.red(string(st))
-	case descriptor.StatusMask, descriptor.StatusMasked, descriptor.StatusOverridden:
-		return s.yellow(string(st))
-	}
-	return s.dim(string(st))
-}
-
-// writeTable writes rows as aligned columns separated by two spaces. paint
-// may color a cell; padding is computed on the plain text, so colors never
-// break the alignment.
-func writeTable(w io.Writer, rows [][]string, paint func(row, col int, cell string) string) {
+// writeTable writes rows as aligned columns separated by two spaces.
+func writeTable(w io.Writer, rows [][]string) {
 	var widths []int
 	for _, r := range rows {
 		for i, c := range r {
@@ -59,14 +32,15 @@ func writeTable(w io.Writer, rows [][]string, paint func(row, col int, cell stri
 		}
 	}
 	var b strings.Builder
-	for ri, r := range rows {
-		b.Reset()
+	for _, r := range rows {
+		var line strings.Builder
 		for i, c := range r {
-			b.WriteString(paint(ri, i, c))
+			line.WriteString(c)
 			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+2))
+				line.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+2))
 			}
 		}
-		io.WriteString(w, strings.TrimRight(b.String(), " ")+"\n")
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 	}
+	io.WriteString(w, b.String())
 }

@@ -1,0 +1,94 @@
+package result_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/fwaudit/fwaudit"
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/release"
+	"github.com/fwaudit/fwaudit/result"
+)
+
+// The answer "fwaudit match --distro debian-13 --arch x86_64 --machine q35
+// --secure-boot yes" prints, from a Go program. For this host's own
+// descriptors, ask with release.Request{OnHost: true} (its libvirt and
+// QEMU are then detected) and load with descriptor.Options{} instead.
+func ExampleNewMatch() {
+	ctx := context.Background()
+	guest := matcher.Guest{Name: "guest", Arch: "x86_64", Machine: "q35", Firmware: "efi", SecureBoot: matcher.Yes}
+	dom := guest.Domain()
+	req, err := matcher.FromDomain(dom)
+	if err != nil {
+		panic(err)
+	}
+	choice, err := release.Choose(ctx, release.Request{Distro: "debian-13", Arch: req.Arch})
+	if err != nil {
+		panic(err)
+	}
+	root, _ := fwaudit.Distro("debian-13")
+	set, err := descriptor.Load(descriptor.Options{FS: root, Rules: choice.Profile.Rules})
+	if err != nil {
+		panic(err)
+	}
+	d := matcher.Match(set, req, choice.Profile, matcher.MatchOptions{QEMU: choice.QEMU})
+	m := result.NewMatch(choice, dom, d, false)
+	m.WriteText(os.Stdout, result.MatchTextOptions{})
+	// Output:
+	// profile     libvirt-11.3  (distro: debian-13 ships libvirt-daemon 11.3.0-3+deb13u3)
+	// qemu        10.0  (distro: debian-13 ships qemu-system-x86 1:10.0.13+ds-0+deb13u1)
+	// machine     pc-q35-10.0  (q35)
+	// descriptor  40-edk2-x86_64-secure-enrolled.json  /usr/share/qemu/firmware/40-edk2-x86_64-secure-enrolled.json
+	// firmware    efi
+	// loader      /usr/share/OVMF/OVMF_CODE_4M.ms.fd  type=pflash readonly=yes secure=yes format=raw
+	// nvram       /var/lib/libvirt/qemu/nvram/guest_VARS.fd  format=raw template=/usr/share/OVMF/OVMF_VARS_4M.ms.fd templateFormat=raw
+	// smm         on
+	// features    enrolled-keys=yes secure-boot=yes
+}
+
+func ExampleNewList() {
+	root, _ := fwaudit.Distro("ubuntu-24.04")
+	set, err := descriptor.Load(descriptor.Options{FS: root})
+	if err != nil {
+		panic(err)
+	}
+	l := result.NewList(set, "ubuntu-24.04")
+	fmt.Println(len(l.Entries), l.Entries[0].Name, l.Entries[0].Status, l.Failed())
+	// Output: 9 40-edk2-aarch64-secure-enrolled.json active false
+}
+
+func ExampleCheckFile() {
+	dir, err := os.MkdirTemp("", "fwaudit-example")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "70-bad.json")
+	os.WriteFile(file, []byte(`{"description":"bad","interface-types":["uefi"],"mapping":{"device":"floppy"},"targets":[],"features":[],"tags":[]}`), 0o644)
+	c, err := result.CheckFile(file, descriptor.RulesLatest)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(c.QEMU, c.Libvirt, len(c.Problems) > 0)
+	// Output: false false true
+}
+
+func ExampleNewDistros() {
+	d, err := result.NewDistros(context.Background(), result.DistrosOptions{})
+	if err != nil {
+		panic(err)
+	}
+	for _, row := range d.Distros {
+		if row.Name == "ubuntu-24.04" {
+			for i, c := range row.Cells {
+				if d.FeatureSets[i] == "amd-sev-es" {
+					fmt.Println(row.Name, row.Profile, row.ProfileSource, c.FeatureSet, c.Status)
+				}
+			}
+		}
+	}
+	// Output: ubuntu-24.04 libvirt-10.0 distro amd-sev-es gap
+}

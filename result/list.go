@@ -1,0 +1,141 @@
+package result
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/fwaudit/fwaudit/descriptor"
+)
+
+// ListSchemaVersion versions the JSON output of List.
+const ListSchemaVersion = 1
+
+// List is the descriptors libvirt sees, in its order, with their status:
+// fwaudit list.
+type List struct {
+	SchemaVersion int               `json:"schema_version"`
+	Root          string            `json:"root,omitempty"`
+	Distro        string            `json:"distro,omitempty"`
+	Rules         string            `json:"rules"`
+	Dirs          []descriptor.Dir  `json:"dirs"`
+	LookupError   *descriptor.Error `json:"lookup_error"`
+	Entries       []ListEntry       `json:"entries"`
+
+	set *descriptor.Set
+}
+
+// ListEntry is one directory entry with its descriptor's summary.
+type ListEntry struct {
+	*descriptor.Entry
+	Summary         string            `json:"summary,omitempty"`
+	UnresolvedPaths map[string]string `json:"unresolved_paths,omitempty"`
+}
+
+// NewList describes set; distro names the bundled set it is, if any.
+func NewList(set *descriptor.Set, distro string) *List {
+	l := &List{SchemaVersion: ListSchemaVersion, Root: set.Root, Distro: distro, Rules: set.Rules.Name,
+		Dirs: set.Dirs, LookupError: set.LookupError(), Entries: []ListEntry{}, set: set}
+	if l.Dirs == nil {
+		l.Dirs = []descriptor.Dir{}
+	}
+	for _, e := range set.Entries {
+		le := ListEntry{Entry: e}
+		if e.Descriptor != nil {
+			le.Summary = e.Descriptor.Summary()
+			le.UnresolvedPaths = e.Descriptor.UnresolvedPaths()
+		}
+		l.Entries = append(l.Entries, le)
+	}
+	return l
+}
+
+// Failed reports whether libvirt would stumble over the set: a lookup
+// error, or an invalid or unexaminable entry (fwaudit list's exit 1).
+func (l *List) Failed() bool {
+	if l.LookupError != nil {
+		return true
+	}
+	for _, e := range l.Entries {
+		if e.Status == descriptor.StatusInvalid || e.Status == descriptor.StatusError {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteJSON writes the list as JSON (schema/list.schema.json).
+func (l *List) WriteJSON(w io.Writer) error { return writeJSON(w, l) }
+
+// WriteText writes the list for people: the directories, a table of the
+// entries, then what libvirt says about them. File names and descriptor
+// strings are escaped.
+func (l *List) WriteText(w io.Writer, opts TextOptions) error {
+	st := style{opts.Color}
+	var b strings.Builder
+	for _, d := range l.Dirs {
+		state := "missing"
+		switch {
+		case d.Err != nil:
+			state = st.red("unreadable: " + clean(d.Err.Msg))
+		case d.Exists:
+			state = "scanned"
+		}
+		fmt.Fprintf(&b, "%s %s (%s)\n", st.dim("dir"), clean(d.Path), state)
+	}
+	rows := [][]string{{"NAME", "STATUS", "FROM", "SUMMARY"}}
+	for _, e := range l.Entries {
+		summary := ""
+		switch {
+		case e.Status == descriptor.StatusOverridden || e.Status == descriptor.StatusMasked:
+			summary = "hidden by " + e.HiddenBy
+		case e.Descriptor != nil:
+			summary = e.Summary
+		}
+		rows = append(rows, []string{clean(e.Name), string(e.Status), clean(e.Dir), clean(summary)})
+	}
+	if err := table(&b, rows, 2, func(row, col int, cell string) string {
+		if row > 0 && col == 1 {
+			return st.status(descriptor.Status(cell))
+		}
+		return cell
+	}); err != nil {
+		return err
+	}
+	for _, e := range l.Entries {
+		if e.Libvirt != nil {
+			fmt.Fprintf(&b, "%s %s\n", st.red("libvirt rejects:"), clean(e.Libvirt.Error()))
+		}
+		for _, p := range e.Problems {
+			fmt.Fprintf(&b, "%s %s\n", st.yellow(string(p.Kind)+":"), clean(p.Error()))
+		}
+		if len(e.Overrides) > 0 && e.Status != descriptor.StatusMask {
+			fmt.Fprintf(&b, "%s %s overrides %s\n", st.dim("note:"), clean(e.Path), clean(strings.Join(e.Overrides, ", ")))
+		}
+		for _, ptr := range slices.Sorted(maps.Keys(e.UnresolvedPaths)) {
+			fmt.Fprintf(&b, "%s %s: %s: unresolved path %q\n", st.yellow("note:"), clean(e.Path), ptr, e.UnresolvedPaths[ptr])
+		}
+		if e.NotJSON && e.Status != descriptor.StatusIgnored {
+			fmt.Fprintf(&b, "%s %s has no .json suffix; libvirt reads it all the same\n", st.dim("note:"), clean(e.Path))
+		}
+	}
+	if l.LookupError != nil {
+		fmt.Fprintf(&b, "%s libvirt's firmware lookup fails on this set: %s\n", st.red("error:"), clean(l.LookupError.Error()))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (s style) status(st descriptor.Status) string {
+	switch st {
+	case descriptor.StatusActive:
+		return s.green(string(st))
+	case descriptor.StatusInvalid, descriptor.StatusError:
+		return s.red(string(st))
+	case descriptor.StatusMask, descriptor.StatusMasked, descriptor.StatusOverridden:
+		return s.yellow(string(st))
+	}
+	return s.dim(string(st))
+}

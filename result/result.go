@@ -1,0 +1,153 @@
+// Package result holds the canonical result of each fwaudit command other
+// than audit and lint (whose result is report.Report): List for list,
+// Validation for validate, Match for match and Distros for distros. Each is
+// built once from the library's answers and rendered by one writer per
+// format: WriteText for people (aligned, verdict first, colored only when
+// asked), WriteJSON for programs (documented by the JSON Schemas in
+// schema/, see Schema), and for Match WriteXML (what libvirt writes into
+// the domain). A Go program gets exactly what the command prints by
+// building the same value.
+package result
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+//go:embed schema/*.schema.json
+var schemas embed.FS
+
+// Kinds of result, naming their schemas.
+const (
+	KindList     = "list"
+	KindValidate = "validate"
+	KindMatch    = "match"
+	KindDistros  = "distros"
+)
+
+// Schema returns the JSON Schema of a kind of result's JSON output.
+func Schema(kind string) ([]byte, error) {
+	return schemas.ReadFile("schema/" + kind + ".schema.json")
+}
+
+// ValidateJSON checks data, the JSON output of a kind of result, against
+// its schema.
+func ValidateJSON(kind string, data []byte) error {
+	raw, err := Schema(kind)
+	if err != nil {
+		return err
+	}
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(raw)))
+	if err != nil {
+		return fmt.Errorf("result: %s schema: %w", kind, err)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.UseLoader(noLoader{})
+	url := "https://fwaudit.invalid/" + kind + ".schema.json"
+	if err := c.AddResource(url, doc); err != nil {
+		return err
+	}
+	sch, err := c.Compile(url)
+	if err != nil {
+		return fmt.Errorf("result: %s schema: %w", kind, err)
+	}
+	v, err := jsonschema.UnmarshalJSON(strings.NewReader(string(data)))
+	if err != nil {
+		return fmt.Errorf("result: %s output is not JSON: %w", kind, err)
+	}
+	return sch.Validate(v)
+}
+
+// noLoader refuses every URL: only the embedded schemas are used.
+type noLoader struct{}
+
+func (noLoader) Load(u string) (any, error) {
+	return nil, fmt.Errorf("result: refusing to load %q: only the embedded schemas are available", u)
+}
+
+// TextOptions configure the text renderers.
+type TextOptions struct {
+	// Color paints verdicts with ANSI colors (for a terminal).
+	Color bool
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// style colors text when asked.
+type style struct{ color bool }
+
+func (s style) paint(code, text string) string {
+	if !s.color {
+		return text
+	}
+	return "\x1b[" + code + "m" + text + "\x1b[0m"
+}
+
+func (s style) red(t string) string    { return s.paint("31", t) }
+func (s style) green(t string) string  { return s.paint("32", t) }
+func (s style) yellow(t string) string { return s.paint("33", t) }
+func (s style) dim(t string) string    { return s.paint("2", t) }
+
+// table writes rows as aligned columns separated by sep spaces. paint may
+// color a cell; padding is computed on the plain text, so colors never
+// break the alignment.
+func table(w io.Writer, rows [][]string, sep int, paint func(row, col int, cell string) string) error {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	var b strings.Builder
+	for ri, r := range rows {
+		var line strings.Builder
+		for i, c := range r {
+			if paint != nil {
+				line.WriteString(paint(ri, i, c))
+			} else {
+				line.WriteString(c)
+			}
+			if i < len(r)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+sep))
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " "))
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// wrap writes text as lines of at most width characters, the first
+// starting with first and the others with indent.
+func wrap(b *strings.Builder, first, indent, text string, width int) {
+	line := first
+	empty := true
+	for _, word := range strings.Fields(text) {
+		if !empty && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > width {
+			b.WriteString(line + "\n")
+			line, empty = indent, true
+		}
+		if !empty {
+			line += " "
+		}
+		line += word
+		empty = false
+	}
+	b.WriteString(line + "\n")
+}

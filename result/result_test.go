@@ -1,0 +1,56 @@
+package result
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestDistrosText: the matrix fits TextWidth columns for every release and
+// machine family, and every non-plain cell's number is explained.
+func TestDistrosText(t *testing.T) {
+	for _, opts := range []DistrosOptions{{}, {Libvirt: "9.0"}, {Profile: "nova-legacy"}, {Arch: "aarch64", Machine: "virt"}, {Machine: "pc"}} {
+		d, err := NewDistros(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Distros) < 10 {
+			t.Fatalf("%+v: only %d sets", opts, len(d.Distros))
+		}
+		var buf bytes.Buffer
+		if err := d.WriteText(&buf, TextOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		for _, l := range strings.Split(out, "\n") {
+			if n := utf8.RuneCountInString(l); n > TextWidth {
+				t.Errorf("%+v: a line of %d columns: %q", opts, n, l)
+			}
+		}
+		for _, f := range strings.Fields(out) {
+			if len(f) > 1 && (f[0] == '-' || f[0] == '~') && f[1] >= '1' && f[1] <= '9' {
+				if !strings.Contains(out, "\n"+strings.Repeat(" ", 3-len(f[1:]))+f[1:]+"  ") {
+					t.Errorf("%+v: cell %s has no explanation:\n%s", opts, f, out)
+				}
+			}
+		}
+		var js bytes.Buffer
+		d.WriteJSON(&js)
+		if err := ValidateJSON(KindDistros, js.Bytes()); err != nil {
+			t.Errorf("%+v: %v", opts, err)
+		}
+	}
+}
+
+func TestSchemas(t *testing.T) {
+	for _, k := range []string{KindList, KindValidate, KindMatch, KindDistros} {
+		if err := ValidateJSON(k, []byte(`{}`)); err == nil {
+			t.Errorf("%s: the schema accepts {}", k)
+		}
+	}
+	if _, err := Schema("nosuch"); err == nil {
+		t.Error("Schema(nosuch) did not fail")
+	}
+}
