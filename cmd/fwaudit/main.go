@@ -22,6 +22,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/fwaudit/fwaudit/internal/termtext"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/result"
 	"github.com/spf13/cobra"
@@ -84,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			if cmd != nil {
 				name = cmd.CommandPath()
 			}
-			fmt.Fprintf(stderr, "%s: %v\n", name, ee.err)
+			fmt.Fprintf(stderr, "%s: %s\n", name, cleanLines(ee.err.Error()))
 			if ee.code == exitUsage && cmd != nil {
 				fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", name)
 			}
@@ -95,7 +96,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if cmd != nil {
 			name = cmd.CommandPath()
 		}
-		fmt.Fprintf(stderr, "%s: writing output: %v\n", name, a.stdout.err)
+		fmt.Fprintf(stderr, "%s: writing output: %s\n", name, cleanLines(a.stdout.err.Error()))
 		code = exitFailure
 	}
 	return code
@@ -261,4 +262,14 @@ func (a *app) render(format string, r renderer) error {
 		return r.WriteJSON(a.stdout)
 	}
 	return r.WriteText(a.stdout, a.textOptions())
+}
+
+// cleanLines escapes control and bidirectional characters in a message
+// (file names come from the user and the file system), line by line.
+func cleanLines(msg string) string {
+	lines := strings.Split(msg, "\n")
+	for i, l := range lines {
+		lines[i] = termtext.Clean(l)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/fwaudit/fwaudit"
+	"github.com/fwaudit/fwaudit/audit"
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/hostinfo"
+	"github.com/fwaudit/fwaudit/internal/safefile"
 	"github.com/fwaudit/fwaudit/internal/suggest"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/release"
@@ -176,7 +177,7 @@ func (f *matchFlags) buildDomain() *libvirtxml.Domain {
 
 // readDomain reads and parses a domain definition file.
 func readDomain(file string) (*libvirtxml.Domain, *matcher.Request, error) {
-	data, err := os.ReadFile(file)
+	data, err := safefile.Read(file, audit.MaxDomainSize) // never blocks on a FIFO; virsh's cap
 	if err != nil {
 		return nil, nil, err // *fs.PathError names the file
 	}

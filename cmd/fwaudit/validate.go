@@ -35,7 +35,7 @@ of a libvirt release (--libvirt or --profile; default the newest modelled).`,
 			for _, file := range args {
 				c, err := result.CheckFile(file, rules)
 				if err != nil {
-					fmt.Fprintf(a.stderr, "fwaudit validate: %v\n", err)
+					fmt.Fprintf(a.stderr, "fwaudit validate: %s\n", cleanLines(err.Error()))
 					code = exitFailure
 					continue
 				}
