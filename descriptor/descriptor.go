@@ -158,7 +158,9 @@ type Descriptor struct {
 	Tags           []string    `json:"tags"`
 
 	// tree and data allow positions to be computed and libvirt's own
-	// parse to be replayed (Rules.Check).
+	// parse to be replayed (Rules.Check). Load drops the tree once it has
+	// judged the descriptor (it is several times the file's size); then
+	// Position parses data again.
 	tree *node
 	data []byte
 	file string
@@ -177,18 +179,30 @@ func (d *Descriptor) HasInterface(i Interface) bool { return slices.Contains(d.I
 // Position returns the line and column (1-based) of the value at the JSON
 // pointer ptr, or of the nearest existing ancestor.
 func (d *Descriptor) Position(ptr string) (line, col int) {
-	if d.tree == nil {
+	tree := d.tree
+	if tree == nil && d.data != nil {
+		tree, _ = parseTree(d.data)
+	}
+	if tree == nil {
 		return 0, 0
 	}
 	for {
-		if n := d.tree.lookup(ptr); n != nil {
+		if n := tree.lookup(ptr); n != nil {
 			return position(d.data, n.off)
 		}
 		i := strings.LastIndexByte(ptr, '/')
 		if i < 0 {
-			return position(d.data, d.tree.off)
+			return position(d.data, tree.off)
 		}
 		ptr = ptr[:i]
+	}
+}
+
+// compact drops the parse tree, keeping what the descriptor needs to
+// answer Position (the bytes) and everything else (the decoded fields).
+func (d *Descriptor) compact() {
+	if d != nil {
+		d.tree = nil
 	}
 }
 

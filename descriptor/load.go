@@ -295,6 +295,7 @@ func Load(opts Options) (*Set, error) {
 		for _, f := range fl[1:] {
 			if e := f.entry; e.Size > 0 && e.Data != nil {
 				e.Descriptor, e.Problems = parseEntry(e)
+				e.Descriptor.compact()
 			}
 		}
 	}
@@ -359,6 +360,7 @@ func judge(e *Entry, rules *Rules) {
 	default:
 		e.Descriptor, e.Problems = parseEntry(e)
 		e.Libvirt = rules.Check(e.Path, e.Data, e.Descriptor)
+		e.Descriptor.compact()
 		e.Status = StatusActive
 		if e.Libvirt != nil {
 			e.Status = StatusInvalid

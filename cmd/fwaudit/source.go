@@ -9,6 +9,7 @@ import (
 
 	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/internal/safefile"
 	"github.com/fwaudit/fwaudit/release"
 )
 
@@ -87,7 +88,8 @@ func (s *sourceFlags) hostFiles(c release.Choice) (fs.FS, func(), error) {
 	return c.HostFiles(host, root), closeFn, nil
 }
 
-// rootFS opens the file system root the images are looked up in.
+// rootFS opens the file system root the images are looked up in, through
+// safefile.FS: opens never block on a FIFO and names are bytes.
 func rootFS(root string) (fs.FS, func(), error) {
 	if root == "" {
 		root = "/"
@@ -96,5 +98,5 @@ func rootFS(root string) (fs.FS, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening root: %w", err)
 	}
-	return r.FS(), func() { r.Close() }, nil
+	return safefile.FS(r), func() { r.Close() }, nil
 }
