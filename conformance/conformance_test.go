@@ -139,13 +139,7 @@ func TestRecorded(t *testing.T) {
 				if data == nil {
 					continue
 				}
-				if crashed, err := verdict.Crashed(data); err != nil {
-					t.Fatal(err)
-				} else if crashed {
-					answered[v.file]++
-					continue // libvirt crashed; nothing to predict
-				}
-				answered[v.file]++
+				answered[v.file]++ // crashes included: a crash is an answer too
 				got := Predict(t, root, domain, v.profile, existing)
 				diff, err := verdict.Diff(data, got)
 				if err != nil {
@@ -167,7 +161,48 @@ func TestRecorded(t *testing.T) {
 				}
 				agree[v.profile.Name] = n
 			}
+			// Start-mode answers of releases that select at define:
+			// the define, then the first start.
+			for _, f := range c.Archive.Files {
+				if !casefile.IsStartAnswer(f.Name) {
+					continue
+				}
+				p := startProfile(t, f.Name)
+				name := p.Name + " start"
+				answered[f.Name]++
+				diff, err := verdict.DiffStart(f.Data, Predict(t, root, domain, p, existing))
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := agree[name]
+				n[1]++
+				key := c.Name + " " + name
+				switch {
+				case diff == "":
+					n[0]++
+					if known[key] {
+						t.Errorf("%s: now agrees with libvirt; remove it from %s", key, knownFile)
+					}
+				case known[key]:
+					diverging = append(diverging, key)
+				default:
+					t.Errorf("%s: predicted start outcome differs from libvirt (-libvirt +fwaudit):\n%s", name, diff)
+				}
+				agree[name] = n
+			}
 		})
+	}
+	for _, v := range versions {
+		f := strings.TrimSuffix(v.file, casefile.AnswerSuffix) + casefile.StartMode + casefile.AnswerSuffix
+		n, name := held[f], v.profile.Name+" start"
+		if n == 0 {
+			continue // start-mode answers are optional
+		}
+		t.Logf("%s: %d/%d recorded start-mode answers agree", name, agree[name][0], agree[name][1])
+		if answered[f] != n || agree[name][1] != n {
+			t.Errorf("%s: compared %d of the %d start-mode answers the cases hold", name, agree[name][1], n)
+		}
+		delete(held, f)
 	}
 	for _, v := range versions {
 		n := agree[v.profile.Name]
@@ -184,4 +219,17 @@ func TestRecorded(t *testing.T) {
 	if len(diverging) > 0 {
 		t.Logf("%d known divergences (%s): %s", len(diverging), knownFile, strings.Join(diverging, "; "))
 	}
+}
+
+// startProfile is the profile of a start-mode answer section, which only a
+// release that selects at define has (its default mode is define).
+func startProfile(t *testing.T, section string) *matcher.Profile {
+	t.Helper()
+	for _, v := range versions {
+		if casefile.AnswerVersion(v.file) == casefile.AnswerVersion(section) && !v.profile.SelectAtStart {
+			return v.profile
+		}
+	}
+	t.Fatalf("%s: no profile that selects at define for it", section)
+	return nil
 }

@@ -254,7 +254,7 @@ var ubuntu2404 string
 
 // Ubuntu2404 lists the firmware files and emulators of Ubuntu 24.04 with
 // noble-updates, as on the host libvirt 10.0.0-2ubuntu8.19 was recorded
-// on (conformance/oracle10).
+// on (the libvirt 10 oracle of ../shared/oracle).
 var Ubuntu2404 = mustParse("ubuntu-24.04.txt", ubuntu2404)
 
 //go:embed debian-unstable.txt

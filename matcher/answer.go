@@ -21,6 +21,22 @@ type Answer struct {
 	NVRAM            *AnswerNVRAM      `json:"nvram"`
 	SMM              *string           `json:"smm"`
 	Kernel           *string           `json:"kernel"`
+	// Stage is where libvirt failed ("define" or "start"), on failure.
+	Stage *string `json:"stage,omitempty"`
+	// DaemonCrashed: libvirtd died instead of answering (Decision.Crash).
+	DaemonCrashed bool `json:"daemon_crashed,omitempty"`
+	// Start is the outcome of the first start of a domain the define
+	// accepted, for a release that selects at define, when the start
+	// fails (the fields above are then the define's answer); nil when it
+	// succeeds or when the answer above is already the start's.
+	Start *AnswerStart `json:"start,omitempty"`
+}
+
+// AnswerStart is the outcome of a start after a successful define.
+type AnswerStart struct {
+	OK            bool    `json:"ok"`
+	Error         *string `json:"error"`
+	DaemonCrashed bool    `json:"daemon_crashed,omitempty"`
 }
 
 // AnswerLoader is <loader> as written.
@@ -54,17 +70,23 @@ func opt(s string) *string {
 }
 
 // Answer applies the decision to dom and reads back the fields the oracle
-// reports. On failure only ok, error and (if libvirt chose one before
+// reports in its default mode for the release: the define's answer for a
+// release that selects at define (with Start set when the first start
+// then fails), the start's for one that selects at start. On failure only
+// ok, error, stage, daemon_crashed and (if libvirt chose one before
 // failing) descriptor are set.
 func (d *Decision) Answer(dom *libvirtxml.Domain) *Answer {
-	a := &Answer{OK: d.OK()}
+	a := &Answer{OK: d.stored()}
 	if d.Chosen != nil {
 		a.Descriptor = opt(d.Chosen.Name)
 		a.DescriptorPath = opt(d.Chosen.Path)
 	}
-	if !d.OK() {
-		a.Error = opt(d.Err)
+	if !a.OK {
+		a.Error, a.Stage, a.DaemonCrashed = opt(d.Err), opt(d.Stage), d.Crash
 		return a
+	}
+	if !d.OK() {
+		a.Start = &AnswerStart{Error: opt(d.Err), DaemonCrashed: d.Crash}
 	}
 	d.Apply(dom)
 	os := dom.OS

@@ -13,14 +13,17 @@ const NVRAMDir = "/var/lib/libvirt/qemu/nvram"
 
 // Apply writes into dom what libvirt writes after the decision: the loader,
 // the NVRAM template and file, SMM, the firmware features and, for libvirt
-// 9.0, the live definition without <os firmware>. It does nothing when the
-// decision failed. dom should be the domain the Request came from.
+// 9.0, the live definition without <os firmware>. For a release that
+// selects at define it is the definition the define stores, also when the
+// first start fails afterwards (Decision.Defined); it does nothing when the
+// define (or, for 9.0, the start) fails. dom should be the domain the
+// Request came from.
 func (d *Decision) Apply(dom *libvirtxml.Domain) {
 	if d.Profile.Nova {
 		d.applyNova(dom)
 		return
 	}
-	if !d.OK() {
+	if !d.stored() || (!d.OK() && d.Selected && d.Chosen == nil && d.Request.Firmware != "") {
 		// An existing domain whose selection failed is still loaded,
 		// with the loader format its loading forced.
 		if d.Stage == "start" && d.Request.Existing && !d.Profile.SelectAtStart &&
@@ -266,4 +269,11 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// stored reports whether the definition libvirt keeps after the decision
+// holds its result: the domain is accepted, or a release that selects at
+// define stored it and only the first start fails.
+func (d *Decision) stored() bool {
+	return d.OK() || (d.Stage == "start" && !d.Profile.SelectAtStart)
 }

@@ -49,8 +49,13 @@ func FuzzParseDomain(f *testing.F) {
 			}
 			d := matcher.Match(set, req, p, matcher.MatchOptions{})
 			a := d.Answer(dom)
-			if a.OK != d.OK() {
-				t.Fatalf("%s: Answer.OK %v, Decision.OK %v", p.Name, a.OK, d.OK())
+			// The domain is accepted when the answer is, and no later
+			// start fails.
+			if (a.OK && a.Start == nil) != d.OK() {
+				t.Fatalf("%s: Answer.OK %v, Answer.Start %v, Decision.OK %v", p.Name, a.OK, a.Start, d.OK())
+			}
+			if a.Start != nil && (p.SelectAtStart || d.Stage != "start") {
+				t.Fatalf("%s: a start outcome for a failure at %s", p.Name, d.Stage)
 			}
 		}
 	})

@@ -40,8 +40,12 @@ type Decision struct {
 	// it ("operation failed: ..."), or "" on success. A Decision can have
 	// both Chosen and Err: libvirt chose a descriptor and then failed.
 	Err string
-	// Stage is where libvirt fails: "define" or "start".
+	// Stage is where libvirt fails: "define", or "start" for a domain
+	// the define accepted (and stored) and its first start refuses.
 	Stage string
+	// Crash: instead of refusing, the daemon crashes at Stage (a libvirt
+	// bug); Err is then what the client sees, ErrDaemonCrashed.
+	Crash bool
 	// Legacy is the qemu.conf nvram pair used when a manual loader matched
 	// no descriptor, as "CODE:VARS", or "".
 	Legacy string
@@ -51,8 +55,14 @@ type Decision struct {
 	manualNVRAM bool
 }
 
-// OK reports whether libvirt would accept the domain.
+// OK reports whether libvirt would accept the domain, at define and at
+// its first start.
 func (d *Decision) OK() bool { return d.Err == "" }
+
+// Defined reports whether libvirt's define accepts the domain (and, for
+// a release that selects at define, stores the selection), whether or
+// not the first start fails afterwards.
+func (d *Decision) Defined() bool { return d.Err == "" || d.Stage == "start" }
 
 // MatchOptions refine Match.
 type MatchOptions struct {
@@ -99,6 +109,18 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	qemu := cmpOr(opts.QEMU, p.QEMU)
 	r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
 	badMachine := !MachineSupported(r.Arch, r.Machine, qemu)
+	files := hostFiles(opts, p) // the host's files, read by the checks below
+	if p.CreatesNVRAMAtStart {
+		// The first start, after the define and its validation (the
+		// deferred calls run in reverse).
+		defer func() {
+			if d.Err == "" {
+				if msg := d.createNVRAM(files); msg != "" {
+					d.Stage, d.Err = "start", msg
+				}
+			}
+		}()
+	}
 	if !p.SelectAtStart {
 		// Validation follows a define-time selection, whatever it found.
 		defer func() {
@@ -110,16 +132,6 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		}()
 	}
 
-	files := hostFiles(opts, p) // the host's files, read by the checks below
-	if p.CreatesNVRAMAtStart {
-		defer func() {
-			if d.Err == "" {
-				if msg := d.createNVRAM(files); msg != "" {
-					d.Stage, d.Err = "start", msg
-				}
-			}
-		}()
-	}
 	if p.IgnoresFormats {
 		if r.Loader != nil && r.Loader.Format != "" {
 			d.ownLoader(req).Format = ""
@@ -236,8 +248,18 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		return d
 	}
 	d.Err = postChecks(r, d.Chosen.Descriptor, p)
+	if d.Err == "" && p.CrashesOnKernelSMM && r.Loader == nil && d.Chosen.Descriptor.Mapping.Device == descriptor.DeviceKernel &&
+		known(d.Chosen.Descriptor, p, descriptor.FeatureRequiresSMM) {
+		// Filling in the kernel's SMM requirement marks a <loader> secure
+		// that the domain does not have: the daemon dereferences NULL.
+		d.Err, d.Crash = ErrDaemonCrashed, true
+	}
 	return d
 }
+
+// ErrDaemonCrashed is what a client sees when libvirtd dies answering it
+// (Decision.Crash): its connection drops.
+const ErrDaemonCrashed = "End of file while reading data: Input/output error"
 
 // hostFiles is the host file system Match reads: the caller's, else the
 // profile's.
@@ -263,8 +285,11 @@ func (d *Decision) createNVRAM(files fs.FS) string {
 	if !nvramToCreate(r, p) {
 		return ""
 	}
-	// Whatever the loader's type: libvirt 9.0 prepares any NVRAM the
-	// domain names.
+	if p.StartChecksBlockNVRAM && r.NVRAM.Block && files != nil && !exists(files, r.NVRAM.Path) {
+		return fmt.Sprintf("invalid argument: 'block' nvram backing device '%s' doesn't exist", r.NVRAM.Path)
+	}
+	// Whatever the loader's type: libvirt prepares any NVRAM the domain
+	// names.
 	loader, template := "", r.NVRAM.Template
 	if r.Loader != nil {
 		loader = r.Loader.Path
@@ -289,6 +314,9 @@ func (d *Decision) createNVRAM(files fs.FS) string {
 		}
 	}
 	if template == "" {
+		if p.NoVarStoreNamesNVRAM {
+			loader = r.NVRAM.Path
+		}
 		return "operation failed: unable to find any master var store for loader: " + loader
 	}
 	if files != nil {

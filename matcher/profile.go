@@ -76,9 +76,19 @@ type Profile struct {
 	// ("Failed to open file"). An NVRAM given as the element's text, or the
 	// default one, is taken to exist, as for a domain started before (and
 	// as the oracle prepares it). A manual read-only loader is matched
-	// against the descriptors for that template. For a release that
-	// selects at start.
+	// against the descriptors for that template. A release that selects
+	// at define does the same at the first start, with the template the
+	// define stored: the define succeeds, the start fails.
 	CreatesNVRAMAtStart bool
+	// StartChecksBlockNVRAM: the start refuses a block <source> NVRAM
+	// that is not on the host before it looks for a template;
+	// NoVarStoreNamesNVRAM: its "unable to find any master var store"
+	// names the NVRAM's path instead of the loader's.
+	StartChecksBlockNVRAM, NoVarStoreNamesNVRAM bool
+	// CrashesOnKernelSMM: the daemon crashes when a kernel-device
+	// descriptor with requires-smm wins for a domain without <loader>
+	// (Decision.Crash).
+	CrashesOnKernelSMM bool
 	// LegacyPairs is the build's qemu.conf nvram list, "CODE:VARS" pairs
 	// a manual pflash loader no descriptor matches is looked up in.
 	LegacyPairs []string
@@ -100,8 +110,10 @@ type Profile struct {
 	// of the checks table in validate.go.
 	DefineChecks []string
 	PostChecks   []string
-	// PMOnMicrovm: <pm> suspend settings are accepted on microvm too.
-	PMOnMicrovm bool
+	// MicrovmDefaults: a microvm domain gets the default USB controller
+	// and memory balloon too (both PCI devices, so it has no room for
+	// them unless it says model='none'); later releases add neither.
+	MicrovmDefaults bool
 	// Messages words the checks' errors the release's way.
 	Messages Messages
 
@@ -178,7 +190,7 @@ var (
 
 // The modelled releases. Behaviour recorded from real libvirt through the
 // project's oracle (9.0, 11.3, 12.8) and its Ubuntu 24.04 extension
-// (10.0, conformance/oracle10).
+// (10.0: its Ubuntu 24.04 oracle, query.sh --libvirt 10).
 var (
 	Libvirt90 = &Profile{
 		Name: "libvirt-9.0", Version: "9.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "7.2",
@@ -187,6 +199,7 @@ var (
 		InvalidFailsLookup:   true,
 		SelectAtStart:        true,
 		CreatesNVRAMAtStart:  true,
+		CrashesOnKernelSMM:   true,
 		HostFiles:            hostfs.Debian12,
 		LaunchSecurityTypes:  launchBase,
 		ManualSelectTypes:    []string{"pflash"},
@@ -199,8 +212,9 @@ var (
 		// one; the selection at start is not validated again here.
 		DefineChecks: []string{"arch", "launch-security", "emulator", "enrolled-keys", "microvm-pci", "machine", "acpi", "pm", "secure-boot",
 			"features-autoselect", "autoselect-loader", "bios-nvram", "no-loader-path", "rw-nvram", "stateless-nvram", "stateless-no"},
-		Messages: messagesOld,
-		NoMatch:  "operation failed: Unable to find any firmware to satisfy '%s'",
+		Messages:        messagesOld,
+		MicrovmDefaults: true,
+		NoMatch:         "operation failed: Unable to find any firmware to satisfy '%s'",
 	}
 	Libvirt100 = &Profile{
 		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2" + UbuntuSuffix,
@@ -214,6 +228,9 @@ var (
 		LoaderFormatFromNVRAM: true,
 		PostChecks:            checks11Post,
 		Messages:              messages11,
+		MicrovmDefaults:       true,
+		CreatesNVRAMAtStart:   true,
+		CrashesOnKernelSMM:    true,
 		InvalidFailsLookup:    true,
 		LaunchSecurityTypes:   launchBase,
 		ManualSelectTypes:     []string{"", "pflash"},
@@ -237,6 +254,10 @@ var (
 		DefineChecks:            checks11Define,
 		PostChecks:              checks11Post,
 		Messages:                messages11,
+		MicrovmDefaults:         true,
+		CreatesNVRAMAtStart:     true,
+		StartChecksBlockNVRAM:   true,
+		CrashesOnKernelSMM:      true,
 		LaunchSecurityTypes:     append([]string{"sev-snp"}, launchBase...),
 		ManualSelectTypes:       []string{"", "pflash"},
 		SMMOffFilters:           true,
@@ -258,10 +279,12 @@ var (
 		// The read/write and stateless NVRAM checks moved to parsing.
 		DefineChecks: []string{"arch", "loader-format", "nvram-format", "launch-security", "emulator", "features-autoselect", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-rw", "rom-format",
 			"stateless-nvram", "rw-nvram"},
-		PMOnMicrovm: true,
+		CreatesNVRAMAtStart:   true,
+		StartChecksBlockNVRAM: true,
+		NoVarStoreNamesNVRAM:  true,
 		// The QEMU driver's validation (machine ... tdx) before the
 		// generic one (the written features, the NVRAM).
-		PostChecks:                       []string{"machine", "acpi", "pm", "secure-boot", "tdx", "enrolled-keys-written", "bios-nvram"},
+		PostChecks:                       []string{"microvm-pci", "machine", "acpi", "pm", "secure-boot", "tdx", "enrolled-keys-written", "bios-nvram"},
 		PinnedTemplateIgnoresNVRAMFormat: true,
 		NVRAMFormatFilters:               true,
 		TemplateFormatFilters:            true,

@@ -61,8 +61,8 @@ type NVRAM struct {
 	// Path is a local file's path (the element text or a file source).
 	Path string
 	// Source: Path is given as a file or block <source> (type='file' or
-	// 'block'), not as the element's text.
-	Source bool
+	// 'block'), not as the element's text; Block: a block device.
+	Source, Block bool
 	// Network is set for a network source (nbd, iscsi, ...), where libvirt
 	// records no template.
 	Network bool
@@ -102,6 +102,8 @@ type Request struct {
 	// Emulator is <devices><emulator>, or "" for the architecture's
 	// default binary; libvirt names it when it refuses a machine type.
 	Emulator string
+	// Devices is what libvirt's checks read of <devices>.
+	Devices Devices
 	// Existing marks a domain loaded from its stored definition rather than
 	// newly defined (no ABI update): libvirt then forces the loader format
 	// to raw before selecting, so an old domain never moves to qcow2.
@@ -137,7 +139,7 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 			case s.File != nil:
 				r.NVRAM.Path, r.NVRAM.Source = s.File.File, true
 			case s.Block != nil:
-				r.NVRAM.Path, r.NVRAM.Source = s.Block.Dev, true
+				r.NVRAM.Path, r.NVRAM.Source, r.NVRAM.Block = s.Block.Dev, true, true
 			case s.Network != nil:
 				r.NVRAM.Network = true
 			}
@@ -157,6 +159,7 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 	if dom.Devices != nil {
 		r.Emulator = dom.Devices.Emulator
 	}
+	r.Devices = readDevices(dom.Devices)
 	r.NoACPI = dom.Features == nil || dom.Features.ACPI == nil
 	if dom.Features != nil && dom.Features.SMM != nil {
 		r.SMM = parseTristate(dom.Features.SMM.State)

@@ -39,6 +39,7 @@ type vstate struct {
 	badMachine              bool
 	files                   fs.FS // the host's, for the emulator; nil: any emulator is there
 	launchSecurity          string
+	devices                 Devices
 	// ekWithoutSB: the chosen descriptor has enrolled keys without Secure
 	// Boot and libvirt writes those features for an <os firmware> request.
 	ekWithoutSB bool
@@ -48,7 +49,7 @@ type vstate struct {
 func requested(r *Request) vstate {
 	v := vstate{arch: r.Arch, machine: r.Machine, firmware: r.Firmware, smm: r.SMM,
 		noACPI: r.NoACPI, s3: r.S3, s4: r.S4, features: r.FirmwareFeatures, sb: r.SecureBoot, ek: r.EnrolledKeys,
-		emulator: r.Emulator}
+		emulator: r.Emulator, devices: r.Devices}
 	if r.Loader != nil {
 		v.hasLoader, v.loader = true, *r.Loader
 	}
@@ -275,7 +276,9 @@ func (v *vstate) check(name string, p *Profile) string {
 		if v.s3 == Unset && v.s4 == Unset {
 			return ""
 		}
-		if (v.arch == "x86_64" || v.arch == "i686") && (isQ35(v.machine) || isI440FX(v.machine) || (p.PMOnMicrovm && v.machine == "microvm")) {
+		// microvm too, in every release (9.0-11.3 show it once the
+		// domain's devices leave microvm room: live-microvm-pm-*).
+		if (v.arch == "x86_64" || v.arch == "i686") && (isQ35(v.machine) || isI440FX(v.machine) || v.machine == "microvm") {
 			return ""
 		}
 		if p.Messages.PM != "" {
@@ -302,9 +305,11 @@ func (v *vstate) check(name string, p *Profile) string {
 		}
 		return ""
 	case "microvm-pci":
-		// The devices libvirt adds by default want a PCI bus, which a
-		// microvm lacks.
-		if v.machine == "microvm" {
+		// Address assignment: a device that wants a PCI slot on a
+		// microvm without a declared PCI root. Releases before 12.x add
+		// a USB controller and a memory balloon by default, both PCI.
+		dv := &v.devices
+		if v.machine == "microvm" && !dv.PCIRoot && (dv.PCI || (p.MicrovmDefaults && (!dv.NoUSB || !dv.NoBalloon))) {
 			return "XML error: No PCI buses available"
 		}
 		return ""

@@ -78,7 +78,7 @@ func NewMatch(choice release.Choice, dom *libvirtxml.Domain, d *matcher.Decision
 		m.machineAsWritten = dom.OS.Type.Machine
 	}
 	m.DescriptorPath = m.Answer.DescriptorPath
-	if !d.OK() {
+	if !m.Answer.OK {
 		m.Stage = d.Stage
 	}
 	if m.Trace == nil {
@@ -192,6 +192,8 @@ func (out *Match) writeText(w io.Writer, opts MatchTextOptions) error {
 		rows = append(rows, []string{label, *a.Descriptor + path})
 	}
 	switch {
+	case !a.OK && a.DaemonCrashed:
+		rows = append(rows, []string{"error", "libvirtd crashes (at " + out.Stage + "); the client sees: " + deref(a.Error)})
 	case !a.OK:
 		rows = append(rows, []string{"error", deref(a.Error) + "  (at " + out.Stage + ")"})
 	case !out.Selected:
@@ -224,6 +226,10 @@ func (out *Match) writeText(w io.Writer, opts MatchTextOptions) error {
 				fs = append(fs, k+"="+a.FirmwareFeatures[k])
 			}
 			rows = append(rows, []string{"features", strings.Join(fs, " ")})
+		}
+		if st := a.Start; st != nil {
+			// Defined as above, then refused by the first start.
+			rows = append(rows, []string{"error", deref(st.Error) + "  (at start, after the define)"})
 		}
 	}
 	for _, r := range rows {

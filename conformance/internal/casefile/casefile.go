@@ -27,16 +27,27 @@ const (
 // FirmwareDirs are the directories a case may populate, relative to the case root.
 var FirmwareDirs = []string{"root/usr/share/qemu/firmware/", "root/etc/qemu/firmware/"}
 
-// AnswerSection is the section holding libvirt version v's answer, e.g. "answer/libvirt11.json".
+// AnswerSection is the section holding libvirt version v's answer, e.g. "answer/libvirt11.json";
+// v may name a query mode other than the version's default, as in "11-start"
+// ("answer/libvirt11-start.json", query.sh --libvirt 11 --mode start).
 func AnswerSection(v string) string { return AnswerPrefix + v + AnswerSuffix }
+
+// StartMode is the suffix of a version that asks the oracle in start mode.
+const StartMode = "-start"
 
 // AnswerVersion returns the version number of an answer section name (0 if it is none).
 func AnswerVersion(name string) int {
 	if !strings.HasPrefix(name, AnswerPrefix) || !strings.HasSuffix(name, AnswerSuffix) {
 		return 0
 	}
-	v, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(name, AnswerPrefix), AnswerSuffix))
+	v, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(name, AnswerPrefix), AnswerSuffix), StartMode))
 	return v
+}
+
+// IsStartAnswer reports whether an answer section holds a start-mode answer
+// of a release whose default mode is define ("answer/libvirt11-start.json").
+func IsStartAnswer(name string) bool {
+	return IsAnswer(name) && strings.HasSuffix(strings.TrimSuffix(name, AnswerSuffix), StartMode)
 }
 
 // IsAnswer reports whether a section is a recorded answer.

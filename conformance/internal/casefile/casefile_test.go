@@ -79,3 +79,23 @@ func TestTags(t *testing.T) {
 		t.Fatalf("Tags = %q", got)
 	}
 }
+
+func TestAnswerSections(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		version int
+		start   bool
+	}{
+		{AnswerSection("11"), 11, false},
+		{AnswerSection("11" + StartMode), 11, true},
+		{"answer/libvirt9.json", 9, false},
+		{"domain.xml", 0, false},
+	} {
+		if v := AnswerVersion(tc.name); v != tc.version {
+			t.Errorf("AnswerVersion(%q) = %d, want %d", tc.name, v, tc.version)
+		}
+		if s := IsStartAnswer(tc.name); s != tc.start {
+			t.Errorf("IsStartAnswer(%q) = %v, want %v", tc.name, s, tc.start)
+		}
+	}
+}

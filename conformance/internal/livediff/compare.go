@@ -57,8 +57,8 @@ func Compare(ar *txtar.Archive) (diffs []Diff, compared int, err error) {
 		return nil, 0, err
 	}
 	for _, f := range ar.Files {
-		if !casefile.IsAnswer(f.Name) {
-			continue
+		if !casefile.IsAnswer(f.Name) || casefile.IsStartAnswer(f.Name) {
+			continue // livediff asks in the default modes
 		}
 		v := strconv.Itoa(casefile.AnswerVersion(f.Name))
 		p := profiles[v]

@@ -462,10 +462,14 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 	default:
 		machine = g.pick([]string{"q35", "q35", "q35", "pc", "pc", "pc-q35-7.2", "pc-i440fx-7.2"})
 	}
+	if arch == "x86_64" && machine != "microvm" && g.chance(0.08) {
+		machine = "microvm" // whatever the descriptors say: libvirt refuses it or not by its devices
+	}
+	devs, extra, feats := g.devices(arch, machine)
 
 	var b strings.Builder
 	b.WriteString("<domain type='qemu'>\n")
-	fmt.Fprintf(&b, "  <name>%s</name>\n  <memory unit='MiB'>256</memory>\n  <vcpu>1</vcpu>\n", name)
+	fmt.Fprintf(&b, "  <name>%s</name>\n  <memory unit='MiB'>%s</memory>\n  <vcpu>1</vcpu>\n", name, g.pick([]string{"256", "256", "1024", "4096"}))
 	fw := ""
 	switch x := g.r.Float64(); {
 	case x < 0.72:
@@ -550,7 +554,8 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 		}
 	}
 	b.WriteString("  </os>\n")
-	b.WriteString("  <features><acpi/>")
+	b.WriteString(extra)
+	b.WriteString("  <features><acpi/>" + feats)
 	if g.chance(0.25) {
 		fmt.Fprintf(&b, "<smm state='%s'/>", g.pick([]string{"on", "off"}))
 	}
@@ -565,6 +570,7 @@ func (g *gen) domain(name string, docs []map[string]any) string {
 	if !g.chance(0.05) { // else libvirt's default emulator for the architecture
 		fmt.Fprintf(&b, "    <emulator>%s</emulator>\n", emulator)
 	}
+	b.WriteString(devs)
 	b.WriteString("  </devices>\n")
 	if arch == "x86_64" && g.chance(0.14) {
 		switch g.r.IntN(5) {

@@ -143,8 +143,10 @@ func TestDiffAnswer(t *testing.T) {
 			failGot, nil},
 		{"other error", `{"ok": false, "error": "XML error: bad", "descriptor": "50-a.json"}`,
 			failGot, []string{"XML error: bad"}},
-		{"crashed daemon is not compared", `{"ok": false, "error": "End of file", "daemon_crashed": true}`,
-			okGot, nil},
+		{"crashed daemon, success predicted", `{"ok": false, "error": "End of file", "stage": "define", "daemon_crashed": true}`,
+			okGot, []string{"DaemonCrashed"}},
+		{"crashed daemon, crash predicted", `{"ok": false, "error": "End of file (virsh, /tmp/x)", "stage": "define", "daemon_crashed": true, "descriptor": "50-a.json"}`,
+			&matcher.Answer{OK: false, Error: s(matcher.ErrDaemonCrashed), Stage: s("define"), DaemonCrashed: true, Descriptor: s("50-a.json")}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, err := diffAnswer([]byte(tc.answer), tc.got)

@@ -41,11 +41,12 @@ func main() {
 	seed := flag.Uint64("seed", uint64(time.Now().Unix()), "random seed of the run")
 	n := flag.Int("n", 20, "number of cases")
 	first := flag.Int("first", 0, "index of the first case (to extend a run)")
-	versions := flag.String("versions", "9,11,12", "oracle versions to ask")
+	versions := flag.String("versions", "9,10,11,12", "oracle versions to ask")
 	keep := flag.String("keep", filepath.Join(os.TempDir(), "fwaudit-livediff-keep"), "directory for disagreeing cases (with their answers)")
 	work := flag.String("work", "", "work directory for the generated cases (default: a new temporary directory, kept)")
 	pool := flag.String("descriptors", "testdata/descriptors", "real descriptor sets to draw from")
 	oracle := flag.String("oracle", "/work/shared/oracle", "oracle directory holding query.sh")
+	jobs := flag.Int("j", 2, "oracle versions asked at once (at most two on the shared 2-core machine)")
 	batch := flag.Int("batch", 10, "cases per recorder run (disagreements are printed after each batch)")
 	generate := flag.String("generate", "", "only write the cases into this directory")
 	check := flag.Bool("check", false, "only compare the given case files (which hold answers) with fwaudit")
@@ -144,7 +145,7 @@ func main() {
 	start := time.Now()
 	for lo := 0; lo < len(files) && ctx.Err() == nil; lo += *batch {
 		chunk := files[lo:min(lo+*batch, len(files))]
-		args := append([]string{"-oracle", *oracle, "-versions", *versions, "-j", fmt.Sprint(nv)}, chunk...)
+		args := append([]string{"-oracle", *oracle, "-versions", *versions, "-j", fmt.Sprint(min(nv, *jobs))}, chunk...)
 		cmd := exec.CommandContext(ctx, rec, args...)
 		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 		cmd.WaitDelay = time.Minute

@@ -41,9 +41,9 @@ import (
 
 func main() {
 	oracle := flag.String("oracle", "/work/shared/oracle", "oracle directory holding query.sh")
-	versions := flag.String("versions", "9,11,12", "comma-separated libvirt oracle versions to query")
+	versions := flag.String("versions", "9,10,11,12", "comma-separated libvirt oracle versions to query (V-start: in start mode, stored as answer/libvirtV-start.json)")
 	force := flag.Bool("force", false, "replace answers that are already recorded")
-	jobs := flag.Int("j", 3, "number of versions queried at the same time (each version's queries run one by one)")
+	jobs := flag.Int("j", 2, "number of versions queried at the same time (each version's queries run one by one)")
 	timeout := flag.Duration("timeout", 3*time.Minute, "time limit for one query")
 	summary := flag.String("summary", "", "write a Markdown summary of the given cases to this file instead of recording")
 	extract := flag.String("extract", "", "only extract the one given case into this directory (root/, domain.xml), e.g. to run query.sh --log by hand")
@@ -84,7 +84,7 @@ func main() {
 	var vers []string
 	for _, v := range strings.Split(*versions, ",") {
 		v = strings.TrimSpace(v)
-		if _, err := strconv.Atoi(v); err != nil || v == "" {
+		if _, err := strconv.Atoi(strings.TrimSuffix(v, casefile.StartMode)); err != nil || v == "" {
 			fmt.Fprintf(os.Stderr, "record: bad version %q in -versions\n", v)
 			os.Exit(2)
 		}
@@ -205,7 +205,12 @@ func (r *recorder) one(ctx context.Context, v, file string, n, total int) {
 	t0 := time.Now()
 	qctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	cmd := exec.CommandContext(qctx, r.query, "--libvirt", v, filepath.Join(dir, "root"), filepath.Join(dir, casefile.Domain))
+	args := []string{"--libvirt", strings.TrimSuffix(v, casefile.StartMode)}
+	if strings.HasSuffix(v, casefile.StartMode) {
+		args = append(args, "--mode", "start")
+	}
+	args = append(args, filepath.Join(dir, "root"), filepath.Join(dir, casefile.Domain))
+	cmd := exec.CommandContext(qctx, r.query, args...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) } // let query.sh clean up
 	cmd.WaitDelay = 30 * time.Second
 	var stdout, stderr bytes.Buffer
@@ -387,8 +392,8 @@ func writeSummary(out string, files []string) error {
 			tagCount[t]++
 		}
 		for _, sf := range ar.Files {
-			if !casefile.IsAnswer(sf.Name) {
-				continue
+			if !casefile.IsAnswer(sf.Name) || casefile.IsStartAnswer(sf.Name) {
+				continue // the summary shows the default mode's answers
 			}
 			v := casefile.AnswerVersion(sf.Name)
 			var a answer
