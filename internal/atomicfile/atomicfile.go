@@ -151,8 +151,16 @@ func track(name string) {
 	mu.Lock()
 	defer mu.Unlock()
 	if len(pending) == 0 {
+		// A signal the process was told to ignore (SIGHUP under nohup)
+		// stays ignored: catching it would make it end the process.
+		var sigs []os.Signal
+		for _, s := range catch {
+			if !signal.Ignored(s) {
+				sigs = append(sigs, s)
+			}
+		}
 		signals = make(chan os.Signal, 1)
-		signal.Notify(signals, catch...)
+		signal.Notify(signals, sigs...)
 		go watch(signals)
 	}
 	pending[name] = true
