@@ -285,9 +285,10 @@ var (
 		CreatesNVRAMAtStart:   true,
 		StartChecksBlockNVRAM: true,
 		NoVarStoreNamesNVRAM:  true,
-		// The QEMU driver's validation (machine ... tdx) before the
-		// generic one (the written features, the NVRAM).
-		PostChecks:                       []string{"microvm-pci", "machine", "acpi", "pm", "secure-boot", "tdx", "enrolled-keys-written", "bios-nvram"},
+		// The QEMU driver's validation (machine ... tdx), then its
+		// device validation (a microvm PCI root), before the generic one
+		// (the written features, the NVRAM).
+		PostChecks:                       []string{"microvm-pci", "machine", "acpi", "pm", "secure-boot", "tdx", "microvm-pci-root", "enrolled-keys-written", "bios-nvram"},
 		PinnedTemplateIgnoresNVRAMFormat: true,
 		NVRAMFormatFilters:               true,
 		TemplateFormatFilters:            true,

@@ -313,6 +313,13 @@ func (v *vstate) check(name string, p *Profile) string {
 			return "XML error: No PCI buses available"
 		}
 		return ""
+	case "microvm-pci-root":
+		// Device validation (12.x): a microvm domain may not declare a
+		// PCI root controller at all, whether or not anything uses it.
+		if v.machine == "microvm" && v.devices.PCIRoot {
+			return "unsupported configuration: Machine type 'microvm' does not support PCI"
+		}
+		return ""
 	case "secure-boot":
 		if !v.hasLoader || v.loader.Secure != Yes {
 			return ""
