@@ -33,14 +33,7 @@ type Case struct {
 
 // Existing reports whether the case asks for an existing domain ("existing:
 // true" in its comment).
-func (c Case) Existing() bool {
-	for _, line := range strings.Split(string(c.Archive.Comment), "\n") {
-		if strings.TrimSpace(line) == "existing: true" {
-			return true
-		}
-	}
-	return false
-}
+func (c Case) Existing() bool { return casefile.Existing(c.Archive.Comment) }
 
 // LoadCases reads every case under dir.
 func LoadCases(t testing.TB, dir string) []Case {

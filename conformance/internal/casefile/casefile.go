@@ -255,3 +255,16 @@ func Tags(comment []byte) []string {
 	}
 	return nil
 }
+
+// Existing reports whether a case comment has the line "existing: true": the
+// case asks about an existing domain (a stored definition libvirt loads
+// without an ABI update), which the recorder asks with
+// conformance/internal/existing/query.sh instead of the oracle's query.sh.
+func Existing(comment []byte) bool {
+	for _, line := range strings.Split(string(comment), "\n") {
+		if strings.TrimSpace(line) == "existing: true" {
+			return true
+		}
+	}
+	return false
+}

@@ -99,3 +99,20 @@ func TestAnswerSections(t *testing.T) {
 		}
 	}
 }
+
+func TestExisting(t *testing.T) {
+	for _, tc := range []struct {
+		comment string
+		want    bool
+	}{
+		{"what it does\ntags: a\nexisting: true\n", true},
+		{"what it does\n  existing: true  \n", true},
+		{"what it does\nexisting: false\n", false},
+		{"a case about existing: true domains\n", false},
+		{"", false},
+	} {
+		if got := Existing([]byte(tc.comment)); got != tc.want {
+			t.Errorf("Existing(%q) = %v, want %v", tc.comment, got, tc.want)
+		}
+	}
+}

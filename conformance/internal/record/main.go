@@ -42,6 +42,7 @@ import (
 func main() {
 	oracle := flag.String("oracle", "/work/shared/oracle", "oracle directory holding query.sh")
 	versions := flag.String("versions", "9,10,11,12", "comma-separated libvirt oracle versions to query (V-start: in start mode, stored as answer/libvirtV-start.json)")
+	existingQuery := flag.String("existing-query", "conformance/internal/existing/query.sh", "script that answers cases marked \"existing: true\" (a stored definition loaded at daemon start)")
 	force := flag.Bool("force", false, "replace answers that are already recorded")
 	jobs := flag.Int("j", 2, "number of versions queried at the same time (each version's queries run one by one)")
 	timeout := flag.Duration("timeout", 3*time.Minute, "time limit for one query")
@@ -100,9 +101,16 @@ func main() {
 	}
 	// Check every case before asking anything, so a typo does not show up an hour later.
 	for _, f := range files {
-		if _, err := casefile.Read(f); err != nil {
+		ar, err := casefile.Read(f)
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "record:", err)
 			os.Exit(1)
+		}
+		if casefile.Existing(ar.Comment) {
+			if _, err := os.Stat(*existingQuery); err != nil {
+				fmt.Fprintf(os.Stderr, "record: %s is an existing-domain case: %v (run from the module root)\n", f, err)
+				os.Exit(2)
+			}
 		}
 	}
 
@@ -110,7 +118,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	r := &recorder{query: query, force: *force, timeout: *timeout, locks: map[string]*sync.Mutex{}}
+	r := &recorder{query: query, oracle: *oracle, existingQuery: *existingQuery, force: *force, timeout: *timeout, locks: map[string]*sync.Mutex{}}
 	sem := make(chan struct{}, *jobs)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -142,9 +150,11 @@ func main() {
 }
 
 type recorder struct {
-	query   string
-	force   bool
-	timeout time.Duration
+	query         string
+	oracle        string
+	existingQuery string // for cases with "existing: true"
+	force         bool
+	timeout       time.Duration
 
 	mu      sync.Mutex
 	locks   map[string]*sync.Mutex // per case file: answers of different versions are merged under it
@@ -210,7 +220,13 @@ func (r *recorder) one(ctx context.Context, v, file string, n, total int) {
 		args = append(args, "--mode", "start")
 	}
 	args = append(args, filepath.Join(dir, "root"), filepath.Join(dir, casefile.Domain))
-	cmd := exec.CommandContext(qctx, r.query, args...)
+	query := r.query
+	if casefile.Existing(ar.Comment) {
+		// The oracle's query.sh only defines new domains.
+		query = r.existingQuery
+		args = append([]string{"--oracle", r.oracle}, args...)
+	}
+	cmd := exec.CommandContext(qctx, query, args...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) } // let query.sh clean up
 	cmd.WaitDelay = 30 * time.Second
 	var stdout, stderr bytes.Buffer
