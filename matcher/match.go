@@ -169,6 +169,18 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		d.manualNVRAM = true
 		return d
 	}
+	if le := set.LookupError(); le != nil {
+		// The descriptors could not be read: an existing domain is kept
+		// as stored (before its loader format is forced), and its start
+		// fails. (Recorded: the upstream-* existing cases on 10.0, whose
+		// tree has a descriptor 10.0 cannot parse.)
+		d.Selected = true
+		d.Err = le.Msg
+		if auto && r.Existing && !p.SelectAtStart {
+			d.Stage = "start"
+		}
+		return d
+	}
 	// A domain without <loader> takes the NVRAM's format for the loader
 	// (any <loader> element, even without a format, stops that); only
 	// then does an existing domain fall back to raw.
@@ -180,10 +192,6 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		d.ownLoader(req).Format = "raw"
 	}
 	d.Selected = true
-	if le := set.LookupError(); le != nil {
-		d.Err = le.Msg
-		return d
-	}
 	env := matchEnv{rules: p.Rules, known: p.Rules.KnownFeatures(), arch: descriptor.ArchBit(r.Arch)}
 	if p.ResolvesPaths {
 		env.files = files
@@ -205,6 +213,12 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 					d.Err = "internal error: " + p.Rules.Check(e.Path, e.Data, e.Descriptor).Msg
 				}
 				d.Chosen, d.Also = nil, nil
+				if r.Existing && !p.SelectAtStart {
+					// Kept as stored, without the loader format forced
+					// above (see the LookupError case).
+					d.Stage = "start"
+					r.Loader = req.Loader
+				}
 				return d
 			}
 			if !opts.NoTrace {
