@@ -11,6 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/google/go-cmp/cmp"
@@ -34,6 +35,14 @@ var upstreamProfile = matcher.Latest
 // on a listed case that now agrees.
 const upstreamKnownFile = "upstream/known-divergences.txt"
 
+// upstreamOmittedFile lists, per upstream case, the format attributes that
+// its expected.xml omits and that fwaudit writes, accepted because real
+// libvirt writes the same for the same input (relaxFormats): one
+// "case attribute=value..." line per case, each attribute prefixed by the
+// profile it was checked with. TestUpstream fails when the list and the
+// accepted attributes differ, so the list is exactly what is relaxed.
+const upstreamOmittedFile = "upstream/omitted-formats.txt"
+
 // upstreamCase is one case directory of upstream/cases (see upstream/README.md).
 type upstreamCase struct {
 	name     string
@@ -45,6 +54,9 @@ type upstreamCase struct {
 	args     []byte // expected.args, or nil
 	tree     string // the firmware tree directory, a root for descriptor.Load
 	existing bool   // abi-update: false
+	// evidence is the recorded conformance case whose answers back the
+	// format attributes expected.xml omits (upstreamEvidence).
+	evidence string
 }
 
 // loadUpstreamCases reads every case under upstream/cases.
@@ -158,33 +170,107 @@ func firmwareOf(dom *libvirtxml.Domain) firmwareXML {
 	return fx
 }
 
-// relaxFormats applies the era rule of upstream/README.md section 3: older
-// expected outputs omit format attributes that newer libvirt writes. Where
-// want has no format attribute, got's value is dropped when it is raw or a
-// format of the chosen descriptor.
-func relaxFormats(want firmwareXML, got *firmwareXML, chosen *descriptor.Entry) {
-	ok := map[string]bool{"raw": true}
-	if chosen != nil {
-		m := chosen.Descriptor.Mapping
-		if m.Executable != nil {
-			ok[m.Executable.Format] = true
-		}
-		if m.NVRAMTemplate != nil {
-			ok[m.NVRAMTemplate.Format] = true
-		}
+// upstreamEvidence is the conformance case that holds real libvirt's answers
+// for upstream case name: its input over its firmware tree, recorded from the
+// oracles (conformance/internal/upcases; existing domains with
+// conformance/internal/existing). upstreamOmittedFile can name another case
+// (evidence=NAME) where the oracles cannot run the upstream one.
+func upstreamEvidence(name string, omitted map[string]omittedFormats) string {
+	ev := "upstream-" + name
+	if o, ok := omitted[name]; ok && o.evidence != "" {
+		ev = o.evidence
 	}
-	drop := func(w string, g *string) {
-		if w == "" && ok[*g] {
+	return filepath.Join("testdata", "cases", ev+".txtar")
+}
+
+// recordedFormats reads the format attributes that libvirt release p wrote
+// in the recorded answer of upstream case name: the loader's format, the
+// NVRAM's format and templateFormat (nil: not written). ok is false when no
+// such answer is recorded or the answer is a failure.
+func recordedFormats(t *testing.T, file string, p *matcher.Profile) (formats [3]*string, ok bool) {
+	ar, err := casefile.Read(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return formats, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range versions {
+		if v.profile.Name != p.Name {
+			continue
+		}
+		data := section(ar, v.file)
+		if data == nil {
+			return formats, false
+		}
+		var a matcher.Answer
+		if err := json.Unmarshal(data, &a); err != nil {
+			t.Fatalf("%s: %s: %v", file, v.file, err)
+		}
+		if !a.OK {
+			return formats, false
+		}
+		if a.Loader != nil {
+			formats[0] = a.Loader.Format
+		}
+		if a.NVRAM != nil {
+			formats[1], formats[2] = a.NVRAM.Format, a.NVRAM.TemplateFormat
+		}
+		return formats, true
+	}
+	return formats, false
+}
+
+// relaxFormats handles libvirt's older expected outputs, which omit format
+// attributes that newer libvirt writes (upstream/README.md section 3).
+// Where want has no loader format, NVRAM format or templateFormat and
+// fwaudit writes one, the value is accepted only when real libvirt of the
+// same release writes exactly it for the same input: the recorded answer of
+// the conformance case upstream-NAME (TestRecorded checks that answer
+// against fwaudit as well). It returns what it accepted, one
+// "attribute=value" each, and an error line for an omitted attribute that
+// no recorded answer backs.
+func relaxFormats(t *testing.T, evidence string, p *matcher.Profile, want firmwareXML, got *firmwareXML) (accepted, problems []string) {
+	var targets [3]*string
+	var wants [3]string
+	attrs := [3]string{"loader format", "nvram format", "nvram templateFormat"}
+	if want.Loader != nil && got.Loader != nil {
+		targets[0], wants[0] = &got.Loader.Format, want.Loader.Format
+	}
+	if want.NVRAM != nil && got.NVRAM != nil {
+		targets[1], wants[1] = &got.NVRAM.Format, want.NVRAM.Format
+		targets[2], wants[2] = &got.NVRAM.TemplateFormat, want.NVRAM.TemplateFormat
+	}
+	var recorded [3]*string
+	var haveRecord, looked bool
+	for i, g := range targets {
+		if g == nil || wants[i] != "" || *g == "" {
+			continue
+		}
+		if !looked {
+			recorded, haveRecord = recordedFormats(t, evidence, p)
+			looked = true
+		}
+		switch {
+		case !haveRecord:
+			problems = append(problems, fmt.Sprintf("expected.xml omits the %s, fwaudit writes %q, and %s holds no successful %s answer to show what libvirt writes",
+				attrs[i], *g, evidence, p.Name))
+		case recorded[i] == nil || *recorded[i] != *g:
+			problems = append(problems, fmt.Sprintf("expected.xml omits the %s, fwaudit writes %q, and %s's recorded %s answer has %v",
+				attrs[i], *g, evidence, p.Name, show(recorded[i])))
+		default:
+			accepted = append(accepted, attrs[i]+"="+*g)
 			*g = ""
 		}
 	}
-	if want.Loader != nil && got.Loader != nil {
-		drop(want.Loader.Format, &got.Loader.Format)
+	return accepted, problems
+}
+
+func show(s *string) string {
+	if s == nil {
+		return "none"
 	}
-	if want.NVRAM != nil && got.NVRAM != nil {
-		drop(want.NVRAM.Format, &got.NVRAM.Format)
-		drop(want.NVRAM.TemplateFormat, &got.NVRAM.TemplateFormat)
-	}
+	return fmt.Sprintf("%q", *s)
 }
 
 // errCategory is the category prefix libvirt puts before a message
@@ -304,8 +390,10 @@ func argsOf(dom *libvirtxml.Domain) qemuFirmwareArgs {
 // "profile-xml:", "profile-err:" or "profile-args:" for that file, else
 // "profile:", else upstreamProfile. A case whose files come from different
 // upstream commits (upstream/README.md) may need two.
-func checkUpstream(t *testing.T, c upstreamCase) []string {
-	var problems []string
+//
+// accepted lists the format attributes that expected.xml omits and that
+// were accepted on the strength of a recorded answer ("profile attr=value").
+func checkUpstream(t *testing.T, c upstreamCase) (problems, accepted []string) {
 	byProfile := map[string]upstreamCase{}
 	var order []string
 	for _, f := range []struct {
@@ -337,14 +425,18 @@ func checkUpstream(t *testing.T, c upstreamCase) []string {
 		if !found {
 			t.Fatalf("%s: meta.txt: unknown profile %q", c.dir, name)
 		}
-		for _, msg := range checkUpstreamWith(t, byProfile[name], p) {
+		msgs, acc := checkUpstreamWith(t, byProfile[name], p)
+		for _, a := range acc {
+			accepted = append(accepted, p.Name+" "+a)
+		}
+		for _, msg := range msgs {
 			if len(order) > 1 {
 				msg = p.Name + ": " + msg
 			}
 			problems = append(problems, msg)
 		}
 	}
-	return problems
+	return problems, accepted
 }
 
 func cmpOr(s ...string) string {
@@ -367,7 +459,7 @@ var harnessHost = func() fstest.MapFS {
 }()
 
 // checkUpstreamWith checks c's expectation files with profile p.
-func checkUpstreamWith(t *testing.T, c upstreamCase, p *matcher.Profile) []string {
+func checkUpstreamWith(t *testing.T, c upstreamCase, p *matcher.Profile) (problems, accepted []string) {
 	set, err := descriptor.Load(descriptor.Options{Root: c.tree, Rules: p.Rules})
 	if err != nil {
 		t.Fatal(err)
@@ -383,7 +475,6 @@ func checkUpstreamWith(t *testing.T, c upstreamCase, p *matcher.Profile) []strin
 	// libvirt's test harness fakes the capabilities of every emulator.
 	d := matcher.Match(set, req, p, matcher.MatchOptions{Files: harnessHost})
 	d.Apply(dom) // no-op when the decision failed
-	var problems []string
 	chosen := "none"
 	if d.Chosen != nil {
 		chosen = d.Chosen.Name
@@ -411,7 +502,9 @@ func checkUpstreamWith(t *testing.T, c upstreamCase, p *matcher.Profile) []strin
 			t.Fatalf("expected.xml: %v", err)
 		}
 		want, got := firmwareOf(wantDom), firmwareOf(dom)
-		relaxFormats(want, &got, d.Chosen)
+		var bad []string
+		accepted, bad = relaxFormats(t, c.evidence, p, want, &got)
+		problems = append(problems, bad...)
 		if diff := cmp.Diff(want, got); diff != "" {
 			problems = append(problems, fmt.Sprintf("domain (-libvirt +fwaudit, fwaudit chose %s, error %q):\n%s", chosen, d.Err, diff))
 		}
@@ -430,7 +523,7 @@ func checkUpstreamWith(t *testing.T, c upstreamCase, p *matcher.Profile) []strin
 			problems = append(problems, fmt.Sprintf("command line (-libvirt +fwaudit, fwaudit chose %s):\n%s", chosen, diff))
 		}
 	}
-	return problems
+	return problems, accepted
 }
 
 // readUpstreamKnown reads upstreamKnownFile: case name -> reason.
@@ -454,6 +547,40 @@ func readUpstreamKnown(t *testing.T) map[string]string {
 	return known
 }
 
+// omittedFormats is one line of upstreamOmittedFile.
+type omittedFormats struct {
+	evidence string // the recorded case to read, "" for upstream-CASE
+	attrs    string // the accepted attributes, as relaxFormats reports them
+}
+
+// readUpstreamOmitted reads upstreamOmittedFile: "case [evidence=NAME]
+// attributes..." a line.
+func readUpstreamOmitted(t *testing.T) map[string]omittedFormats {
+	out := map[string]omittedFormats{}
+	data, err := os.ReadFile(upstreamOmittedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, rest, _ := strings.Cut(line, " ")
+		if _, dup := out[name]; dup {
+			t.Errorf("%s: %s listed twice", upstreamOmittedFile, name)
+		}
+		var o omittedFormats
+		rest = strings.TrimSpace(rest)
+		if ev, ok := strings.CutPrefix(rest, "evidence="); ok {
+			o.evidence, rest, _ = strings.Cut(ev, " ")
+		}
+		o.attrs = strings.TrimSpace(rest)
+		out[name] = o
+	}
+	return out
+}
+
 // TestUpstream replays libvirt's own firmware-auto test cases
 // (tests/qemuxmlconftest.c data, rebuilt in upstream/) and requires the
 // prediction to give libvirt's expected domain, error or command line.
@@ -463,12 +590,20 @@ func TestUpstream(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatal("no cases in upstream/cases")
 	}
+	omitted := readUpstreamOmitted(t)
 	seen := map[string]bool{}
-	var agree, listed int
+	var agree, listed, relaxed int
 	for _, c := range cases {
 		seen[c.name] = true
+		c.evidence = upstreamEvidence(c.name, omitted)
 		t.Run(c.name, func(t *testing.T) {
-			problems := checkUpstream(t, c)
+			problems, accepted := checkUpstream(t, c)
+			if got, want := strings.Join(accepted, " "), omitted[c.name].attrs; got != want {
+				t.Errorf("%s: accepted omitted formats %q, the list says %q", upstreamOmittedFile, got, want)
+			}
+			if len(accepted) > 0 {
+				relaxed++
+			}
 			_, isKnown := known[c.name]
 			switch {
 			case len(problems) == 0 && isKnown:
@@ -489,5 +624,11 @@ func TestUpstream(t *testing.T) {
 			t.Errorf("%s lists %s, which is not a case in upstream/cases", upstreamKnownFile, name)
 		}
 	}
-	t.Logf("%s: %d/%d upstream cases agree, %d known divergences", upstreamProfile.Name, agree, len(cases), listed)
+	for name := range omitted {
+		if !seen[name] {
+			t.Errorf("%s lists %s, which is not a case in upstream/cases", upstreamOmittedFile, name)
+		}
+	}
+	t.Logf("%s: %d/%d upstream cases agree, %d known divergences; %d accept format attributes their expected.xml omits, each backed by a recorded answer",
+		upstreamProfile.Name, agree, len(cases), listed, relaxed)
 }
