@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -429,6 +430,86 @@ func TestTinyQcow2(t *testing.T) {
 		q, err := ReadBytes("tiny.qcow2", tinyQcow2(img, compress))
 		if err != nil || q.Container != ContainerQcow2 || !cmp.Equal(raw.Variables, q.Variables) {
 			t.Fatalf("compress %v: %v", compress, err)
+		}
+	}
+}
+
+// TestStoreReadInChunks: a store is read only as far as its variables go,
+// in chunks that grow; variables crossing the chunk boundaries (64 KiB,
+// 128 KiB, 256 KiB) keep their data, alike in raw and qcow2 images.
+func TestStoreReadInChunks(t *testing.T) {
+	g := GlobalVariable
+	fill := func(n int, b byte) []byte { return bytes.Repeat([]byte{b}, n) }
+	vars := []Variable{
+		{Name: "small", GUID: g, State: StateAdded, Data: fill(100, 1)},
+		{Name: "cross64k", GUID: g, State: StateAdded, Data: fill(70<<10, 2)},
+		{Name: "cross256k", GUID: g, State: StateAdded, Data: fill(190<<10, 3)},
+		{Name: "last", GUID: g, State: StateAdded, Data: fill(10, 4)},
+	}
+	img := store(1<<20, 0, vars...)
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{
+		{"chunks.fd", img},
+		{"chunks.qcow2", tinyQcow2(img, false)},
+		{"chunks-compressed.qcow2", tinyQcow2(img, true)},
+	} {
+		got, err := ReadBytes(c.name, c.data)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(got.Variables) != len(vars) {
+			t.Fatalf("%s: %d variables, want %d", c.name, len(got.Variables), len(vars))
+		}
+		for i, v := range got.Variables {
+			if v.Name != vars[i].Name || !bytes.Equal(v.Data, vars[i].Data) {
+				t.Errorf("%s: variable %d is %q with %d bytes, want %q with %d", c.name, i, v.Name, len(v.Data), vars[i].Name, len(vars[i].Data))
+			}
+			if want := img[v.DataOffset : v.DataOffset+int64(len(v.Data))]; !bytes.Equal(v.Data, want) {
+				t.Errorf("%s: %s: DataOffset %#x does not hold its data", c.name, v.Name, v.DataOffset)
+			}
+		}
+	}
+	// A variable whose size runs past the store is reported with the
+	// store's full size, not the part read so far.
+	bad := store(1<<20, 0, Variable{Name: "huge", GUID: g, State: StateAdded, Data: fill(10, 5)})
+	binary.LittleEndian.PutUint32(bad[72+28+40:], 600<<10)
+	_, err := ReadBytes("overrun.fd", bad)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("(%d bytes left)", (1<<20)/2-72-28-60)) {
+		t.Errorf("overrun: %v", err)
+	}
+}
+
+// TestQcow2ReadAtSameAsRaw reads the guest view of qcow2 images whole and
+// in odd pieces (whole compressed clusters inflate straight into the
+// caller's buffer, parts of them go through the cluster cache).
+func TestQcow2ReadAtSameAsRaw(t *testing.T) {
+	raw := fixture(t, "raw/debian-unstable_OVMF_VARS_4M.ms.fd")
+	for name, file := range map[string][]byte{
+		"compressed.qcow2": fixture(t, "qcow2/debian-unstable_OVMF_VARS_4M.ms.compressed.qcow2"),
+		"tiny.qcow2":       tinyQcow2(raw[:0x84000], true),
+	} {
+		for _, step := range []int{540672, 65536, 4096, 1000, 512} {
+			// A fresh reader each time: one reader inflates at most twice
+			// the virtual size.
+			q, err := openQcow2(name, bytes.NewReader(file), int64(len(file)), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := raw[:q.Size()]
+			got := make([]byte, 0, q.Size())
+			for off := 0; off < int(q.Size()); off += step {
+				buf := make([]byte, min(step, int(q.Size())-off))
+				if _, err := q.ReadAt(buf, int64(off)); err != nil && err != io.EOF {
+					t.Fatalf("%s: ReadAt(%d, %d): %v", name, len(buf), off, err)
+				}
+				got = append(got, buf...)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s: read in pieces of %d differs from the raw image", name, step)
+			}
+			q.release()
 		}
 	}
 }
