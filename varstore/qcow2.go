@@ -44,11 +44,8 @@ type qcow2Image struct {
 	l1Offset    int64
 	l2          map[int64][]uint64
 	l2order     []int64
-	zbuf        []byte // last decompressed cluster
-	zoff        int64  // its descriptor's host offset, -1 if none
-	zin         []byte // compressed bytes, reused from cluster to cluster
-	zsrc        bytes.Reader
-	zr          io.ReadCloser // from flatePool; release returns it
+	z           *inflater // from inflaters once a compressed cluster is read; release returns it
+	zoff        int64     // host offset of the cluster in z.out, -1 if none
 	// inflated counts decompressed bytes; a reader never inflates more
 	// than twice the virtual size (hostile tables could otherwise make
 	// every read inflate a cluster again).
@@ -158,23 +155,25 @@ func openQcow2(file string, r io.ReaderAt, size int64, headerOnly bool) (*qcow2I
 // Size is the virtual size.
 func (q *qcow2Image) Size() int64 { return q.virtSize }
 
-// flatePool keeps inflaters between images: a flate reader holds a 32 KiB
-// window and its Huffman tables, which Reset reuses.
-var flatePool sync.Pool
+// An inflater decompresses clusters: a flate reader (a 32 KiB window and
+// Huffman tables, which Reset reuses), its input and output buffers.
+type inflater struct {
+	zr  io.ReadCloser
+	src bytes.Reader
+	in  []byte // compressed bytes of the cluster
+	out []byte // the last cluster inflated through it
+}
 
-// emptyReader is what a pooled inflater reads until it is reset to a
-// cluster; it is never read.
-var emptyReader = bytes.NewReader(nil)
+// inflaters keeps inflaters between images.
+var inflaters sync.Pool
 
-// release returns the reader's inflater to flatePool; q must not read
+// release returns the reader's inflater to inflaters; q must not read
 // compressed clusters afterwards.
 func (q *qcow2Image) release() {
-	if q.zr != nil {
-		// Point the pooled inflater away from q, which it would keep alive.
-		if q.zr.(flate.Resetter).Reset(emptyReader, nil) == nil {
-			flatePool.Put(q.zr)
-		}
-		q.zr = nil
+	if q.z != nil {
+		q.z.src.Reset(nil)
+		inflaters.Put(q.z)
+		q.z, q.zoff = nil, -1
 	}
 }
 
@@ -297,10 +296,17 @@ func (q *qcow2Image) readCompressed(dst []byte, e uint64, inCluster, entryAt int
 			return errorf(q.file, "qcow2", entryAt, "compressed cluster at %#x is past the end of the file (%d bytes)", host, q.fileSize)
 		}
 		csize = min(csize, q.fileSize-host, 2*q.clusterSize+512)
-		if int64(cap(q.zin)) < csize {
-			q.zin = make([]byte, csize)
+		if q.z == nil {
+			q.z, _ = inflaters.Get().(*inflater)
+			if q.z == nil {
+				q.z = new(inflater)
+			}
 		}
-		in := q.zin[:csize]
+		z := q.z
+		if int64(cap(z.in)) < csize {
+			z.in = make([]byte, csize)
+		}
+		in := z.in[:csize]
 		m, err := q.r.ReadAt(in, host)
 		if err != nil && err != io.EOF {
 			return errorf(q.file, "qcow2", host, "reading compressed cluster: %v", err)
@@ -309,29 +315,24 @@ func (q *qcow2Image) readCompressed(dst []byte, e uint64, inCluster, entryAt int
 		if q.inflated > 2*q.virtSize+4*q.clusterSize {
 			return errorf(q.file, "qcow2", entryAt, "compressed clusters inflate to more than twice the virtual size: the tables share clusters in a way QEMU never writes")
 		}
-		q.zsrc.Reset(in[:m])
-		if q.zr == nil {
-			if zr, ok := flatePool.Get().(io.ReadCloser); ok {
-				q.zr = zr
-			}
-		}
-		if q.zr == nil {
-			q.zr = flate.NewReader(&q.zsrc)
-		} else if err := q.zr.(flate.Resetter).Reset(&q.zsrc, nil); err != nil {
+		z.src.Reset(in[:m])
+		if z.zr == nil {
+			z.zr = flate.NewReader(&z.src)
+		} else if err := z.zr.(flate.Resetter).Reset(&z.src, nil); err != nil {
 			return errorf(q.file, "qcow2", host, "%v", err)
 		}
 		// A read of the whole cluster inflates into dst; a part of one
-		// goes through zbuf, which keeps the cluster for the next read.
+		// goes through z.out, which keeps the cluster for the next read.
 		direct := inCluster == 0 && int64(len(dst)) == q.clusterSize
 		out := dst
 		if !direct {
-			if q.zbuf == nil {
-				q.zbuf = make([]byte, q.clusterSize)
+			if int64(cap(z.out)) < q.clusterSize {
+				z.out = make([]byte, q.clusterSize)
 			}
-			out = q.zbuf
+			out = z.out[:q.clusterSize]
 		}
 		q.zoff = -1
-		if _, err := io.ReadFull(q.zr, out); err != nil {
+		if _, err := io.ReadFull(z.zr, out); err != nil {
 			return errorf(q.file, "qcow2", host, "compressed cluster does not inflate to %d bytes: %v", q.clusterSize, err)
 		}
 		if direct {
@@ -339,7 +340,7 @@ func (q *qcow2Image) readCompressed(dst []byte, e uint64, inCluster, entryAt int
 		}
 		q.zoff = host
 	}
-	copy(dst, q.zbuf[inCluster:])
+	copy(dst, q.z.out[inCluster:q.clusterSize])
 	return nil
 }
 
