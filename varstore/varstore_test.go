@@ -75,6 +75,7 @@ const (
 	shaUEFI2011  = "48e99b991f57fc52f76149599bff0a58c47154229b9f8d603ac40d3500248507"
 	shaUEFI2023  = "f6124e34125bee3fe6d79a574eaa7b91c0e7bd9d929c1a321178efd611dad901"
 	shaROM2023   = "e5be3e64c6e66a281457ecdece0d6d0787577aad2a3a0144262c10c14ba8d8f1"
+	shaUbuntuPK  = "258c6e9c3b21a5d7f121636070127d4194d1b66c2bd67dbaa734d34fa8147b17"
 	shaSnake2020 = "282e8130b7070f107aaecc25d3992ca4440270860b09088792a5075fab0d13f8"
 	shaSnake2023 = "5e2a886d7d56dc918f16806366d4c2e1c0de23a6f1026ba5df14f0370f0e19a0"
 )
@@ -94,6 +95,15 @@ var (
 		db: []string{shaPCA2011, shaWin2023, shaUEFI2011, shaUEFI2023, shaROM2023}, dbx: 443}
 )
 
+// Ubuntu 24.04's templates: the release's (2024.02-2) enroll the 2011 set,
+// noble-updates' (2024.02-2ubuntu0.10) add the 2023 CAs after them.
+var (
+	ubuntu2011 = want{pk: []string{shaUbuntuPK}, kek: []string{shaUbuntuPK, shaKEK2011}, db: []string{shaPCA2011, shaUEFI2011}, dbx: 1,
+		missing: old2011.missing}
+	ubuntu2023 = want{pk: []string{shaUbuntuPK}, kek: []string{shaUbuntuPK, shaKEK2011, shaKEK2023},
+		db: []string{shaPCA2011, shaUEFI2011, shaUEFI2023, shaROM2023, shaWin2023}, dbx: 1}
+)
+
 func with(w want, c Container, f StoreFormat) want { w.container, w.format = c, f; return w }
 
 var fixtures = map[string]want{
@@ -103,6 +113,10 @@ var fixtures = map[string]want{
 	"raw/debian-13_AAVMF_VARS.ms.fd":                         with(old2011, ContainerRaw, FormatAuthenticated),
 	"raw/debian-unstable_OVMF_VARS_4M.ms.fd":                 with(new2023, ContainerRaw, FormatAuthenticated),
 	"raw/debian-unstable_AAVMF_VARS.ms.fd":                   with(new2023, ContainerRaw, FormatAuthenticated),
+	"raw/ubuntu-24.04_OVMF_VARS_4M.ms.fd":                    with(ubuntu2011, ContainerRaw, FormatAuthenticated),
+	"raw/ubuntu-24.04_AAVMF_VARS.ms.fd":                      with(ubuntu2011, ContainerRaw, FormatAuthenticated),
+	"raw/ubuntu-24.04-updates_OVMF_VARS_4M.ms.fd":            with(ubuntu2023, ContainerRaw, FormatAuthenticated),
+	"raw/ubuntu-24.04-updates_AAVMF_VARS.ms.fd":              with(ubuntu2023, ContainerRaw, FormatAuthenticated),
 	"raw/debian-12_OVMF_VARS_4M.snakeoil.fd":                 {container: ContainerRaw, format: FormatAuthenticated, pk: []string{shaSnake2020}, kek: []string{shaSnake2020}, db: []string{shaSnake2020}, dbx: 1},
 	"raw/debian-13_OVMF_VARS_4M.snakeoil.fd":                 {container: ContainerRaw, format: FormatAuthenticated, pk: []string{shaSnake2023}, kek: []string{shaSnake2023}, db: []string{shaSnake2023}, dbx: 1},
 	"raw/debian-13_OVMF_VARS_4M.fd":                          {container: ContainerRaw, format: FormatAuthenticated},
@@ -125,7 +139,7 @@ func digests(k *KeyDB) []string {
 }
 
 func TestFixtures(t *testing.T) {
-	if len(fixtures) < 17 {
+	if len(fixtures) < 21 {
 		t.Fatalf("only %d fixtures", len(fixtures))
 	}
 	for name, w := range fixtures {
