@@ -7,14 +7,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/fwaudit/fwaudit/internal/safefile"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -420,6 +423,71 @@ func TestOpen(t *testing.T) {
 	}
 	if _, err := Open(os.DirFS(dir), "."); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("Open(dir) = %v", err)
+	}
+}
+
+// TestOpenRefusals: Open (through os.DirFS and through safefile.FS),
+// OpenFile and Probe refuse a named pipe without blocking on it, a
+// directory and a file larger than MaxFileSize, with an error naming the
+// file.
+func TestOpenRefusals(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "dir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A sparse file: its size costs no disk.
+	huge, err := os.Create(filepath.Join(dir, "huge.fd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := huge.Truncate(MaxFileSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	huge.Close()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+
+	opens := map[string]func(name string) error{
+		"Open/os.DirFS":     func(name string) error { _, err := Open(os.DirFS(dir), name); return err },
+		"Open/safefile.FS":  func(name string) error { _, err := Open(safefile.FS(root), name); return err },
+		"OpenFile":          func(name string) error { _, err := OpenFile(filepath.Join(dir, name)); return err },
+		"Probe/os.DirFS":    func(name string) error { _, _, err := Probe(os.DirFS(dir), name); return err },
+		"Probe/safefile.FS": func(name string) error { _, _, err := Probe(safefile.FS(root), name); return err },
+	}
+	for how, open := range opens {
+		for _, c := range []struct {
+			name string
+			want error
+		}{
+			{"fifo", ErrNotRegular},
+			{"dir", ErrNotRegular},
+			{"huge.fd", ErrTooLarge},
+		} {
+			if c.want == ErrTooLarge && strings.HasPrefix(how, "Probe") {
+				continue // Probe reads a header only: no size bound
+			}
+			done := make(chan error, 1)
+			go func() { done <- open(c.name) }()
+			select {
+			case err := <-done:
+				var pe *fs.PathError
+				if !errors.Is(err, c.want) || !errors.As(err, &pe) || !strings.HasSuffix(pe.Path, c.name) {
+					t.Errorf("%s(%s) = %v, want %v naming the file", how, c.name, err, c.want)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%s(%s) blocked", how, c.name)
+			}
+		}
+	}
+	// Probe gives the size of a large executable without reading it.
+	if c, size, err := Probe(os.DirFS(dir), "huge.fd"); err != nil || c != ContainerRaw || size != MaxFileSize+1 {
+		t.Errorf("Probe(huge.fd) = %s, %d, %v", c, size, err)
 	}
 }
 
