@@ -281,7 +281,9 @@ func (a *auditor) ignoredFeatures(e *descriptor.Entry) {
 }
 
 // shadowed flags descriptors an earlier active descriptor beats for every
-// request that could choose them. Conservative: see the rule's help.
+// request that could choose them. Conservative: see the rule's help. The
+// first earlier descriptor that beats one is found through an index
+// (shadow.go), not by trying every pair.
 func (a *auditor) shadowed() {
 	var act []*descriptor.Entry
 	for _, e := range a.set.Effective() {
@@ -289,25 +291,25 @@ func (a *auditor) shadowed() {
 			act = append(act, e)
 		}
 	}
+	idx := a.newShadowIndex(act)
 	for j, b := range act {
-		for _, x := range act[:j] {
-			if a.beats(x.Descriptor, b.Descriptor) {
-				msg := fmt.Sprintf("never auto-selected: %s sorts first and wins for every guest this descriptor could serve", x.Name)
-				xe, xt := images(x.Descriptor)
-				if be, bt := images(b.Descriptor); xe == be && xt == bt {
-					msg += " (it names the same files: a duplicate)"
-				} else {
-					msg += "; only a domain naming its files explicitly can use it"
-				}
-				sev := report.Severity("")
-				if verbose(b.Descriptor) && !verbose(x.Descriptor) {
-					sev = report.Info
-					msg += " (a verbose debug build next to its quiet twin: probably intended)"
-				}
-				a.addEntry(b, RuleShadowed, sev, "", msg)
-				break
-			}
+		x := idx.beater(j)
+		if x == nil {
+			continue
 		}
+		msg := fmt.Sprintf("never auto-selected: %s sorts first and wins for every guest this descriptor could serve", x.Name)
+		xe, xt := images(x.Descriptor)
+		if be, bt := images(b.Descriptor); xe == be && xt == bt {
+			msg += " (it names the same files: a duplicate)"
+		} else {
+			msg += "; only a domain naming its files explicitly can use it"
+		}
+		sev := report.Severity("")
+		if verbose(b.Descriptor) && !verbose(x.Descriptor) {
+			sev = report.Info
+			msg += " (a verbose debug build next to its quiet twin: probably intended)"
+		}
+		a.addEntry(b, RuleShadowed, sev, "", msg)
 	}
 }
 
