@@ -106,10 +106,10 @@ type Profile struct {
 	// the order the release runs them (parsing, post-parse and, for a
 	// release that selects at start, validation); PostChecks are
 	// validation's, on the definition as selection filled it in (or left
-	// it), for a release that selects at define. The names are the keys
-	// of the checks table in validate.go.
-	DefineChecks []string
-	PostChecks   []string
+	// it), for a release that selects at define. The checks are the
+	// constants of type check in validate.go.
+	DefineChecks []check
+	PostChecks   []check
 	// MicrovmDefaults: a microvm domain gets the default USB controller
 	// and memory balloon too (both PCI devices, so it has no room for
 	// them unless it says model='none'); later releases add neither.
@@ -142,7 +142,7 @@ type Profile struct {
 // host's files (MatchOptions.Files): it checks the emulator is there,
 // resolves firmware paths, or its start copies NVRAM templates.
 func (p *Profile) ReadsHostFiles() bool {
-	return p.ResolvesPaths || p.CreatesNVRAMAtStart || slices.Contains(p.DefineChecks, "emulator")
+	return p.ResolvesPaths || p.CreatesNVRAMAtStart || slices.Contains(p.DefineChecks, checkEmulator)
 }
 
 var launchBase = []string{"sev", "s390-pv"}
@@ -179,8 +179,8 @@ var (
 // reordering (recorded from 11.3; 10.0 runs them too, with its own format
 // mismatch check among the parse-time ones, the first two).
 var (
-	checks11Define = []string{"arch", "loader-format", "nvram-format", "launch-security", "emulator", "features-autoselect", "enrolled-keys", "no-loader-path", "bios-nvram", "stateless-nvram", "stateless-no"}
-	checks11Post   = []string{"microvm-pci", "machine", "acpi", "pm", "secure-boot", "enrolled-keys-written", "bios-nvram", "rw-nvram"}
+	checks11Define = []check{checkArch, checkLoaderFormat, checkNVRAMFormat, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo}
+	checks11Post   = []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
 	messages11     = func() Messages {
 		m := messagesOld
 		m.PM = messages12.PM
@@ -213,8 +213,8 @@ var (
 		LiveNetworkTLS:       true,
 		// Validation at define, the QEMU driver's before the generic
 		// one; the selection at start is not validated again here.
-		DefineChecks: []string{"arch", "launch-security", "emulator", "enrolled-keys", "microvm-pci", "machine", "acpi", "pm", "secure-boot",
-			"features-autoselect", "autoselect-loader", "bios-nvram", "no-loader-path", "rw-nvram", "stateless-nvram", "stateless-no"},
+		DefineChecks: []check{checkArch, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot,
+			checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 		Messages:        messagesOld,
 		MicrovmDefaults: true,
 		NoMatch:         "operation failed: Unable to find any firmware to satisfy '%s'",
@@ -226,7 +226,7 @@ var (
 		Note:                  "recorded from libvirt 10.0.0 (Ubuntu 24.04) with QEMU 8.2",
 		LegacyPairs:           ubuntuLegacy,
 		HostFiles:             hostfs.Ubuntu2404,
-		DefineChecks:          append([]string{"arch", "loader-format", "nvram-format", "format-mismatch"}, checks11Define[3:]...),
+		DefineChecks:          append([]check{checkArch, checkLoaderFormat, checkNVRAMFormat, checkFormatMismatch}, checks11Define[3:]...),
 		NVRAMFormatFromLoader: true,
 		LoaderFormatFromNVRAM: true,
 		PostChecks:            checks11Post,
@@ -280,15 +280,15 @@ var (
 		LegacyPairs:           debianLegacy,
 		LoaderFormatFromNVRAM: true,
 		// The read/write and stateless NVRAM checks moved to parsing.
-		DefineChecks: []string{"arch", "loader-format", "nvram-format", "launch-security", "emulator", "features-autoselect", "enrolled-keys", "no-loader-path", "bios-nvram", "rom-rw", "rom-format",
-			"stateless-nvram", "rw-nvram"},
+		DefineChecks: []check{checkArch, checkLoaderFormat, checkNVRAMFormat, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkROMRW, checkROMFormat,
+			checkStatelessNVRAM, checkRWNVRAM},
 		CreatesNVRAMAtStart:   true,
 		StartChecksBlockNVRAM: true,
 		NoVarStoreNamesNVRAM:  true,
 		// The QEMU driver's validation (machine ... tdx), then its
 		// device validation (a microvm PCI root), before the generic one
 		// (the written features, the NVRAM).
-		PostChecks:                       []string{"microvm-pci", "machine", "acpi", "pm", "secure-boot", "tdx", "microvm-pci-root", "enrolled-keys-written", "bios-nvram"},
+		PostChecks:                       []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM},
 		PinnedTemplateIgnoresNVRAMFormat: true,
 		NVRAMFormatFilters:               true,
 		TemplateFormatFilters:            true,

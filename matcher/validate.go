@@ -15,8 +15,84 @@ import (
 // phase, the checks their release runs and in which order (the first
 // failing one is the error libvirt reports), because releases moved checks
 // between XML parsing, the post-parse step that selects firmware, and
-// validation. Checks are a switch rather than a table of functions so that
-// the state they read stays on the stack: Match allocates nothing.
+// validation. A check is named by a typed constant (check), which the
+// compiler checks; vstate.run is a switch over it rather than a table of
+// functions so that the state the checks read stays on the stack: Match
+// allocates nothing.
+
+// check identifies one of the checks below.
+type check uint8
+
+// The checks, grouped by the libvirt phase that first ran them; a Profile
+// may run one in another phase.
+const (
+	_ check = iota
+	// Parsing.
+	checkLoaderFormat
+	checkNVRAMFormat
+	checkFormatMismatch
+	checkArch
+	checkEmulator
+	checkLaunchSecurity
+	checkFeaturesAutoselect
+	checkROMFormat
+	// The <os> checks of generic domain validation (or, in later
+	// releases, of parsing).
+	checkEnrolledKeys
+	checkAutoselectLoader
+	checkNoLoaderPath
+	checkBIOSNVRAM
+	checkROMRW
+	checkRWNVRAM
+	checkStatelessNVRAM
+	checkStatelessNo
+	// The QEMU driver's validation.
+	checkMachine
+	checkACPI
+	checkPM
+	checkEnrolledKeysWritten
+	checkTDX
+	checkMicrovmPCI
+	checkMicrovmPCIRoot
+	checkSecureBoot
+	numChecks // not a check: the number of check values
+)
+
+// checkNames are the checks' names, as tests and panics print them.
+var checkNames = [numChecks]string{
+	checkLoaderFormat:        "loader-format",
+	checkNVRAMFormat:         "nvram-format",
+	checkFormatMismatch:      "format-mismatch",
+	checkArch:                "arch",
+	checkEmulator:            "emulator",
+	checkLaunchSecurity:      "launch-security",
+	checkFeaturesAutoselect:  "features-autoselect",
+	checkROMFormat:           "rom-format",
+	checkEnrolledKeys:        "enrolled-keys",
+	checkAutoselectLoader:    "autoselect-loader",
+	checkNoLoaderPath:        "no-loader-path",
+	checkBIOSNVRAM:           "bios-nvram",
+	checkROMRW:               "rom-rw",
+	checkRWNVRAM:             "rw-nvram",
+	checkStatelessNVRAM:      "stateless-nvram",
+	checkStatelessNo:         "stateless-no",
+	checkMachine:             "machine",
+	checkACPI:                "acpi",
+	checkPM:                  "pm",
+	checkEnrolledKeysWritten: "enrolled-keys-written",
+	checkTDX:                 "tdx",
+	checkMicrovmPCI:          "microvm-pci",
+	checkMicrovmPCIRoot:      "microvm-pci-root",
+	checkSecureBoot:          "secure-boot",
+}
+
+// String returns the check's name ("bios-nvram").
+func (c check) String() string {
+	if c > 0 && c < numChecks {
+		return checkNames[c]
+	}
+	return fmt.Sprintf("check(%d)", uint8(c))
+}
 
 // vstate is what the checks read: the domain as requested, or as it
 // stands after selection filled it in.
@@ -127,33 +203,32 @@ func writesEnrolledKeys(m *descriptor.Mapping, r *Request, p *Profile) bool {
 	return m.Device != descriptor.DeviceFlash || m.EffectiveMode() == descriptor.ModeStateless || recordsTemplate(m, r, p)
 }
 
-// check runs the named check on v. An unknown name is a programming error
-// in a Profile, caught by the tests.
-func (v *vstate) check(name string, p *Profile) string {
-	switch name {
+// run runs check c on v.
+func (v *vstate) run(c check, p *Profile) string {
+	switch c {
 	// Parsing.
-	case "loader-format":
+	case checkLoaderFormat:
 		if l := &v.loader; v.hasLoader && l.Format != "" && l.Format != "raw" && l.Format != "qcow2" {
 			return fmt.Sprintf("XML error: Unsupported loader format '%s'", l.Format)
 		}
 		return ""
-	case "nvram-format":
+	case checkNVRAMFormat:
 		if v.nvramFormat != "" && v.nvramFormat != "raw" && v.nvramFormat != "qcow2" {
 			return fmt.Sprintf("XML error: Unsupported nvram format '%s'", v.nvramFormat)
 		}
 		return ""
-	case "format-mismatch":
+	case checkFormatMismatch:
 		if l := &v.loader; v.hasLoader && l.Format != "" && v.nvramFormat != "" && l.Format != v.nvramFormat {
 			return fmt.Sprintf("XML error: Format mismatch: loader.format='%s' nvram.format='%s'", l.Format, v.nvramFormat)
 		}
 		return ""
-	case "arch":
+	case checkArch:
 		// <os><type arch> is parsed first.
 		if v.arch != "" && !p.Rules.KnowsArch(v.arch) {
 			return fmt.Sprintf("unsupported configuration: Unknown architecture %s", v.arch)
 		}
 		return ""
-	case "emulator":
+	case checkEmulator:
 		// Post-parse reads the emulator's capabilities; the host decides.
 		if v.files == nil {
 			return ""
@@ -166,18 +241,18 @@ func (v *vstate) check(name string, p *Profile) string {
 			return fmt.Sprintf("unsupported configuration: No emulator found for arch '%s'", v.arch)
 		}
 		return ""
-	case "launch-security":
+	case checkLaunchSecurity:
 		// Parsed after <os>: its format errors come first.
 		if v.launchSecurity != "" && !slices.Contains(p.LaunchSecurityTypes, v.launchSecurity) {
 			return fmt.Sprintf("XML error: Invalid value for attribute 'type' in element 'launchSecurity': '%s'.", v.launchSecurity)
 		}
 		return ""
-	case "features-autoselect":
+	case checkFeaturesAutoselect:
 		if v.features && v.firmware == "" {
 			return "cannot use feature-based firmware autoselection when firmware autoselection is disabled"
 		}
 		return ""
-	case "rom-format":
+	case checkROMFormat:
 		if l := &v.loader; v.hasLoader && l.Type == "rom" && l.Format != "" && l.Format != "raw" {
 			return fmt.Sprintf("Invalid format '%s' for ROM loader type", l.Format)
 		}
@@ -185,12 +260,12 @@ func (v *vstate) check(name string, p *Profile) string {
 
 	// The <os> checks of generic domain validation (or, in later
 	// releases, of parsing).
-	case "enrolled-keys":
+	case checkEnrolledKeys:
 		if v.features && v.ek == Yes && v.sb == No {
 			return errEnrolledWithoutSB
 		}
 		return ""
-	case "autoselect-loader":
+	case checkAutoselectLoader:
 		if v.firmware == "" {
 			return ""
 		}
@@ -210,23 +285,23 @@ func (v *vstate) check(name string, p *Profile) string {
 			return fmt.Sprintf(f, "secure")
 		}
 		return ""
-	case "no-loader-path":
+	case checkNoLoaderPath:
 		// An <nvram> element makes a loader of its own.
 		if v.firmware == "" && (v.hasLoader || v.nvramElement) && v.loader.Path == "" {
 			return "no loader path specified and firmware auto selection disabled"
 		}
 		return ""
-	case "bios-nvram":
+	case checkBIOSNVRAM:
 		if v.firmware != "" && v.firmware != "efi" && v.nvram {
 			return p.Messages.BIOSNVRAM
 		}
 		return ""
-	case "rom-rw":
+	case checkROMRW:
 		if l := &v.loader; v.hasLoader && l.Readonly == No && l.Type == "rom" {
 			return "ROM loader type cannot be used as read/write"
 		}
 		return ""
-	case "rw-nvram":
+	case checkRWNVRAM:
 		if l := &v.loader; v.hasLoader && l.Readonly == No {
 			if v.template != "" {
 				return p.Messages.RWTemplate
@@ -236,7 +311,7 @@ func (v *vstate) check(name string, p *Profile) string {
 			}
 		}
 		return ""
-	case "stateless-nvram":
+	case checkStatelessNVRAM:
 		if l := &v.loader; v.hasLoader && l.Stateless == Yes {
 			if v.template != "" {
 				return p.Messages.StatelessTemplate
@@ -246,7 +321,7 @@ func (v *vstate) check(name string, p *Profile) string {
 			}
 		}
 		return ""
-	case "stateless-no":
+	case checkStatelessNo:
 		if l := &v.loader; v.hasLoader && l.Stateless == No {
 			switch {
 			case v.firmware == "" && l.Type != "pflash":
@@ -258,12 +333,12 @@ func (v *vstate) check(name string, p *Profile) string {
 		return ""
 
 	// The QEMU driver's validation.
-	case "machine":
+	case checkMachine:
 		if v.badMachine {
 			return errMachine(emulatorFor(&Request{Arch: v.arch, Emulator: v.emulator}), v.machine)
 		}
 		return ""
-	case "acpi":
+	case checkACPI:
 		uefi := v.firmware == "efi" || (v.hasLoader && v.loader.Type == "pflash")
 		switch {
 		case (v.arch == "x86_64" || v.arch == "i686") && uefi && v.noACPI:
@@ -272,7 +347,7 @@ func (v *vstate) check(name string, p *Profile) string {
 			return "unsupported configuration: ACPI requires UEFI on this architecture"
 		}
 		return ""
-	case "pm":
+	case checkPM:
 		if v.s3 == Unset && v.s4 == Unset {
 			return ""
 		}
@@ -288,12 +363,12 @@ func (v *vstate) check(name string, p *Profile) string {
 			return "unsupported configuration: setting ACPI S3 not supported"
 		}
 		return "unsupported configuration: setting ACPI S4 not supported"
-	case "enrolled-keys-written":
+	case checkEnrolledKeysWritten:
 		if v.ekWithoutSB {
 			return errEnrolledWithoutSB
 		}
 		return ""
-	case "tdx":
+	case checkTDX:
 		if v.launchSecurity != "tdx" {
 			return ""
 		}
@@ -304,7 +379,7 @@ func (v *vstate) check(name string, p *Profile) string {
 			return "unsupported configuration: Intel TDX launch security is not supported with pflash loader"
 		}
 		return ""
-	case "microvm-pci":
+	case checkMicrovmPCI:
 		// Address assignment: a device that wants a PCI slot on a
 		// microvm without a declared PCI root. Releases before 12.x add
 		// a USB controller and a memory balloon by default, both PCI.
@@ -313,14 +388,14 @@ func (v *vstate) check(name string, p *Profile) string {
 			return "XML error: No PCI buses available"
 		}
 		return ""
-	case "microvm-pci-root":
+	case checkMicrovmPCIRoot:
 		// Device validation (12.x): a microvm domain may not declare a
 		// PCI root controller at all, whether or not anything uses it.
 		if v.machine == "microvm" && v.devices.PCIRoot {
 			return "unsupported configuration: Machine type 'microvm' does not support PCI"
 		}
 		return ""
-	case "secure-boot":
+	case checkSecureBoot:
 		if !v.hasLoader || v.loader.Secure != Yes {
 			return ""
 		}
@@ -335,7 +410,7 @@ func (v *vstate) check(name string, p *Profile) string {
 		}
 		return ""
 	}
-	panic("matcher: unknown check " + name)
+	panic("matcher: unknown check " + c.String())
 }
 
 // exists reports whether the rooted path p exists in files, symlinks
@@ -348,10 +423,10 @@ func exists(files fs.FS, p string) bool {
 	return err == nil
 }
 
-// runChecks runs the named checks in order and returns the first error.
-func runChecks(names []string, v *vstate, p *Profile) string {
-	for _, n := range names {
-		if msg := v.check(n, p); msg != "" {
+// runChecks runs the checks in order and returns the first error.
+func runChecks(checks []check, v *vstate, p *Profile) string {
+	for _, c := range checks {
+		if msg := v.run(c, p); msg != "" {
 			return msg
 		}
 	}

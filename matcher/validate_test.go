@@ -2,21 +2,33 @@ package matcher
 
 import "testing"
 
-// TestProfileChecksKnown keeps the profiles' check lists in step with the
-// checks validate.go implements: a misspelt name would panic at run time.
-func TestProfileChecksKnown(t *testing.T) {
+// TestCheckNames keeps every check named and implemented: a check the
+// switch in vstate.run lacks would panic at run time, and the profiles list
+// only real checks.
+func TestCheckNames(t *testing.T) {
+	seen := map[string]bool{}
+	for c := check(1); c < numChecks; c++ {
+		name := checkNames[c]
+		if name == "" || seen[name] {
+			t.Errorf("check %d: name %q missing or repeated", c, name)
+		}
+		seen[name] = true
+		func() {
+			defer func() {
+				if recover() != nil {
+					t.Errorf("check %s is not implemented", c)
+				}
+			}()
+			var v vstate
+			v.run(c, Latest)
+		}()
+	}
 	for _, p := range Profiles {
-		for _, list := range [][]string{p.DefineChecks, p.PostChecks} {
-			for _, name := range list {
-				func() {
-					defer func() {
-						if recover() != nil {
-							t.Errorf("%s lists unknown check %q", p.Name, name)
-						}
-					}()
-					var v vstate
-					v.check(name, p)
-				}()
+		for _, list := range [][]check{p.DefineChecks, p.PostChecks} {
+			for _, c := range list {
+				if c == 0 || c >= numChecks {
+					t.Errorf("%s lists %s", p.Name, c)
+				}
 			}
 		}
 	}
@@ -26,52 +38,53 @@ func TestProfileChecksKnown(t *testing.T) {
 // is the recorded libvirt answers' (conformance/testdata/cases, named).
 func TestChecks(t *testing.T) {
 	tests := []struct {
-		name, check string
-		p           *Profile
-		v           vstate
-		want        string
+		name string
+		c    check
+		p    *Profile
+		v    vstate
+		want string
 	}{
-		{"live-secure-loader-no-smm", "secure-boot", Libvirt113,
+		{"live-secure-loader-no-smm", checkSecureBoot, Libvirt113,
 			vstate{arch: "x86_64", machine: "pc-q35-10.0", hasLoader: true, loader: Loader{Type: "pflash", Secure: Yes}},
 			"unsupported configuration: Secure boot requires SMM feature enabled"},
-		{"secure boot with <os firmware>: selection turns SMM on", "secure-boot", Libvirt90,
+		{"secure boot with <os firmware>: selection turns SMM on", checkSecureBoot, Libvirt90,
 			vstate{arch: "x86_64", machine: "pc-q35-7.2", firmware: "efi", hasLoader: true, loader: Loader{Secure: Yes}}, ""},
-		{"live-aarch64-secure-stateless-loader", "secure-boot", Libvirt128,
+		{"live-aarch64-secure-stateless-loader", checkSecureBoot, Libvirt128,
 			vstate{arch: "aarch64", machine: "virt-11.1", hasLoader: true, loader: Loader{Type: "pflash", Secure: Yes, Stateless: Yes}, smm: Yes},
 			"unsupported configuration: Secure boot is supported with q35 machine types only"},
-		{"live-aarch64-no-firmware-acpi", "acpi", Libvirt113, vstate{arch: "aarch64", machine: "virt-10.0"},
+		{"live-aarch64-no-firmware-acpi", checkACPI, Libvirt113, vstate{arch: "aarch64", machine: "virt-10.0"},
 			"unsupported configuration: ACPI requires UEFI on this architecture"},
-		{"validate-efi-no-acpi", "acpi", Libvirt90, vstate{arch: "x86_64", firmware: "efi", noACPI: true}, errUEFIACPI},
-		{"live-aarch64-manual-s4-on: a pflash loader counts as UEFI", "acpi", Libvirt113,
+		{"validate-efi-no-acpi", checkACPI, Libvirt90, vstate{arch: "x86_64", firmware: "efi", noACPI: true}, errUEFIACPI},
+		{"live-aarch64-manual-s4-on: a pflash loader counts as UEFI", checkACPI, Libvirt113,
 			vstate{arch: "aarch64", hasLoader: true, loader: Loader{Type: "pflash", Path: "/x"}}, ""},
-		{"live-aarch64-s4-off (9.0)", "pm", Libvirt90, vstate{arch: "aarch64", machine: "virt-7.2", s4: No},
+		{"live-aarch64-s4-off (9.0)", checkPM, Libvirt90, vstate{arch: "aarch64", machine: "virt-7.2", s4: No},
 			"unsupported configuration: setting ACPI S4 not supported"},
-		{"live-aarch64-s4-off (11.3)", "pm", Libvirt113, vstate{arch: "aarch64", machine: "virt-10.0", s4: No},
+		{"live-aarch64-s4-off (11.3)", checkPM, Libvirt113, vstate{arch: "aarch64", machine: "virt-10.0", s4: No},
 			"unsupported configuration: setting ACPI S3/S4 not supported"},
-		{"pm-s3-yes: q35 has S3/S4", "pm", Libvirt113, vstate{arch: "x86_64", machine: "pc-q35-10.0", s3: Yes}, ""},
-		{"live-loader-stateless-no-path", "no-loader-path", Libvirt128,
+		{"pm-s3-yes: q35 has S3/S4", checkPM, Libvirt113, vstate{arch: "x86_64", machine: "pc-q35-10.0", s3: Yes}, ""},
+		{"live-loader-stateless-no-path", checkNoLoaderPath, Libvirt128,
 			vstate{arch: "x86_64", hasLoader: true, loader: Loader{Stateless: Yes}},
 			"no loader path specified and firmware auto selection disabled"},
-		{"live-stateless-loader-template (11.3)", "stateless-nvram", Libvirt113,
+		{"live-stateless-loader-template (11.3)", checkStatelessNVRAM, Libvirt113,
 			vstate{hasLoader: true, loader: Loader{Stateless: Yes}, template: "/t"},
 			"NVRAM template is not permitted when loader is stateless"},
-		{"live-stateless-loader-template (12.8)", "stateless-nvram", Libvirt128,
+		{"live-stateless-loader-template (12.8)", checkStatelessNVRAM, Libvirt128,
 			vstate{hasLoader: true, loader: Loader{Stateless: Yes}, template: "/t"},
 			"Variable storage (NVRAM/varstore) is not permitted when loader is stateless"},
-		{"live-rom-loader-rw", "rom-rw", Libvirt128, vstate{hasLoader: true, loader: Loader{Type: "rom", Readonly: No}},
+		{"live-rom-loader-rw", checkROMRW, Libvirt128, vstate{hasLoader: true, loader: Loader{Type: "rom", Readonly: No}},
 			"ROM loader type cannot be used as read/write"},
-		{"live-aarch64-secure-no-template: the template before secure='no'", "autoselect-loader", Libvirt90,
+		{"live-aarch64-secure-no-template: the template before secure='no'", checkAutoselectLoader, Libvirt90,
 			vstate{firmware: "efi", hasLoader: true, loader: Loader{Secure: No}, template: "/t"},
 			"nvram attribute 'template' cannot be specified when firmware autoselection is enabled"},
-		{"validate-bios-stateless-no", "stateless-no", Libvirt113,
+		{"validate-bios-stateless-no", checkStatelessNo, Libvirt113,
 			vstate{firmware: "bios", hasLoader: true, loader: Loader{Stateless: No}}, "Only EFI firmware permits NVRAM"},
-		{"mach-explicit-pc-q35-11.1", "machine", Libvirt113,
+		{"mach-explicit-pc-q35-11.1", checkMachine, Libvirt113,
 			vstate{arch: "x86_64", machine: "pc-q35-11.1", badMachine: true},
 			"unsupported configuration: Emulator '/usr/bin/qemu-system-x86_64' does not support machine type 'pc-q35-11.1'"},
 	}
 	for _, tt := range tests {
-		if got := tt.v.check(tt.check, tt.p); got != tt.want {
-			t.Errorf("%s: %s on %s = %q, want %q", tt.name, tt.check, tt.p.Name, got, tt.want)
+		if got := tt.v.run(tt.c, tt.p); got != tt.want {
+			t.Errorf("%s: %s on %s = %q, want %q", tt.name, tt.c, tt.p.Name, got, tt.want)
 		}
 	}
 }
