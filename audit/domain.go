@@ -97,7 +97,11 @@ func usesFirmware(r *matcher.Request) bool {
 	return r.Firmware != "" || (r.Loader != nil && (r.Loader.Path != "" || r.Loader.Type == "pflash"))
 }
 
-func (a *auditor) choice(d *matcher.Decision) report.Choice {
+// ChoiceOf is what a decision chose, as a report says it: the
+// descriptor and the loader and NVRAM template it gives the guest (by its
+// device and flash mode), a legacy qemu.conf pair, or libvirt's error
+// (with the descriptor it had chosen, for a refusal after selection).
+func ChoiceOf(d *matcher.Decision) report.Choice {
 	if !d.OK() {
 		c := report.Choice{Error: d.Err}
 		if d.Chosen != nil {
@@ -202,13 +206,13 @@ func (a *auditor) domain(file, name string, req *matcher.Request) report.DomainI
 	} else {
 		cur := *req
 		cur.Existing = true
-		im.Current = a.choice(matcher.Match(a.set, &cur, a.p, mo))
+		im.Current = ChoiceOf(matcher.Match(a.set, &cur, a.p, mo))
 	}
 
 	regen := regenerated(req)
-	im.Regenerated = a.choice(matcher.Match(a.set, regen, a.p, mo))
+	im.Regenerated = ChoiceOf(matcher.Match(a.set, regen, a.p, mo))
 	if p, ok := matcher.ProfileNamed("nova-legacy"); ok {
-		c := a.choice(matcher.Match(a.set, regen, p, mo))
+		c := ChoiceOf(matcher.Match(a.set, regen, p, mo))
 		im.NovaLegacy = &c
 	}
 	im.Changes = im.Regenerated.Error != "" || im.Regenerated.Loader != im.Current.Loader ||

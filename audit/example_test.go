@@ -160,3 +160,31 @@ func ExampleReadOverrides() {
 	// Output:
 	// true
 }
+
+// A Go program reports what libvirt 12.8 would give a Secure Boot guest on
+// Debian 13, the way the audit report states a domain's firmware.
+func ExampleChoiceOf() {
+	root, _ := fwaudit.Distro("debian-13")
+	p := matcher.Latest
+	set, err := descriptor.Load(descriptor.Options{FS: root, Rules: p.Rules})
+	if err != nil {
+		panic(err)
+	}
+	_, req, err := matcher.ParseDomain([]byte(`<domain type='kvm'><os firmware='efi'>
+  <type arch='x86_64' machine='q35'>hvm</type>
+  <firmware><feature enabled='yes' name='secure-boot'/></firmware>
+</os><features><acpi/></features></domain>`))
+	if err != nil {
+		panic(err)
+	}
+	c := audit.ChoiceOf(matcher.Match(set, req, p, matcher.MatchOptions{AnyEmulator: true}))
+	fmt.Println("descriptor:", c.Descriptor)
+	fmt.Println("loader:", c.Loader)
+	fmt.Println("template:", c.NVRAMTemplate)
+	fmt.Println("error:", c.Error)
+	// Output:
+	// descriptor: 40-edk2-x86_64-secure-enrolled.json
+	// loader: /usr/share/OVMF/OVMF_CODE_4M.ms.fd
+	// template: /usr/share/OVMF/OVMF_VARS_4M.ms.fd
+	// error:
+}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fwaudit/fwaudit/internal/suggest"
 	"github.com/fwaudit/fwaudit/report"
 )
 
@@ -430,53 +431,15 @@ func Rule(id string) (RuleInfo, bool) {
 }
 
 // Suggest returns the rule IDs closest to id (by edit distance, or
-// containing it), best first, for "did you mean" messages.
+// containing it), best first and alphabetical among equals, for "did you
+// mean" messages.
 func Suggest(id string) []string {
-	type cand struct {
-		id string
-		d  int
+	ids := make([]string, len(catalogue))
+	for i, r := range catalogue {
+		ids[i] = r.ID
 	}
-	var cs []cand
-	for _, r := range catalogue {
-		d := editDistance(id, r.ID)
-		if id != "" && strings.Contains(r.ID, id) {
-			d = min(d, 1)
-		}
-		if d <= max(2, len(id)/3) {
-			cs = append(cs, cand{r.ID, d})
-		}
-	}
-	slices.SortFunc(cs, func(a, b cand) int {
-		if a.d != b.d {
-			return a.d - b.d
-		}
-		return strings.Compare(a.id, b.id)
-	})
-	var out []string
-	for _, c := range cs {
-		out = append(out, c.id)
-	}
-	return out
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	slices.Sort(ids)
+	return suggest.Closest(id, ids)
 }
 
 func init() {

@@ -424,10 +424,10 @@ func (r *Result) domains(ctx context.Context, old, new Side, domains []Domain) e
 		cur.Existing = true
 		regen := audit.Regenerated(d.Request)
 		ch := DomainChange{Name: d.Name, File: d.File,
-			Old:        choice(matcher.Match(old.Set, &cur, old.Profile, oo)),
-			New:        choice(matcher.Match(new.Set, &cur, new.Profile, no)),
-			RebuiltOld: choice(matcher.Match(old.Set, regen, old.Profile, oo)),
-			RebuiltNew: choice(matcher.Match(new.Set, regen, new.Profile, no)),
+			Old:        audit.ChoiceOf(matcher.Match(old.Set, &cur, old.Profile, oo)),
+			New:        audit.ChoiceOf(matcher.Match(new.Set, &cur, new.Profile, no)),
+			RebuiltOld: audit.ChoiceOf(matcher.Match(old.Set, regen, old.Profile, oo)),
+			RebuiltNew: audit.ChoiceOf(matcher.Match(new.Set, regen, new.Profile, no)),
 		}
 		if l := d.Request.Loader; l != nil && l.Path != "" {
 			// A pinned loader boots as long as its file stays; a path
@@ -467,27 +467,4 @@ func (r *Result) fileState(p string) string {
 		}
 	}
 	return ""
-}
-
-func choice(d *matcher.Decision) report.Choice {
-	if !d.OK() {
-		c := report.Choice{Error: d.Err}
-		if d.Chosen != nil {
-			c.Descriptor = d.Chosen.Name
-		}
-		return c
-	}
-	if d.Chosen == nil {
-		return report.Choice{}
-	}
-	c := report.Choice{Descriptor: d.Chosen.Name}
-	for _, f := range files(d.Chosen.Descriptor) {
-		switch f[0] {
-		case "executable", "rom":
-			c.Loader = f[1]
-		case "nvram-template":
-			c.NVRAMTemplate = f[1]
-		}
-	}
-	return c
 }

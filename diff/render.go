@@ -8,12 +8,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/fwaudit/fwaudit/audit"
+	"github.com/fwaudit/fwaudit/internal/schemacheck"
 	"github.com/fwaudit/fwaudit/report"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // Format names an output format of Write.
@@ -238,38 +237,12 @@ var schemaSource []byte
 // Schema returns the JSON Schema (draft 2020-12) of the JSON output.
 func Schema() []byte { return bytes.Clone(schemaSource) }
 
-var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaSource))
-	if err != nil {
-		return nil, fmt.Errorf("diff: parsing embedded schema: %w", err)
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	c.UseLoader(noLoader{})
-	if err := c.AddResource(SchemaID, doc); err != nil {
-		return nil, err
-	}
-	return c.Compile(SchemaID)
-})
-
-type noLoader struct{}
-
-func (noLoader) Load(u string) (any, error) {
-	return nil, fmt.Errorf("diff: refusing to load %q: only the embedded schema is available", u)
-}
+var embeddedSchema = schemacheck.New(SchemaID, schemaSource)
 
 // ValidateJSON checks that data is one JSON diff conforming to Schema.
 func ValidateJSON(data []byte) error {
-	s, err := compiled()
-	if err != nil {
-		return err
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		return fmt.Errorf("diff: not JSON: %w", err)
-	}
-	if err := s.Validate(doc); err != nil {
-		return fmt.Errorf("diff: does not conform to %s: %s", SchemaID, strings.TrimSpace(err.Error()))
+	if err := embeddedSchema.Validate(data); err != nil {
+		return fmt.Errorf("diff: %w", err)
 	}
 	return nil
 }

@@ -28,12 +28,14 @@ type matchEnv struct {
 	// arch is the request's architecture, 0 if no release knows it.
 	arch descriptor.ArchSet
 
+	// tests are the feature tests of the request, which matchOne makes.
+	tests featureTests
 	// For NoTrace, where the reason a descriptor is skipped is not
 	// reported: need and forbid are the features a descriptor must list
-	// and must not list. A descriptor failing them is one matchOne rejects.
+	// and must not list, folded from tests. A descriptor failing them is
+	// one matchOne rejects.
 	need, forbid descriptor.FeatureSet
-	// stateless: the loader asks for stateless flash, which matchFlash
-	// requires of every flash descriptor.
+	// stateless: the loader asks for stateless flash (wantsStateless).
 	stateless bool
 
 	// files is the host paths are resolved in, nil when the release
@@ -75,46 +77,125 @@ func realPath(files fs.FS, p string) string {
 	return p
 }
 
-// prefilter sets env's necessary conditions for r, each one a rejection
-// matchOne makes whatever else the descriptor holds.
-func (env *matchEnv) prefilter(r *Request) {
-	bit := descriptor.FeatureBit
-	env.stateless = r.Loader != nil && r.Loader.Stateless == Yes
+// newMatchEnv works out what Match needs once for request r: the features
+// the release reads, the request's architecture bit and the feature tests.
+// files is the host the paths are resolved in, nil to compare them as
+// written.
+func newMatchEnv(r *Request, p *Profile, files fs.FS) matchEnv {
+	env := matchEnv{rules: p.Rules, known: p.Rules.KnownFeatures(), arch: descriptor.ArchBit(r.Arch), files: files}
+	env.tests = featureTestsOf(r, p)
+	for _, t := range env.tests.all() {
+		if t.refuse {
+			env.forbid |= t.bit
+		} else {
+			env.need |= t.bit
+		}
+	}
+	env.stateless = wantsStateless(r)
+	return env
+}
+
+// featureTest is one of libvirt's tests of a descriptor's features
+// (qemuFirmwareMatchDomain): the descriptor must list the feature whose bit
+// it is, or must not list it when refuse; a descriptor that fails the test
+// is skipped for reason, whose %s is the descriptor's path.
+type featureTest struct {
+	bit    descriptor.FeatureSet
+	refuse bool
+	reason string
+}
+
+// featureTests are the feature tests a request makes of every descriptor,
+// in libvirt's order, worked out once per Match. They are the one source of
+// both matchOne's reasons and the NoTrace prefilter (matchEnv.need and
+// forbid): the first early tests follow the machine check, the others
+// (launch security) come last, after the device's own checks.
+type featureTests struct {
+	tests    [8]featureTest
+	n, early uint8
+}
+
+func (ft *featureTests) add(f descriptor.Feature, refuse bool, reason string) {
+	ft.tests[ft.n] = featureTest{descriptor.FeatureBit(f), refuse, reason}
+	ft.n++
+}
+
+// all returns every test, earlyTests and lateTests those before and after
+// the device's checks.
+func (ft *featureTests) all() []featureTest        { return ft.tests[:ft.n] }
+func (ft *featureTests) earlyTests() []featureTest { return ft.tests[:ft.early] }
+func (ft *featureTests) lateTests() []featureTest  { return ft.tests[ft.early:ft.n] }
+
+// firstFailed returns the first of tests that a descriptor with features feats
+// (as the release reads them) fails, and whether one does.
+func firstFailed(tests []featureTest, feats descriptor.FeatureSet) (featureTest, bool) {
+	for _, t := range tests {
+		if (feats&t.bit != 0) == t.refuse {
+			return t, true
+		}
+	}
+	return featureTest{}, false
+}
+
+// featureTestsOf returns the feature tests r makes under p.
+func featureTestsOf(r *Request, p *Profile) featureTests {
+	var ft featureTests
 	if r.S3 == Yes {
-		env.need |= bit(descriptor.FeatureACPIS3)
+		ft.add(descriptor.FeatureACPIS3, false, "Domain requires S3, firmware '%s' doesn't support it")
 	}
 	if r.S4 == Yes {
-		env.need |= bit(descriptor.FeatureACPIS4)
+		ft.add(descriptor.FeatureACPIS4, false, "Domain requires S4, firmware '%s' doesn't support it")
 	}
 	if r.FirmwareFeatures {
 		switch r.SecureBoot {
 		case Yes:
-			env.need |= bit(descriptor.FeatureSecureBoot)
+			ft.add(descriptor.FeatureSecureBoot, false, "User requested Secure Boot, firmware '%s' doesn't support it")
 		case No:
-			env.forbid |= bit(descriptor.FeatureSecureBoot)
+			ft.add(descriptor.FeatureSecureBoot, true, "User refused Secure Boot, firmware '%s' supports it")
 		}
 		switch r.EnrolledKeys {
 		case Yes:
-			env.need |= bit(descriptor.FeatureEnrolledKeys)
+			ft.add(descriptor.FeatureEnrolledKeys, false, "User requested Enrolled keys, firmware '%s' doesn't have them")
 		case No:
-			env.forbid |= bit(descriptor.FeatureEnrolledKeys)
+			ft.add(descriptor.FeatureEnrolledKeys, true, "User refused Enrolled keys, firmware '%s' has them")
 		}
 	}
+	// SMM: a descriptor that requires it fails the first two, one that
+	// does not the third (the second and third exclude each other).
+	l := r.Loader
+	if p.SMMOffFilters && r.SMM == No {
+		ft.add(descriptor.FeatureRequiresSMM, true, "Domain explicitly disables SMM, but firmware '%s' requires it to be enabled")
+	}
+	if p.SecureNoFilters && l != nil && l.Secure == No {
+		ft.add(descriptor.FeatureRequiresSMM, true, "Domain doesn't restrict pflash programming to SMM, but firmware '%s' requires use of SMM")
+	}
+	if l != nil && l.Secure == Yes {
+		ft.add(descriptor.FeatureRequiresSMM, false, "Domain restricts pflash programming to SMM, but firmware '%s' doesn't support SMM")
+	}
+	ft.early = ft.n
 	switch r.LaunchSecurity {
 	case "sev":
-		env.need |= bit(descriptor.FeatureAMDSEV)
+		ft.add(descriptor.FeatureAMDSEV, false, "Domain requires SEV, firmware '%s' doesn't support it")
 		if r.SEVPolicy&0x4 != 0 {
-			env.need |= bit(descriptor.FeatureAMDSEVES)
+			ft.add(descriptor.FeatureAMDSEVES, false, "Domain requires SEV-ES, firmware '%s' doesn't support it")
 		}
 	case "sev-snp":
-		env.need |= bit(descriptor.FeatureAMDSEVSNP)
+		ft.add(descriptor.FeatureAMDSEVSNP, false, "Domain requires SEV-SNP firmware '%s' doesn't support it")
 	case "tdx":
-		env.need |= bit(descriptor.FeatureIntelTDX)
+		ft.add(descriptor.FeatureIntelTDX, false, "Domain requires TDX, firmware '%s' doesn't support it")
 	}
+	return ft
 }
 
-// mayMatch reports whether fw passes the prefilter: false means matchOne
-// rejects it.
+// wantsStateless reports whether r's loader asks for stateless flash,
+// which matchFlash requires of every flash descriptor.
+func wantsStateless(r *Request) bool {
+	return r.Loader != nil && r.Loader.Stateless == Yes
+}
+
+// mayMatch reports whether fw passes the NoTrace prefilter: false means
+// matchOne rejects it (the tests below are necessary conditions of
+// matchOne's, computed from the same featureTests).
 func (env *matchEnv) mayMatch(fw *descriptor.Descriptor) bool {
 	// A target matches only if its libvirt name is the request's (with
 	// arch 0, no target's name has a bit: do not filter).

@@ -39,11 +39,9 @@ func randomRequest(rng *rand.Rand) *Request {
 	return r
 }
 
-// TestNoTraceDecides checks that NoTrace changes nothing but the trace: over
-// every bundled set (and one with a descriptor libvirt rejects), every
-// profile and random requests, Match decides the same with and without it,
-// and leaves the caller's request as it was.
-func TestNoTraceDecides(t *testing.T) {
+// testRoots are every bundled set, and Debian 13's with a descriptor
+// libvirt rejects and feature combinations the real sets lack.
+func testRoots(t *testing.T) map[string]fs.FS {
 	roots := map[string]fs.FS{}
 	for _, name := range fwaudit.Distros() {
 		roots[name], _ = fwaudit.Distro(name)
@@ -71,6 +69,16 @@ func TestNoTraceDecides(t *testing.T) {
   "targets": [{"architecture": "i386", "machines": ["pc-*"]}, {"architecture": "x86_64", "machines": ["*"]}],
   "features": ["acpi-s3", "acpi-s4", "enrolled-keys"]}`)}
 	roots["debian-13+invalid"] = withInvalid
+	return roots
+
+}
+
+// TestNoTraceDecides checks that NoTrace changes nothing but the trace: over
+// every bundled set (and one with a descriptor libvirt rejects), every
+// profile and random requests, Match decides the same with and without it,
+// and leaves the caller's request as it was.
+func TestNoTraceDecides(t *testing.T) {
+	roots := testRoots(t)
 
 	rng := rand.New(rand.NewPCG(1, 2))
 	n := 300
@@ -106,4 +114,47 @@ func TestNoTraceDecides(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPrefilterNecessary checks that the NoTrace prefilter only drops
+// descriptors matchOne rejects: over every test root, profile and random
+// requests, a descriptor mayMatch refuses is one matchOne skips, and the
+// prefilter does refuse some.
+func TestPrefilterNecessary(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	n := 200
+	if testing.Short() {
+		n = 20
+	}
+	dropped, kept := 0, 0
+	for name, root := range testRoots(t) {
+		for _, p := range Profiles {
+			set, err := descriptor.Load(descriptor.Options{FS: root, Rules: p.Rules})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range n {
+				r := randomRequest(rng)
+				r.Machine = CanonicalMachine(r.Arch, r.Machine, p.QEMU)
+				env := newMatchEnv(r, p, nil)
+				for _, e := range set.Entries {
+					if e.Status != descriptor.StatusActive {
+						continue
+					}
+					if env.mayMatch(e.Descriptor) {
+						kept++
+						continue
+					}
+					dropped++
+					if matchOne(r, e, p, &env).ok() {
+						t.Errorf("%s %s %+v: the prefilter drops %s, which matches", name, p.Name, *r, e.Path)
+					}
+				}
+			}
+		}
+	}
+	if dropped == 0 || kept == 0 {
+		t.Errorf("the prefilter dropped %d descriptors and kept %d: the test compares nothing", dropped, kept)
+	}
+	t.Logf("prefilter: %d descriptors dropped, %d kept", dropped, kept)
 }

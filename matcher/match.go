@@ -184,13 +184,12 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		d.Err = le.Msg
 		return d
 	}
-	env := matchEnv{rules: p.Rules, known: p.Rules.KnownFeatures(), arch: descriptor.ArchBit(r.Arch)}
+	var resolveIn fs.FS
 	if p.ResolvesPaths {
-		env.files = files
+		resolveIn = files
 	}
-	if opts.NoTrace {
-		env.prefilter(r)
-	} else {
+	env := newMatchEnv(r, p, resolveIn)
+	if !opts.NoTrace {
 		d.Trace = make([]Step, 0, len(set.Entries))
 	}
 	for _, e := range set.Entries { // set.Effective(), without allocating
@@ -428,37 +427,8 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 	}
 
 	feats := fw.FeatureSet() & env.known // what the release reads of the features
-	has := func(f descriptor.Feature) bool { return feats.Has(f) }
-	if r.S3 == Yes && !has(descriptor.FeatureACPIS3) {
-		return because("Domain requires S3, firmware '%s' doesn't support it", path)
-	}
-	if r.S4 == Yes && !has(descriptor.FeatureACPIS4) {
-		return because("Domain requires S4, firmware '%s' doesn't support it", path)
-	}
-	if r.FirmwareFeatures {
-		sb, ek := r.SecureBoot, r.EnrolledKeys
-		switch {
-		case sb == Yes && !has(descriptor.FeatureSecureBoot):
-			return because("User requested Secure Boot, firmware '%s' doesn't support it", path)
-		case sb == No && has(descriptor.FeatureSecureBoot):
-			return because("User refused Secure Boot, firmware '%s' supports it", path)
-		case ek == Yes && !has(descriptor.FeatureEnrolledKeys):
-			return because("User requested Enrolled keys, firmware '%s' doesn't have them", path)
-		case ek == No && has(descriptor.FeatureEnrolledKeys):
-			return because("User refused Enrolled keys, firmware '%s' has them", path)
-		}
-	}
-
-	smm := has(descriptor.FeatureRequiresSMM)
-	if smm {
-		if p.SMMOffFilters && r.SMM == No {
-			return because("Domain explicitly disables SMM, but firmware '%s' requires it to be enabled", path)
-		}
-		if p.SecureNoFilters && l != nil && l.Secure == No {
-			return because("Domain doesn't restrict pflash programming to SMM, but firmware '%s' requires use of SMM", path)
-		}
-	} else if l != nil && l.Secure == Yes {
-		return because("Domain restricts pflash programming to SMM, but firmware '%s' doesn't support SMM", path)
+	if t, failed := firstFailed(env.tests.earlyTests(), feats); failed {
+		return because(t.reason, path)
 	}
 
 	switch m.Device {
@@ -480,22 +450,8 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 		}
 	}
 
-	switch r.LaunchSecurity {
-	case "sev":
-		if !has(descriptor.FeatureAMDSEV) {
-			return because("Domain requires SEV, firmware '%s' doesn't support it", path)
-		}
-		if r.SEVPolicy&0x4 != 0 && !has(descriptor.FeatureAMDSEVES) {
-			return because("Domain requires SEV-ES, firmware '%s' doesn't support it", path)
-		}
-	case "sev-snp":
-		if !has(descriptor.FeatureAMDSEVSNP) {
-			return because("Domain requires SEV-SNP firmware '%s' doesn't support it", path)
-		}
-	case "tdx":
-		if !has(descriptor.FeatureIntelTDX) {
-			return because("Domain requires TDX, firmware '%s' doesn't support it", path)
-		}
+	if t, failed := firstFailed(env.tests.lateTests(), feats); failed {
+		return because(t.reason, path)
 	}
 	return why{}
 }
@@ -506,7 +462,7 @@ func matchFlash(r *Request, m *descriptor.Mapping, p *Profile) why {
 		return because("Discarding flash loader")
 	}
 	mode := m.EffectiveMode()
-	stateless := l != nil && l.Stateless == Yes
+	stateless := wantsStateless(r)
 	switch {
 	case stateless && mode != descriptor.ModeStateless:
 		return because("Discarding loader without stateless flash")

@@ -17,59 +17,55 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/fwaudit/fwaudit/internal/schemacheck"
 )
 
 //go:embed schema/*.schema.json
 var schemas embed.FS
 
+// Kind names a kind of result and its JSON Schema.
+type Kind string
+
 // Kinds of result, naming their schemas.
 const (
-	KindList     = "list"
-	KindValidate = "validate"
-	KindMatch    = "match"
-	KindDistros  = "distros"
+	KindList     Kind = "list"
+	KindValidate Kind = "validate"
+	KindMatch    Kind = "match"
+	KindDistros  Kind = "distros"
 )
 
+// kinds are the results' schemas, by kind, compiled on first use.
+var kinds = func() map[Kind]*schemacheck.Schema {
+	m := make(map[Kind]*schemacheck.Schema)
+	for _, k := range []Kind{KindList, KindValidate, KindMatch, KindDistros} {
+		src, err := schemas.ReadFile("schema/" + string(k) + ".schema.json")
+		if err != nil {
+			panic(err) // embedded: a build without them is broken
+		}
+		m[k] = schemacheck.New("https://fwaudit.invalid/"+string(k)+".schema.json", src)
+	}
+	return m
+}()
+
 // Schema returns the JSON Schema of a kind of result's JSON output.
-func Schema(kind string) ([]byte, error) {
-	return schemas.ReadFile("schema/" + kind + ".schema.json")
+func Schema(kind Kind) ([]byte, error) {
+	if _, ok := kinds[kind]; !ok {
+		return nil, fmt.Errorf("result: no kind of result %q", kind)
+	}
+	return schemas.ReadFile("schema/" + string(kind) + ".schema.json")
 }
 
 // ValidateJSON checks data, the JSON output of a kind of result, against
-// its schema.
-func ValidateJSON(kind string, data []byte) error {
-	raw, err := Schema(kind)
-	if err != nil {
-		return err
+// its schema. The error names every violation by JSON pointer.
+func ValidateJSON(kind Kind, data []byte) error {
+	s, ok := kinds[kind]
+	if !ok {
+		return fmt.Errorf("result: no kind of result %q", kind)
 	}
-	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(raw)))
-	if err != nil {
-		return fmt.Errorf("result: %s schema: %w", kind, err)
+	if err := s.Validate(data); err != nil {
+		return fmt.Errorf("result: %s output: %w", kind, err)
 	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	c.UseLoader(noLoader{})
-	url := "https://fwaudit.invalid/" + kind + ".schema.json"
-	if err := c.AddResource(url, doc); err != nil {
-		return err
-	}
-	sch, err := c.Compile(url)
-	if err != nil {
-		return fmt.Errorf("result: %s schema: %w", kind, err)
-	}
-	v, err := jsonschema.UnmarshalJSON(strings.NewReader(string(data)))
-	if err != nil {
-		return fmt.Errorf("result: %s output is not JSON: %w", kind, err)
-	}
-	return sch.Validate(v)
-}
-
-// noLoader refuses every URL: only the embedded schemas are used.
-type noLoader struct{}
-
-func (noLoader) Load(u string) (any, error) {
-	return nil, fmt.Errorf("result: refusing to load %q: only the embedded schemas are available", u)
+	return nil
 }
 
 // TextOptions configure the text renderers.

@@ -3,6 +3,7 @@ package result
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -45,12 +46,19 @@ func TestDistrosText(t *testing.T) {
 }
 
 func TestSchemas(t *testing.T) {
-	for _, k := range []string{KindList, KindValidate, KindMatch, KindDistros} {
-		if err := ValidateJSON(k, []byte(`{}`)); err == nil {
-			t.Errorf("%s: the schema accepts {}", k)
+	for _, k := range []Kind{KindList, KindValidate, KindMatch, KindDistros} {
+		err := ValidateJSON(k, []byte(`{}`))
+		if err == nil || !strings.Contains(err.Error(), "(root): missing propert") {
+			t.Errorf("%s: the schema accepts {} or says it badly: %v", k, err)
+		}
+		if src, err := Schema(k); err != nil || !json.Valid(src) {
+			t.Errorf("Schema(%s) = %d bytes, %v", k, len(src), err)
 		}
 	}
 	if _, err := Schema("nosuch"); err == nil {
 		t.Error("Schema(nosuch) did not fail")
+	}
+	if err := ValidateJSON("nosuch", []byte(`{}`)); err == nil {
+		t.Error("ValidateJSON(nosuch) did not fail")
 	}
 }

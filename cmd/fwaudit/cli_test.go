@@ -164,7 +164,7 @@ func TestResultSchemas(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct {
-		kind string
+		kind result.Kind
 		args []string
 	}{
 		{result.KindList, []string{"list", "--distro", "debian-unstable", "--format", "json"}},
