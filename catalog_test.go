@@ -33,6 +33,17 @@ var templateSources = map[string][]struct{ path, fixture, pkg, version string }{
 		{"/usr/share/OVMF/OVMF_VARS_4M.fd", "raw/debian-13_OVMF_VARS_4M.fd", "ovmf", "2025.02-8+deb13u1"},
 		{"/usr/share/AAVMF/AAVMF_VARS.ms.fd", "raw/debian-13_AAVMF_VARS.ms.fd", "qemu-efi-aarch64", "2025.02-8+deb13u1"},
 	},
+	// Ubuntu's OVMF_VARS_4M.fd is byte for byte Debian 13's (SHA-256 5d2ac383...).
+	"ubuntu-24.04": {
+		{"/usr/share/OVMF/OVMF_VARS_4M.ms.fd", "raw/ubuntu-24.04_OVMF_VARS_4M.ms.fd", "ovmf", "2024.02-2"},
+		{"/usr/share/OVMF/OVMF_VARS_4M.fd", "raw/debian-13_OVMF_VARS_4M.fd", "ovmf", "2024.02-2"},
+		{"/usr/share/AAVMF/AAVMF_VARS.ms.fd", "raw/ubuntu-24.04_AAVMF_VARS.ms.fd", "qemu-efi-aarch64", "2024.02-2"},
+	},
+	"ubuntu-24.04-updates": {
+		{"/usr/share/OVMF/OVMF_VARS_4M.ms.fd", "raw/ubuntu-24.04-updates_OVMF_VARS_4M.ms.fd", "ovmf", "2024.02-2ubuntu0.10"},
+		{"/usr/share/OVMF/OVMF_VARS_4M.fd", "raw/debian-13_OVMF_VARS_4M.fd", "ovmf", "2024.02-2ubuntu0.10"},
+		{"/usr/share/AAVMF/AAVMF_VARS.ms.fd", "raw/ubuntu-24.04-updates_AAVMF_VARS.ms.fd", "qemu-efi-aarch64", "2024.02-2ubuntu0.10"},
+	},
 	"debian-unstable": {
 		{"/usr/share/OVMF/OVMF_VARS_4M.ms.fd", "raw/debian-unstable_OVMF_VARS_4M.ms.fd", "ovmf-generic", "2026.08+ds-2"},
 		{"/usr/share/AAVMF/AAVMF_VARS.ms.fd", "raw/debian-unstable_AAVMF_VARS.ms.fd", "qemu-efi-aarch64", "2026.08+ds-2"},

@@ -61,6 +61,7 @@ func BenchmarkVars(b *testing.B) {
 	for _, name := range []string{"OVMF_VARS_4M.ms.fd", "OVMF.fd", "OVMF_VARS_4M.ms.qcow2", "OVMF_VARS_4M.ms.compressed.qcow2"} {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer reportCPU(b)()
 			for b.Loop() {
 				img, err := varstore.Open(fsys, name)
 				if err != nil {
@@ -85,6 +86,7 @@ func BenchmarkVarsReadFile(b *testing.B) {
 	for _, name := range []string{"OVMF_VARS_4M.ms.fd", "OVMF.fd", "OVMF_VARS_4M.ms.qcow2", "OVMF_VARS_4M.ms.compressed.qcow2"} {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer reportCPU(b)()
 			for b.Loop() {
 				data, err := os.ReadFile(filepath.Join(dir, name))
 				if err != nil {

@@ -164,11 +164,54 @@ func (img *Image) readFlash(r io.ReaderAt) error {
 	if stSize > MaxStoreSize {
 		return img.err("store", stOff+16, "store size %d is larger than %d", stSize, MaxStoreSize)
 	}
-	data := make([]byte, stSize)
-	if _, err := r.ReadAt(data, stOff); err != nil && err != io.EOF {
-		return img.readErr("store", stOff, err)
+	st := &storeReader{img: img, r: r, off: stOff, size: stSize}
+	err := img.parseVariables(st)
+	// Data of the variables read before the buffer last grew points into
+	// an older copy: point everything at the final one.
+	for i := range img.Variables {
+		v := &img.Variables[i]
+		at := v.DataOffset - stOff
+		v.Data = st.data[at : at+int64(len(v.Data)) : at+int64(len(v.Data))]
 	}
-	return img.parseVariables(data, stOff)
+	return err
+}
+
+// storeChunk is the granularity at which a store is read: variables fill a
+// store from its start and the rest is free space (0xff), so a store is
+// read only as far as its variables go, in chunks ending at multiples of
+// storeChunk in the image (for a qcow2 image, a cluster inflated once).
+const storeChunk = 64 << 10
+
+// storeReader reads a variable store of size bytes at image offset off on
+// demand.
+type storeReader struct {
+	img  *Image
+	r    io.ReaderAt
+	off  int64
+	size int64
+	data []byte // the store's first len(data) bytes
+}
+
+// ensure reads the store's first n bytes, or all of it if it is shorter;
+// it reads at least twice what it holds, up to the next chunk boundary.
+func (s *storeReader) ensure(n uint64) error {
+	have := int64(len(s.data))
+	if n <= uint64(have) || have == s.size {
+		return nil
+	}
+	want := s.size
+	if n < uint64(s.size) {
+		end := s.off + max(int64(n), 2*have, 4096)
+		end = (end + storeChunk - 1) / storeChunk * storeChunk
+		want = min(end-s.off, s.size)
+	}
+	grown := make([]byte, want)
+	copy(grown, s.data)
+	if _, err := s.r.ReadAt(grown[have:], s.off+have); err != nil && err != io.EOF {
+		return s.img.readErr("store", s.off+have, err)
+	}
+	s.data = grown
+	return nil
 }
 
 func (img *Image) err(layer string, off int64, format string, args ...any) error {
@@ -184,16 +227,21 @@ func (img *Image) readErr(layer string, off int64, err error) error {
 	return img.err(layer, off, "%v", err)
 }
 
-// parseVariables walks the variable headers of a store held in data, which
-// starts at image offset base.
-func (img *Image) parseVariables(data []byte, base int64) error {
+// parseVariables walks the variable headers of the store st, reading it
+// as far as the headers go.
+func (img *Image) parseVariables(st *storeReader) error {
 	le := binary.LittleEndian
+	base := st.off
 	hsize := plainHeaderSize
 	if img.Format == FormatAuthenticated {
 		hsize = authHeaderSize
 	}
 	pos := storeHeaderSize // already 4-aligned
 	for len(img.Variables) < maxVariables {
+		if err := st.ensure(uint64(pos + hsize)); err != nil {
+			return err
+		}
+		data := st.data
 		if pos+hsize > len(data) || le.Uint16(data[pos:]) != 0x55aa {
 			return nil // the free space starts here
 		}
@@ -208,7 +256,11 @@ func (img *Image) parseVariables(data []byte, base int64) error {
 			v.GUID = GUID(data[pos+16 : pos+32])
 		}
 		nameAt := pos + hsize
-		room := uint64(len(data) - nameAt)
+		if err := st.ensure(uint64(nameAt) + uint64(nameSize) + uint64(dataSize)); err != nil {
+			return err
+		}
+		data = st.data
+		room := uint64(st.size) - uint64(nameAt)
 		if uint64(nameSize)+uint64(dataSize) > room {
 			if v.State == 0xff {
 				return nil // a header being written when power failed: edk2 stops here too

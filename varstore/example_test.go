@@ -3,9 +3,12 @@ package varstore_test
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"syscall"
 	"testing/fstest"
 	"time"
 
@@ -55,6 +58,22 @@ func ExampleOpen() {
 	}
 	fmt.Println(img.Container, img.ImageSize, img.SecureBoot().HasMicrosoft2023())
 	// Output: qcow2 540672 true
+}
+
+func ExampleOpenFile() {
+	dir, _ := os.MkdirTemp("", "varstore")
+	defer os.RemoveAll(dir)
+	vars := filepath.Join(dir, "OVMF_VARS_4M.ms.fd")
+	os.WriteFile(vars, gunzip("testdata/raw/ubuntu-24.04-updates_OVMF_VARS_4M.ms.fd.gz"), 0o644)
+	img, err := varstore.OpenFile(vars)
+	fmt.Println(img.Container, img.SecureBoot().HasMicrosoft2023(), err)
+	// A named pipe is refused, not waited for.
+	syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644)
+	_, err = varstore.OpenFile(filepath.Join(dir, "pipe"))
+	fmt.Println(errors.Is(err, varstore.ErrNotRegular))
+	// Output:
+	// raw true <nil>
+	// true
 }
 
 func ExampleSecureBoot_Missing2023() {

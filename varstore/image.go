@@ -80,6 +80,7 @@ func Read(file string, r io.ReaderAt, size int64) (*Image, error) {
 		if err != nil {
 			return nil, err
 		}
+		defer q.release()
 		img.ImageSize = q.Size()
 		return img, img.readFlash(q)
 	case isJSON(head):

@@ -50,6 +50,8 @@ var known = []KnownCert{
 		SHA256: "e5be3e64c6e66a281457ecdece0d6d0787577aad2a3a0144262c10c14ba8d8f1"},
 	{ID: "debian-pk-kek", Name: "Debian UEFI Secure Boot (PK/KEK key)", Vendor: "Debian", Role: RolePlatformKey,
 		SHA256: "5fb05ed84c5170d542ed6a7b7487dd57b8faedb02f7e107b0409e1d22cac4169"},
+	{ID: "ubuntu-pk-kek", Name: "Ubuntu OVMF Secure Boot (PK/KEK key)", Vendor: "Ubuntu", Role: RolePlatformKey,
+		SHA256: "258c6e9c3b21a5d7f121636070127d4194d1b66c2bd67dbaa734d34fa8147b17"},
 	{ID: "snakeoil-2020", Name: "SnakeOil (edk2 2022 test key, no CN)", Vendor: "Debian", Role: RoleTestKey,
 		SHA256: "282e8130b7070f107aaecc25d3992ca4440270860b09088792a5075fab0d13f8"},
 	{ID: "snakeoil-2023", Name: "SnakeOil Test Key for EFI Secure Boot", Vendor: "Debian", Role: RoleTestKey,

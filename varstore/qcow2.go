@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"sync"
 )
 
 // Limits on what a qcow2 container may ask of the reader.
@@ -43,9 +44,8 @@ type qcow2Image struct {
 	l1Offset    int64
 	l2          map[int64][]uint64
 	l2order     []int64
-	zbuf        []byte // last decompressed cluster
-	zoff        int64  // its descriptor's host offset, -1 if none
-	zr          io.ReadCloser
+	z           *inflater // from inflaters once a compressed cluster is read; release returns it
+	zoff        int64     // host offset of the cluster in z.out, -1 if none
 	// inflated counts decompressed bytes; a reader never inflates more
 	// than twice the virtual size (hostile tables could otherwise make
 	// every read inflate a cluster again).
@@ -155,6 +155,31 @@ func openQcow2(file string, r io.ReaderAt, size int64, headerOnly bool) (*qcow2I
 // Size is the virtual size.
 func (q *qcow2Image) Size() int64 { return q.virtSize }
 
+// An inflater decompresses clusters: a flate reader (a 32 KiB window and
+// Huffman tables, which Reset reuses), its input and output buffers.
+type inflater struct {
+	zr  io.ReadCloser
+	src bytes.Reader
+	in  []byte // compressed bytes of the cluster
+	out []byte // the last cluster inflated through it
+}
+
+// inflaters keeps inflaters between images.
+var inflaters sync.Pool
+
+// release returns the reader's inflater to inflaters; q must not read
+// compressed clusters afterwards.
+func (q *qcow2Image) release() {
+	if q.z != nil {
+		q.z.src.Reset(nil)
+		inflaters.Put(q.z)
+		q.z, q.zoff = nil, -1
+	}
+}
+
+// l2Table returns the entries of L2 table i the virtual size reaches (the
+// last table of a small image is mostly unused: only those entries are
+// read).
 func (q *qcow2Image) l2Table(i int) ([]uint64, error) {
 	off := int64(q.l1[i] & l2OffsetMask)
 	if off == 0 {
@@ -170,11 +195,14 @@ func (q *qcow2Image) l2Table(i int) ([]uint64, error) {
 	if off > q.fileSize-q.clusterSize {
 		return nil, errorf(q.file, "qcow2", at, "L1 entry %d points to %#x, past the end of the file (%d bytes)", i, off, q.fileSize)
 	}
-	buf := make([]byte, q.clusterSize)
+	l2Entries := q.clusterSize / 8
+	clusters := (q.virtSize + q.clusterSize - 1) >> q.clusterBits
+	n := min(l2Entries, clusters-int64(i)*l2Entries)
+	buf := make([]byte, n*8)
 	if _, err := q.r.ReadAt(buf, off); err != nil {
 		return nil, errorf(q.file, "qcow2", off, "reading L2 table: %v", err)
 	}
-	t := make([]uint64, q.clusterSize/8)
+	t := make([]uint64, n)
 	for j := range t {
 		t[j] = binary.BigEndian.Uint64(buf[j*8:])
 	}
@@ -268,30 +296,51 @@ func (q *qcow2Image) readCompressed(dst []byte, e uint64, inCluster, entryAt int
 			return errorf(q.file, "qcow2", entryAt, "compressed cluster at %#x is past the end of the file (%d bytes)", host, q.fileSize)
 		}
 		csize = min(csize, q.fileSize-host, 2*q.clusterSize+512)
-		in := make([]byte, csize)
+		if q.z == nil {
+			q.z, _ = inflaters.Get().(*inflater)
+			if q.z == nil {
+				q.z = new(inflater)
+			}
+		}
+		z := q.z
+		if int64(cap(z.in)) < csize {
+			z.in = make([]byte, csize)
+		}
+		in := z.in[:csize]
 		m, err := q.r.ReadAt(in, host)
 		if err != nil && err != io.EOF {
 			return errorf(q.file, "qcow2", host, "reading compressed cluster: %v", err)
-		}
-		if q.zbuf == nil {
-			q.zbuf = make([]byte, q.clusterSize)
 		}
 		q.inflated += q.clusterSize
 		if q.inflated > 2*q.virtSize+4*q.clusterSize {
 			return errorf(q.file, "qcow2", entryAt, "compressed clusters inflate to more than twice the virtual size: the tables share clusters in a way QEMU never writes")
 		}
-		if q.zr == nil {
-			q.zr = flate.NewReader(bytes.NewReader(in[:m]))
-		} else if err := q.zr.(flate.Resetter).Reset(bytes.NewReader(in[:m]), nil); err != nil {
+		z.src.Reset(in[:m])
+		if z.zr == nil {
+			z.zr = flate.NewReader(&z.src)
+		} else if err := z.zr.(flate.Resetter).Reset(&z.src, nil); err != nil {
 			return errorf(q.file, "qcow2", host, "%v", err)
 		}
-		if _, err := io.ReadFull(q.zr, q.zbuf); err != nil {
-			q.zoff = -1
+		// A read of the whole cluster inflates into dst; a part of one
+		// goes through z.out, which keeps the cluster for the next read.
+		direct := inCluster == 0 && int64(len(dst)) == q.clusterSize
+		out := dst
+		if !direct {
+			if int64(cap(z.out)) < q.clusterSize {
+				z.out = make([]byte, q.clusterSize)
+			}
+			out = z.out[:q.clusterSize]
+		}
+		q.zoff = -1
+		if _, err := io.ReadFull(z.zr, out); err != nil {
 			return errorf(q.file, "qcow2", host, "compressed cluster does not inflate to %d bytes: %v", q.clusterSize, err)
+		}
+		if direct {
+			return nil
 		}
 		q.zoff = host
 	}
-	copy(dst, q.zbuf[inCluster:])
+	copy(dst, q.z.out[inCluster:q.clusterSize])
 	return nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -102,7 +104,28 @@ func ParseSignatureLists(file string, data []byte, base int64) ([]Signature, err
 			name = "unknown"
 		}
 		at := pos + sigListHeader + int(hdrSize)
-		for i := uint64(0); i < body/uint64(sigSize); i++ {
+		count := body / uint64(sigSize)
+		out = slices.Grow(out, int(min(count, uint64(maxSignatures-len(out)))))
+		// The hex of a list's hash entries is one string, sliced: a dbx
+		// holds hundreds of them.
+		var hexes string
+		if typ != CertX509 {
+			var sb strings.Builder
+			sb.Grow(int(count) * 2 * (int(sigSize) - 16))
+			var tmp [128]byte
+			for i := range int(count) {
+				e := data[at+i*int(sigSize)+16 : at+(i+1)*int(sigSize)]
+				for len(e) > 0 {
+					n := min(len(e), len(tmp)/2)
+					hex.Encode(tmp[:], e[:n])
+					sb.Write(tmp[:2*n])
+					e = e[n:]
+				}
+			}
+			hexes = sb.String()
+		}
+		hexLen := 2 * (int(sigSize) - 16)
+		for i := range int(count) {
 			if len(out) >= maxSignatures {
 				return out, errorf(file, "siglist", base+int64(at), "more than %d signatures", maxSignatures)
 			}
@@ -112,7 +135,7 @@ func ParseSignatureLists(file string, data []byte, base int64) ([]Signature, err
 			case typ == CertX509:
 				s.Cert = parseCert(e[16:])
 			default:
-				s.Hash = hex.EncodeToString(e[16:])
+				s.Hash = hexes[i*hexLen : (i+1)*hexLen]
 			}
 			out = append(out, s)
 			at += int(sigSize)

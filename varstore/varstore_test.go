@@ -5,15 +5,19 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/fwaudit/fwaudit/internal/safefile"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -74,6 +78,7 @@ const (
 	shaUEFI2011  = "48e99b991f57fc52f76149599bff0a58c47154229b9f8d603ac40d3500248507"
 	shaUEFI2023  = "f6124e34125bee3fe6d79a574eaa7b91c0e7bd9d929c1a321178efd611dad901"
 	shaROM2023   = "e5be3e64c6e66a281457ecdece0d6d0787577aad2a3a0144262c10c14ba8d8f1"
+	shaUbuntuPK  = "258c6e9c3b21a5d7f121636070127d4194d1b66c2bd67dbaa734d34fa8147b17"
 	shaSnake2020 = "282e8130b7070f107aaecc25d3992ca4440270860b09088792a5075fab0d13f8"
 	shaSnake2023 = "5e2a886d7d56dc918f16806366d4c2e1c0de23a6f1026ba5df14f0370f0e19a0"
 )
@@ -93,6 +98,15 @@ var (
 		db: []string{shaPCA2011, shaWin2023, shaUEFI2011, shaUEFI2023, shaROM2023}, dbx: 443}
 )
 
+// Ubuntu 24.04's templates: the release's (2024.02-2) enroll the 2011 set,
+// noble-updates' (2024.02-2ubuntu0.10) add the 2023 CAs after them.
+var (
+	ubuntu2011 = want{pk: []string{shaUbuntuPK}, kek: []string{shaUbuntuPK, shaKEK2011}, db: []string{shaPCA2011, shaUEFI2011}, dbx: 1,
+		missing: old2011.missing}
+	ubuntu2023 = want{pk: []string{shaUbuntuPK}, kek: []string{shaUbuntuPK, shaKEK2011, shaKEK2023},
+		db: []string{shaPCA2011, shaUEFI2011, shaUEFI2023, shaROM2023, shaWin2023}, dbx: 1}
+)
+
 func with(w want, c Container, f StoreFormat) want { w.container, w.format = c, f; return w }
 
 var fixtures = map[string]want{
@@ -102,6 +116,10 @@ var fixtures = map[string]want{
 	"raw/debian-13_AAVMF_VARS.ms.fd":                         with(old2011, ContainerRaw, FormatAuthenticated),
 	"raw/debian-unstable_OVMF_VARS_4M.ms.fd":                 with(new2023, ContainerRaw, FormatAuthenticated),
 	"raw/debian-unstable_AAVMF_VARS.ms.fd":                   with(new2023, ContainerRaw, FormatAuthenticated),
+	"raw/ubuntu-24.04_OVMF_VARS_4M.ms.fd":                    with(ubuntu2011, ContainerRaw, FormatAuthenticated),
+	"raw/ubuntu-24.04_AAVMF_VARS.ms.fd":                      with(ubuntu2011, ContainerRaw, FormatAuthenticated),
+	"raw/ubuntu-24.04-updates_OVMF_VARS_4M.ms.fd":            with(ubuntu2023, ContainerRaw, FormatAuthenticated),
+	"raw/ubuntu-24.04-updates_AAVMF_VARS.ms.fd":              with(ubuntu2023, ContainerRaw, FormatAuthenticated),
 	"raw/debian-12_OVMF_VARS_4M.snakeoil.fd":                 {container: ContainerRaw, format: FormatAuthenticated, pk: []string{shaSnake2020}, kek: []string{shaSnake2020}, db: []string{shaSnake2020}, dbx: 1},
 	"raw/debian-13_OVMF_VARS_4M.snakeoil.fd":                 {container: ContainerRaw, format: FormatAuthenticated, pk: []string{shaSnake2023}, kek: []string{shaSnake2023}, db: []string{shaSnake2023}, dbx: 1},
 	"raw/debian-13_OVMF_VARS_4M.fd":                          {container: ContainerRaw, format: FormatAuthenticated},
@@ -124,7 +142,7 @@ func digests(k *KeyDB) []string {
 }
 
 func TestFixtures(t *testing.T) {
-	if len(fixtures) < 17 {
+	if len(fixtures) < 21 {
 		t.Fatalf("only %d fixtures", len(fixtures))
 	}
 	for name, w := range fixtures {
@@ -408,6 +426,71 @@ func TestOpen(t *testing.T) {
 	}
 }
 
+// TestOpenRefusals: Open (through os.DirFS and through safefile.FS),
+// OpenFile and Probe refuse a named pipe without blocking on it, a
+// directory and a file larger than MaxFileSize, with an error naming the
+// file.
+func TestOpenRefusals(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "dir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A sparse file: its size costs no disk.
+	huge, err := os.Create(filepath.Join(dir, "huge.fd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := huge.Truncate(MaxFileSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	huge.Close()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+
+	opens := map[string]func(name string) error{
+		"Open/os.DirFS":     func(name string) error { _, err := Open(os.DirFS(dir), name); return err },
+		"Open/safefile.FS":  func(name string) error { _, err := Open(safefile.FS(root), name); return err },
+		"OpenFile":          func(name string) error { _, err := OpenFile(filepath.Join(dir, name)); return err },
+		"Probe/os.DirFS":    func(name string) error { _, _, err := Probe(os.DirFS(dir), name); return err },
+		"Probe/safefile.FS": func(name string) error { _, _, err := Probe(safefile.FS(root), name); return err },
+	}
+	for how, open := range opens {
+		for _, c := range []struct {
+			name string
+			want error
+		}{
+			{"fifo", ErrNotRegular},
+			{"dir", ErrNotRegular},
+			{"huge.fd", ErrTooLarge},
+		} {
+			if c.want == ErrTooLarge && strings.HasPrefix(how, "Probe") {
+				continue // Probe reads a header only: no size bound
+			}
+			done := make(chan error, 1)
+			go func() { done <- open(c.name) }()
+			select {
+			case err := <-done:
+				var pe *fs.PathError
+				if !errors.Is(err, c.want) || !errors.As(err, &pe) || !strings.HasSuffix(pe.Path, c.name) {
+					t.Errorf("%s(%s) = %v, want %v naming the file", how, c.name, err, c.want)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%s(%s) blocked", how, c.name)
+			}
+		}
+	}
+	// Probe gives the size of a large executable without reading it.
+	if c, size, err := Probe(os.DirFS(dir), "huge.fd"); err != nil || c != ContainerRaw || size != MaxFileSize+1 {
+		t.Errorf("Probe(huge.fd) = %s, %d, %v", c, size, err)
+	}
+}
+
 func TestBlankNeedsUniformFill(t *testing.T) {
 	b := bytes.Repeat([]byte{0xff}, 8192)
 	img, err := ReadBytes("erased.fd", b)
@@ -429,6 +512,86 @@ func TestTinyQcow2(t *testing.T) {
 		q, err := ReadBytes("tiny.qcow2", tinyQcow2(img, compress))
 		if err != nil || q.Container != ContainerQcow2 || !cmp.Equal(raw.Variables, q.Variables) {
 			t.Fatalf("compress %v: %v", compress, err)
+		}
+	}
+}
+
+// TestStoreReadInChunks: a store is read only as far as its variables go,
+// in chunks that grow; variables crossing the chunk boundaries (64 KiB,
+// 128 KiB, 256 KiB) keep their data, alike in raw and qcow2 images.
+func TestStoreReadInChunks(t *testing.T) {
+	g := GlobalVariable
+	fill := func(n int, b byte) []byte { return bytes.Repeat([]byte{b}, n) }
+	vars := []Variable{
+		{Name: "small", GUID: g, State: StateAdded, Data: fill(100, 1)},
+		{Name: "cross64k", GUID: g, State: StateAdded, Data: fill(70<<10, 2)},
+		{Name: "cross256k", GUID: g, State: StateAdded, Data: fill(190<<10, 3)},
+		{Name: "last", GUID: g, State: StateAdded, Data: fill(10, 4)},
+	}
+	img := store(1<<20, 0, vars...)
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{
+		{"chunks.fd", img},
+		{"chunks.qcow2", tinyQcow2(img, false)},
+		{"chunks-compressed.qcow2", tinyQcow2(img, true)},
+	} {
+		got, err := ReadBytes(c.name, c.data)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(got.Variables) != len(vars) {
+			t.Fatalf("%s: %d variables, want %d", c.name, len(got.Variables), len(vars))
+		}
+		for i, v := range got.Variables {
+			if v.Name != vars[i].Name || !bytes.Equal(v.Data, vars[i].Data) {
+				t.Errorf("%s: variable %d is %q with %d bytes, want %q with %d", c.name, i, v.Name, len(v.Data), vars[i].Name, len(vars[i].Data))
+			}
+			if want := img[v.DataOffset : v.DataOffset+int64(len(v.Data))]; !bytes.Equal(v.Data, want) {
+				t.Errorf("%s: %s: DataOffset %#x does not hold its data", c.name, v.Name, v.DataOffset)
+			}
+		}
+	}
+	// A variable whose size runs past the store is reported with the
+	// store's full size, not the part read so far.
+	bad := store(1<<20, 0, Variable{Name: "huge", GUID: g, State: StateAdded, Data: fill(10, 5)})
+	binary.LittleEndian.PutUint32(bad[72+28+40:], 600<<10)
+	_, err := ReadBytes("overrun.fd", bad)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("(%d bytes left)", (1<<20)/2-72-28-60)) {
+		t.Errorf("overrun: %v", err)
+	}
+}
+
+// TestQcow2ReadAtSameAsRaw reads the guest view of qcow2 images whole and
+// in odd pieces (whole compressed clusters inflate straight into the
+// caller's buffer, parts of them go through the cluster cache).
+func TestQcow2ReadAtSameAsRaw(t *testing.T) {
+	raw := fixture(t, "raw/debian-unstable_OVMF_VARS_4M.ms.fd")
+	for name, file := range map[string][]byte{
+		"compressed.qcow2": fixture(t, "qcow2/debian-unstable_OVMF_VARS_4M.ms.compressed.qcow2"),
+		"tiny.qcow2":       tinyQcow2(raw[:0x84000], true),
+	} {
+		for _, step := range []int{540672, 65536, 4096, 1000, 512} {
+			// A fresh reader each time: one reader inflates at most twice
+			// the virtual size.
+			q, err := openQcow2(name, bytes.NewReader(file), int64(len(file)), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := raw[:q.Size()]
+			got := make([]byte, 0, q.Size())
+			for off := 0; off < int(q.Size()); off += step {
+				buf := make([]byte, min(step, int(q.Size())-off))
+				if _, err := q.ReadAt(buf, int64(off)); err != nil && err != io.EOF {
+					t.Fatalf("%s: ReadAt(%d, %d): %v", name, len(buf), off, err)
+				}
+				got = append(got, buf...)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s: read in pieces of %d differs from the raw image", name, step)
+			}
+			q.release()
 		}
 	}
 }

@@ -178,12 +178,17 @@ func newLintCmd(a *app) *cobra.Command {
 		out             outputFlags
 		rel             releaseFlags
 		root, overrides string
+		contents        bool
+		at              dateFlag
 	)
 	c := &cobra.Command{
 		Use:   "lint PATH...",
 		Short: "Run the lint rules on descriptor files or directories (for packagers)",
 		Long: `Run the lint rules only, on descriptor files or directories (for packagers);
-images are looked up inside --root (e.g. the DESTDIR).`,
+images are looked up inside --root (e.g. the DESTDIR) and, unless
+--contents=false, read as audit reads them: the NVRAM templates' stores and
+Secure Boot keys, the containers against the descriptors' formats, the
+CODE/VARS layouts.`,
 		Example: `  fwaudit lint --root "$DESTDIR" "$DESTDIR"/usr/share/qemu/firmware
   fwaudit lint 60-ovmf.json --format json
   fwaudit lint --libvirt 10.0 --format sarif --output lint.sarif firmware/`,
@@ -204,7 +209,8 @@ images are looked up inside --root (e.g. the DESTDIR).`,
 			if p != nil {
 				profiles, source, note = []*matcher.Profile{p}, "flag", ps.Note
 			}
-			opts := audit.Options{ProfileSource: source, ProfileNote: note, Source: strings.Join(args, ","), Tool: report.Tool{Version: toolVersion()}}
+			opts := audit.Options{ProfileSource: source, ProfileNote: note, Source: strings.Join(args, ","), Tool: report.Tool{Version: toolVersion()},
+				Contents: contents, At: at.t}
 			if opts.Overrides, err = readOverrides(overrides); err != nil {
 				return err
 			}
@@ -231,6 +237,8 @@ images are looked up inside --root (e.g. the DESTDIR).`,
 	c.Flags().MarkHidden("qemu")
 	c.Flags().StringVar(&root, "root", "", "look the images up inside `DIR` (e.g. the package's DESTDIR); without it they are not checked")
 	c.Flags().StringVar(&overrides, "overrides", "", "suppress findings listed in `FILE`")
+	c.Flags().BoolVar(&contents, "contents", true, "read the images inside --root: NVRAM templates' Secure Boot keys, containers, CODE/VARS layouts")
+	c.Flags().Var(&at, "at", "judge certificate expiry at `DATE` (YYYY-MM-DD; default today)")
 	c.MarkFlagDirname("root")
 	return c
 }

@@ -147,7 +147,7 @@ func TestHostileLintRoot(t *testing.T) {
 	if err := os.Symlink("/etc/passwd", filepath.Join(fw, "60-p.json")); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := runFor(t, "lint", "--root", root, "--libvirt", "12.8", "--format", "json", filepath.Join(fw, "50-x.json"))
+	code, stdout, stderr := runFor(t, "lint", "--root", root, "--contents=false", "--libvirt", "12.8", "--format", "json", filepath.Join(fw, "50-x.json"))
 	if code != exitOK {
 		t.Errorf("an in-package absolute link: exit %d\n%s%s", code, stdout, stderr)
 	}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/audit"
-	"github.com/fwaudit/fwaudit/internal/safefile"
 	"github.com/fwaudit/fwaudit/varstore"
 	"github.com/spf13/cobra"
 )
@@ -68,22 +67,10 @@ certificate each is. Exit 1 when a file cannot be read.`,
 	return c
 }
 
-// readVars opens a host file the safe way (no blocking open, a regular
-// file checked on the handle) and reads its store through io.ReaderAt.
+// readVars reads a host file the safe way (varstore.OpenFile: no blocking
+// open, a regular file checked on the handle, bounded).
 func readVars(name string) (*varstore.Image, error) {
-	f, err := safefile.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if info.Size() > varstore.MaxFileSize {
-		return nil, &varstore.Error{File: name, Layer: "raw", Offset: -1, Msg: "larger than any firmware file"}
-	}
-	return varstore.Read(name, f, info.Size())
+	return varstore.OpenFile(name)
 }
 
 // distroTemplates is the bundled set's summary of its NVRAM templates, for

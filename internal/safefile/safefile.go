@@ -104,6 +104,42 @@ func ReadFS(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	return readAll(f, name, limit)
 }
 
+// OpenFS opens name in fsys for reading and checks on the open handle that
+// it is a regular file of at most limit bytes; the caller closes it. For
+// reading only parts of a large file (through io.ReaderAt) where ReadFS
+// would read it all.
+//
+// With [FS] the open itself never blocks. Another fs.FS (os.DirFS) opens
+// with a blocking open(2); when it implements fs.StatFS, a Stat before the
+// open refuses a named pipe, a device or a directory without opening it,
+// so only a file swapped for one between the two calls could still block.
+func OpenFS(fsys fs.FS, name string, limit int64) (fs.File, fs.FileInfo, error) {
+	if _, nonBlocking := fsys.(rootFS); !nonBlocking {
+		if sfs, ok := fsys.(fs.StatFS); ok {
+			info, err := sfs.Stat(name)
+			if err != nil {
+				return nil, nil, err
+			}
+			if !info.Mode().IsRegular() {
+				return nil, nil, notRegular(name, info.Mode())
+			}
+		}
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := regular(f, name)
+	if err == nil && info.Size() > limit {
+		err = tooLarge(name, limit)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, info, nil
+}
+
 // ReadAll reads f, an open file that name names in errors, checking on the
 // handle that it is a regular file of at most limit bytes.
 func ReadAll(f fs.File, name string, limit int64) ([]byte, error) {
@@ -154,9 +190,13 @@ func regular(f fs.File, name string) (fs.FileInfo, error) {
 		return nil, &fs.PathError{Op: "stat", Path: name, Err: unwrapPath(err)}
 	}
 	if !info.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w (%s)", ErrNotRegular, Kind(info.Mode()))}
+		return nil, notRegular(name, info.Mode())
 	}
 	return info, nil
+}
+
+func notRegular(name string, m fs.FileMode) error {
+	return &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w (%s)", ErrNotRegular, Kind(m))}
 }
 
 func unwrapPath(err error) error {
