@@ -99,10 +99,10 @@ func (a *auditor) invalid(e *descriptor.Entry) {
 		// does with the file.
 		f.Severity = report.Error
 		f.Message = fmt.Sprintf("not valid JSON: %s; libvirt %s then fails every firmware selection on this host", le.Msg, a.p.Version)
-		if !a.p.InvalidFailsLookup {
+		if !a.p.Selection.InvalidFailsLookup {
 			f.Message = fmt.Sprintf("not valid JSON: %s; libvirt %s skips the file, but 9.0 to 10.x fail every firmware selection on it", le.Msg, a.p.Version)
 		}
-	case a.p.InvalidFailsLookup:
+	case a.p.Selection.InvalidFailsLookup:
 		f.Severity = report.Error
 		f.Message = fmt.Sprintf("libvirt rejects it: %s; libvirt %s then fails every firmware selection on this host", le.Msg, a.p.Version)
 	default:
@@ -175,7 +175,7 @@ func (a *auditor) active(e *descriptor.Entry) {
 	if m.Device == descriptor.DeviceFlash {
 		a.formats(e)
 		if m.EffectiveMode() == descriptor.ModeCombined {
-			if a.p.NonSplitSelectable {
+			if a.p.Filters.NonSplitSelectable {
 				a.addEntry(e, RuleCombinedFlash, report.Warning, "/mapping/mode", fmt.Sprintf("combined flash: libvirt %s can auto-select it for any guest, giving a writable pflash and no separate NVRAM", a.p.Version))
 			} else {
 				a.addEntry(e, RuleCombinedFlash, "", "/mapping/mode", fmt.Sprintf("combined flash: libvirt %s never auto-selects it; only domains naming it explicitly use it", a.p.Version))
@@ -194,7 +194,7 @@ func (a *auditor) active(e *descriptor.Entry) {
 		}
 	}
 	if a.has(d, descriptor.FeatureEnrolledKeys) && !sb {
-		if a.p.WriteFirmwareFeatures {
+		if a.p.Writes.FirmwareFeatures {
 			a.addEntry(e, RuleEnrolledKeysWithoutSB, report.Error, "/features", fmt.Sprintf("enrolled-keys without secure-boot: libvirt %s chooses it and then refuses the domain (firmware feature 'enrolled-keys' cannot be enabled when firmware feature 'secure-boot' is disabled)", a.p.Version))
 		} else {
 			a.addEntry(e, RuleEnrolledKeysWithoutSB, report.Warning, "/features", fmt.Sprintf("enrolled-keys without secure-boot: libvirt %s never offers it to guests asking for enrolled keys (they also need secure-boot); newer releases refuse the domain after choosing it", a.p.Version))
@@ -214,9 +214,9 @@ func (a *auditor) formats(e *descriptor.Entry) {
 			return
 		}
 		switch {
-		case a.p.FormatFilters && ff.Format != "raw" && ff.Format != "qcow2":
+		case a.p.Filters.Formats && ff.Format != "raw" && ff.Format != "qcow2":
 			a.addEntry(e, RuleUnsupportedFormat, report.Warning, ptr, fmt.Sprintf("%s format %q: libvirt %s supports only raw and qcow2 and skips this descriptor", what, ff.Format, a.p.Version))
-		case !a.p.FormatFilters && ff.Format != "raw":
+		case !a.p.Filters.Formats && ff.Format != "raw":
 			a.addEntry(e, RuleUnsupportedFormat, report.Error, ptr, fmt.Sprintf("%s format %q: libvirt %s does not filter on formats, picks this descriptor when it matches and then fails (unsupported flash format)", what, ff.Format, a.p.Version))
 		}
 	}
@@ -281,7 +281,9 @@ func (a *auditor) ignoredFeatures(e *descriptor.Entry) {
 }
 
 // shadowed flags descriptors an earlier active descriptor beats for every
-// request that could choose them. Conservative: see the rule's help.
+// request that could choose them. Conservative: see the rule's help. The
+// first earlier descriptor that beats one is found through an index
+// (shadow.go), not by trying every pair.
 func (a *auditor) shadowed() {
 	var act []*descriptor.Entry
 	for _, e := range a.set.Effective() {
@@ -289,25 +291,25 @@ func (a *auditor) shadowed() {
 			act = append(act, e)
 		}
 	}
+	idx := a.newShadowIndex(act)
 	for j, b := range act {
-		for _, x := range act[:j] {
-			if a.beats(x.Descriptor, b.Descriptor) {
-				msg := fmt.Sprintf("never auto-selected: %s sorts first and wins for every guest this descriptor could serve", x.Name)
-				xe, xt := images(x.Descriptor)
-				if be, bt := images(b.Descriptor); xe == be && xt == bt {
-					msg += " (it names the same files: a duplicate)"
-				} else {
-					msg += "; only a domain naming its files explicitly can use it"
-				}
-				sev := report.Severity("")
-				if verbose(b.Descriptor) && !verbose(x.Descriptor) {
-					sev = report.Info
-					msg += " (a verbose debug build next to its quiet twin: probably intended)"
-				}
-				a.addEntry(b, RuleShadowed, sev, "", msg)
-				break
-			}
+		x := idx.beater(j)
+		if x == nil {
+			continue
 		}
+		msg := fmt.Sprintf("never auto-selected: %s sorts first and wins for every guest this descriptor could serve", x.Name)
+		xe, xt := images(x.Descriptor)
+		if be, bt := images(b.Descriptor); xe == be && xt == bt {
+			msg += " (it names the same files: a duplicate)"
+		} else {
+			msg += "; only a domain naming its files explicitly can use it"
+		}
+		sev := report.Severity("")
+		if verbose(b.Descriptor) && !verbose(x.Descriptor) {
+			sev = report.Info
+			msg += " (a verbose debug build next to its quiet twin: probably intended)"
+		}
+		a.addEntry(b, RuleShadowed, sev, "", msg)
 	}
 }
 

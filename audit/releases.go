@@ -33,7 +33,13 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 		sets   = map[*descriptor.Rules]*descriptor.Set{}
 		single = len(profiles) == 1
 	)
-	for _, p := range profiles {
+	// A set is dropped after the last profile that reads it: a large
+	// set is not held three times over.
+	lastUse := map[*descriptor.Rules]int{}
+	for i, p := range profiles {
+		lastUse[p.Rules] = i
+	}
+	for pi, p := range profiles {
 		set, ok := sets[p.Rules]
 		if !ok {
 			var err error
@@ -47,6 +53,9 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 		r, err := Lint(ctx, set, o)
 		if err != nil {
 			return nil, err
+		}
+		if lastUse[p.Rules] == pi {
+			delete(sets, p.Rules)
 		}
 		last = r
 		names = append(names, p.Name)

@@ -219,7 +219,7 @@ func TestRecorded(t *testing.T) {
 func startProfile(t *testing.T, section string) *matcher.Profile {
 	t.Helper()
 	for _, v := range versions {
-		if casefile.AnswerVersion(v.file) == casefile.AnswerVersion(section) && !v.profile.SelectAtStart {
+		if casefile.AnswerVersion(v.file) == casefile.AnswerVersion(section) && !v.profile.Selection.AtStart {
 			return v.profile
 		}
 	}

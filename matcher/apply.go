@@ -26,7 +26,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 	if !d.stored() || (!d.OK() && d.Selected && d.Chosen == nil && d.Request.Firmware != "") {
 		// An existing domain whose selection failed is still loaded,
 		// with the loader format its loading forced.
-		if d.Stage == "start" && d.Request.Existing && !d.Profile.SelectAtStart &&
+		if d.Stage == "start" && d.Request.Existing && !d.Profile.Selection.AtStart &&
 			d.Request.Loader != nil && dom.OS != nil && dom.OS.Loader != nil && dom.OS.Loader.Format == "" {
 			dom.OS.Loader.Format = d.Request.Loader.Format
 		}
@@ -35,7 +35,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 	p := d.Profile
 	r := &d.Request
 	os := dom.OS
-	if p.NoTemplateFormat || p.RawFormatImplicit {
+	if p.Parsing.NoTemplateFormat || p.Writes.RawFormatImplicit {
 		defer d.writtenFormats(dom)
 	}
 	if os.Loader != nil && os.Loader.Type == "" && strings.TrimSpace(os.Loader.Path) != "" {
@@ -44,7 +44,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 	if d.Selected && d.Request.Existing && os.Loader == nil && r.Loader != nil {
 		os.Loader = &libvirtxml.DomainLoader{}
 	}
-	if p.IgnoresFormats {
+	if p.Parsing.IgnoresFormats {
 		if os.Loader != nil {
 			os.Loader.Format = ""
 		}
@@ -55,7 +55,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 			}
 		}
 	}
-	if p.LiveNetworkTLS {
+	if p.Writes.LiveNetworkTLS {
 		// Preparing a network NVRAM for the start marks it tls='no';
 		// an NVRAM a pflash loader does not use stays unprepared.
 		defer func() {
@@ -77,7 +77,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 			os.FirmwareInfo.Features = append(os.FirmwareInfo.Features, libvirtxml.DomainOSFirmwareFeature{Name: "secure-boot", Enabled: "yes"})
 		}
 	}
-	if r.Loader != nil && r.Loader.Format != "" && !p.SelectAtStart {
+	if r.Loader != nil && r.Loader.Format != "" && !p.Selection.AtStart {
 		if os.Loader == nil {
 			os.Loader = &libvirtxml.DomainLoader{}
 		}
@@ -110,7 +110,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 		if m.EffectiveMode() == descriptor.ModeStateless {
 			l.Stateless = "yes"
 		}
-		if p.WriteFormats {
+		if p.Writes.Formats {
 			l.Format = m.Executable.Format
 		}
 		l.Path = m.Executable.Filename
@@ -119,7 +119,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 				os.NVRam = &libvirtxml.DomainNVRam{}
 			}
 			os.NVRam.Template = m.NVRAMTemplate.Filename
-			if p.WriteFormats && !p.NoTemplateFormat {
+			if p.Writes.Formats && !p.Parsing.NoTemplateFormat {
 				os.NVRam.TemplateFormat = m.NVRAMTemplate.Format
 			}
 		}
@@ -129,7 +129,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 		}
 		os.Loader.Type = "rom"
 		os.Loader.Path = m.Filename
-		if p.WriteROMFormat {
+		if p.Writes.ROMFormat {
 			os.Loader.Format = "raw"
 		}
 	case descriptor.DeviceKernel:
@@ -149,7 +149,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 		}
 	}
 
-	if p.SelectAtStart {
+	if p.Selection.AtStart {
 		d.ensureNVRAM(dom)
 		os.Firmware = ""
 		return
@@ -157,7 +157,7 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 	if os.Firmware == "" {
 		os.Firmware = osFirmwareOf(fw)
 	}
-	if os.Firmware != "" && p.WriteFirmwareFeatures {
+	if os.Firmware != "" && p.Writes.FirmwareFeatures {
 		feats := []libvirtxml.DomainOSFirmwareFeature{}
 		if writesEnrolledKeys(m, r, p) {
 			feats = append(feats, libvirtxml.DomainOSFirmwareFeature{Name: "enrolled-keys", Enabled: yesNo(known(fw, p, descriptor.FeatureEnrolledKeys))})
@@ -184,14 +184,14 @@ func (d *Decision) applyManualFallback(dom *libvirtxml.Domain) {
 		if dom.OS.NVRam.Template == "" {
 			dom.OS.NVRam.Template = vars
 		}
-		if d.Profile.WriteFormats && !d.Profile.NoTemplateFormat && dom.OS.NVRam.TemplateFormat == "" {
+		if d.Profile.Writes.Formats && !d.Profile.Parsing.NoTemplateFormat && dom.OS.NVRam.TemplateFormat == "" {
 			dom.OS.NVRam.TemplateFormat = "raw"
 		}
 	}
-	if l.Format == "" && !d.Profile.IgnoresFormats {
+	if l.Format == "" && !d.Profile.Parsing.IgnoresFormats {
 		l.Format = "raw"
 	}
-	if d.Profile.ManualTemplateFormat && dom.OS.NVRam != nil && dom.OS.NVRam.Template != "" && dom.OS.NVRam.TemplateFormat == "" {
+	if d.Profile.Writes.ManualTemplateFormat && dom.OS.NVRam != nil && dom.OS.NVRam.Template != "" && dom.OS.NVRam.TemplateFormat == "" {
 		dom.OS.NVRam.TemplateFormat = cmpOr(l.Format, "raw") // the template is taken to be in the loader's format
 	}
 	d.ensureNVRAM(dom)
@@ -202,14 +202,14 @@ func (d *Decision) applyManualFallback(dom *libvirtxml.Domain) {
 // unwritten default.
 func (d *Decision) writtenFormats(dom *libvirtxml.Domain) {
 	p := d.Profile
-	if l := dom.OS.Loader; l != nil && p.RawFormatImplicit && l.Format == "raw" {
+	if l := dom.OS.Loader; l != nil && p.Writes.RawFormatImplicit && l.Format == "raw" {
 		l.Format = ""
 	}
 	if n := dom.OS.NVRam; n != nil {
-		if p.NoTemplateFormat {
+		if p.Parsing.NoTemplateFormat {
 			n.TemplateFormat = ""
 		}
-		if p.RawFormatImplicit && n.Format == "raw" {
+		if p.Writes.RawFormatImplicit && n.Format == "raw" {
 			n.Format = ""
 		}
 		if *n == (libvirtxml.DomainNVRam{}) {
@@ -230,24 +230,24 @@ func (d *Decision) ensureNVRAM(dom *libvirtxml.Domain) {
 		n = &libvirtxml.DomainNVRam{}
 		dom.OS.NVRam = n
 	}
-	if p.WriteFormats && n.Format == "" && (n.NVRam != "" || n.Source != nil) {
+	if p.Writes.Formats && n.Format == "" && (n.NVRam != "" || n.Source != nil) {
 		n.Format = l.Format
 	}
 	if n.NVRam != "" || n.Source != nil {
 		return
 	}
 	format := n.Format
-	if p.NVRAMFormatFromLoader {
+	if p.Writes.NVRAMFormatFromLoader {
 		format = l.Format
 		n.Format = format
 	}
-	if p.NVRAMFormatFromTemplate && cmpOr(n.TemplateFormat, l.Format) != "" {
+	if p.Writes.NVRAMFormatFromTemplate && cmpOr(n.TemplateFormat, l.Format) != "" {
 		// The template's format, else the loader's, whatever <nvram
 		// format> said.
 		format = cmpOr(n.TemplateFormat, l.Format)
 		n.Format = format
 	}
-	if p.WriteFormats && format == "" {
+	if p.Writes.Formats && format == "" {
 		format = cmpOr(n.TemplateFormat, l.Format)
 		n.Format = format
 	}
@@ -255,7 +255,7 @@ func (d *Decision) ensureNVRAM(dom *libvirtxml.Domain) {
 	switch format {
 	case "", "raw":
 		ext = ".fd"
-		if p.RawSuffixFromTemplate && !d.Request.Existing && strings.HasSuffix(n.Template, ".raw") {
+		if p.Writes.RawSuffixFromTemplate && !d.Request.Existing && strings.HasSuffix(n.Template, ".raw") {
 			ext = ".raw"
 		}
 	case "qcow2":
@@ -275,5 +275,5 @@ func yesNo(b bool) string {
 // holds its result: the domain is accepted, or a release that selects at
 // define stored it and only the first start fails.
 func (d *Decision) stored() bool {
-	return d.OK() || (d.Stage == "start" && !d.Profile.SelectAtStart)
+	return d.OK() || (d.Stage == "start" && !d.Profile.Selection.AtStart)
 }

@@ -163,10 +163,10 @@ func featureTestsOf(r *Request, p *Profile) featureTests {
 	// SMM: a descriptor that requires it fails the first two, one that
 	// does not the third (the second and third exclude each other).
 	l := r.Loader
-	if p.SMMOffFilters && r.SMM == No {
+	if p.Filters.SMMOff && r.SMM == No {
 		ft.add(descriptor.FeatureRequiresSMM, true, "Domain explicitly disables SMM, but firmware '%s' requires it to be enabled")
 	}
-	if p.SecureNoFilters && l != nil && l.Secure == No {
+	if p.Filters.SecureNo && l != nil && l.Secure == No {
 		ft.add(descriptor.FeatureRequiresSMM, true, "Domain doesn't restrict pflash programming to SMM, but firmware '%s' requires use of SMM")
 	}
 	if l != nil && l.Secure == Yes {

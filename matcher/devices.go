@@ -23,7 +23,7 @@ type Devices struct {
 	// NoUSB: <controller type='usb' model='none'/>; NoBalloon:
 	// <memballoon model='none'/>. Otherwise a release that adds its
 	// default USB controller and memory balloon (both PCI devices) to a
-	// microvm domain (Profile.MicrovmDefaults) adds them.
+	// microvm domain (Profile.Checks.MicrovmDefaults) adds them.
 	NoUSB, NoBalloon bool
 	// PCIRoot: the domain declares a pci-root or pcie-root controller.
 	PCIRoot bool

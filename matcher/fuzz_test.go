@@ -54,7 +54,7 @@ func FuzzParseDomain(f *testing.F) {
 			if (a.OK && a.Start == nil) != d.OK() {
 				t.Fatalf("%s: Answer.OK %v, Answer.Start %v, Decision.OK %v", p.Name, a.OK, a.Start, d.OK())
 			}
-			if a.Start != nil && (p.SelectAtStart || d.Stage != "start") {
+			if a.Start != nil && (p.Selection.AtStart || d.Stage != "start") {
 				t.Fatalf("%s: a start outcome for a failure at %s", p.Name, d.Stage)
 			}
 		}

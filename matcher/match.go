@@ -103,14 +103,14 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	*d = Decision{Profile: p, Request: *req}
 	r := &d.Request // its Loader and NVRAM stay req's until ownLoader or ownNVRAM copies them
 	d.Stage = "define"
-	if p.SelectAtStart {
+	if p.Selection.AtStart {
 		d.Stage = "start"
 	}
 	qemu := cmpOr(opts.QEMU, p.QEMU)
 	r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
 	badMachine := !MachineSupported(r.Arch, r.Machine, qemu)
 	files := hostFiles(opts, p) // the host's files, read by the checks below
-	if p.CreatesNVRAMAtStart {
+	if p.NVRAM.CreatesAtStart {
 		// The first start, after the define and its validation (the
 		// deferred calls run in reverse).
 		defer func() {
@@ -121,7 +121,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			}
 		}()
 	}
-	if !p.SelectAtStart {
+	if !p.Selection.AtStart {
 		// Validation follows a define-time selection, whatever it found.
 		defer func() {
 			if d.Err == "" {
@@ -132,7 +132,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		}()
 	}
 
-	if p.IgnoresFormats {
+	if p.Parsing.IgnoresFormats {
 		if r.Loader != nil && r.Loader.Format != "" {
 			d.ownLoader(req).Format = ""
 		}
@@ -141,10 +141,10 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			n.Format, n.TemplateFormat = "", ""
 		}
 	}
-	if p.NoTemplateFormat && r.NVRAM != nil && r.NVRAM.TemplateFormat != "" {
+	if p.Parsing.NoTemplateFormat && r.NVRAM != nil && r.NVRAM.TemplateFormat != "" {
 		d.ownNVRAM(req).TemplateFormat = ""
 	}
-	if p.EnrolledKeysImplySB && r.FirmwareFeatures && r.EnrolledKeys == Yes && r.SecureBoot == Unset {
+	if p.Parsing.EnrolledKeysImplySB && r.FirmwareFeatures && r.EnrolledKeys == Yes && r.SecureBoot == Unset {
 		r.SecureBoot = Yes
 	}
 	emulators := files
@@ -158,10 +158,10 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	}
 
 	auto := r.Firmware != ""
-	if !auto && (r.Loader == nil || !slices.Contains(p.ManualSelectTypes, r.Loader.Type) || (p.ManualNeedsReadonly && r.Loader.Readonly != Yes)) {
+	if !auto && (r.Loader == nil || !slices.Contains(p.Selection.ManualTypes, r.Loader.Type) || (p.Selection.ManualNeedsReadonly && r.Loader.Readonly != Yes)) {
 		return d // nothing to select
 	}
-	if !auto && p.SelectAtStart && r.Loader.Stateless != Yes && !nvramToCreate(r, p) {
+	if !auto && p.Selection.AtStart && r.Loader.Stateless != Yes && !nvramToCreate(r, p) {
 		// libvirt 9.0 consults descriptors for a manual loader only to
 		// find a template for an NVRAM file that does not exist yet; one
 		// given as the element's text, or the default one, exists (as in
@@ -184,16 +184,16 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	// A domain without <loader> takes the NVRAM's format for the loader
 	// (any <loader> element, even without a format, stops that); only
 	// then does an existing domain fall back to raw.
-	if p.LoaderFormatFromNVRAM && (!p.NVRAMFormatCopyExisting || r.Existing) && auto && r.NVRAM != nil && r.NVRAM.Format != "" && r.Loader == nil &&
-		!(p.PinnedTemplateIgnoresNVRAMFormat && r.NVRAM.Template != "") {
+	if p.Parsing.LoaderFormatFromNVRAM && (!p.Parsing.NVRAMFormatCopyExisting || r.Existing) && auto && r.NVRAM != nil && r.NVRAM.Format != "" && r.Loader == nil &&
+		!(p.Filters.PinnedTemplateIgnoresNVRAMFormat && r.NVRAM.Template != "") {
 		d.ownLoader(req).Format = r.NVRAM.Format
 	}
-	if auto && r.Existing && !p.SelectAtStart && (r.Loader == nil || r.Loader.Format == "") {
+	if auto && r.Existing && !p.Selection.AtStart && (r.Loader == nil || r.Loader.Format == "") {
 		d.ownLoader(req).Format = "raw"
 	}
 	d.Selected = true
 	var resolveIn fs.FS
-	if p.ResolvesPaths {
+	if p.Filters.ResolvesPaths {
 		resolveIn = files
 	}
 	env := newMatchEnv(r, p, resolveIn)
@@ -205,7 +205,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			continue
 		}
 		if e.Status == descriptor.StatusInvalid {
-			if p.InvalidFailsLookup {
+			if p.Selection.InvalidFailsLookup {
 				if e.Data == nil { // the file could not be read
 					d.Err = e.Libvirt.Msg
 				} else {
@@ -242,18 +242,18 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		}
 		if !opts.NoTrace {
 			d.Trace = append(d.Trace, Step{e.Name, e.Path, ok, reason.String()})
-		} else if ok && !p.InvalidFailsLookup {
+		} else if ok && !p.Selection.InvalidFailsLookup {
 			break
 		}
 	}
 	if d.Chosen == nil {
 		if auto {
-			d.Err = textf(p.NoMatch, r.Firmware)
-			if r.Existing && !p.SelectAtStart {
+			d.Err = textf(p.Selection.NoMatch, r.Firmware)
+			if r.Existing && !p.Selection.AtStart {
 				// An existing domain is kept; starting it fails.
 				d.Stage = "start"
 			}
-		} else if !p.SelectAtStart {
+		} else if !p.Selection.AtStart {
 			// (A release that selects at start reads the list only to
 			// create the NVRAM, and writes nothing from it.)
 			d.Legacy = legacyPair(r, p, &env)
@@ -261,7 +261,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		return d
 	}
 	d.Err = postChecks(r, d.Chosen.Descriptor, p)
-	if d.Err == "" && p.CrashesOnKernelSMM && r.Loader == nil && d.Chosen.Descriptor.Mapping.Device == descriptor.DeviceKernel &&
+	if d.Err == "" && p.Selection.CrashesOnKernelSMM && r.Loader == nil && d.Chosen.Descriptor.Mapping.Device == descriptor.DeviceKernel &&
 		known(d.Chosen.Descriptor, p, descriptor.FeatureRequiresSMM) {
 		// Filling in the kernel's SMM requirement marks a <loader> secure
 		// that the domain does not have: the daemon dereferences NULL.
@@ -284,11 +284,11 @@ func hostFiles(opts MatchOptions, p *Profile) fs.FS {
 }
 
 // nvramToCreate reports whether the start has to create the domain's NVRAM
-// (Profile.CreatesNVRAMAtStart): one given as a file or block <source>
+// (Profile.NVRAM.CreatesAtStart): one given as a file or block <source>
 // other than the default path.
 func nvramToCreate(r *Request, p *Profile) bool {
 	n := r.NVRAM
-	return p.CreatesNVRAMAtStart && n != nil && n.Source && n.Path != path.Join(NVRAMDir, r.Name+"_VARS.fd")
+	return p.NVRAM.CreatesAtStart && n != nil && n.Source && n.Path != path.Join(NVRAMDir, r.Name+"_VARS.fd")
 }
 
 // createNVRAM is the start's creation of the NVRAM from a template, for a
@@ -298,7 +298,7 @@ func (d *Decision) createNVRAM(files fs.FS) string {
 	if !nvramToCreate(r, p) {
 		return ""
 	}
-	if p.StartChecksBlockNVRAM && r.NVRAM.Block && files != nil && !exists(files, r.NVRAM.Path) {
+	if p.NVRAM.StartChecksBlock && r.NVRAM.Block && files != nil && !exists(files, r.NVRAM.Path) {
 		return fmt.Sprintf("invalid argument: 'block' nvram backing device '%s' doesn't exist", r.NVRAM.Path)
 	}
 	// Whatever the loader's type: libvirt prepares any NVRAM the domain
@@ -319,7 +319,7 @@ func (d *Decision) createNVRAM(files fs.FS) string {
 		}
 	}
 	if template == "" {
-		for _, pair := range p.LegacyPairs {
+		for _, pair := range p.NVRAM.LegacyPairs {
 			if code, vars, _ := strings.Cut(pair, ":"); code == loader {
 				template = vars
 				break
@@ -327,7 +327,7 @@ func (d *Decision) createNVRAM(files fs.FS) string {
 		}
 	}
 	if template == "" {
-		if p.NoVarStoreNamesNVRAM {
+		if p.NVRAM.NoVarStoreNamesNVRAM {
 			loader = r.NVRAM.Path
 		}
 		return "operation failed: unable to find any master var store for loader: " + loader
@@ -352,14 +352,14 @@ func preChecks(r *Request, p *Profile, badMachine bool, files fs.FS) string {
 	v := requested(r)
 	v.badMachine = badMachine
 	v.files = files
-	return runChecks(p.DefineChecks, &v, p)
+	return runChecks(p.Checks.Define, &v, p)
 }
 
 // validate is the validation that follows a define-time selection, on the
 // definition as the selection filled it in (or left it).
 func validate(d *Decision, badMachine bool) string {
 	p := d.Profile
-	if p.SelectAtStart || len(p.PostChecks) == 0 {
+	if p.Selection.AtStart || len(p.Checks.Post) == 0 {
 		return ""
 	}
 	var v vstate
@@ -369,7 +369,7 @@ func validate(d *Decision, badMachine bool) string {
 		v = requested(&d.Request)
 	}
 	v.badMachine = badMachine
-	return runChecks(p.PostChecks, &v, p)
+	return runChecks(p.Checks.Post, &v, p)
 }
 
 // errUEFIACPI is domain validation's verdict on x86 UEFI without ACPI.
@@ -421,7 +421,7 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 		if l != nil && l.Path != "" && !env.samePath(&env.loader, l.Path, m.Filename) {
 			return because("No matching path in '%s'", path)
 		}
-		if p.MemorySkipsNVRAM && r.NVRAM != nil {
+		if p.Filters.MemorySkipsNVRAM && r.NVRAM != nil {
 			if r.NVRAM.Template != "" {
 				return because("No matching path in '%s'", path)
 			}
@@ -431,7 +431,7 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 			}
 		}
 	case descriptor.DeviceKernel:
-		if p.KernelPathChecked && r.Kernel != "" && r.Kernel != m.Filename {
+		if p.Filters.KernelPathChecked && r.Kernel != "" && r.Kernel != m.Filename {
 			return because("No matching path in '%s'", path)
 		}
 	}
@@ -451,7 +451,7 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 			return reason
 		}
 	case descriptor.DeviceMemory:
-		if p.MemoryChecksLoader && l != nil {
+		if p.Filters.MemoryChecksLoader && l != nil {
 			if l.Type != "" && l.Type != "rom" {
 				return because("Discarding rom loader")
 			}
@@ -459,7 +459,7 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 				return because("Discarding readonly loader")
 			}
 		}
-		if p.MemoryNeedsStateless && l != nil && l.Stateless == No {
+		if p.Filters.MemoryNeedsStateless && l != nil && l.Stateless == No {
 			return because("Discarding stateless loader")
 		}
 	}
@@ -472,7 +472,7 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 
 func matchFlash(r *Request, m *descriptor.Mapping, p *Profile) why {
 	l := r.Loader
-	if p.FlashChecksLoaderType && l != nil && l.Type != "" && l.Type != "pflash" {
+	if p.Filters.FlashChecksLoaderType && l != nil && l.Type != "" && l.Type != "pflash" {
 		return because("Discarding flash loader")
 	}
 	mode := m.EffectiveMode()
@@ -481,7 +481,7 @@ func matchFlash(r *Request, m *descriptor.Mapping, p *Profile) why {
 	case stateless && mode != descriptor.ModeStateless:
 		return because("Discarding loader without stateless flash")
 	case !stateless && mode != descriptor.ModeSplit:
-		if !p.NonSplitSelectable || (l != nil && l.Stateless == No && mode == descriptor.ModeStateless) {
+		if !p.Filters.NonSplitSelectable || (l != nil && l.Stateless == No && mode == descriptor.ModeStateless) {
 			return because("Discarding loader without split flash")
 		}
 		if n := r.NVRAM; n != nil && (n.Path != "" || n.Network || n.Format != "") {
@@ -498,7 +498,7 @@ func matchFlash(r *Request, m *descriptor.Mapping, p *Profile) why {
 		// Combined flash is written to: a read-only loader cannot be it.
 		return because("Discarding read/write loader")
 	}
-	if !p.FormatFilters {
+	if !p.Filters.Formats {
 		return why{}
 	}
 	exe := m.Executable
@@ -513,12 +513,12 @@ func matchFlash(r *Request, m *descriptor.Mapping, p *Profile) why {
 		if t.Format != "raw" && t.Format != "qcow2" {
 			return because("Discarding loader with unsupported nvram template format '%s'", t.Format)
 		}
-		if p.TemplateFormatFilters && r.NVRAM != nil && r.NVRAM.TemplateFormat != "" && r.NVRAM.TemplateFormat != t.Format {
+		if p.Filters.TemplateFormat && r.NVRAM != nil && r.NVRAM.TemplateFormat != "" && r.NVRAM.TemplateFormat != t.Format {
 			return because("Discarding loader with mismatching nvram template format '%s' != '%s'", t.Format, r.NVRAM.TemplateFormat)
 		}
-		if p.NVRAMFormatFilters && r.NVRAM != nil && r.NVRAM.Format != "" && r.NVRAM.Format != t.Format &&
-			!(p.PinnedTemplateIgnoresNVRAMFormat && r.NVRAM.Template != "") &&
-			(!p.NVRAMFilterNeedsNoLoader || l == nil || *l == (Loader{})) {
+		if p.Filters.NVRAMFormat && r.NVRAM != nil && r.NVRAM.Format != "" && r.NVRAM.Format != t.Format &&
+			!(p.Filters.PinnedTemplateIgnoresNVRAMFormat && r.NVRAM.Template != "") &&
+			(!p.Filters.NVRAMFormatNeedsNoLoader || l == nil || *l == (Loader{})) {
 			return because("Discarding loader with mismatching nvram template format '%s' != '%s'", t.Format, r.NVRAM.Format)
 		}
 	}
@@ -547,7 +547,7 @@ func matchesMachine(fw *descriptor.Descriptor, env *matchEnv, arch, machine stri
 // never go back to try the next descriptor).
 func postChecks(r *Request, fw *descriptor.Descriptor, p *Profile) string {
 	m := &fw.Mapping
-	if !p.FormatFilters && m.Device == descriptor.DeviceFlash {
+	if !p.Filters.Formats && m.Device == descriptor.DeviceFlash {
 		if m.Executable.Format != "raw" {
 			return textf("Operation not supported: unsupported flash format '%s'", m.Executable.Format)
 		}
@@ -555,7 +555,7 @@ func postChecks(r *Request, fw *descriptor.Descriptor, p *Profile) string {
 			return textf("Operation not supported: unsupported nvram template format '%s'", m.NVRAMTemplate.Format)
 		}
 	}
-	if known(fw, p, descriptor.FeatureRequiresSMM) && !p.SMMOffFilters && r.SMM == No {
+	if known(fw, p, descriptor.FeatureRequiresSMM) && !p.Filters.SMMOff && r.SMM == No {
 		return "Requested operation is not valid: domain has SMM turned off but chosen firmware requires it"
 	}
 	return ""
@@ -598,12 +598,12 @@ func legacyPair(r *Request, p *Profile, env *matchEnv) string {
 	if l == nil || l.Type != "pflash" || l.Readonly == No || l.Stateless == Yes || (l.Format != "" && l.Format != "raw") {
 		return ""
 	}
-	for _, pair := range p.LegacyPairs {
+	for _, pair := range p.NVRAM.LegacyPairs {
 		code, vars, _ := strings.Cut(pair, ":")
 		if !env.samePath(&env.loader, l.Path, code) {
 			continue
 		}
-		if p.LegacyNeedsTemplate && r.NVRAM != nil && r.NVRAM.Template != "" && !env.samePath(&env.template, r.NVRAM.Template, vars) {
+		if p.NVRAM.LegacyNeedsTemplate && r.NVRAM != nil && r.NVRAM.Template != "" && !env.samePath(&env.template, r.NVRAM.Template, vars) {
 			continue
 		}
 		return pair

@@ -12,8 +12,8 @@ import (
 )
 
 // Profile is what one libvirt release does differently, as data. Every
-// difference the matcher knows is a field here; the matching code reads the
-// fields and never the release number.
+// difference the matcher knows is a field here, grouped by what it decides;
+// the matching code reads the fields and never the release number.
 type Profile struct {
 	// Name is "libvirt-MAJOR.MINOR"; Version the release it models.
 	Name    string
@@ -26,40 +26,82 @@ type Profile struct {
 	// Note says where the profile's behaviour comes from.
 	Note string
 
+	// Selection is when selection runs, over what, and how it ends.
+	Selection Selection
+	// Parsing is how the release reads the domain's <os> before selection.
+	Parsing Parsing
+	// Filters are the reasons a descriptor is skipped that differ
+	// between releases.
+	Filters Filters
+	// Checks are the refusals at define and at validation.
+	Checks Checks
+	// NVRAM is how the NVRAM is prepared at start and what the qemu.conf
+	// legacy list gives a manual loader.
+	NVRAM NVRAMHandling
+	// Writes is what is written back into the definition.
+	Writes WriteBack
+
+	// HostFiles is the host file system a release that reads the host's
+	// files (ReadsHostFiles) reads when MatchOptions.Files is nil: the
+	// firmware files the release's distribution installs, as on the host
+	// its answers were recorded on.
+	HostFiles fs.FS
+
+	// Nova marks OpenStack nova's own selection (NovaLegacy), which Match
+	// runs instead of libvirt's; the fields above do not apply to it.
+	Nova bool
+}
+
+// Selection is when a release runs firmware selection, for which domains,
+// and how a selection without a usable result ends.
+type Selection struct {
+	// AtStart: selection happens at each start on the live definition,
+	// and <os firmware> is dropped from it (before 9.2). Otherwise
+	// selection happens at define time and is persisted.
+	AtStart bool
 	// InvalidFailsLookup: an invalid descriptor fails every lookup (9.0,
 	// 10.x) instead of being skipped (11.x and later).
 	InvalidFailsLookup bool
-	// SelectAtStart: selection happens at each start on the live
-	// definition, and <os firmware> is dropped from it (before 9.2).
-	// Otherwise selection happens at define time and is persisted.
-	SelectAtStart bool
-	// ManualSelectTypes are the <loader type> values ("" for none given)
-	// for which a domain without <os firmware> still runs selection;
+	// ManualTypes are the <loader type> values ("" for none given) for
+	// which a domain without <os firmware> still runs selection;
 	// ManualNeedsReadonly asks for <loader readonly='yes'> too.
-	ManualSelectTypes   []string
+	ManualTypes         []string
 	ManualNeedsReadonly bool
-	// LaunchSecurityTypes are the <launchSecurity type> values the release
-	// parses; others are an XML error.
-	LaunchSecurityTypes []string
+	// CrashesOnKernelSMM: the daemon crashes when a kernel-device
+	// descriptor with requires-smm wins for a domain without <loader>
+	// (Decision.Crash).
+	CrashesOnKernelSMM bool
+	// NoMatch is the error when nothing matches; %s is "efi" or "bios".
+	NoMatch string
+}
 
-	// Matching.
-	SMMOffFilters                    bool // <smm state='off'> skips requires-smm descriptors (else: chosen, then a hard error)
-	SecureNoFilters                  bool // <loader secure='no'> skips requires-smm descriptors
-	FormatFilters                    bool // executable/template formats are checked while matching (else: a hard error after choosing a non-raw one)
-	NVRAMFormatFilters               bool // <nvram format> must equal the template format
-	TemplateFormatFilters            bool // <nvram templateFormat> must equal the template format
+// Parsing is how a release reads the firmware parts of a domain before it
+// selects.
+type Parsing struct {
+	EnrolledKeysImplySB     bool // enrolled-keys='yes' alone also requires secure-boot
+	IgnoresFormats          bool // <loader format> and <nvram format> are unknown attributes, dropped at parse
+	NoTemplateFormat        bool // <nvram templateFormat> does not exist yet: dropped at parse, never written
+	LoaderFormatFromNVRAM   bool // with <os firmware> and no <loader> element, the loader format is <nvram format> before matching
+	NVRAMFormatCopyExisting bool // ... only for an existing domain (a new one is matched by the template-format filter instead)
+}
+
+// Filters are the per-descriptor tests of matching that differ between
+// releases: each true field skips descriptors (or, for NonSplitSelectable,
+// lets more through) where the release does.
+type Filters struct {
+	SMMOff                           bool // <smm state='off'> skips requires-smm descriptors (else: chosen, then a hard error)
+	SecureNo                         bool // <loader secure='no'> skips requires-smm descriptors
+	Formats                          bool // executable/template formats are checked while matching (else: a hard error after choosing a non-raw one)
+	NVRAMFormat                      bool // <nvram format> must equal the template format
+	TemplateFormat                   bool // <nvram templateFormat> must equal the template format
 	NonSplitSelectable               bool // combined and stateless flash may win without <loader stateless='yes'>
 	FlashChecksLoaderType            bool // a flash descriptor is skipped when <loader type> is set and is not pflash
 	MemoryChecksLoader               bool // a memory descriptor is skipped when <loader type> is not rom, or readonly='no'
 	KernelPathChecked                bool // a kernel descriptor must name the domain's <kernel> path, if any (else it overwrites it)
 	MemoryNeedsStateless             bool // a memory descriptor is skipped when <loader stateless='no'>
 	MemorySkipsNVRAM                 bool // a memory descriptor is skipped when the domain pins <nvram template> or names an NVRAM file or network source
-	EnrolledKeysImplySB              bool // enrolled-keys='yes' alone also requires secure-boot
-	IgnoresFormats                   bool // <loader format> and <nvram format> are unknown attributes, dropped at parse
 	PinnedTemplateIgnoresNVRAMFormat bool // a pinned <nvram template> stops <nvram format> steering the match (the loader format copy, the template-format filter)
-	LoaderFormatFromNVRAM            bool // with <os firmware> and no <loader> element, the loader format is <nvram format> before matching
-	NVRAMFormatCopyExisting          bool // ... only for an existing domain (a new one is matched by the template-format filter instead)
-	NVRAMFilterNeedsNoLoader         bool // the template-format filter applies only without a <loader> element (or with an empty <loader/>)
+	NVRAMFormatNeedsNoLoader         bool // the NVRAMFormat filter applies only without a <loader> element (or with an empty <loader/>)
 
 	// ResolvesPaths: the domain's loader path and NVRAM template are
 	// compared with a descriptor's paths, and the loader path with the
@@ -68,7 +110,35 @@ type Profile struct {
 	// written); otherwise the strings are compared. <kernel> is always
 	// compared as written.
 	ResolvesPaths bool
-	// CreatesNVRAMAtStart: the start creates an NVRAM given as a file or
+}
+
+// Checks are a release's refusals of a definition: which checks run in
+// which phase, and how their errors are worded.
+type Checks struct {
+	// Define are the refusals at define, before any selection, in the
+	// order the release runs them (parsing, post-parse and, for a release
+	// that selects at start, validation); Post are validation's, on the
+	// definition as selection filled it in (or left it), for a release
+	// that selects at define. The checks are the constants of type check
+	// in validate.go; the first failing one is the error.
+	Define []check
+	Post   []check
+	// LaunchSecurityTypes are the <launchSecurity type> values the release
+	// parses; others are an XML error.
+	LaunchSecurityTypes []string
+	// MicrovmDefaults: a microvm domain gets the default USB controller
+	// and memory balloon too (both PCI devices, so it has no room for
+	// them unless it says model='none'); later releases add neither.
+	MicrovmDefaults bool
+	// Messages words the checks' errors the release's way.
+	Messages Messages
+}
+
+// NVRAMHandling is how a release prepares the NVRAM at start, and the
+// qemu.conf legacy list a manual loader no descriptor matches falls back
+// to.
+type NVRAMHandling struct {
+	// CreatesAtStart: the start creates an NVRAM given as a file or
 	// block <source> (other than the default path) by copying a template:
 	// the domain's, else the chosen descriptor's, else the legacy list's
 	// for the loader path; with none it fails ("unable to find any master
@@ -79,16 +149,12 @@ type Profile struct {
 	// against the descriptors for that template. A release that selects
 	// at define does the same at the first start, with the template the
 	// define stored: the define succeeds, the start fails.
-	CreatesNVRAMAtStart bool
-	// StartChecksBlockNVRAM: the start refuses a block <source> NVRAM
-	// that is not on the host before it looks for a template;
+	CreatesAtStart bool
+	// StartChecksBlock: the start refuses a block <source> NVRAM that is
+	// not on the host before it looks for a template;
 	// NoVarStoreNamesNVRAM: its "unable to find any master var store"
 	// names the NVRAM's path instead of the loader's.
-	StartChecksBlockNVRAM, NoVarStoreNamesNVRAM bool
-	// CrashesOnKernelSMM: the daemon crashes when a kernel-device
-	// descriptor with requires-smm wins for a domain without <loader>
-	// (Decision.Crash).
-	CrashesOnKernelSMM bool
+	StartChecksBlock, NoVarStoreNamesNVRAM bool
 	// LegacyPairs is the build's qemu.conf nvram list, "CODE:VARS" pairs
 	// a manual pflash loader no descriptor matches is looked up in.
 	LegacyPairs []string
@@ -96,53 +162,28 @@ type Profile struct {
 	// qemu.conf entry's VARS file too for the entry to match (else only
 	// the loader path is compared and the pinned template is kept).
 	LegacyNeedsTemplate bool
-	// HostFiles is the host file system a release that reads the host's
-	// files (ReadsHostFiles) reads when MatchOptions.Files is nil: the
-	// firmware files the release's distribution installs, as on the host
-	// its answers were recorded on.
-	HostFiles fs.FS
+}
 
-	// DefineChecks are the refusals at define, before any selection, in
-	// the order the release runs them (parsing, post-parse and, for a
-	// release that selects at start, validation); PostChecks are
-	// validation's, on the definition as selection filled it in (or left
-	// it), for a release that selects at define. The checks are the
-	// constants of type check in validate.go.
-	DefineChecks []check
-	PostChecks   []check
-	// MicrovmDefaults: a microvm domain gets the default USB controller
-	// and memory balloon too (both PCI devices, so it has no room for
-	// them unless it says model='none'); later releases add neither.
-	MicrovmDefaults bool
-	// Messages words the checks' errors the release's way.
-	Messages Messages
-
-	// What is written back.
-	WriteFirmwareFeatures   bool // <os><firmware><feature> from the chosen descriptor
-	WriteFormats            bool // format='raw' on loader and nvram, templateFormat
-	WriteROMFormat          bool // format='raw' on a rom loader too
+// WriteBack is what a release writes into the definition after selection
+// (Decision.Apply).
+type WriteBack struct {
+	FirmwareFeatures        bool // <os><firmware><feature> from the chosen descriptor
+	Formats                 bool // format='raw' on loader and nvram, templateFormat
+	ROMFormat               bool // format='raw' on a rom loader too
 	ManualTemplateFormat    bool // templateFormat='raw' on a manual pflash loader
-	NoTemplateFormat        bool // <nvram templateFormat> does not exist yet: dropped at parse, never written
 	RawFormatImplicit       bool // raw is the default format and format='raw' is never written back, whoever set it
 	NVRAMFormatFromTemplate bool // a generated NVRAM file takes the template's format, whatever <nvram format> said
 	NVRAMFormatFromLoader   bool // a generated NVRAM file takes the loader's format, whatever <nvram format> said
 	RawSuffixFromTemplate   bool // a new domain's raw NVRAM file is named _VARS.raw when its template's name ends in .raw (an existing domain keeps .fd)
 	NetworkNVRAMTemplate    bool // the template is recorded even for a network NVRAM source
 	LiveNetworkTLS          bool // the live definition gets tls='no' on a network NVRAM source (start-time preparation)
-
-	// NoMatch is the error when nothing matches; %s is "efi" or "bios".
-	NoMatch string
-
-	// Nova marks OpenStack nova's own selection (NovaLegacy), which Match
-	// runs instead of libvirt's; the fields above do not apply to it.
-	Nova bool
 }
 
 // ReadsHostFiles reports whether the release's answer depends on the
 // host's files (MatchOptions.Files): it checks the emulator is there,
 // resolves firmware paths, or its start copies NVRAM templates.
 func (p *Profile) ReadsHostFiles() bool {
-	return p.ResolvesPaths || p.CreatesNVRAMAtStart || slices.Contains(p.DefineChecks, checkEmulator)
+	return p.Filters.ResolvesPaths || p.NVRAM.CreatesAtStart || slices.Contains(p.Checks.Define, checkEmulator)
 }
 
 var launchBase = []string{"sev", "s390-pv"}
@@ -194,127 +235,175 @@ var (
 var (
 	Libvirt90 = &Profile{
 		Name: "libvirt-9.0", Version: "9.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "7.2",
-		Note:                "recorded from libvirt 9.0.0 (Debian 12) with QEMU 7.2",
-		LegacyPairs:         debianLegacy,
-		InvalidFailsLookup:  true,
-		SelectAtStart:       true,
-		CreatesNVRAMAtStart: true,
-		CrashesOnKernelSMM:  true,
-		HostFiles:           hostfs.Debian12,
-		LaunchSecurityTypes: launchBase,
-		ManualSelectTypes:   []string{"pflash"},
-		ManualNeedsReadonly: true,
-		// A manual pflash loader never takes a memory build (live
-		// differential, seed 4200; 10.0 does take it, as a rom).
-		MemoryChecksLoader:   true,
-		EnrolledKeysImplySB:  true,
-		IgnoresFormats:       true,
-		NetworkNVRAMTemplate: true,
-		LiveNetworkTLS:       true,
-		// Validation at define, the QEMU driver's before the generic
-		// one; the selection at start is not validated again here.
-		DefineChecks: []check{checkArch, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot,
-			checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
-		Messages:        messagesOld,
-		MicrovmDefaults: true,
-		NoMatch:         "operation failed: Unable to find any firmware to satisfy '%s'",
+		Note:      "recorded from libvirt 9.0.0 (Debian 12) with QEMU 7.2",
+		HostFiles: hostfs.Debian12,
+		Selection: Selection{
+			InvalidFailsLookup:  true,
+			AtStart:             true,
+			CrashesOnKernelSMM:  true,
+			ManualTypes:         []string{"pflash"},
+			ManualNeedsReadonly: true,
+			NoMatch:             "operation failed: Unable to find any firmware to satisfy '%s'",
+		},
+		Parsing: Parsing{
+			EnrolledKeysImplySB: true,
+			IgnoresFormats:      true,
+		},
+		Filters: Filters{
+			// A manual pflash loader never takes a memory build (live
+			// differential, seed 4200; 10.0 does take it, as a rom).
+			MemoryChecksLoader: true,
+		},
+		Checks: Checks{
+			LaunchSecurityTypes: launchBase,
+			// Validation at define, the QEMU driver's before the generic
+			// one; the selection at start is not validated again here.
+			Define: []check{checkArch, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot,
+				checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
+			Messages:        messagesOld,
+			MicrovmDefaults: true,
+		},
+		NVRAM: NVRAMHandling{
+			LegacyPairs:    debianLegacy,
+			CreatesAtStart: true,
+		},
+		Writes: WriteBack{
+			NetworkNVRAMTemplate: true,
+			LiveNetworkTLS:       true,
+		},
 	}
 	Libvirt100 = &Profile{
 		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2" + UbuntuSuffix,
-		NoTemplateFormat:      true,
-		RawFormatImplicit:     true,
-		Note:                  "recorded from libvirt 10.0.0 (Ubuntu 24.04) with QEMU 8.2",
-		LegacyPairs:           ubuntuLegacy,
-		HostFiles:             hostfs.Ubuntu2404,
-		DefineChecks:          append([]check{checkArch, checkLoaderFormat, checkNVRAMFormat, checkFormatMismatch}, checks11Define[3:]...),
-		NVRAMFormatFromLoader: true,
-		LoaderFormatFromNVRAM: true,
-		PostChecks:            checks11Post,
-		Messages:              messages11,
-		MicrovmDefaults:       true,
-		CreatesNVRAMAtStart:   true,
-		CrashesOnKernelSMM:    true,
-		InvalidFailsLookup:    true,
-		LaunchSecurityTypes:   launchBase,
-		ManualSelectTypes:     []string{"", "pflash"},
-		SMMOffFilters:         true,
-		KernelPathChecked:     true,
-		SecureNoFilters:       true,
-		FormatFilters:         true,
-		NVRAMFormatFilters:    true,
-		WriteFirmwareFeatures: true,
-		WriteFormats:          true,
-		RawSuffixFromTemplate: true,
-		NoMatch:               "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+		Note:      "recorded from libvirt 10.0.0 (Ubuntu 24.04) with QEMU 8.2",
+		HostFiles: hostfs.Ubuntu2404,
+		Selection: Selection{
+			CrashesOnKernelSMM: true,
+			InvalidFailsLookup: true,
+			ManualTypes:        []string{"", "pflash"},
+			NoMatch:            "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+		},
+		Parsing: Parsing{
+			NoTemplateFormat:      true,
+			LoaderFormatFromNVRAM: true,
+		},
+		Filters: Filters{
+			SMMOff:            true,
+			KernelPathChecked: true,
+			SecureNo:          true,
+			Formats:           true,
+			NVRAMFormat:       true,
+		},
+		Checks: Checks{
+			Define:              append([]check{checkArch, checkLoaderFormat, checkNVRAMFormat, checkFormatMismatch}, checks11Define[3:]...),
+			Post:                checks11Post,
+			Messages:            messages11,
+			MicrovmDefaults:     true,
+			LaunchSecurityTypes: launchBase,
+		},
+		NVRAM: NVRAMHandling{
+			LegacyPairs:    ubuntuLegacy,
+			CreatesAtStart: true,
+		},
+		Writes: WriteBack{
+			RawFormatImplicit:     true,
+			NVRAMFormatFromLoader: true,
+			FirmwareFeatures:      true,
+			Formats:               true,
+			RawSuffixFromTemplate: true,
+		},
 	}
 	Libvirt113 = &Profile{
 		Name: "libvirt-11.3", Version: "11.3.0", Rules: descriptor.RulesLibvirt11, QEMU: "10.0",
-		Note:                    "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
-		HostFiles:               hostfs.Debian13,
-		LegacyPairs:             debianLegacy,
-		LoaderFormatFromNVRAM:   true,
-		NVRAMFormatFromTemplate: true,
-		DefineChecks:            checks11Define,
-		PostChecks:              checks11Post,
-		Messages:                messages11,
-		MicrovmDefaults:         true,
-		CreatesNVRAMAtStart:     true,
-		StartChecksBlockNVRAM:   true,
-		CrashesOnKernelSMM:      true,
-		LaunchSecurityTypes:     append([]string{"sev-snp"}, launchBase...),
-		ManualSelectTypes:       []string{"", "pflash"},
-		SMMOffFilters:           true,
-		KernelPathChecked:       true,
-		SecureNoFilters:         true,
-		FormatFilters:           true,
-		FlashChecksLoaderType:   true,
-		MemoryChecksLoader:      true,
-		WriteFirmwareFeatures:   true,
-		WriteFormats:            true,
-		RawSuffixFromTemplate:   true,
-		NoMatch:                 "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+		Note:      "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
+		HostFiles: hostfs.Debian13,
+		Selection: Selection{
+			CrashesOnKernelSMM: true,
+			ManualTypes:        []string{"", "pflash"},
+			NoMatch:            "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+		},
+		Parsing: Parsing{
+			LoaderFormatFromNVRAM: true,
+		},
+		Filters: Filters{
+			SMMOff:                true,
+			KernelPathChecked:     true,
+			SecureNo:              true,
+			Formats:               true,
+			FlashChecksLoaderType: true,
+			MemoryChecksLoader:    true,
+		},
+		Checks: Checks{
+			Define:              checks11Define,
+			Post:                checks11Post,
+			Messages:            messages11,
+			MicrovmDefaults:     true,
+			LaunchSecurityTypes: append([]string{"sev-snp"}, launchBase...),
+		},
+		NVRAM: NVRAMHandling{
+			LegacyPairs:      debianLegacy,
+			CreatesAtStart:   true,
+			StartChecksBlock: true,
+		},
+		Writes: WriteBack{
+			NVRAMFormatFromTemplate: true,
+			FirmwareFeatures:        true,
+			Formats:                 true,
+			RawSuffixFromTemplate:   true,
+		},
 	}
 	Libvirt128 = &Profile{
 		Name: "libvirt-12.8", Version: "12.8.0", Rules: descriptor.RulesLibvirt12, QEMU: "11.1",
-		Note:                  "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
-		LegacyPairs:           debianLegacy,
-		LoaderFormatFromNVRAM: true,
-		// The read/write and stateless NVRAM checks moved to parsing.
-		DefineChecks: []check{checkArch, checkLoaderFormat, checkNVRAMFormat, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkROMRW, checkROMFormat,
-			checkStatelessNVRAM, checkRWNVRAM},
-		CreatesNVRAMAtStart:   true,
-		StartChecksBlockNVRAM: true,
-		NoVarStoreNamesNVRAM:  true,
-		// The QEMU driver's validation (machine ... tdx), then its
-		// device validation (a microvm PCI root), before the generic one
-		// (the written features, the NVRAM).
-		PostChecks:                       []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM},
-		PinnedTemplateIgnoresNVRAMFormat: true,
-		NVRAMFormatFilters:               true,
-		TemplateFormatFilters:            true,
-		NVRAMFormatCopyExisting:          true,
-		NVRAMFilterNeedsNoLoader:         true,
-		Messages:                         messages12,
-		MemoryNeedsStateless:             true,
-		LaunchSecurityTypes:              append([]string{"sev-snp", "tdx"}, launchBase...),
-		ManualSelectTypes:                []string{"", "pflash", "rom"},
-		SMMOffFilters:                    true,
-		KernelPathChecked:                true,
-		SecureNoFilters:                  true,
-		FormatFilters:                    true,
-		NonSplitSelectable:               true,
-		FlashChecksLoaderType:            true,
-		MemoryChecksLoader:               true,
-		MemorySkipsNVRAM:                 true,
-		WriteFirmwareFeatures:            true,
-		WriteFormats:                     true,
-		RawSuffixFromTemplate:            true,
-		WriteROMFormat:                   true,
-		ManualTemplateFormat:             true,
-		ResolvesPaths:                    true,
-		LegacyNeedsTemplate:              true,
-		HostFiles:                        hostfs.DebianUnstable,
-		NoMatch:                          "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+		Note:      "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
+		HostFiles: hostfs.DebianUnstable,
+		Selection: Selection{
+			ManualTypes: []string{"", "pflash", "rom"},
+			NoMatch:     "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+		},
+		Parsing: Parsing{
+			LoaderFormatFromNVRAM:   true,
+			NVRAMFormatCopyExisting: true,
+		},
+		Filters: Filters{
+			PinnedTemplateIgnoresNVRAMFormat: true,
+			NVRAMFormat:                      true,
+			TemplateFormat:                   true,
+			NVRAMFormatNeedsNoLoader:         true,
+			MemoryNeedsStateless:             true,
+			SMMOff:                           true,
+			KernelPathChecked:                true,
+			SecureNo:                         true,
+			Formats:                          true,
+			NonSplitSelectable:               true,
+			FlashChecksLoaderType:            true,
+			MemoryChecksLoader:               true,
+			MemorySkipsNVRAM:                 true,
+			ResolvesPaths:                    true,
+		},
+		Checks: Checks{
+			// The read/write and stateless NVRAM checks moved to parsing.
+			Define: []check{checkArch, checkLoaderFormat, checkNVRAMFormat, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkROMRW, checkROMFormat,
+				checkStatelessNVRAM, checkRWNVRAM},
+			// The QEMU driver's validation (machine ... tdx), then its
+			// device validation (a microvm PCI root), before the generic one
+			// (the written features, the NVRAM).
+			Post:                []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM},
+			Messages:            messages12,
+			LaunchSecurityTypes: append([]string{"sev-snp", "tdx"}, launchBase...),
+		},
+		NVRAM: NVRAMHandling{
+			LegacyPairs:          debianLegacy,
+			CreatesAtStart:       true,
+			StartChecksBlock:     true,
+			NoVarStoreNamesNVRAM: true,
+			LegacyNeedsTemplate:  true,
+		},
+		Writes: WriteBack{
+			FirmwareFeatures:      true,
+			Formats:               true,
+			RawSuffixFromTemplate: true,
+			ROMFormat:             true,
+			ManualTemplateFormat:  true,
+		},
 	}
 )
 

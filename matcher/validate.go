@@ -172,12 +172,12 @@ func selected(r *Request, fw *descriptor.Descriptor, p *Profile) vstate {
 			v.smm = Yes
 		}
 	}
-	if v.firmware == "" && !p.SelectAtStart {
+	if v.firmware == "" && !p.Selection.AtStart {
 		v.firmware = osFirmwareOf(fw)
 	}
 	// The features are written wherever <os firmware> ends up set, by the
 	// request or, for a manual loader, by the selection.
-	v.ekWithoutSB = p.WriteFirmwareFeatures && v.firmware != "" && writesEnrolledKeys(m, r, p) &&
+	v.ekWithoutSB = p.Writes.FirmwareFeatures && v.firmware != "" && writesEnrolledKeys(m, r, p) &&
 		known(fw, p, descriptor.FeatureEnrolledKeys) && !known(fw, p, descriptor.FeatureSecureBoot)
 	return v
 }
@@ -193,7 +193,7 @@ func known(fw *descriptor.Descriptor, p *Profile, f descriptor.Feature) bool {
 // 9.0 gives a template all the same).
 func recordsTemplate(m *descriptor.Mapping, r *Request, p *Profile) bool {
 	return m.Device == descriptor.DeviceFlash && m.EffectiveMode() == descriptor.ModeSplit && m.NVRAMTemplate != nil &&
-		(r.NVRAM == nil || !r.NVRAM.Network || p.NetworkNVRAMTemplate)
+		(r.NVRAM == nil || !r.NVRAM.Network || p.Writes.NetworkNVRAMTemplate)
 }
 
 // writesEnrolledKeys reports whether libvirt writes the enrolled-keys
@@ -243,7 +243,7 @@ func (v *vstate) run(c check, p *Profile) string {
 		return ""
 	case checkLaunchSecurity:
 		// Parsed after <os>: its format errors come first.
-		if v.launchSecurity != "" && !slices.Contains(p.LaunchSecurityTypes, v.launchSecurity) {
+		if v.launchSecurity != "" && !slices.Contains(p.Checks.LaunchSecurityTypes, v.launchSecurity) {
 			return fmt.Sprintf("XML error: Invalid value for attribute 'type' in element 'launchSecurity': '%s'.", v.launchSecurity)
 		}
 		return ""
@@ -293,7 +293,7 @@ func (v *vstate) run(c check, p *Profile) string {
 		return ""
 	case checkBIOSNVRAM:
 		if v.firmware != "" && v.firmware != "efi" && v.nvram {
-			return p.Messages.BIOSNVRAM
+			return p.Checks.Messages.BIOSNVRAM
 		}
 		return ""
 	case checkROMRW:
@@ -304,20 +304,20 @@ func (v *vstate) run(c check, p *Profile) string {
 	case checkRWNVRAM:
 		if l := &v.loader; v.hasLoader && l.Readonly == No {
 			if v.template != "" {
-				return p.Messages.RWTemplate
+				return p.Checks.Messages.RWTemplate
 			}
 			if v.nvramSource {
-				return p.Messages.RWNVRAM
+				return p.Checks.Messages.RWNVRAM
 			}
 		}
 		return ""
 	case checkStatelessNVRAM:
 		if l := &v.loader; v.hasLoader && l.Stateless == Yes {
 			if v.template != "" {
-				return p.Messages.StatelessTemplate
+				return p.Checks.Messages.StatelessTemplate
 			}
 			if v.nvramSource {
-				return p.Messages.StatelessNVRAM
+				return p.Checks.Messages.StatelessNVRAM
 			}
 		}
 		return ""
@@ -356,8 +356,8 @@ func (v *vstate) run(c check, p *Profile) string {
 		if (v.arch == "x86_64" || v.arch == "i686") && (isQ35(v.machine) || isI440FX(v.machine) || v.machine == "microvm") {
 			return ""
 		}
-		if p.Messages.PM != "" {
-			return p.Messages.PM
+		if p.Checks.Messages.PM != "" {
+			return p.Checks.Messages.PM
 		}
 		if v.s3 != Unset {
 			return "unsupported configuration: setting ACPI S3 not supported"
@@ -384,7 +384,7 @@ func (v *vstate) run(c check, p *Profile) string {
 		// microvm without a declared PCI root. Releases before 12.x add
 		// a USB controller and a memory balloon by default, both PCI.
 		dv := &v.devices
-		if v.machine == "microvm" && !dv.PCIRoot && (dv.PCI || (p.MicrovmDefaults && (!dv.NoUSB || !dv.NoBalloon))) {
+		if v.machine == "microvm" && !dv.PCIRoot && (dv.PCI || (p.Checks.MicrovmDefaults && (!dv.NoUSB || !dv.NoBalloon))) {
 			return "XML error: No PCI buses available"
 		}
 		return ""

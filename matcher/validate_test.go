@@ -24,7 +24,7 @@ func TestCheckNames(t *testing.T) {
 		}()
 	}
 	for _, p := range Profiles {
-		for _, list := range [][]check{p.DefineChecks, p.PostChecks} {
+		for _, list := range [][]check{p.Checks.Define, p.Checks.Post} {
 			for _, c := range list {
 				if c == 0 || c >= numChecks {
 					t.Errorf("%s lists %s", p.Name, c)
