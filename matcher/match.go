@@ -176,7 +176,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		// tree has a descriptor 10.0 cannot parse.)
 		d.Selected = true
 		d.Err = le.Msg
-		if auto && r.Existing && !p.SelectAtStart {
+		if auto && r.Existing && !p.Selection.AtStart {
 			d.Stage = "start"
 		}
 		return d
@@ -212,7 +212,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 					d.Err = "internal error: " + p.Rules.Check(e.Path, e.Data, e.Descriptor).Msg
 				}
 				d.Chosen, d.Also = nil, nil
-				if auto && r.Existing && !p.SelectAtStart {
+				if auto && r.Existing && !p.Selection.AtStart {
 					// Kept as stored, without the loader format forced
 					// above (see the LookupError case).
 					d.Stage = "start"
