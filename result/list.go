@@ -10,6 +10,7 @@ import (
 
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/internal/jsonstream"
+	"github.com/fwaudit/fwaudit/source"
 )
 
 // ListSchemaVersion versions the JSON output of List.
@@ -159,4 +160,15 @@ func (s style) status(st descriptor.Status) string {
 		return s.yellow(string(st))
 	}
 	return s.dim(string(st))
+}
+
+// ListOf is fwaudit list: the descriptors spec names (after
+// source.Spec.FallBack), judged with the newest modelled release's parser.
+func ListOf(spec source.Spec) (*List, error) {
+	spec, _ = spec.FallBack()
+	set, err := spec.Load(nil)
+	if err != nil {
+		return nil, err
+	}
+	return NewList(set, spec.Distro), nil
 }

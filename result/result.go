@@ -6,7 +6,12 @@
 // asked), WriteJSON for programs (documented by the JSON Schemas in
 // schema/, see Schema), and for Match WriteXML (what libvirt writes into
 // the domain). A Go program gets exactly what the command prints by
-// building the same value.
+// calling the command's entry point: Predict and PredictNova (match),
+// Audit and Lint (audit and lint, a report.Report), ListOf, Validate,
+// NewDistros, NewRules and Explain. The entry points take the user's
+// choice of descriptors and release as a source.Spec and make every
+// policy decision the command makes (which release, which files, which
+// checks); errors the user must fix are *release.UsageError values.
 package result
 
 import (
