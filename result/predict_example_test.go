@@ -64,12 +64,12 @@ func ExamplePredict_host() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(m.Profile, "-", m.ProfileSource+":", m.ProfileNote)
-	fmt.Println(m.QEMU, "-", m.QEMUSource+":", m.QEMUNote)
+	fmt.Printf("libvirt: %s, %s: %s\n", m.Profile, m.ProfileSource, m.ProfileNote)
+	fmt.Printf("QEMU: %s, %s: %s\n", m.QEMU, m.QEMUSource, m.QEMUNote)
 	fmt.Println(m.Machine, *m.Descriptor, m.OK())
 	// Output:
-	// libvirt-11.3 - detected: this host runs libvirt 11.3.0
-	// 10.0.2 - detected: this host's qemu-system-x86_64 --version
+	// libvirt: libvirt-11.3, detected: this host runs libvirt 11.3.0
+	// QEMU: 10.0.2, detected: this host's qemu-system-x86_64 --version
 	// pc-q35-10.0 40-edk2-x86_64-secure-enrolled.json true
 }
 
