@@ -41,7 +41,9 @@ type Decision struct {
 	// both Chosen and Err: libvirt chose a descriptor and then failed.
 	Err string
 	// Stage is where libvirt fails: "define", or "start" for a domain
-	// the define accepted (and stored) and its first start refuses.
+	// the define accepted (and stored), or an existing domain the daemon
+	// loaded, and its first start refuses, or "load" for an existing
+	// domain the daemon does not load from its stored definition.
 	Stage string
 	// Crash: instead of refusing, the daemon crashes at Stage (a libvirt
 	// bug); Err is then what the client sees, ErrDaemonCrashed.
