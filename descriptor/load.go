@@ -250,7 +250,12 @@ func Load(opts Options) (*Set, error) {
 		}
 		set.Dirs = append(set.Dirs, d)
 		for _, de := range ents {
-			e := &Entry{Name: de.Name(), Path: path.Join(dir, de.Name()), Dir: dir, NotJSON: !strings.HasSuffix(de.Name(), ".json")}
+			// The name is kept as the end of the path, not as a second copy.
+			name, p := de.Name(), path.Join(dir, de.Name())
+			if strings.HasSuffix(p, "/"+name) {
+				name = p[len(p)-len(name):]
+			}
+			e := &Entry{Name: name, Path: p, Dir: dir, NotJSON: !strings.HasSuffix(name, ".json")}
 			set.Entries = append(set.Entries, e)
 			if strings.HasPrefix(e.Name, ".") {
 				e.Status = StatusIgnored
