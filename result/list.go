@@ -2,8 +2,6 @@ package result
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -11,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/internal/jsonstream"
 	"github.com/fwaudit/fwaudit/source"
 )
 
@@ -74,42 +73,13 @@ func (l *List) Failed() bool {
 // are encoded one at a time, so that the whole document is never held in
 // memory: the bytes are those of encoding/json's indented encoding of l.
 func (l *List) WriteJSON(w io.Writer) error {
+	if l.Entries == nil {
+		return writeJSON(w, l)
+	}
 	head := *l
 	head.Entries = []ListEntry{}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&head); err != nil {
-		return err
-	}
-	// "entries" is the last member: its empty array ends the document.
-	const tail = "[]\n}\n"
-	doc := buf.Bytes()
-	if len(l.Entries) == 0 || !bytes.HasSuffix(doc, []byte(tail)) {
-		_, err := w.Write(doc)
-		return err
-	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.Write(doc[:len(doc)-len(tail)+1]) // up to the array's '['
-	// An entry is two levels deep: the document's object, then the array.
-	var eb bytes.Buffer
-	eenc := json.NewEncoder(&eb)
-	eenc.SetIndent("    ", "  ")
-	eenc.SetEscapeHTML(false)
-	for i := range l.Entries {
-		eb.Reset()
-		if err := eenc.Encode(&l.Entries[i]); err != nil {
-			return err
-		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n    ")
-		bw.Write(bytes.TrimSuffix(eb.Bytes(), []byte("\n")))
-	}
-	bw.WriteString("\n  ]\n}\n")
-	return bw.Flush()
+	return jsonstream.Write(w, &head, jsonstream.Array{Name: "entries", Len: len(l.Entries),
+		Elem: func(i int) any { return &l.Entries[i] }})
 }
 
 // WriteText writes the list for people: the directories, a table of the
