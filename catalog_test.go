@@ -24,6 +24,22 @@ var update = flag.Bool("update", false, "regenerate testdata/descriptors/*/templ
 // templateSources are the real templates of the bundled sets kept in
 // varstore/testdata (see its README for the packages' digests).
 var templateSources = map[string][]struct{ path, fixture, pkg, version string }{
+	// Debian 11's OVMF_VARS_4M.fd is Debian 13's and its AAVMF_VARS.fd
+	// Debian 12's, byte for byte.
+	"debian-11": {
+		{"/usr/share/OVMF/OVMF_VARS_4M.ms.fd", "raw/debian-11_OVMF_VARS_4M.ms.fd", "ovmf", "2020.11-2+deb11u2"},
+		{"/usr/share/OVMF/OVMF_VARS_4M.fd", "raw/debian-13_OVMF_VARS_4M.fd", "ovmf", "2020.11-2+deb11u2"},
+		{"/usr/share/AAVMF/AAVMF_VARS.fd", "raw/debian-12_AAVMF_VARS.fd", "qemu-efi-aarch64", "2020.11-2+deb11u2"},
+	},
+	// The set's descriptors are reconstructed (its README); the templates
+	// are jammy-updates' own. OVMF_VARS_4M.fd is Debian 13's, AAVMF_VARS.fd
+	// Debian 12's, byte for byte.
+	"ubuntu-22.04": {
+		{"/usr/share/OVMF/OVMF_VARS_4M.ms.fd", "raw/ubuntu-22.04_OVMF_VARS_4M.ms.fd", "ovmf", "2022.02-3ubuntu0.22.04.7"},
+		{"/usr/share/OVMF/OVMF_VARS_4M.fd", "raw/debian-13_OVMF_VARS_4M.fd", "ovmf", "2022.02-3ubuntu0.22.04.7"},
+		{"/usr/share/AAVMF/AAVMF_VARS.ms.fd", "raw/ubuntu-22.04_AAVMF_VARS.ms.fd", "qemu-efi-aarch64", "2022.02-3ubuntu0.22.04.7"},
+		{"/usr/share/AAVMF/AAVMF_VARS.fd", "raw/debian-12_AAVMF_VARS.fd", "qemu-efi-aarch64", "2022.02-3ubuntu0.22.04.7"},
+	},
 	"debian-12": {
 		{"/usr/share/OVMF/OVMF_VARS_4M.ms.fd", "raw/debian-12_OVMF_VARS_4M.ms.fd", "ovmf", "2022.11-6+deb12u2"},
 		{"/usr/share/AAVMF/AAVMF_VARS.fd", "raw/debian-12_AAVMF_VARS.fd", "qemu-efi-aarch64", "2022.11-6+deb12u2"},
