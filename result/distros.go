@@ -184,7 +184,11 @@ func (d *Distros) WriteText(w io.Writer, opts TextOptions) error {
 			case "degraded":
 				row = append(row, fmt.Sprintf("~%d", number("chosen ("+c.Descriptor+") but lacks "+strings.Join(c.Lacks, ", "))))
 			default:
-				row = append(row, fmt.Sprintf("-%d", number("no firmware: "+c.Error)))
+				reason := "no firmware: " + c.Error
+				if c.DaemonCrashed {
+					reason = "libvirtd crashes (the client sees: " + c.Error + ")"
+				}
+				row = append(row, fmt.Sprintf("-%d", number(reason)))
 			}
 		}
 		rows = append(rows, row)
