@@ -69,6 +69,33 @@ func fixed(values []string) cobra.CompletionFunc {
 	}
 }
 
+// byParts completes values made of "/"-separated parts one part at a time:
+// "x8" offers "x86_64/", "x86_64/" offers "x86_64/q35/", ... and a
+// value's last part ends the completion.
+func byParts(values []string) cobra.CompletionFunc {
+	return func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		var out []string
+		partial := false
+		for _, v := range values {
+			rest, ok := strings.CutPrefix(v, prefix)
+			if !ok {
+				continue
+			}
+			if i := strings.Index(rest, "/"); i >= 0 {
+				v, partial = prefix+rest[:i+1], true
+			}
+			if !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+		d := cobra.ShellCompDirectiveNoFileComp
+		if partial {
+			d |= cobra.ShellCompDirectiveNoSpace
+		}
+		return out, d
+	}
+}
+
 // names maps a list to the names completion offers.
 func names[T any](list []T, name func(T) string) []string {
 	var out []string
