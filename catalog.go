@@ -7,8 +7,10 @@
 package fwaudit
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"slices"
 )
@@ -45,42 +47,68 @@ func Distro(name string) (fs.FS, bool) {
 }
 
 // Release is the libvirt and QEMU a bundled set's distribution release
-// ships, with where that is known from.
+// ships, with where that is known from. It is the set's release.json.
 type Release struct {
 	// Libvirt and QEMU are upstream versions ("10.0.0", "8.2.2"); an
 	// Ubuntu build of QEMU carries matcher's "+ubuntu" suffix, as its
 	// machine aliases are Ubuntu's own.
-	Libvirt, QEMU string
+	Libvirt string `json:"libvirt,omitempty"`
+	QEMU    string `json:"qemu,omitempty"`
 	// LibvirtPackage and QEMUPackage are the packages the versions were
 	// read from, as dpkg -l names them.
-	LibvirtPackage, QEMUPackage string
-	// Observed says where the packages were installed.
-	Observed string
+	LibvirtPackage string `json:"libvirt_package,omitempty"`
+	QEMUPackage    string `json:"qemu_package,omitempty"`
+	// Observed says where the packages' versions were read: an oracle
+	// host that installed them, or the release's package index.
+	Observed string `json:"observed,omitempty"`
+	// Unrecorded says why the versions are not recorded; a set without
+	// them is judged with the newest modelled release unless told
+	// otherwise.
+	Unrecorded string `json:"unrecorded,omitempty"`
 }
 
-// releases records the releases the bundled sets ship, where they are
-// known. Each was read from the packages installed on the oracle hosts
-// the libvirt profiles were recorded on (the oracle's README, "Exact
-// packages"); a set whose release no oracle ran is not listed, and is
-// judged with the newest modelled release unless told otherwise.
-var releases = map[string]Release{
-	"debian-12": {"9.0.0", "7.2", "libvirt-daemon 9.0.0-4+deb12u2", "qemu-system-x86 1:7.2+dfsg-7+deb12u18+b3", "the libvirt 9.0 oracle host (bookworm)"},
-	"debian-13": {"11.3.0", "10.0", "libvirt-daemon 11.3.0-3+deb13u3", "qemu-system-x86 1:10.0.13+ds-0+deb13u1", "the libvirt 11.3 oracle host (trixie)"},
-	"debian-unstable": {"12.8.0", "11.1", "libvirt-daemon 12.8.0-1", "qemu-system-x86 1:11.1.3+ds-1",
-		"the libvirt 12.8 oracle host (sid of 2026-11-28)"},
-	// The oracle host ran noble with noble-updates; the release pocket
-	// has the same upstream versions.
-	"ubuntu-24.04": {"10.0.0", "8.2.2+ubuntu", "libvirt-daemon 10.0.0-2ubuntu8.19", "qemu-system-x86 1:8.2.2+ds-0ubuntu1.18",
-		"the libvirt 10.0 oracle host (noble with noble-updates)"},
-	"ubuntu-24.04-updates": {"10.0.0", "8.2.2+ubuntu", "libvirt-daemon 10.0.0-2ubuntu8.19", "qemu-system-x86 1:8.2.2+ds-0ubuntu1.18",
-		"the libvirt 10.0 oracle host (noble with noble-updates)"},
+// Recorded reports whether the release's versions are known.
+func (r Release) Recorded() bool { return r.Libvirt != "" }
+
+// DistroRelease returns the release the bundled set name ships, from the
+// set's release.json, and whether the set exists and has one. A set whose
+// versions are not recorded returns ok with Unrecorded saying why.
+func DistroRelease(name string) (r Release, ok bool) {
+	if !slices.Contains(Distros(), name) {
+		return Release{}, false
+	}
+	r, err := readRelease(name)
+	return r, err == nil
 }
 
-// DistroRelease returns the release the bundled set name ships, and false
-// when it is not recorded.
-func DistroRelease(name string) (Release, bool) {
-	r, ok := releases[name]
-	return r, ok
+// readRelease reads and checks one set's release.json: strict JSON, and
+// either the four versions with where they were observed, or the reason
+// they are not recorded.
+func readRelease(name string) (Release, error) {
+	file := "testdata/descriptors/" + name + "/release.json"
+	data, err := fs.ReadFile(catalog, file)
+	if err != nil {
+		return Release{}, err
+	}
+	return parseRelease(file, data)
+}
+
+func parseRelease(file string, data []byte) (Release, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var r Release
+	if err := dec.Decode(&r); err != nil {
+		return Release{}, fmt.Errorf("%s: %w", file, err)
+	}
+	versions := r.Libvirt != "" && r.QEMU != "" && r.LibvirtPackage != "" && r.QEMUPackage != "" && r.Observed != ""
+	none := r.Libvirt == "" && r.QEMU == "" && r.LibvirtPackage == "" && r.QEMUPackage == "" && r.Observed == ""
+	switch {
+	case versions && r.Unrecorded == "":
+	case none && r.Unrecorded != "":
+	default:
+		return Release{}, fmt.Errorf("%s: want libvirt, qemu, libvirt_package, qemu_package and observed, or only unrecorded", file)
+	}
+	return r, nil
 }
 
 // TemplateKeys summarises what one NVRAM template of a bundled set holds,

@@ -24,6 +24,22 @@ var update = flag.Bool("update", false, "regenerate testdata/descriptors/*/templ
 // templateSources are the real templates of the bundled sets kept in
 // varstore/testdata (see its README for the packages' digests).
 var templateSources = map[string][]struct{ path, fixture, pkg, version string }{
+	// Debian 11's OVMF_VARS_4M.fd is Debian 13's and its AAVMF_VARS.fd
+	// Debian 12's, byte for byte.
+	"debian-11": {
+		{"/usr/share/OVMF/OVMF_VARS_4M.ms.fd", "raw/debian-11_OVMF_VARS_4M.ms.fd", "ovmf", "2020.11-2+deb11u2"},
+		{"/usr/share/OVMF/OVMF_VARS_4M.fd", "raw/debian-13_OVMF_VARS_4M.fd", "ovmf", "2020.11-2+deb11u2"},
+		{"/usr/share/AAVMF/AAVMF_VARS.fd", "raw/debian-12_AAVMF_VARS.fd", "qemu-efi-aarch64", "2020.11-2+deb11u2"},
+	},
+	// The set's descriptors are reconstructed (its README); the templates
+	// are jammy-updates' own. OVMF_VARS_4M.fd is Debian 13's, AAVMF_VARS.fd
+	// Debian 12's, byte for byte.
+	"ubuntu-22.04": {
+		{"/usr/share/OVMF/OVMF_VARS_4M.ms.fd", "raw/ubuntu-22.04_OVMF_VARS_4M.ms.fd", "ovmf", "2022.02-3ubuntu0.22.04.7"},
+		{"/usr/share/OVMF/OVMF_VARS_4M.fd", "raw/debian-13_OVMF_VARS_4M.fd", "ovmf", "2022.02-3ubuntu0.22.04.7"},
+		{"/usr/share/AAVMF/AAVMF_VARS.ms.fd", "raw/ubuntu-22.04_AAVMF_VARS.ms.fd", "qemu-efi-aarch64", "2022.02-3ubuntu0.22.04.7"},
+		{"/usr/share/AAVMF/AAVMF_VARS.fd", "raw/debian-12_AAVMF_VARS.fd", "qemu-efi-aarch64", "2022.02-3ubuntu0.22.04.7"},
+	},
 	"debian-12": {
 		{"/usr/share/OVMF/OVMF_VARS_4M.ms.fd", "raw/debian-12_OVMF_VARS_4M.ms.fd", "ovmf", "2022.11-6+deb12u2"},
 		{"/usr/share/AAVMF/AAVMF_VARS.fd", "raw/debian-12_AAVMF_VARS.fd", "qemu-efi-aarch64", "2022.11-6+deb12u2"},
@@ -142,4 +158,75 @@ func ExampleDistroTemplates() {
 	// KEK: Microsoft Corporation KEK 2K CA 2023; db: Windows UEFI CA 2023; db: Microsoft UEFI CA 2023; db: Microsoft Option ROM UEFI CA 2023
 	// /usr/share/AAVMF/AAVMF_VARS.ms.fd qemu-efi-aarch64 2025.02-8+deb13u1
 	// KEK: Microsoft Corporation KEK 2K CA 2023; db: Windows UEFI CA 2023; db: Microsoft UEFI CA 2023; db: Microsoft Option ROM UEFI CA 2023
+}
+
+func ExampleDistroRelease() {
+	for _, name := range []string{"ubuntu-24.04", "fedora-39"} {
+		r, _ := DistroRelease(name)
+		if r.Recorded() {
+			fmt.Printf("%s: libvirt %s, QEMU %s (%s)\n", name, r.Libvirt, r.QEMU, r.LibvirtPackage)
+		} else {
+			fmt.Printf("%s: not recorded: %s\n", name, r.Unrecorded)
+		}
+	}
+	// Output:
+	// ubuntu-24.04: libvirt 10.0.0, QEMU 8.2.2+ubuntu (libvirt-daemon 10.0.0-2ubuntu8.19)
+	// fedora-39: not recorded: no Fedora package index was reachable to read them from
+}
+
+// TestDistroReleases checks every bundled set's release.json: strict, and
+// either the versions with the packages they were read from and where, or
+// the reason they are not recorded; a recorded package names its version.
+func TestDistroReleases(t *testing.T) {
+	recorded := 0
+	for _, name := range Distros() {
+		r, err := readRelease(name)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !r.Recorded() {
+			continue
+		}
+		recorded++
+		if !strings.Contains(r.LibvirtPackage, " "+r.Libvirt+"-") {
+			t.Errorf("%s: libvirt_package %q does not ship libvirt %s", name, r.LibvirtPackage, r.Libvirt)
+		}
+		if q := strings.TrimSuffix(r.QEMU, "+ubuntu"); !strings.Contains(r.QEMUPackage, ":"+q) {
+			t.Errorf("%s: qemu_package %q does not ship QEMU %s", name, r.QEMUPackage, q)
+		}
+		if strings.HasPrefix(name, "ubuntu-") != strings.HasSuffix(r.QEMU, "+ubuntu") {
+			t.Errorf("%s: qemu %q: an Ubuntu build, and only one, carries +ubuntu", name, r.QEMU)
+		}
+	}
+	if recorded == 0 {
+		t.Fatal("no bundled set records its release")
+	}
+	if _, ok := DistroRelease("no-such-set"); ok {
+		t.Error("DistroRelease reports a set that is not bundled")
+	}
+}
+
+// TestReleaseShapes feeds parseRelease the shapes a release.json may and
+// may not take.
+func TestReleaseShapes(t *testing.T) {
+	for _, tc := range []struct {
+		name, json string
+		ok         bool
+	}{
+		{"versions", `{"libvirt":"9.0.0","qemu":"7.2","libvirt_package":"p 9.0.0-1","qemu_package":"q 1:7.2-1","observed":"o"}`, true},
+		{"unrecorded", `{"unrecorded":"why"}`, true},
+		{"both", `{"libvirt":"9.0.0","qemu":"7.2","libvirt_package":"p","qemu_package":"q","observed":"o","unrecorded":"why"}`, false},
+		{"partial", `{"libvirt":"9.0.0"}`, false},
+		{"empty", `{}`, false},
+		{"unknown field", `{"unrecorded":"why","libvirtd":"9.0"}`, false},
+		{"not json", `libvirt 9.0`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parseRelease("x/release.json", []byte(tc.json))
+			if (err == nil) != tc.ok {
+				t.Errorf("parseRelease(%s) error = %v, want ok %v", tc.json, err, tc.ok)
+			}
+		})
+	}
 }

@@ -328,6 +328,7 @@ func (a *auditor) cell(f family, fs FeatureSet) cell {
 	if !d.OK() {
 		c.Status = "gap"
 		c.Error = d.Err
+		c.DaemonCrashed = d.Crash
 		c.chosen = d.Chosen
 		return c
 	}
@@ -393,7 +394,12 @@ func (a *auditor) coverageFindings() {
 		switch c.Status {
 		case "gap":
 			msg := fmt.Sprintf("no firmware for %s: %s", guest, c.Error)
-			if c.chosen != nil {
+			switch {
+			case c.DaemonCrashed && c.chosen != nil:
+				msg = fmt.Sprintf("no usable firmware for %s: libvirt chooses %s and the daemon crashes (the client sees: %s)", guest, c.chosen.Name, c.Error)
+			case c.DaemonCrashed:
+				msg = fmt.Sprintf("no firmware for %s: the daemon crashes (the client sees: %s)", guest, c.Error)
+			case c.chosen != nil:
 				msg = fmt.Sprintf("no usable firmware for %s: libvirt chooses %s and then fails: %s", guest, c.chosen.Name, c.Error)
 			}
 			if c.Required {

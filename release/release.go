@@ -146,7 +146,8 @@ func Choose(ctx context.Context, req Request) (Choice, error) {
 		}
 		hostVersion, hostErr = req.Host.LibvirtVersion(ctx)
 	}
-	dr, hasDR := fwaudit.DistroRelease(req.Distro)
+	dr, _ := fwaudit.DistroRelease(req.Distro)
+	hasDR := dr.Recorded()
 	switch {
 	case p != nil:
 	case req.OnHost && hostErr == nil:
@@ -173,6 +174,9 @@ func Choose(ctx context.Context, req Request) (Choice, error) {
 		why := req.NotHost + " is not this host"
 		if req.Distro != "" {
 			why = "the release of the bundled " + req.Distro + " set is not recorded"
+			if dr.Unrecorded != "" {
+				why += " (" + dr.Unrecorded + ")"
+			}
 		}
 		p, ps = matcher.Latest, Setting{Default, "the newest modelled; " + why + "; choose with --libvirt or --profile"}
 	}

@@ -3,10 +3,10 @@ package report
 import (
 	"bytes"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"io"
 
+	"github.com/fwaudit/fwaudit/internal/jsonstream"
 	"github.com/fwaudit/fwaudit/internal/schemacheck"
 )
 
@@ -26,12 +26,22 @@ func Schema() []byte {
 
 // writeJSON writes the canonical form: the Report's fields in struct
 // order, indented by two spaces, HTML characters left as they are,
-// followed by a newline.
+// followed by a newline. The descriptors and findings, which grow with the
+// set, are encoded one at a time rather than the whole document in memory.
 func writeJSON(w io.Writer, r *Report, _ Options) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	head := *r
+	var arrays []jsonstream.Array
+	if r.Descriptors != nil {
+		head.Descriptors = []Descriptor{}
+		arrays = append(arrays, jsonstream.Array{Name: "descriptors", Len: len(r.Descriptors),
+			Elem: func(i int) any { return &r.Descriptors[i] }})
+	}
+	if r.Findings != nil {
+		head.Findings = []Finding{}
+		arrays = append(arrays, jsonstream.Array{Name: "findings", Len: len(r.Findings),
+			Elem: func(i int) any { return &r.Findings[i] }})
+	}
+	return jsonstream.Write(w, &head, arrays...)
 }
 
 var embeddedSchema = schemacheck.New(SchemaID, schemaSource)

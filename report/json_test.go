@@ -139,3 +139,34 @@ func TestValidateJSONNotJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONStreamed: writeJSON, which encodes descriptors and findings one
+// at a time, writes encoding/json's bytes for the whole report (indented,
+// HTML left unescaped), for every fixture, a zero report (null arrays) and
+// a report of zero entries.
+func TestJSONStreamed(t *testing.T) {
+	reports := map[string]*Report{
+		"zero":         {},
+		"zero entries": {Findings: []Finding{{}}, Coverage: []Coverage{{}}, Domains: []DomainImpact{{}}, Descriptors: []Descriptor{{}}, Rules: []Rule{{}}},
+		"empty":        {Findings: []Finding{}, Descriptors: []Descriptor{}},
+	}
+	for _, fx := range fixtures {
+		reports[fx.name] = fx.make().finalized()
+	}
+	for name, r := range reports {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if err := writeJSON(&got, r, Options{}); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+			t.Errorf("%s: writeJSON differs from encoding/json (-want +got):\n%s", name, diff)
+		}
+	}
+}

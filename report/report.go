@@ -130,6 +130,9 @@ type Coverage struct {
 	Lacks []string `json:"lacks,omitempty"`
 	// Error is libvirt's error text for a gap.
 	Error string `json:"error,omitempty"`
+	// DaemonCrashed: libvirt's daemon crashes on this guest instead of
+	// answering (a gap; Error is what the client sees).
+	DaemonCrashed bool `json:"daemon_crashed,omitempty"`
 	// Required is set when --require named this feature set.
 	Required bool `json:"required,omitempty"`
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/audit"
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/release"
 	"github.com/fwaudit/fwaudit/report"
 )
@@ -37,6 +38,10 @@ type Distro struct {
 	ProfileSource string `json:"profile_source"`
 	ProfileNote   string `json:"profile_note"`
 	QEMU          string `json:"qemu"`
+	// Ships is the libvirt version the set's release ships, where it is
+	// recorded (fwaudit.DistroRelease); a set judged under another
+	// release (a flag, or one older than every modelled) says so here.
+	Ships string `json:"ships,omitempty"`
 	// Cells holds one prediction per feature set, in FeatureSets order.
 	Cells []report.Coverage `json:"cells"`
 }
@@ -94,6 +99,9 @@ func NewDistros(ctx context.Context, opts DistrosOptions) (*Distros, error) {
 		}
 		d := Distro{Name: name, Profile: c.Profile.Name, ProfileSource: string(c.ProfileSetting.Source),
 			ProfileNote: c.ProfileSetting.Note, QEMU: c.QEMU}
+		if dr, _ := fwaudit.DistroRelease(name); dr.Recorded() {
+			d.Ships = dr.Libvirt
+		}
 		for _, n := range out.FeatureSets {
 			i := slices.IndexFunc(r.Coverage, func(c report.Coverage) bool {
 				return c.Arch == out.Arch && c.Machine == out.Machine && c.FeatureSet == n
@@ -131,7 +139,8 @@ const TextWidth = 100
 func (d *Distros) WriteText(w io.Writer, opts TextOptions) error {
 	st := style{opts.Color}
 	var b strings.Builder
-	how := "each as the libvirt release it ships selects (release not recorded: the newest modelled, marked *)"
+	how := "each as the libvirt release it ships selects (*: release not recorded, judged as the newest modelled; " +
+		"<: ships a libvirt older than every modelled release, judged as the oldest)"
 	if d.Profile != "" {
 		how = "all as " + d.Profile + " selects"
 	}
@@ -158,8 +167,11 @@ func (d *Distros) WriteText(w io.Writer, opts TextOptions) error {
 	}
 	for _, dist := range d.Distros {
 		rel := strings.TrimPrefix(dist.Profile, "libvirt-")
-		if dist.ProfileSource == string(release.Default) {
+		switch {
+		case dist.ProfileSource == string(release.Default):
 			rel += "*"
+		case dist.ProfileSource == string(release.Distro) && olderThanModelled(dist.Ships):
+			rel += "<"
 		}
 		row := []string{dist.Name}
 		if perSet {
@@ -172,7 +184,11 @@ func (d *Distros) WriteText(w io.Writer, opts TextOptions) error {
 			case "degraded":
 				row = append(row, fmt.Sprintf("~%d", number("chosen ("+c.Descriptor+") but lacks "+strings.Join(c.Lacks, ", "))))
 			default:
-				row = append(row, fmt.Sprintf("-%d", number("no firmware: "+c.Error)))
+				reason := "no firmware: " + c.Error
+				if c.DaemonCrashed {
+					reason = "libvirtd crashes (the client sees: " + c.Error + ")"
+				}
+				row = append(row, fmt.Sprintf("-%d", number(reason)))
 			}
 		}
 		rows = append(rows, row)
@@ -204,6 +220,16 @@ func (d *Distros) WriteText(w io.Writer, opts TextOptions) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// olderThanModelled reports whether libvirt version v is older than every
+// modelled release.
+func olderThanModelled(v string) bool {
+	if v == "" {
+		return false
+	}
+	_, err := matcher.ProfileFor(v)
+	return err != nil
 }
 
 func abbrev(f string) string {

@@ -13,10 +13,11 @@ import (
 	"github.com/fwaudit/fwaudit/result"
 )
 
-// The answer "fwaudit match --distro debian-13 --arch x86_64 --machine q35
-// --secure-boot yes" prints, from a Go program. For this host's own
-// descriptors, ask with release.Request{OnHost: true} (its libvirt and
-// QEMU are then detected) and load with descriptor.Options{} instead.
+// A Match built from its parts: the answer "fwaudit match --distro
+// debian-13 --arch x86_64 --machine q35 --secure-boot yes" prints. Predict
+// does all of this as the command does (ExamplePredict), and for this
+// host's descriptors also falls back to the bundled set when there are
+// none and gives 12.8 this host's files to resolve paths in.
 func ExampleNewMatch() {
 	ctx := context.Background()
 	guest := matcher.Guest{Name: "guest", Arch: "x86_64", Machine: "q35", Firmware: "efi", SecureBoot: matcher.Yes}

@@ -1,6 +1,7 @@
 package result
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"maps"
@@ -8,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/internal/jsonstream"
+	"github.com/fwaudit/fwaudit/source"
 )
 
 // ListSchemaVersion versions the JSON output of List.
@@ -66,15 +69,26 @@ func (l *List) Failed() bool {
 	return false
 }
 
-// WriteJSON writes the list as JSON (schema/list.schema.json).
-func (l *List) WriteJSON(w io.Writer) error { return writeJSON(w, l) }
+// WriteJSON writes the list as JSON (schema/list.schema.json). The entries
+// are encoded one at a time, so that the whole document is never held in
+// memory: the bytes are those of encoding/json's indented encoding of l.
+func (l *List) WriteJSON(w io.Writer) error {
+	if l.Entries == nil {
+		return writeJSON(w, l)
+	}
+	head := *l
+	head.Entries = []ListEntry{}
+	return jsonstream.Write(w, &head, jsonstream.Array{Name: "entries", Len: len(l.Entries),
+		Elem: func(i int) any { return &l.Entries[i] }})
+}
 
 // WriteText writes the list for people: the directories, a table of the
 // entries, then what libvirt says about them. File names and descriptor
-// strings are escaped.
+// strings are escaped. Rows are written as they are formatted (the table's
+// widths are measured first), not gathered.
 func (l *List) WriteText(w io.Writer, opts TextOptions) error {
 	st := style{opts.Color}
-	var b strings.Builder
+	b := bufio.NewWriterSize(w, 64<<10)
 	for _, d := range l.Dirs {
 		state := "missing"
 		switch {
@@ -83,10 +97,9 @@ func (l *List) WriteText(w io.Writer, opts TextOptions) error {
 		case d.Exists:
 			state = "scanned"
 		}
-		fmt.Fprintf(&b, "%s %s (%s)\n", st.dim("dir"), clean(d.Path), state)
+		fmt.Fprintf(b, "%s %s (%s)\n", st.dim("dir"), clean(d.Path), state)
 	}
-	rows := [][]string{{"NAME", "STATUS", "FROM", "SUMMARY"}}
-	for _, e := range l.Entries {
+	row := func(e *ListEntry, cells []string) []string {
 		summary := ""
 		switch {
 		case e.Status == descriptor.StatusOverridden || e.Status == descriptor.StatusMasked:
@@ -94,38 +107,47 @@ func (l *List) WriteText(w io.Writer, opts TextOptions) error {
 		case e.Descriptor != nil:
 			summary = e.Summary
 		}
-		rows = append(rows, []string{clean(e.Name), string(e.Status), clean(e.Dir), clean(summary)})
+		return append(cells[:0], clean(e.Name), string(e.Status), clean(e.Dir), clean(summary))
 	}
-	if err := table(&b, rows, 2, func(row, col int, cell string) string {
+	header := []string{"NAME", "STATUS", "FROM", "SUMMARY"}
+	widths := growWidths(nil, header)
+	cells := make([]string, 0, len(header))
+	for i := range l.Entries {
+		widths = growWidths(widths, row(&l.Entries[i], cells))
+	}
+	paint := func(row, col int, cell string) string {
 		if row > 0 && col == 1 {
 			return st.status(descriptor.Status(cell))
 		}
 		return cell
-	}); err != nil {
-		return err
+	}
+	line := appendRow(nil, 0, header, widths, 2, paint)
+	b.Write(line)
+	for i := range l.Entries {
+		line = appendRow(line[:0], i+1, row(&l.Entries[i], cells), widths, 2, paint)
+		b.Write(line)
 	}
 	for _, e := range l.Entries {
 		if e.Libvirt != nil {
-			fmt.Fprintf(&b, "%s %s\n", st.red("libvirt rejects:"), clean(e.Libvirt.Error()))
+			fmt.Fprintf(b, "%s %s\n", st.red("libvirt rejects:"), clean(e.Libvirt.Error()))
 		}
 		for _, p := range e.Problems {
-			fmt.Fprintf(&b, "%s %s\n", st.yellow(string(p.Kind)+":"), clean(p.Error()))
+			fmt.Fprintf(b, "%s %s\n", st.yellow(string(p.Kind)+":"), clean(p.Error()))
 		}
 		if len(e.Overrides) > 0 && e.Status != descriptor.StatusMask {
-			fmt.Fprintf(&b, "%s %s overrides %s\n", st.dim("note:"), clean(e.Path), clean(strings.Join(e.Overrides, ", ")))
+			fmt.Fprintf(b, "%s %s overrides %s\n", st.dim("note:"), clean(e.Path), clean(strings.Join(e.Overrides, ", ")))
 		}
 		for _, ptr := range slices.Sorted(maps.Keys(e.UnresolvedPaths)) {
-			fmt.Fprintf(&b, "%s %s: %s: unresolved path %q\n", st.yellow("note:"), clean(e.Path), ptr, e.UnresolvedPaths[ptr])
+			fmt.Fprintf(b, "%s %s: %s: unresolved path %q\n", st.yellow("note:"), clean(e.Path), ptr, e.UnresolvedPaths[ptr])
 		}
 		if e.NotJSON && e.Status != descriptor.StatusIgnored {
-			fmt.Fprintf(&b, "%s %s has no .json suffix; libvirt reads it all the same\n", st.dim("note:"), clean(e.Path))
+			fmt.Fprintf(b, "%s %s has no .json suffix; libvirt reads it all the same\n", st.dim("note:"), clean(e.Path))
 		}
 	}
 	if l.LookupError != nil {
-		fmt.Fprintf(&b, "%s libvirt's firmware lookup fails on this set: %s\n", st.red("error:"), clean(l.LookupError.Error()))
+		fmt.Fprintf(b, "%s libvirt's firmware lookup fails on this set: %s\n", st.red("error:"), clean(l.LookupError.Error()))
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 func (s style) status(st descriptor.Status) string {
@@ -138,4 +160,15 @@ func (s style) status(st descriptor.Status) string {
 		return s.yellow(string(st))
 	}
 	return s.dim(string(st))
+}
+
+// ListOf is fwaudit list: the descriptors spec names (after
+// source.Spec.FallBack), judged with the newest modelled release's parser.
+func ListOf(spec source.Spec) (*List, error) {
+	spec, _ = spec.FallBack()
+	set, err := spec.Load(nil)
+	if err != nil {
+		return nil, err
+	}
+	return NewList(set, spec.Distro), nil
 }

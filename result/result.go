@@ -6,7 +6,12 @@
 // asked), WriteJSON for programs (documented by the JSON Schemas in
 // schema/, see Schema), and for Match WriteXML (what libvirt writes into
 // the domain). A Go program gets exactly what the command prints by
-// building the same value.
+// calling the command's entry point: Predict and PredictNova (match),
+// Audit and Lint (audit and lint, a report.Report), ListOf, Validate,
+// NewDistros, NewRules and Explain. The entry points take the user's
+// choice of descriptors and release as a source.Spec and make every
+// policy decision the command makes (which release, which files, which
+// checks); errors the user must fix are *release.UsageError values.
 package result
 
 import (
@@ -102,31 +107,50 @@ func (s style) dim(t string) string    { return s.paint("2", t) }
 func table(w io.Writer, rows [][]string, sep int, paint func(row, col int, cell string) string) error {
 	var widths []int
 	for _, r := range rows {
-		for i, c := range r {
-			if i >= len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-		}
+		widths = growWidths(widths, r)
 	}
 	var b strings.Builder
+	var line []byte
 	for ri, r := range rows {
-		var line strings.Builder
-		for i, c := range r {
-			if paint != nil {
-				line.WriteString(paint(ri, i, c))
-			} else {
-				line.WriteString(c)
-			}
-			if i < len(r)-1 {
-				line.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+sep))
-			}
-		}
-		b.WriteString(strings.TrimRight(line.String(), " "))
-		b.WriteString("\n")
+		line = appendRow(line[:0], ri, r, widths, sep, paint)
+		b.Write(line)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// growWidths widens widths, one per column, to hold the plain cells of row.
+func growWidths(widths []int, row []string) []int {
+	for i, c := range row {
+		if i >= len(widths) {
+			widths = append(widths, 0)
+		}
+		widths[i] = max(widths[i], utf8.RuneCountInString(c))
+	}
+	return widths
+}
+
+// appendRow appends row number ri of a table (see table) to dst as one
+// line, its trailing spaces trimmed.
+func appendRow(dst []byte, ri int, row []string, widths []int, sep int, paint func(row, col int, cell string) string) []byte {
+	start := len(dst)
+	for i, c := range row {
+		if paint != nil {
+			dst = append(dst, paint(ri, i, c)...)
+		} else {
+			dst = append(dst, c...)
+		}
+		if i < len(row)-1 {
+			for range widths[i] - utf8.RuneCountInString(c) + sep {
+				dst = append(dst, ' ')
+			}
+		}
+	}
+	end := len(dst)
+	for end > start && dst[end-1] == ' ' {
+		end--
+	}
+	return append(dst[:end], '\n')
 }
 
 // wrap writes text as lines of at most width characters, the first

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/internal/safefile"
+	"github.com/fwaudit/fwaudit/release"
 )
 
 // ValidateSchemaVersion versions the JSON output of Validation.
@@ -112,4 +113,30 @@ func (v *Validation) WriteText(w io.Writer, opts TextOptions) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Validate is fwaudit validate: each file checked (CheckFile) with the
+// parser of the release libvirt or profile names (release.Named; the
+// newest modelled when both are empty). A file that cannot be read is left
+// out of the Validation; its error is in unread, in order. err is a
+// *release.UsageError for an unknown release.
+func Validate(files []string, libvirt, profile string) (v *Validation, unread []error, err error) {
+	p, _, err := release.Named(libvirt, profile)
+	if err != nil {
+		return nil, nil, err
+	}
+	rules := descriptor.RulesLatest
+	if p != nil {
+		rules = p.Rules
+	}
+	v = NewValidation(rules)
+	for _, file := range files {
+		c, err := CheckFile(file, rules)
+		if err != nil {
+			unread = append(unread, err)
+			continue
+		}
+		v.Add(c)
+	}
+	return v, unread, nil
 }

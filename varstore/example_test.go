@@ -126,3 +126,11 @@ func ExampleSummary_WriteText() {
 	//                Microsoft Option ROM UEFI CA 2023      until 2038-10-26    ms-option-rom-ca-2023
 	//   dbx          443 sha256 hashes
 }
+
+// What fwaudit vars shows; a file that cannot be read is an entry with
+// its error.
+func ExampleSummarizeFiles() {
+	s := varstore.SummarizeFiles([]string{"nosuch_VARS.fd"}, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC))
+	fmt.Println(s.At, s.Files[0].Status, s.Failed())
+	// Output: 2026-07-01 error true
+}

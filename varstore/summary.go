@@ -262,3 +262,28 @@ func dateOf(rfc3339 string) string {
 	}
 	return rfc3339
 }
+
+// SummarizeFiles is what fwaudit vars shows for files: each opened with
+// OpenFile and summarized (Summarize) at the date at; zero is today, UTC.
+// A file that cannot be read is an entry with its error (Failed).
+func SummarizeFiles(files []string, at time.Time) *Summary {
+	if at.IsZero() {
+		at = time.Now().UTC()
+	}
+	s := &Summary{SchemaVersion: SummarySchemaVersion, At: at.Format(time.DateOnly), Files: []FileSummary{}}
+	for _, name := range files {
+		img, err := OpenFile(name)
+		s.Files = append(s.Files, Summarize(name, img, err, at))
+	}
+	return s
+}
+
+// Failed reports whether a file could not be read (fwaudit vars' exit 1).
+func (s *Summary) Failed() bool {
+	for _, f := range s.Files {
+		if f.Error != nil {
+			return true
+		}
+	}
+	return false
+}

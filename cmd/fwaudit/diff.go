@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/fwaudit/fwaudit/audit"
 	"github.com/fwaudit/fwaudit/diff"
 	"github.com/spf13/cobra"
@@ -32,7 +34,7 @@ fails, a path not known to stay installed.`,
   fwaudit diff distro:ubuntu-24.04@nova-legacy distro:ubuntu-24.04@10.0`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 2 {
-				return usageErrorf("diff takes two sides, OLD and NEW (got %d)", len(args))
+				return usageError(fmt.Sprintf("diff takes two sides, OLD and NEW (got %d)", len(args)))
 			}
 			return nil
 		},
@@ -45,7 +47,7 @@ fails, a path not known to stay installed.`,
 					return usageError(err.Error())
 				}
 				if sides[i], err = diff.Load(ctx, sp, hostProbe); err != nil {
-					return releaseError(err)
+					return err
 				}
 				defer sides[i].Close()
 			}
@@ -72,7 +74,7 @@ fails, a path not known to stay installed.`,
 			return nil
 		}),
 	}
-	enumVar(c, &format, "format", "text", "format", []string{"text", "json", "sarif"}, "output `format`: text, json or sarif")
+	formatVar(c, &format, "text", "json", "sarif")
 	c.Flags().StringArrayVar(&domains, "domains", nil, "follow the libvirt domains in `PATH` (a file or a directory such as /etc/libvirt/qemu; repeatable)")
 	return c
 }

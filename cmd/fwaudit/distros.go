@@ -3,13 +3,14 @@ package main
 import (
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/result"
+	"github.com/fwaudit/fwaudit/source"
 	"github.com/spf13/cobra"
 )
 
 func newDistrosCmd(a *app) *cobra.Command {
 	var (
-		rel                   releaseFlags
-		format, arch, machine string
+		opts   = result.DistrosOptions{Templates: source.Templates}
+		format string
 	)
 	c := &cobra.Command{
 		Use:   "distros",
@@ -21,19 +22,17 @@ stateless, ...), as libvirt would select.`,
   fwaudit distros --arch aarch64 --machine virt --format json`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			d, err := result.NewDistros(cmd.Context(), result.DistrosOptions{
-				Libvirt: rel.libvirt, Profile: rel.profile, QEMU: rel.qemu, Arch: arch, Machine: machine,
-				Templates: distroTemplates})
+			d, err := result.NewDistros(cmd.Context(), opts)
 			if err != nil {
-				return releaseError(err)
+				return err
 			}
 			return a.render(format, d)
 		}),
 	}
-	rel.register(c)
-	enumVar(c, &format, "format", "text", "format", []string{"text", "json"}, "output `format`: text or json")
-	c.Flags().StringVar(&arch, "arch", "x86_64", "`ARCH` of the matrix")
-	c.Flags().StringVar(&machine, "machine", "q35", "machine family `M` of the matrix (q35, pc, microvm, virt, ...)")
+	releaseVars(c, &opts.Libvirt, &opts.Profile, &opts.QEMU)
+	formatVar(c, &format, "text", "json")
+	c.Flags().StringVar(&opts.Arch, "arch", "x86_64", "`ARCH` of the matrix")
+	c.Flags().StringVar(&opts.Machine, "machine", "q35", "machine family `M` of the matrix (q35, pc, microvm, virt, ...)")
 	c.RegisterFlagCompletionFunc("arch", fixed(descriptor.RulesLatest.Architectures))
 	c.RegisterFlagCompletionFunc("machine", fixed([]string{"q35", "pc", "microvm", "virt"}))
 	return c

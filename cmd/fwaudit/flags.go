@@ -7,10 +7,11 @@ import (
 
 	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/audit"
-	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/internal/suggest"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/release"
+	"github.com/fwaudit/fwaudit/result"
+	"github.com/fwaudit/fwaudit/source"
 	"github.com/spf13/cobra"
 )
 
@@ -28,16 +29,10 @@ func (e *enumFlag) String() string { return *e.p }
 func (e *enumFlag) Type() string   { return "string" }
 func (e *enumFlag) Set(v string) error {
 	if !slices.Contains(e.allowed, v) {
-		return unknownValue("--"+e.name, e.what, v, e.allowed)
+		return usageError(fmt.Sprintf("--%s: unknown %s %q%s (want %s)", e.name, e.what, v, suggest.Hint(v, e.allowed), suggest.Or(e.allowed)))
 	}
 	*e.p = v
 	return nil
-}
-
-// unknownValue is the usage error for a value of flag (or argument) not
-// among allowed.
-func unknownValue(flag, what, v string, allowed []string) error {
-	return usageError(fmt.Sprintf("%s: unknown %s %q%s (want %s)", flag, what, v, suggest.Hint(v, allowed), suggest.Or(allowed)))
 }
 
 // enumVar defines an enumerated flag with its completion.
@@ -47,6 +42,11 @@ func enumVar(c *cobra.Command, p *string, name, value, what string, allowed []st
 	c.RegisterFlagCompletionFunc(name, fixed(allowed))
 }
 
+// formatVar defines --format with the given formats, the first the default.
+func formatVar(c *cobra.Command, p *string, formats ...string) {
+	enumVar(c, p, "format", formats[0], "format", formats, "output `format`: "+suggest.Or(formats))
+}
+
 // fixed completes from a fixed list.
 func fixed(values []string) cobra.CompletionFunc {
 	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -54,107 +54,78 @@ func fixed(values []string) cobra.CompletionFunc {
 	}
 }
 
-// profileNames are the values --profile accepts.
-func profileNames() []string {
-	var names []string
-	for _, p := range matcher.Profiles {
-		names = append(names, p.Name)
+// names maps a list to the names completion offers.
+func names[T any](list []T, name func(T) string) []string {
+	var out []string
+	for _, v := range list {
+		out = append(out, name(v))
 	}
-	return append(names, matcher.NovaLegacy.Name)
+	return out
 }
 
-// libvirtVersions are the modelled releases, the completions of --libvirt.
-func libvirtVersions() []string {
-	var vs []string
-	for _, p := range matcher.Profiles {
-		vs = append(vs, p.Version)
-	}
-	return vs
-}
-
-// featureSetNames are the values --require accepts (with ARCH/MACHINE/ in
-// front, too).
-func featureSetNames() []string {
-	var names []string
-	for _, f := range audit.FeatureSets() {
-		names = append(names, f.Name)
-	}
-	return names
-}
-
-// ruleIDs are the audit rules' IDs.
-func ruleIDs() []string {
-	var ids []string
-	for _, r := range audit.Rules() {
-		ids = append(ids, r.ID)
-	}
-	return ids
-}
-
-// distroNames are the bundled sets, and "help", which lists them.
-func distroNames() []string { return fwaudit.Distros() }
-
-// sourceFlags are the flags that choose a descriptor set.
-type sourceFlags struct {
-	root    string
-	dirs    []string
-	session bool
-	distro  string
-}
-
-func (s *sourceFlags) register(c *cobra.Command) {
+// sourceVars binds the flags that choose a descriptor set to s.
+func sourceVars(c *cobra.Command, s *source.Spec) {
 	f := c.Flags()
-	f.StringVar(&s.root, "root", "", "take `DIR` as the file system root (a sysroot, image or DESTDIR)")
-	f.StringArrayVar(&s.dirs, "dir", nil, "scan `DIR` instead of libvirt's search path (repeatable, lowest precedence first)")
-	f.BoolVar(&s.session, "session", false, "add $XDG_CONFIG_HOME/qemu/firmware, as a session (unprivileged) daemon does")
-	f.StringVar(&s.distro, "distro", "", "use the bundled descriptor set `NAME` (--distro help lists them)")
+	f.StringVar(&s.Root, "root", "", "take `DIR` as the file system root (a sysroot, image or DESTDIR)")
+	f.StringArrayVar(&s.Dirs, "dir", nil, "scan `DIR` instead of libvirt's search path (repeatable, lowest precedence first)")
+	f.BoolVar(&s.Session, "session", false, "add $XDG_CONFIG_HOME/qemu/firmware, as a session (unprivileged) daemon does")
+	f.StringVar(&s.Distro, "distro", "", "use the bundled descriptor set `NAME` (--distro help lists them)")
 	c.MarkFlagDirname("root")
 	c.MarkFlagDirname("dir")
-	c.RegisterFlagCompletionFunc("distro", fixed(distroNames()))
+	c.RegisterFlagCompletionFunc("distro", fixed(fwaudit.Distros()))
 }
 
-// releaseFlags choose the libvirt release and QEMU version predicted for;
-// every command that predicts takes them with one meaning.
-type releaseFlags struct {
-	libvirt, profile, qemu string
-}
-
-func (r *releaseFlags) register(c *cobra.Command) {
+// releaseVars binds the flags that choose the libvirt release and QEMU
+// version; every command that predicts takes them with one meaning.
+func releaseVars(c *cobra.Command, libvirt, profile, qemu *string) {
 	f := c.Flags()
-	f.StringVar(&r.libvirt, "libvirt", "", "predict for libvirt `VERSION`: the newest modelled release not newer (9.0, 10.0, 11.3, 12.8)")
-	f.StringVar(&r.profile, "profile", "", "predict with the profile `NAME` (libvirt-11.3, ..., or nova-legacy)")
-	f.StringVar(&r.qemu, "qemu", "", "QEMU `VERSION` that resolves machine aliases (q35 -> pc-q35-X.Y)")
-	c.RegisterFlagCompletionFunc("libvirt", fixed(libvirtVersions()))
-	c.RegisterFlagCompletionFunc("profile", fixed(profileNames()))
+	f.StringVar(libvirt, "libvirt", "", "predict for libvirt `VERSION`: the newest modelled release not newer (9.0, 10.0, 11.3, 12.8)")
+	f.StringVar(profile, "profile", "", "predict with the profile `NAME` (libvirt-11.3, ..., or nova-legacy)")
+	f.StringVar(qemu, "qemu", "", "QEMU `VERSION` that resolves machine aliases (q35 -> pc-q35-X.Y)")
+	c.RegisterFlagCompletionFunc("libvirt", fixed(names(matcher.Profiles, func(p *matcher.Profile) string { return p.Version })))
+	c.RegisterFlagCompletionFunc("profile", fixed(release.ProfileNames()))
 	c.RegisterFlagCompletionFunc("qemu", cobra.NoFileCompletions)
+}
+
+// listDistros answers --distro help: the bundled sets, one a line.
+func (a *app) listDistros() error {
+	for _, d := range fwaudit.Distros() {
+		fmt.Fprintln(a.stdout, d)
+	}
+	return nil
+}
+
+// novaVars binds nova's request flags (match and audit).
+func novaVars(c *cobra.Command, n *result.NovaInput) {
+	f := c.Flags()
+	f.StringArrayVar(&n.ImageProps, "image-property", nil, "nova image property `KEY=VALUE` (hw_firmware_type=uefi, os_secure_boot=required, ...; repeatable)")
+	f.StringArrayVar(&n.FlavorSpecs, "flavor-extra-spec", nil, "nova flavor extra spec `KEY=VALUE` (hw:mem_encryption=true, ...; repeatable)")
+	f.StringVar(&n.Image, "image", "", "nova image properties from `FILE`, the output of openstack image show -f json")
+	f.StringVar(&n.Flavor, "flavor", "", "nova flavor extra specs from `FILE`, the output of openstack flavor show -f json")
+}
+
+// novaGiven reports whether any of nova's request flags is set.
+func novaGiven(c *cobra.Command) bool {
+	return slices.ContainsFunc([]string{"image-property", "flavor-extra-spec", "image", "flavor"}, c.Flags().Changed)
 }
 
 // outputFlags are the report flags shared by audit and lint.
 type outputFlags struct {
 	format, output, failOn string
 	quiet                  bool
+	contents               bool
+	at                     dateFlag
+	overrides              string
 }
 
-func (o *outputFlags) register(c *cobra.Command) {
-	enumVar(c, &o.format, "format", "text", "format", []string{"text", "json", "sarif", "junit", "prometheus"},
-		"output `format`: text, json, sarif, junit or prometheus")
+func (o *outputFlags) register(c *cobra.Command, contents string) {
+	formatVar(c, &o.format, "text", "json", "sarif", "junit", "prometheus")
 	c.Flags().StringVar(&o.output, "output", "", "write the report to `FILE` (atomically) instead of stdout")
 	enumVar(c, &o.failOn, "fail-on", "error", "severity", []string{"error", "warning", "info", "never"},
 		"exit 1 when a finding is at least `SEVERITY`: error, warning, info or never")
 	c.Flags().BoolVar(&o.quiet, "quiet", false, "text output: the header and only failures and warnings")
-}
-
-// rules is the descriptor parser of the release --libvirt or --profile
-// names, else the newest.
-func (r *releaseFlags) rules() (*descriptor.Rules, error) {
-	p, _, err := release.Named(r.libvirt, r.profile)
-	if err != nil {
-		return nil, releaseError(err)
-	}
-	if p == nil {
-		return descriptor.RulesLatest, nil
-	}
-	return p.Rules, nil
+	c.Flags().BoolVar(&o.contents, "contents", true, contents)
+	c.Flags().Var(&o.at, "at", "judge certificate expiry at `DATE` (YYYY-MM-DD; default today)")
 }
 
 // dateFlag is a YYYY-MM-DD flag (--at).
@@ -177,3 +148,9 @@ func (d *dateFlag) Set(s string) error {
 }
 
 func (d *dateFlag) Type() string { return "date" }
+
+// completions of --require and explain's argument.
+var (
+	featureSetNames = names(audit.FeatureSets(), func(f audit.FeatureSet) string { return f.Name })
+	ruleIDs         = names(audit.Rules(), func(r audit.RuleInfo) string { return r.ID })
+)

@@ -1,20 +1,14 @@
 package main
 
 import (
-	"fmt"
-	"strings"
-
-	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/result"
+	"github.com/fwaudit/fwaudit/source"
 	"github.com/spf13/cobra"
 )
 
-// listSchemaVersion versions the JSON output of "fwaudit list".
-const listSchemaVersion = 1
-
 func newListCmd(a *app) *cobra.Command {
 	var (
-		src    sourceFlags
+		spec   source.Spec
 		format string
 	)
 	c := &cobra.Command{
@@ -27,16 +21,13 @@ mask, masked, overridden, ignored, error), provenance and a summary.`,
   fwaudit list --distro ubuntu-24.04`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			if src.distro == "help" {
-				_, err := fmt.Fprintln(a.stdout, strings.Join(fwaudit.Distros(), "\n"))
-				return err
+			if spec.Distro == "help" {
+				return a.listDistros()
 			}
-			src.fallBack(a.stderr)
-			set, err := src.loadSet(nil)
+			l, err := result.ListOf(a.fallBack(spec))
 			if err != nil {
 				return err
 			}
-			l := result.NewList(set, src.distro)
 			if err := a.render(format, l); err != nil {
 				return err
 			}
@@ -46,7 +37,7 @@ mask, masked, overridden, ignored, error), provenance and a summary.`,
 			return nil
 		}),
 	}
-	src.register(c)
-	enumVar(c, &format, "format", "text", "format", []string{"text", "json"}, "output `format`: text or json")
+	sourceVars(c, &spec)
+	formatVar(c, &format, "text", "json")
 	return c
 }

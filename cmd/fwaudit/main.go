@@ -22,9 +22,12 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/fwaudit/fwaudit/hostinfo"
 	"github.com/fwaudit/fwaudit/internal/termtext"
 	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/release"
 	"github.com/fwaudit/fwaudit/result"
+	"github.com/fwaudit/fwaudit/source"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -201,23 +204,24 @@ type usageError string
 
 func (e usageError) Error() string { return string(e) }
 
-func usageErrorf(format string, args ...any) error {
-	return &exitError{code: exitUsage, err: usageError(fmt.Sprintf(format, args...))}
-}
-
-// failure classifies an error a command returns: a usageError is exit 2,
-// an exitError keeps its code, anything else is the tool's failure, 3.
+// failure classifies an error a command returns: a usageError or a
+// *release.UsageError (the library's) is exit 2, a *result.RefusedError
+// exit 1, an exitError keeps its code, anything else is the tool's
+// failure, 3.
 func failure(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
+	var (
+		ee  *exitError
+		ue  usageError
+		rue *release.UsageError
+		ref *result.RefusedError
+	)
+	switch {
+	case err == nil, errors.As(err, &ee):
 		return err
-	}
-	var ue usageError
-	if errors.As(err, &ue) {
+	case errors.As(err, &ue), errors.As(err, &rue):
 		return &exitError{code: exitUsage, err: err}
+	case errors.As(err, &ref):
+		return &exitError{code: exitFindings, err: err}
 	}
 	return &exitError{code: exitFailure, err: err}
 }
@@ -244,10 +248,35 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// textOptions are the text renderers' options for this run: color only
-// on a terminal, and not with NO_COLOR or TERM=dumb.
+// hostProbe is how commands probe the host. Tests replace it, so that they
+// never run the real host's daemons or emulators.
+var hostProbe release.Prober = hostinfo.Prober{}
+
+// fallBack is spec with the host prober, after source.Spec.FallBack, whose
+// note goes to stderr.
+func (a *app) fallBack(spec source.Spec) source.Spec {
+	spec.Host = hostProbe
+	spec, note := spec.FallBack()
+	if note != "" {
+		fmt.Fprintln(a.stderr, note)
+	}
+	return spec
+}
+
+// colorFor says whether to color output to w: only a terminal, and not
+// with NO_COLOR or TERM=dumb.
+func colorFor(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// textOptions are the text renderers' options for this run.
 func (a *app) textOptions() result.TextOptions {
-	return result.TextOptions{Color: newStyle(a.term).color}
+	return result.TextOptions{Color: colorFor(a.term)}
 }
 
 // renderer is a command's result: one writer per format.

@@ -8,10 +8,7 @@ import (
 )
 
 func newValidateCmd(a *app) *cobra.Command {
-	var (
-		rel    releaseFlags
-		format string
-	)
+	var libvirt, profile, qemu, format string
 	c := &cobra.Command{
 		Use:   "validate FILE...",
 		Short: "Check descriptor files against QEMU's schema and libvirt's parser",
@@ -21,40 +18,32 @@ of a libvirt release (--libvirt or --profile; default the newest modelled).`,
   fwaudit validate --libvirt 10.0 --format json 60-ovmf.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageErrorf("no files given")
+				return usageError("no files given")
 			}
 			return nil
 		},
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			rules, err := rel.rules()
+			v, unread, err := result.Validate(args, libvirt, profile)
 			if err != nil {
 				return err
 			}
-			v := result.NewValidation(rules)
-			code := exitOK
-			for _, file := range args {
-				c, err := result.CheckFile(file, rules)
-				if err != nil {
-					fmt.Fprintf(a.stderr, "fwaudit validate: %s\n", cleanLines(err.Error()))
-					code = exitFailure
-					continue
-				}
-				v.Add(c)
-			}
-			if v.Failed() && code == exitOK {
-				code = exitFindings
+			for _, err := range unread {
+				fmt.Fprintf(a.stderr, "fwaudit validate: %s\n", cleanLines(err.Error()))
 			}
 			if err := a.render(format, v); err != nil {
 				return err
 			}
-			if code != exitOK {
-				return &exitError{code: code}
+			switch {
+			case len(unread) > 0:
+				return &exitError{code: exitFailure}
+			case v.Failed():
+				return errFindings
 			}
 			return nil
 		}),
 	}
-	rel.register(c)
+	releaseVars(c, &libvirt, &profile, &qemu)
 	c.Flags().MarkHidden("qemu")
-	enumVar(c, &format, "format", "text", "format", []string{"text", "json"}, "output `format`: text or json")
+	formatVar(c, &format, "text", "json")
 	return c
 }

@@ -1,10 +1,6 @@
 package main
 
 import (
-	"time"
-
-	"github.com/fwaudit/fwaudit"
-	"github.com/fwaudit/fwaudit/audit"
 	"github.com/fwaudit/fwaudit/varstore"
 	"github.com/spf13/cobra"
 )
@@ -29,56 +25,26 @@ certificate each is. Exit 1 when a file cannot be read.`,
   fwaudit vars --at 2026-07-01 OVMF_VARS_4M.ms.fd`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageErrorf("no files given")
+				return usageError("no files given")
 			}
 			return nil
 		},
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			when := at.t
-			if when.IsZero() {
-				when = time.Now().UTC()
-			}
-			s := &varstore.Summary{SchemaVersion: varstore.SummarySchemaVersion, At: when.Format(time.DateOnly)}
-			failed := false
-			for _, name := range args {
-				img, err := readVars(name)
-				fs := varstore.Summarize(name, img, err, when)
-				failed = failed || fs.Error != nil
-				s.Files = append(s.Files, fs)
-			}
+			s := varstore.SummarizeFiles(args, at.t)
 			var err error
 			if format == "json" {
 				err = s.WriteJSON(a.stdout)
 			} else {
-				err = s.WriteText(a.stdout, varstore.TextOptions{Color: newStyle(a.term).color, Hashes: hashes})
+				err = s.WriteText(a.stdout, varstore.TextOptions{Color: colorFor(a.term), Hashes: hashes})
 			}
-			if err != nil {
-				return err
-			}
-			if failed {
+			if err == nil && s.Failed() {
 				return errFindings
 			}
-			return nil
+			return err
 		}),
 	}
-	enumVar(c, &format, "format", "text", "format", []string{"text", "json"}, "output `format`: text or json")
+	formatVar(c, &format, "text", "json")
 	c.Flags().Var(&at, "at", "judge certificate expiry at `DATE` (YYYY-MM-DD; default today)")
 	c.Flags().BoolVar(&hashes, "hashes", false, "list every hash entry (dbx) instead of counting them")
 	return c
-}
-
-// readVars reads a host file the safe way (varstore.OpenFile: no blocking
-// open, a regular file checked on the handle, bounded).
-func readVars(name string) (*varstore.Image, error) {
-	return varstore.OpenFile(name)
-}
-
-// distroTemplates is the bundled set's summary of its NVRAM templates, for
-// audits without the images (--distro, fwaudit distros).
-func distroTemplates(name string) map[string]audit.TemplateInfo {
-	out := map[string]audit.TemplateInfo{}
-	for _, tk := range fwaudit.DistroTemplates(name) {
-		out[tk.Path] = audit.TemplateInfo{Missing2023: tk.Missing2023, Source: tk.Package + " " + tk.Version}
-	}
-	return out
 }
