@@ -20,10 +20,12 @@ func newDiffCmd(a *app) *cobra.Command {
 coverage cells that change, descriptors added, removed or renamed, loader and
 template paths no descriptor names any more (and whether the new side still
 installs them), the NVRAM templates whose Secure Boot keys change (two
-roots), and with --domains each domain whose firmware or verdict changes. Each side is distro:NAME, a root directory (a sysroot, an unpacked
-image, /) or a firmware directory, optionally followed by @RELEASE: a libvirt
-version (10.0) or a profile (libvirt-12.8, nova-legacy). Without @RELEASE a
-bundled set is judged with its own distribution's libvirt, / with this host's,
+roots), and with --domains each domain whose firmware or verdict changes.
+
+Each side is distro:NAME, a root directory (a sysroot, an unpacked image, /)
+or a firmware directory, optionally followed by @RELEASE: a libvirt version
+(10.0) or a profile (libvirt-12.8, nova-legacy). Without @RELEASE a bundled
+set is judged with its own distribution's libvirt, / with this host's,
 anything else with the newest modelled.
 
 Exit 1 when something got worse: a cell degraded or refused, a domain that
