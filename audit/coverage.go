@@ -155,6 +155,21 @@ var knownFamilies = map[string][]struct {
 	"s390x":       {{"s390-ccw-virtio", []string{"uefi"}}},
 }
 
+// Cells lists the coverage cells fwaudit knows, as --require names them
+// (ARCH/MACHINE/FEATURESET, "x86_64/q35/amd-sev-es"), architectures in a
+// stable order; an audit asks for those whose family the set targets.
+func Cells() []string {
+	var out []string
+	for _, arch := range archOrder {
+		for _, f := range knownFamilies[arch] {
+			for _, set := range f.sets {
+				out = append(out, arch+"/"+f.machine+"/"+set)
+			}
+		}
+	}
+	return out
+}
+
 var archOrder = []string{"x86_64", "i686", "aarch64", "armv7l", "riscv64", "loongarch64", "ppc64", "ppc64le", "s390x"}
 
 // cell is one coverage cell with what the findings need.

@@ -188,3 +188,17 @@ func ExampleChoiceOf() {
 	// template: /usr/share/OVMF/OVMF_VARS_4M.ms.fd
 	// error:
 }
+
+func ExampleCells() {
+	for _, c := range audit.Cells() {
+		if strings.HasPrefix(c, "aarch64/") {
+			fmt.Println(c)
+		}
+	}
+	// Output:
+	// aarch64/virt/uefi
+	// aarch64/virt/secure-boot
+	// aarch64/virt/secure-boot+enrolled-keys
+	// aarch64/virt/secure-boot-no-keys
+	// aarch64/virt/no-secure-boot
+}

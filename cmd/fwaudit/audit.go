@@ -1,6 +1,9 @@
 package main
 
 import (
+	"slices"
+
+	"github.com/fwaudit/fwaudit/audit"
 	"github.com/fwaudit/fwaudit/report"
 	"github.com/fwaudit/fwaudit/result"
 	"github.com/fwaudit/fwaudit/source"
@@ -78,7 +81,7 @@ domains given (files or directories such as /etc/libvirt/qemu).
 	f.StringArrayVar(&opts.Domains, "domains", nil, "libvirt domain XML `PATH` (a file or a directory such as /etc/libvirt/qemu; repeatable)")
 	f.StringArrayVar(&opts.Require, "require", nil, "`FEATURESET` (x86_64 q35) or ARCH/MACHINE/FEATURESET that must be covered: its gap is an error (repeatable)")
 	f.StringVar(&out.overrides, "overrides", "", "suppress findings listed in `FILE` (\"rule [descriptor-glob]\" per line)")
-	c.RegisterFlagCompletionFunc("require", fixed(featureSetNames))
+	c.RegisterFlagCompletionFunc("require", byParts(append(slices.Clone(featureSetNames), audit.Cells()...)))
 	novaVars(c, &nv)
 	f.StringVar(&opts.NovaCombinations, "nova-combinations", "", "predict the image/flavor combinations of `FILE` (JSON) before and after nova 2026.1")
 	f.StringArrayVar(&opts.DomainCaps, "domcapabilities", nil, "compare libvirt's domain capabilities in `FILE` (virsh domcapabilities) with the descriptors (repeatable)")

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fwaudit/fwaudit"
@@ -51,6 +52,33 @@ func formatVar(c *cobra.Command, p *string, formats ...string) {
 func fixed(values []string) cobra.CompletionFunc {
 	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return values, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// byParts completes values made of "/"-separated parts one part at a time:
+// "x8" offers "x86_64/", "x86_64/" offers "x86_64/q35/", ... and a
+// value's last part ends the completion.
+func byParts(values []string) cobra.CompletionFunc {
+	return func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		var out []string
+		partial := false
+		for _, v := range values {
+			rest, ok := strings.CutPrefix(v, prefix)
+			if !ok {
+				continue
+			}
+			if i := strings.Index(rest, "/"); i >= 0 {
+				v, partial = prefix+rest[:i+1], true
+			}
+			if !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+		d := cobra.ShellCompDirectiveNoFileComp
+		if partial {
+			d |= cobra.ShellCompDirectiveNoSpace
+		}
+		return out, d
 	}
 }
 
