@@ -27,6 +27,12 @@ type Devices struct {
 	NoUSB, NoBalloon bool
 	// PCIRoot: the domain declares a pci-root or pcie-root controller.
 	PCIRoot bool
+	// USBBeforeRoot is the model of a USB controller that needs PCI (a
+	// model other than none) declared before the first PCI root
+	// controller, or "". Device validation (12.x) goes through the
+	// controllers in that order and, on microvm, refuses whichever of
+	// the two it meets first, each with a message of its own.
+	USBBeforeRoot string
 }
 
 // wantsPCI reports whether a device with address a takes a PCI slot: it
@@ -71,6 +77,9 @@ func readDevices(dl *libvirtxml.DomainDeviceList) Devices {
 			d.PCIRoot = true
 		case c.Type == "usb" && c.Model == "none":
 			d.NoUSB = true
+		case c.Type == "usb" && c.Model != "" && !d.PCIRoot && d.USBBeforeRoot == "":
+			d.USBBeforeRoot = c.Model
+			pci(c.Address)
 		case c.Type == "ide" || c.Type == "fdc" || c.Type == "xenbus" || c.Type == "isa":
 		default:
 			pci(c.Address)

@@ -221,7 +221,7 @@ var (
 // mismatch check among the parse-time ones, the first two).
 var (
 	checks11Define = []check{checkArch, checkLoaderFormat, checkNVRAMFormat, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo}
-	checks11Post   = []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
+	checks11Post   = []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
 	messages11     = func() Messages {
 		m := messagesOld
 		m.PM = messages12.PM
@@ -258,7 +258,7 @@ var (
 			LaunchSecurityTypes: launchBase,
 			// Validation at define, the QEMU driver's before the generic
 			// one; the selection at start is not validated again here.
-			Define: []check{checkArch, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot,
+			Define: []check{checkArch, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort,
 				checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			Messages:        messagesOld,
 			MicrovmDefaults: true,
@@ -386,7 +386,7 @@ var (
 			// The QEMU driver's validation (machine ... tdx), then its
 			// device validation (a microvm PCI root), before the generic one
 			// (the written features, the NVRAM).
-			Post:                []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM},
+			Post:                []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM},
 			Messages:            messages12,
 			LaunchSecurityTypes: append([]string{"sev-snp", "tdx"}, launchBase...),
 		},

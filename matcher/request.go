@@ -104,6 +104,10 @@ type Request struct {
 	Emulator string
 	// Devices is what libvirt's checks read of <devices>.
 	Devices Devices
+	// VMPort is <features><vmport>, in any state: the QEMU driver's
+	// validation refuses it on a machine other than i440fx, q35 and
+	// isapc, in every modelled release.
+	VMPort bool
 	// Existing marks a domain loaded from its stored definition rather than
 	// newly defined (no ABI update): libvirt then forces the loader format
 	// to raw before selecting, so an old domain never moves to qcow2.
@@ -161,6 +165,7 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 	}
 	r.Devices = readDevices(dom.Devices)
 	r.NoACPI = dom.Features == nil || dom.Features.ACPI == nil
+	r.VMPort = dom.Features != nil && dom.Features.VMPort != nil
 	if dom.Features != nil && dom.Features.SMM != nil {
 		r.SMM = parseTristate(dom.Features.SMM.State)
 		if r.SMM == Unset {
