@@ -134,7 +134,7 @@ func releaseVars(c *cobra.Command, libvirt, profile, qemu *string) {
 	f.StringVar(libvirt, "libvirt", "", "predict for libvirt `VERSION`: the newest modelled release not newer (9.0, 10.0, 11.3, 12.8)")
 	f.StringVar(profile, "profile", "", "predict with the profile `NAME` (libvirt-11.3, ..., or nova-legacy)")
 	f.StringVar(qemu, "qemu", "", "QEMU `VERSION` that resolves machine aliases (q35 -> pc-q35-X.Y)")
-	c.RegisterFlagCompletionFunc("libvirt", fixed(names(matcher.Profiles, func(p *matcher.Profile) string { return p.Version })))
+	c.RegisterFlagCompletionFunc("libvirt", fixed(libvirtVersions))
 	c.RegisterFlagCompletionFunc("profile", fixed(release.ProfileNames()))
 	c.RegisterFlagCompletionFunc("qemu", cobra.NoFileCompletions)
 }
@@ -193,8 +193,10 @@ func (d *dateFlag) Set(s string) error {
 
 func (d *dateFlag) Type() string { return "date" }
 
-// completions of --require and explain's argument.
+// The modelled releases (--libvirt's completions), feature sets and rule
+// IDs (explain's).
 var (
+	libvirtVersions = names(matcher.Profiles, func(p *matcher.Profile) string { return p.Version })
 	featureSetNames = names(audit.FeatureSets(), func(f audit.FeatureSet) string { return f.Name })
 	ruleIDs         = names(audit.Rules(), func(r audit.RuleInfo) string { return r.ID })
 )

@@ -157,11 +157,7 @@ func flagError(cmd *cobra.Command, err error) error {
 // versionString is the module version fwaudit was built as and the
 // releases it models.
 func versionString() string {
-	var names []string
-	for _, p := range matcher.Profiles {
-		names = append(names, p.Version)
-	}
-	return fmt.Sprintf("%s (models libvirt %s, and %s)", toolVersion(), strings.Join(names, ", "), matcher.NovaLegacy.Name)
+	return fmt.Sprintf("%s (models libvirt %s, and %s)", toolVersion(), strings.Join(libvirtVersions, ", "), matcher.NovaLegacy.Name)
 }
 
 // toolVersion is the module version fwaudit was built as, or "devel".
