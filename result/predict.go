@@ -1,6 +1,7 @@
 package result
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -80,7 +81,8 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 type NovaRequest struct {
 	Properties nova.Properties
 	// Release is the nova release that writes the domain (nova.ReleaseFor:
-	// "2025.2", "2026.1", "legacy", "auto").
+	// "2025.2", "2026.1", "legacy", "auto"); "" is nova.AutoSelect's, as
+	// for fwaudit match.
 	Release string
 	// Name names the domain (and its NVRAM file).
 	Name string
@@ -92,6 +94,7 @@ type NovaRequest struct {
 // how. A request nova refuses is a *RefusedError; --profile nova-legacy
 // is a *release.UsageError (nova's release is chosen by Release).
 func PredictNova(ctx context.Context, spec source.Spec, nr NovaRequest, opts PredictOptions) (*Match, error) {
+	nr.Release = cmp.Or(nr.Release, nova.AutoSelect.Name)
 	rel, err := nova.ReleaseFor(nr.Release)
 	if err != nil {
 		return nil, &release.UsageError{Msg: "--nova-release: " + err.Error()}

@@ -60,7 +60,7 @@ domains given (files or directories such as /etc/libvirt/qemu).
 				return err
 			}
 			spec = a.fallBack(spec)
-			opts.Contents, opts.At, opts.Overrides, opts.Tool = out.contents, out.at.t, out.overrides, report.Tool{Version: toolVersion()}
+			opts.SkipContents, opts.At, opts.Overrides, opts.Tool = !out.contents, out.at.t, out.overrides, report.Tool{Version: toolVersion()}
 			if novaGiven(cmd) {
 				opts.Nova = &nv
 			}
@@ -104,7 +104,7 @@ CODE/VARS layouts.`,
   fwaudit lint --libvirt 10.0 --format sarif --output lint.sarif firmware/`,
 		Args: needArgs("no descriptor files or directories given"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			opts.Contents, opts.At, opts.Overrides, opts.Tool = out.contents, out.at.t, out.overrides, report.Tool{Version: toolVersion()}
+			opts.SkipContents, opts.At, opts.Overrides, opts.Tool = !out.contents, out.at.t, out.overrides, report.Tool{Version: toolVersion()}
 			r, err := result.Lint(cmd.Context(), args, opts)
 			if err != nil {
 				return err

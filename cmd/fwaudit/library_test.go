@@ -38,7 +38,7 @@ func TestLibraryIsCLI(t *testing.T) {
 	xml := func(m *result.Match, w io.Writer) error { return m.WriteXML(w) }
 	audit := func(spec source.Spec, opts result.AuditOptions, f report.Format) func(io.Writer) error {
 		return func(w io.Writer) error {
-			opts.Contents, opts.Tool = true, report.Tool{Version: toolVersion()}
+			opts.Tool = report.Tool{Version: toolVersion()}
 			r, err := result.Audit(ctx, spec, opts)
 			if err != nil {
 				return err

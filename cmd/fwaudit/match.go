@@ -8,6 +8,7 @@ import (
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/internal/suggest"
 	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/nova"
 	"github.com/fwaudit/fwaudit/result"
 	"github.com/fwaudit/fwaudit/source"
 	"github.com/spf13/cobra"
@@ -63,7 +64,7 @@ func (f *matchFlags) register(a *app, c *cobra.Command) {
 	fs.BoolVar(&f.opts.All, "all", false, "list every other matching descriptor, in order")
 	formatVar(c, &f.format, "text", "json", "xml")
 	novaVars(c, &f.nova)
-	fs.StringVar(&f.novaRelease, "nova-release", "2026.1", "with nova's flags: the nova `RELEASE` that writes the domain (2025.2 and before: nova's own selection)")
+	fs.StringVar(&f.novaRelease, "nova-release", nova.AutoSelect.Name, "with nova's flags: the nova `RELEASE` that writes the domain (2025.2 and before: nova's own selection)")
 }
 
 const matchUsage = "usage: fwaudit match [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--libvirt VER | --profile NAME]\n" +
