@@ -83,7 +83,6 @@ func Parse(file string, data []byte) (*Descriptor, error) {
 	}
 	d := &Descriptor{tree: tree, data: data, file: file}
 	d.decode(tree)
-	d.feats, d.archs = newFeatureCache(d.Features), newArchCache(d.Targets)
 
 	var errs Errors
 	for _, v := range schema.Validate(tree.toAny()) {

@@ -109,6 +109,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	qemu := cmpOr(opts.QEMU, p.QEMU)
 	r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
 	badMachine := !MachineSupported(r.Arch, r.Machine, qemu)
+	var archKnown int8          // p.Rules.KnowsArch(r.Arch), asked once (knownArch)
 	files := hostFiles(opts, p) // the host's files, read by the checks below
 	if p.NVRAM.CreatesAtStart {
 		// The first start, after the define and its validation (the
@@ -151,7 +152,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	if opts.AnyEmulator {
 		emulators = nil
 	}
-	if err := preChecks(r, p, badMachine, emulators); err != "" {
+	if err := preChecks(r, p, badMachine, &archKnown, emulators); err != "" {
 		d.Stage = "define"
 		d.Err = err
 		return d
@@ -197,6 +198,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		resolveIn = files
 	}
 	env := newMatchEnv(r, p, resolveIn)
+	env.archKnown = archKnown
 	if !opts.NoTrace {
 		d.Trace = make([]Step, 0, len(set.Entries))
 	}
@@ -225,7 +227,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			}
 			continue
 		}
-		if opts.NoTrace && (d.Chosen != nil || !env.mayMatch(e.Descriptor)) {
+		if opts.NoTrace && (d.Chosen != nil || !env.mayMatch(e)) {
 			// Only a later invalid descriptor can still matter, and this
 			// one would be rejected: no reason is reported.
 			continue
@@ -348,11 +350,15 @@ func cmpOr(a, b string) string {
 }
 
 // preChecks are the define-time refusals that precede selection.
-func preChecks(r *Request, p *Profile, badMachine bool, files fs.FS) string {
+// archKnown is knownArch's answer for r.Arch, shared with the caller.
+func preChecks(r *Request, p *Profile, badMachine bool, archKnown *int8, files fs.FS) string {
 	v := requested(r)
 	v.badMachine = badMachine
+	v.archKnown = *archKnown
 	v.files = files
-	return runChecks(p.Checks.Define, &v, p)
+	msg := runChecks(p.Checks.Define, &v, p)
+	*archKnown = v.archKnown
+	return msg
 }
 
 // validate is the validation that follows a define-time selection, on the
@@ -440,7 +446,7 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 		return because("No matching machine type in '%s'", path)
 	}
 
-	feats := fw.FeatureSet() & env.known // what the release reads of the features
+	feats := env.featuresOf(e) // what the release reads of the features the tests read
 	if t, failed := firstFailed(env.tests.earlyTests(), feats); failed {
 		return because(t.reason, path)
 	}
@@ -530,7 +536,7 @@ func matchesMachine(fw *descriptor.Descriptor, env *matchEnv, arch, machine stri
 	for _, t := range fw.Targets {
 		// p.Rules.Arch(t.Architecture) == arch, with the release's
 		// list consulted at most once per Match.
-		if a, fixed := descriptor.LibvirtArch(t.Architecture); a != arch || !(fixed || env.knowsArch(arch)) {
+		if a, fixed := descriptor.LibvirtArch(t.Architecture); a != arch || !(fixed || env.knowsArch()) {
 			continue
 		}
 		for _, pat := range t.Machines {

@@ -1,7 +1,6 @@
 package matcher
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -87,7 +86,7 @@ func matchNova(set *descriptor.Set, req *Request, p *Profile, opts MatchOptions)
 	// Host.loaders: _get_loaders reads every file before get_loader
 	// looks at any, so a file json.load rejects fails every lookup, even
 	// one that an earlier descriptor would have satisfied.
-	files, ignored, err := novaLoadCached(set)
+	files, ignored, err := novaLoad(set)
 	if err != "" {
 		d.Err = err
 		return d
@@ -248,11 +247,11 @@ func novaReadJSON(e *descriptor.Entry) (any, string) {
 	case !utf8.Valid(e.Data):
 		return nil, fmt.Sprintf("UnicodeDecodeError: '%s' is not UTF-8", e.Path)
 	}
-	var v any
-	if err := json.Unmarshal(e.Data, &v); err != nil {
-		return nil, fmt.Sprintf("JSONDecodeError: %v, loading '%s'", err, e.Path)
+	r := novaDecode(e.Data)
+	if r.err != "" {
+		return nil, fmt.Sprintf("JSONDecodeError: %s, loading '%s'", r.err, e.Path)
 	}
-	return v, ""
+	return r.v, ""
 }
 
 // novaMatchOne is the body of get_loader's loop for one descriptor: "" if

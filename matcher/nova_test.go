@@ -321,6 +321,34 @@ func TestNovaLegacy(t *testing.T) {
 	}
 }
 
+// TestNovaLegacySetChanged checks that nova's reading of the files follows
+// the set it is given: a Set whose contents change between two calls (here
+// replaced by a load of a directory with a file json.load rejects) is read
+// again, and an equal Set loaded again gives the same answer.
+func TestNovaLegacySetChanged(t *testing.T) {
+	good := map[string]string{usr + "10-a.json": split("A", "x86_64", "pc-q35-*")}
+	bad := map[string]string{usr + "10-a.json": split("A", "x86_64", "pc-q35-*"), usr + "20-b.json": "{"}
+	load := func(files map[string]string) *descriptor.Set {
+		set, err := descriptor.Load(descriptor.Options{Root: writeRoot(t, files)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return set
+	}
+	req := novaDomain(t, osUEFI)
+	set := load(good)
+	if d := matcher.Match(set, req, matcher.NovaLegacy, matcher.MatchOptions{}); !d.OK() {
+		t.Fatalf("good set: %s", d.Err)
+	}
+	*set = *load(bad)
+	if d := matcher.Match(set, req, matcher.NovaLegacy, matcher.MatchOptions{}); !strings.Contains(d.Err, "JSONDecodeError") {
+		t.Errorf("the same Set with a broken file: chose %v, err %q; want JSONDecodeError", d.Chosen != nil, d.Err)
+	}
+	if d := matcher.Match(load(good), req, matcher.NovaLegacy, matcher.MatchOptions{}); !d.OK() {
+		t.Errorf("good set loaded again: %s", d.Err)
+	}
+}
+
 // TestNovaLegacyApply checks what nova writes (driver.py and config.py's
 // LibvirtConfigGuest): a read-only pflash loader, secure='yes' for a
 // secure-boot guest, the template, SMM when requires-smm, and for a
