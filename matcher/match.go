@@ -67,7 +67,9 @@ func (d *Decision) Defined() bool { return d.Err == "" || d.Stage == "start" }
 // MatchOptions refine Match.
 type MatchOptions struct {
 	// QEMU is the installed QEMU's version, which decides machine aliases
-	// (q35 -> pc-q35-X.Y). Empty: the profile's.
+	// (q35 -> pc-q35-X.Y); a version ending in "+ubuntu" ("8.2.2+ubuntu")
+	// is Ubuntu's build, whose aliases lead to Ubuntu's own machine types.
+	// Empty: the profile's.
 	QEMU string
 	// NoTrace stops at the first matching descriptor, as libvirt does,
 	// and leaves Decision.Trace and Decision.Also empty; everything else
@@ -108,7 +110,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	}
 	qemu := cmpOr(opts.QEMU, p.QEMU)
 	r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
-	badMachine := !MachineSupported(r.Arch, r.Machine, qemu)
+	badMachine := !machineSupported(r.Arch, r.Machine, qemu)
 	var archKnown int8          // p.Rules.KnowsArch(r.Arch), asked once (knownArch)
 	files := hostFiles(opts, p) // the host's files, read by the checks below
 	if p.NVRAM.CreatesAtStart {
@@ -290,7 +292,7 @@ func hostFiles(opts MatchOptions, p *Profile) fs.FS {
 // other than the default path.
 func nvramToCreate(r *Request, p *Profile) bool {
 	n := r.NVRAM
-	return p.NVRAM.CreatesAtStart && n != nil && n.Source && n.Path != path.Join(NVRAMDir, r.Name+"_VARS.fd")
+	return p.NVRAM.CreatesAtStart && n != nil && n.Source && n.Path != path.Join(nvramDir, r.Name+"_VARS.fd")
 }
 
 // createNVRAM is the start's creation of the NVRAM from a template, for a

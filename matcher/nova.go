@@ -301,7 +301,7 @@ targets:
 			if !ok {
 				return fmt.Sprintf("TypeError: a machine pattern in '%s' is not a string", path), true
 			}
-			if FNMatch(glob, machine) {
+			if fnMatch(glob, machine) {
 				found = true
 				break targets
 			}
@@ -450,7 +450,7 @@ func (d *Decision) applyNova(dom *libvirtxml.Domain) {
 	}
 }
 
-// FNMatch is Python's fnmatch.fnmatch(name, pattern) on Linux (arguments in GlobMatch's order), which nova
+// fnMatch is Python's fnmatch.fnmatch(name, pattern) on Linux (arguments in GlobMatch's order), which nova
 // used for descriptor machine patterns (NovaLegacy). Unlike GlobMatch,
 // libvirt's matcher, it understands character classes:
 //
@@ -465,7 +465,7 @@ func (d *Decision) applyNova(dom *libvirtxml.Domain) {
 //     os.path.normcase does, on Windows) and the whole name must match.
 //
 // This is fnmatch.translate of Python 3.9 and later.
-func FNMatch(pattern, name string) bool {
+func fnMatch(pattern, name string) bool {
 	toks := fnCompile([]rune(pattern))
 	n := []rune(name)
 	// Every token but '*' consumes exactly one character, so backtracking
