@@ -50,6 +50,7 @@ type AuditOptions struct {
 // source.Audit) audited under the release it chooses, with the images
 // read from the root (or this host) unless the set is a bundled one, whose
 // NVRAM templates are then known from its summary (source.Templates).
+// It falls back as Predict does (source.Spec.FallBack).
 // Inputs the user must fix (a malformed overrides, combinations or domain
 // capabilities file, an unknown --require cell, nova combinations under
 // nova-legacy) are *release.UsageError values.

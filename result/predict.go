@@ -26,7 +26,10 @@ type PredictOptions struct {
 // Predict is fwaudit match for dom: the firmware libvirt picks from the
 // descriptors spec names, under the release spec chooses (source.Open with
 // source.Predict, for dom's architecture), and what it writes back. A
-// refused domain is a Match that is not OK, not an error.
+// refused domain is a Match that is not OK, not an error. Like the
+// command, it predicts on the bundled default set when spec is this host
+// and the host has no descriptors; spec.FallBack() says so beforehand and
+// returns the note the command prints on stderr.
 func Predict(ctx context.Context, spec source.Spec, dom *libvirtxml.Domain, opts PredictOptions) (*Match, error) {
 	req, err := matcher.FromDomain(dom)
 	if err != nil {
