@@ -125,7 +125,7 @@ func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*re
 		return nil, errors.New("audit: no descriptor set")
 	}
 	p := cmp.Or(opts.Profile, matcher.Latest)
-	if set.Rules != nil && set.Rules != p.Rules {
+	if set.Rules != nil && !set.Rules.Equal(p.Rules) {
 		return nil, fmt.Errorf("audit: the set was loaded with the rules of %s but the profile is %s: load it with descriptor.Options{Rules: profile.Rules}", set.Rules.Name, p.Name)
 	}
 	req, err := parseRequire(opts.Require)

@@ -30,32 +30,31 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 		byKey  = map[string]*merged{}
 		last   *report.Report
 		names  []string
-		sets   = map[*descriptor.Rules]*descriptor.Set{}
 		single = len(profiles) == 1
 	)
-	// A set is dropped after the last profile that reads it: a large
-	// set is not held three times over.
-	lastUse := map[*descriptor.Rules]int{}
-	for i, p := range profiles {
-		lastUse[p.Rules] = i
-	}
+	// Profiles whose rule sets are equal (not only the same pointer) read
+	// one load of the set, which is dropped after the last of them: a
+	// large set is not held three times over.
+	sets := make([]*descriptor.Set, len(profiles))
 	for pi, p := range profiles {
-		set, ok := sets[p.Rules]
-		if !ok {
+		set := sets[pi]
+		if set == nil {
 			var err error
 			if set, err = load(p.Rules); err != nil {
 				return nil, err
 			}
-			sets[p.Rules] = set
+			for j := pi; j < len(profiles); j++ {
+				if profiles[j].Rules.Equal(p.Rules) {
+					sets[j] = set
+				}
+			}
 		}
+		sets[pi] = nil
 		o := opts
 		o.Profile = p
 		r, err := Lint(ctx, set, o)
 		if err != nil {
 			return nil, err
-		}
-		if lastUse[p.Rules] == pi {
-			delete(sets, p.Rules)
 		}
 		last = r
 		names = append(names, p.Name)

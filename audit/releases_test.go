@@ -67,6 +67,26 @@ func TestLintReleases(t *testing.T) {
 	}
 }
 
+// TestLintReleasesLoadsOncePerParser checks that profiles read one load per
+// distinct parser, judged by value: a profile whose rule set is a copy of
+// another's shares its load, and one with different rules gets its own.
+func TestLintReleasesLoadsOncePerParser(t *testing.T) {
+	copied := *matcher.Libvirt100
+	rules := *matcher.Libvirt100.Rules // equal to Libvirt90's, another pointer
+	copied.Rules = &rules
+	var loads []string
+	load := func(r *descriptor.Rules) (*descriptor.Set, error) {
+		loads = append(loads, r.Name)
+		return loadReleasesFS(r)
+	}
+	if _, err := LintReleases(context.Background(), load, Options{Files: releasesFS}, matcher.Libvirt90, &copied, matcher.Libvirt128); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"libvirt-9.0", "libvirt-12.8"}; strings.Join(loads, ",") != strings.Join(want, ",") {
+		t.Errorf("loads %v, want %v", loads, want)
+	}
+}
+
 func ExampleLintReleases() {
 	r, err := LintReleases(context.Background(), loadReleasesFS, Options{Files: releasesFS})
 	if err != nil {

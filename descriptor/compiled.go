@@ -1,12 +1,17 @@
 package descriptor
 
-import "slices"
+import (
+	"math/bits"
+	"slices"
+)
 
-// This file holds what Parse and the rule sets precompute so that matching
-// a descriptor against a domain needs no string search and no allocation.
+// This file holds the bitset form of feature lists, which lets the matcher
+// test a descriptor's features against a request's without allocating.
+// Nothing here is cached: every answer is computed from the value asked, so
+// that a copied or an equal value gives the same one.
 
 // FeatureSet is a set of the features QEMU's schema defines, one bit per
-// entry of QEMUFeatures. Features QEMU does not define have no bit: they are
+// entry of QEMUFeatures (bit i is QEMUFeatures[i]). Features QEMU does not define have no bit: they are
 // never in a set.
 type FeatureSet uint16
 
@@ -54,160 +59,39 @@ func FeatureSetOf(fs []Feature) FeatureSet {
 // Has reports whether f is in s.
 func (s FeatureSet) Has(f Feature) bool { return s&FeatureBit(f) != 0 }
 
-// ArchSet is a set of libvirt architecture names: the names of archNames,
-// one bit each. Other names have no bit.
-type ArchSet uint64
-
-// archNames are every libvirt architecture name any modelled release knows,
-// and the names LibvirtArch maps to.
-var archNames = append(slices.Clone(libvirtArchitectures), "loongarch64", "or32")
-
-var archBits = func() map[string]ArchSet {
-	m := map[string]ArchSet{}
-	for i, a := range archNames {
-		m[a] = 1 << i
+// Listed returns the members of s that fs lists: FeatureSetOf(fs) & s,
+// found by looking for s's few names in fs rather than by classifying every
+// name fs holds.
+func (s FeatureSet) Listed(fs []Feature) FeatureSet {
+	var out FeatureSet
+	for rest := s; rest != 0; rest &= rest - 1 {
+		bit := rest & -rest
+		if slices.Contains(fs, QEMUFeatures[bits.TrailingZeros16(uint16(bit))]) {
+			out |= bit
+		}
 	}
-	return m
-}()
-
-// ArchBit returns the one-bit set holding libvirt architecture name arch,
-// or 0 if no modelled release knows arch.
-func ArchBit(arch string) ArchSet { return archBits[arch] }
-
-// ArchSet returns the set of the libvirt architecture names the
-// descriptor's targets map to (LibvirtArch), whether or not a release knows
-// them. Parse computes it once; see FeatureSet for a changed Descriptor.
-func (d *Descriptor) ArchSet() ArchSet {
-	c := &d.archs
-	if c.ok && c.n == len(d.Targets) && (c.n == 0 || c.first == &d.Targets[0]) {
-		return c.set
-	}
-	return archSetOf(d.Targets)
+	return out
 }
 
-func archSetOf(ts []Target) ArchSet {
-	var s ArchSet
-	for _, t := range ts {
-		a, _ := LibvirtArch(t.Architecture)
-		s |= ArchBit(a)
-	}
-	return s
-}
-
-// archCache is ArchSet's precomputed answer, like featureCache.
-type archCache struct {
-	set   ArchSet
-	n     int
-	first *Target
-	ok    bool
-}
-
-func newArchCache(ts []Target) archCache {
-	c := archCache{set: archSetOf(ts), n: len(ts), ok: true}
-	if len(ts) > 0 {
-		c.first = &ts[0]
-	}
-	return c
-}
-
-// featureCache is the FeatureSet of a descriptor's Features as Parse saw
-// them, with what it needs to notice that Features was replaced since.
-type featureCache struct {
-	set   FeatureSet
-	n     int
-	first *Feature
-	ok    bool
-}
-
-func newFeatureCache(fs []Feature) featureCache {
-	c := featureCache{set: FeatureSetOf(fs), n: len(fs), ok: true}
-	if len(fs) > 0 {
-		c.first = &fs[0]
-	}
-	return c
-}
-
-// FeatureSet returns the set of the QEMU features the descriptor lists.
-// Parse computes it once; for a Descriptor built or changed by other code it
-// is computed on each call (a change made in place to an element of
-// Features after Parse is not noticed: assign a new slice instead).
+// FeatureSet returns the set of the QEMU features the descriptor lists,
+// computed from Features on each call: a copy, a Descriptor built by hand
+// and one changed after Parse are all answered from what they hold.
+// Load works the set out once for each entry it makes: see
+// Entry.FeatureSet. A nil Descriptor lists none.
 func (d *Descriptor) FeatureSet() FeatureSet {
-	c := &d.feats
-	if c.ok && c.n == len(d.Features) && (c.n == 0 || c.first == &d.Features[0]) {
-		return c.set
+	if d == nil {
+		return 0
 	}
 	return FeatureSetOf(d.Features)
 }
 
-// The features each built-in rule set knows, computed once.
-var (
-	knownLibvirt9  = FeatureSetOf(RulesLibvirt9.Features)
-	knownLibvirt11 = FeatureSetOf(RulesLibvirt11.Features)
-	knownLibvirt12 = FeatureSetOf(RulesLibvirt12.Features)
-)
-
 // KnownFeatures returns the set of the QEMU features the release knows
-// (KnowsFeature as a set). It is precomputed for the built-in rule sets,
-// which must not be changed.
-func (r *Rules) KnownFeatures() FeatureSet {
-	switch r {
-	case RulesLibvirt9:
-		return knownLibvirt9
-	case RulesLibvirt11:
-		return knownLibvirt11
-	case RulesLibvirt12:
-		return knownLibvirt12
-	}
-	return FeatureSetOf(r.Features)
-}
+// (KnowsFeature as a set), computed from Features on each call.
+func (r *Rules) KnownFeatures() FeatureSet { return FeatureSetOf(r.Features) }
 
 // KnowsArch reports whether arch is a libvirt architecture name the
 // release knows.
-func (r *Rules) KnowsArch(arch string) bool {
-	if known, ok := r.knownArchs(); ok {
-		return known&ArchBit(arch) != 0
-	}
-	return slices.Contains(r.Architectures, arch)
-}
-
-// The architectures each built-in rule set knows, computed once.
-var (
-	archsLibvirt9  = archSetOfNames(RulesLibvirt9.Architectures)
-	archsLibvirt11 = archSetOfNames(RulesLibvirt11.Architectures)
-	archsLibvirt12 = archSetOfNames(RulesLibvirt12.Architectures)
-)
-
-func archSetOfNames(names []string) ArchSet {
-	var s ArchSet
-	for _, a := range names {
-		s |= ArchBit(a)
-	}
-	return s
-}
-
-// KnownArchs returns the set of the architectures the release knows
-// (KnowsArch as a set, for the names ArchBit knows). It is precomputed for
-// the built-in rule sets, which must not be changed.
-func (r *Rules) KnownArchs() ArchSet {
-	if s, ok := r.knownArchs(); ok {
-		return s
-	}
-	return archSetOfNames(r.Architectures)
-}
-
-// knownArchs returns the precomputed set of a built-in rule set's
-// architectures, or false for other rules.
-func (r *Rules) knownArchs() (ArchSet, bool) {
-	switch r {
-	case RulesLibvirt9:
-		return archsLibvirt9, true
-	case RulesLibvirt11:
-		return archsLibvirt11, true
-	case RulesLibvirt12:
-		return archsLibvirt12, true
-	}
-	return 0, false
-}
+func (r *Rules) KnowsArch(arch string) bool { return slices.Contains(r.Architectures, arch) }
 
 // LibvirtArch maps a descriptor's QEMU target name to libvirt's
 // architecture name as Rules.Arch does, without consulting a release's list:

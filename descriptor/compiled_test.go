@@ -29,9 +29,11 @@ func TestFeatureSet(t *testing.T) {
 	}
 }
 
-// TestPrecomputedSetsFollowChanges checks that a descriptor whose Features
-// or Targets are replaced after Parse is answered from the new values.
-func TestPrecomputedSetsFollowChanges(t *testing.T) {
+// TestSetsFollowTheValue checks that FeatureSet and Rules' answers come
+// from the value asked, however it was made: changed after Parse (in place
+// too, which a cache keyed on the slice's first element missed), copied, or
+// built by hand equal to a parsed one.
+func TestSetsFollowTheValue(t *testing.T) {
 	d, err := Parse("x.json", []byte(`{"interface-types": ["uefi"],
   "mapping": {"device": "memory", "filename": "/fw.bin"},
   "targets": [{"architecture": "i386", "machines": ["pc-*"]}], "features": ["acpi-s3", "future-feature"]}`))
@@ -41,56 +43,41 @@ func TestPrecomputedSetsFollowChanges(t *testing.T) {
 	if got, want := d.FeatureSet(), FeatureBit(FeatureACPIS3); got != want {
 		t.Errorf("FeatureSet = %#x, want %#x", got, want)
 	}
-	if got, want := d.ArchSet(), ArchBit("i686"); got != want {
-		t.Errorf("ArchSet = %#x, want %#x (i686)", got, want)
+	d.Features[0] = FeatureRequiresSMM // Parse's slice, same length
+	if got, want := d.FeatureSet(), FeatureBit(FeatureRequiresSMM); got != want {
+		t.Errorf("after a change in place, FeatureSet = %#x, want %#x", got, want)
 	}
 	d.Features = append(slices.Clone(d.Features), FeatureSecureBoot)
-	if got, want := d.FeatureSet(), FeatureBit(FeatureACPIS3)|FeatureBit(FeatureSecureBoot); got != want {
-		t.Errorf("after a change, FeatureSet = %#x, want %#x", got, want)
+	if got, want := d.FeatureSet(), FeatureBit(FeatureRequiresSMM)|FeatureBit(FeatureSecureBoot); got != want {
+		t.Errorf("after a new slice, FeatureSet = %#x, want %#x", got, want)
 	}
-	d.Targets = []Target{{"aarch64", []string{"virt-*"}}, {"arm", []string{"virt-*"}}}
-	if got, want := d.ArchSet(), ArchBit("aarch64")|ArchBit("armv7l"); got != want {
-		t.Errorf("after a change, ArchSet = %#x, want %#x", got, want)
+	c := *d
+	c.Features = slices.Clone(d.Features)
+	c.Features[2] = FeatureAMDSEV // was secure-boot
+	if got, want := c.FeatureSet(), FeatureBit(FeatureRequiresSMM)|FeatureBit(FeatureAMDSEV); got != want {
+		t.Errorf("a changed copy: FeatureSet = %#x, want %#x", got, want)
 	}
-	hand := &Descriptor{Features: []Feature{FeatureAMDSEV}, Targets: []Target{{Architecture: "x86_64"}}}
-	if hand.FeatureSet() != FeatureBit(FeatureAMDSEV) || hand.ArchSet() != ArchBit("x86_64") {
-		t.Errorf("a Descriptor built by hand: FeatureSet %#x, ArchSet %#x", hand.FeatureSet(), hand.ArchSet())
+	hand := &Descriptor{Features: slices.Clone(d.Features)}
+	if hand.FeatureSet() != d.FeatureSet() {
+		t.Errorf("an equal Descriptor built by hand: FeatureSet %#x, parsed %#x", hand.FeatureSet(), d.FeatureSet())
 	}
-}
 
-// TestArch checks Rules.Arch, now built from LibvirtArch and KnowsArch,
-// against libvirt's mapping.
-func TestArch(t *testing.T) {
-	for _, tt := range []struct {
-		rules      *Rules
-		qemu, want string
-		ok         bool
-	}{
-		{RulesLibvirt9, "i386", "i686", true},
-		{RulesLibvirt9, "arm", "armv7l", true},
-		{RulesLibvirt9, "or32", "or32", true},
-		{RulesLibvirt9, "x86_64", "x86_64", true},
-		{RulesLibvirt9, "loongarch64", "", false},
-		{RulesLibvirt11, "loongarch64", "loongarch64", true},
-		{RulesLibvirt12, "i686", "i686", true},
-		{RulesLibvirt12, "amd64", "", false},
-	} {
-		if got, ok := tt.rules.Arch(tt.qemu); got != tt.want || ok != tt.ok {
-			t.Errorf("%s: Arch(%s) = %q, %v; want %q, %v", tt.rules.Name, tt.qemu, got, ok, tt.want, tt.ok)
-		}
+	// A copy of a built-in rule set, and the built-in itself changed in
+	// place (restored after), answer from what they hold.
+	cp := *RulesLibvirt9
+	cp.Features = []Feature{FeatureSecureBoot}
+	cp.Architectures = []string{"vax"}
+	if cp.KnownFeatures() != FeatureBit(FeatureSecureBoot) || !cp.KnowsArch("vax") || cp.KnowsArch("x86_64") {
+		t.Errorf("a changed copy of %s: KnownFeatures %#x, KnowsArch(vax) %v, KnowsArch(x86_64) %v",
+			cp.Name, cp.KnownFeatures(), cp.KnowsArch("vax"), cp.KnowsArch("x86_64"))
 	}
-	for _, a := range archNames {
-		if ArchBit(a) == 0 {
-			t.Errorf("ArchBit(%s) = 0", a)
-		}
-	}
-	custom := &Rules{Name: "custom", Architectures: []string{"x86_64", "vax"}}
-	for _, r := range []*Rules{RulesLibvirt9, RulesLibvirt11, RulesLibvirt12, custom} {
-		for _, a := range append(slices.Clone(archNames), "vax", "amd64", "") {
-			if got, want := r.KnowsArch(a), slices.Contains(r.Architectures, a); got != want {
-				t.Errorf("%s: KnowsArch(%q) = %v, want %v", r.Name, a, got, want)
-			}
-		}
+	saved := *RulesLibvirt11
+	t.Cleanup(func() { *RulesLibvirt11 = saved })
+	RulesLibvirt11.Features = []Feature{FeatureACPIS3}
+	RulesLibvirt11.Architectures = []string{"x86_64"}
+	if RulesLibvirt11.KnownFeatures() != FeatureBit(FeatureACPIS3) || RulesLibvirt11.KnowsArch("aarch64") {
+		t.Errorf("%s changed in place: KnownFeatures %#x, KnowsArch(aarch64) %v", RulesLibvirt11.Name,
+			RulesLibvirt11.KnownFeatures(), RulesLibvirt11.KnowsArch("aarch64"))
 	}
 }
 
@@ -107,5 +94,24 @@ func TestLookupErrorIndex(t *testing.T) {
 	set.Entries = append(set.Entries, &Entry{Name: "x.json", Dir: "/a", Status: StatusError, Problems: Errors{bad}})
 	if got := set.LookupError(); got != bad {
 		t.Errorf("after an entry was added: LookupError = %v, want %v", got, bad)
+	}
+}
+
+// TestListed checks FeatureSet.Listed against FeatureSetOf, and that bit i
+// is QEMUFeatures[i], which Listed relies on.
+func TestListed(t *testing.T) {
+	for i, f := range QEMUFeatures {
+		if FeatureBit(f) != 1<<i {
+			t.Errorf("FeatureBit(%s) = %#x, want bit %d", f, FeatureBit(f), i)
+		}
+	}
+	lists := [][]Feature{nil, {"future-feature"}, QEMUFeatures, {FeatureSecureBoot, FeatureACPIS3, "x"}, {FeatureHostUEFIVars}}
+	sets := []FeatureSet{0, FeatureBit(FeatureSecureBoot), FeatureSetOf(QEMUFeatures), FeatureBit(FeatureACPIS3) | FeatureBit(FeatureHostUEFIVars)}
+	for _, fs := range lists {
+		for _, s := range sets {
+			if got, want := s.Listed(fs), FeatureSetOf(fs)&s; got != want {
+				t.Errorf("%#x.Listed(%v) = %#x, want %#x", s, fs, got, want)
+			}
+		}
 	}
 }

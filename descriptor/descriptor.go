@@ -164,10 +164,6 @@ type Descriptor struct {
 	tree *node
 	data []byte
 	file string
-	// feats and archs are FeatureSet's and ArchSet's precomputed
-	// answers (compiled.go).
-	feats featureCache
-	archs archCache
 }
 
 // Has reports whether the descriptor lists feature f.

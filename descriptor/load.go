@@ -137,6 +137,23 @@ type Entry struct {
 	Libvirt *Error `json:"libvirt_error,omitempty"`
 	// Data holds the file's bytes.
 	Data []byte `json:"-"`
+
+	// feats is FeatureSet's answer, worked out by Load (loaded).
+	feats  FeatureSet
+	loaded bool
+}
+
+// FeatureSet returns the QEMU features the entry's descriptor lists, as
+// Load read them. Like Status and Libvirt, it is what Load found when it
+// made the entry, kept with it and with its copies: after changing or
+// replacing the Descriptor, build a new Entry rather than a copy. For an
+// Entry that Load did not make, it is Descriptor.FeatureSet(), and 0
+// without a descriptor.
+func (e *Entry) FeatureSet() FeatureSet {
+	if e.loaded {
+		return e.feats
+	}
+	return e.Descriptor.FeatureSet()
 }
 
 // Set is the result of Load: every entry of every directory, in libvirt's
@@ -250,7 +267,12 @@ func Load(opts Options) (*Set, error) {
 		}
 		set.Dirs = append(set.Dirs, d)
 		for _, de := range ents {
-			e := &Entry{Name: de.Name(), Path: path.Join(dir, de.Name()), Dir: dir, NotJSON: !strings.HasSuffix(de.Name(), ".json")}
+			// The name is kept as the end of the path, not as a second copy.
+			name, p := de.Name(), path.Join(dir, de.Name())
+			if strings.HasSuffix(p, "/"+name) {
+				name = p[len(p)-len(name):]
+			}
+			e := &Entry{Name: name, Path: p, Dir: dir, NotJSON: !strings.HasSuffix(name, ".json")}
 			set.Entries = append(set.Entries, e)
 			if strings.HasPrefix(e.Name, ".") {
 				e.Status = StatusIgnored
@@ -294,7 +316,7 @@ func Load(opts Options) (*Set, error) {
 	for _, fl := range byName {
 		for _, f := range fl[1:] {
 			if e := f.entry; e.Size > 0 && e.Data != nil {
-				e.Descriptor, e.Problems = parseEntry(e)
+				e.parse()
 				e.Descriptor.compact()
 			}
 		}
@@ -358,7 +380,7 @@ func judge(e *Entry, rules *Rules) {
 	case e.Libvirt != nil: // read error
 		e.Status = StatusInvalid
 	default:
-		e.Descriptor, e.Problems = parseEntry(e)
+		e.parse()
 		e.Libvirt = rules.Check(e.Path, e.Data, e.Descriptor)
 		e.Descriptor.compact()
 		e.Status = StatusActive
@@ -368,12 +390,16 @@ func judge(e *Entry, rules *Rules) {
 	}
 }
 
-func parseEntry(e *Entry) (*Descriptor, Errors) {
+// parse parses e's bytes into e.Descriptor and e.Problems, and records
+// what Load works out about the descriptor (Entry.FeatureSet).
+func (e *Entry) parse() {
 	d, err := Parse(e.Path, e.Data)
+	e.Descriptor, e.Problems = d, nil
 	if err != nil {
-		return d, err.(Errors)
+		e.Problems = err.(Errors)
 	}
-	return d, nil
+	e.feats = e.Descriptor.FeatureSet()
+	e.loaded = true
 }
 
 // fsPath converts a rooted slash path to an fs.FS name.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unique"
 
 	"github.com/fwaudit/fwaudit/schema"
 )
@@ -83,7 +84,6 @@ func Parse(file string, data []byte) (*Descriptor, error) {
 	}
 	d := &Descriptor{tree: tree, data: data, file: file}
 	d.decode(tree)
-	d.feats, d.archs = newFeatureCache(d.Features), newArchCache(d.Targets)
 
 	var errs Errors
 	for _, v := range schema.Validate(tree.toAny()) {
@@ -109,12 +109,12 @@ func (d *Descriptor) decode(root *node) {
 	d.Description = str(root.member("description"))
 	for _, e := range arr(root.member("interface-types")) {
 		if e.kind == kindString {
-			d.InterfaceTypes = append(d.InterfaceTypes, Interface(e.str))
+			d.InterfaceTypes = append(d.InterfaceTypes, Interface(intern(e.str)))
 		}
 	}
 	if m := root.member("mapping"); m != nil && m.kind == kindObject {
-		d.Mapping.Device = Device(str(m.member("device")))
-		d.Mapping.Mode = FlashMode(str(m.member("mode")))
+		d.Mapping.Device = Device(intern(str(m.member("device"))))
+		d.Mapping.Mode = FlashMode(intern(str(m.member("mode"))))
 		d.Mapping.Executable = flashFile(m.member("executable"))
 		d.Mapping.NVRAMTemplate = flashFile(m.member("nvram-template"))
 		d.Mapping.Filename = str(m.member("filename"))
@@ -123,10 +123,10 @@ func (d *Descriptor) decode(root *node) {
 		if t.kind != kindObject {
 			continue
 		}
-		tg := Target{Architecture: str(t.member("architecture"))}
+		tg := Target{Architecture: intern(str(t.member("architecture")))}
 		for _, m := range arr(t.member("machines")) {
 			if m.kind == kindString {
-				tg.Machines = append(tg.Machines, m.str)
+				tg.Machines = append(tg.Machines, intern(m.str))
 			}
 		}
 		d.Targets = append(d.Targets, tg)
@@ -137,14 +137,25 @@ func (d *Descriptor) decode(root *node) {
 	}
 	for _, f := range feats {
 		if f.kind == kindString {
-			d.Features = append(d.Features, Feature(f.str))
+			d.Features = append(d.Features, Feature(intern(f.str)))
 		}
 	}
 	for _, t := range arr(root.member("tags")) {
 		if t.kind == kindString {
-			d.Tags = append(d.Tags, t.str)
+			d.Tags = append(d.Tags, intern(t.str))
 		}
 	}
+}
+
+// intern returns the one copy of s the process keeps: enum values, machine
+// patterns and tags repeat across a set's descriptors (a set of 100,000
+// holds a few dozen distinct ones), and a decoded descriptor outlives its
+// parse, so each would otherwise keep its own copy.
+func intern(s string) string {
+	if s == "" {
+		return s
+	}
+	return unique.Make(s).Value()
 }
 
 func str(n *node) string {
@@ -165,7 +176,7 @@ func flashFile(n *node) *FlashFile {
 	if n == nil || n.kind != kindObject {
 		return nil
 	}
-	return &FlashFile{Filename: str(n.member("filename")), Format: str(n.member("format"))}
+	return &FlashFile{Filename: str(n.member("filename")), Format: intern(str(n.member("format")))}
 }
 
 // libvirtView returns the document as libvirt's JSON parser sees it: libvirt

@@ -72,6 +72,17 @@ var (
 	RulesLatest = RulesLibvirt12
 )
 
+// Equal reports whether r and o are the same parser: equal in every
+// field, whichever values hold them (a copy of a built-in rule set is equal
+// to it). Two nil rule sets are equal.
+func (r *Rules) Equal(o *Rules) bool {
+	if r == nil || o == nil {
+		return r == o
+	}
+	return r.Name == o.Name && r.RequireFilename == o.RequireFilename && slices.Equal(r.Architectures, o.Architectures) &&
+		slices.Equal(r.Devices, o.Devices) && slices.Equal(r.Features, o.Features)
+}
+
 // Arch maps a descriptor's QEMU target name to the libvirt architecture
 // name, reporting false if the release does not know it.
 func (r *Rules) Arch(qemu string) (string, bool) {

@@ -1,6 +1,7 @@
 package descriptor
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -61,5 +62,29 @@ func TestRulesCheck(t *testing.T) {
 				t.Errorf("Check = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRulesEqual checks that rule sets compare by value.
+func TestRulesEqual(t *testing.T) {
+	cp := *RulesLibvirt11
+	cp.Features = slices.Clone(cp.Features)
+	changed := cp
+	changed.Features = changed.Features[:len(changed.Features)-1]
+	for _, tt := range []struct {
+		a, b *Rules
+		want bool
+	}{
+		{RulesLibvirt11, RulesLibvirt11, true},
+		{RulesLibvirt11, &cp, true},
+		{&cp, RulesLibvirt11, true},
+		{RulesLibvirt11, &changed, false},
+		{RulesLibvirt11, RulesLibvirt12, false},
+		{RulesLibvirt9, nil, false},
+		{nil, nil, true},
+	} {
+		if got := tt.a.Equal(tt.b); got != tt.want {
+			t.Errorf("%v.Equal(%v) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
 	}
 }

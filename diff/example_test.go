@@ -72,3 +72,17 @@ func ExampleWrite() {
 	// Output:
 	// ok: nothing got worse from distro:debian-13@11.3 (libvirt-11.3) to distro:debian-13@12.8 (libvirt-12.8)
 }
+
+// fwaudit diff distro:ubuntu-24.04@nova-legacy distro:ubuntu-24.04@10.0
+func ExampleRun() {
+	r, err := diff.Run(context.Background(), "distro:ubuntu-24.04@nova-legacy", "distro:ubuntu-24.04@10.0", nil, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Old.Profile, "->", r.New.Profile)
+	_, err = diff.Run(context.Background(), "distro:nosuch", "/", nil, nil)
+	fmt.Println(err)
+	// Output:
+	// nova-legacy -> libvirt-10.0
+	// "distro:nosuch": no bundled set "nosuch" (fwaudit distros lists them)
+}

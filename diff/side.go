@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/fwaudit/fwaudit"
+	"github.com/fwaudit/fwaudit/audit"
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/hostfs"
 	"github.com/fwaudit/fwaudit/release"
@@ -160,4 +161,33 @@ func isRoot(dir string) bool {
 		}
 	}
 	return false
+}
+
+// Run is fwaudit diff: the sides named old and new (ParseSpec, Load with
+// host) compared (Compare), following the libvirt domains in domainPaths
+// (files or directories, audit.ReadDomains). A misnamed side or an unknown
+// release is a *release.UsageError.
+func Run(ctx context.Context, old, new string, domainPaths []string, host release.Prober) (*Result, error) {
+	var sides [2]Side
+	for i, arg := range []string{old, new} {
+		sp, err := ParseSpec(arg)
+		if err != nil {
+			return nil, &release.UsageError{Msg: err.Error()}
+		}
+		if sides[i], err = Load(ctx, sp, host); err != nil {
+			return nil, err
+		}
+		defer sides[i].Close()
+	}
+	var doms []Domain
+	if len(domainPaths) > 0 {
+		files, err := audit.ReadDomains(domainPaths)
+		if err != nil {
+			return nil, err
+		}
+		if doms, err = ReadDomains(files); err != nil {
+			return nil, err
+		}
+	}
+	return Compare(ctx, sides[0], sides[1], doms)
 }

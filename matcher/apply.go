@@ -8,8 +8,8 @@ import (
 	"libvirt.org/go/libvirtxml"
 )
 
-// NVRAMDir is where a system daemon keeps per-domain NVRAM files.
-const NVRAMDir = "/var/lib/libvirt/qemu/nvram"
+// nvramDir is where a system daemon keeps per-domain NVRAM files.
+const nvramDir = "/var/lib/libvirt/qemu/nvram"
 
 // Apply writes into dom what libvirt writes after the decision: the loader,
 // the NVRAM template and file, SMM, the firmware features and, for libvirt
@@ -287,7 +287,7 @@ func (d *Decision) ensureNVRAM(dom *libvirtxml.Domain) {
 	case "qcow2":
 		ext = ".qcow2"
 	}
-	n.NVRam = path.Join(NVRAMDir, dom.Name+"_VARS"+ext)
+	n.NVRam = path.Join(nvramDir, dom.Name+"_VARS"+ext)
 }
 
 func yesNo(b bool) string {

@@ -1,9 +1,9 @@
 package matcher
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,20 +16,22 @@ import (
 // unformatted until a trace needs them, and the few texts a successful or
 // missed lookup returns, built once.
 
-// matchEnv is what Match works out once for all descriptors.
+// matchEnv is what Match works out once for all descriptors. Everything in
+// it is computed from the request and the profile's values on each call:
+// nothing is remembered across calls.
 type matchEnv struct {
 	rules *descriptor.Rules
-	// known are the features the release's parser keeps.
-	known descriptor.FeatureSet
-	// archKnown caches rules.KnowsArch for the request's architecture:
-	// 0 not asked yet, 1 known, 2 unknown.
+	// arch is the request's architecture; archKnown caches
+	// rules.KnowsArch(arch): 0 not asked yet, 1 known, 2 unknown.
+	arch      string
 	archKnown int8
 
-	// arch is the request's architecture, 0 if no release knows it.
-	arch descriptor.ArchSet
-
-	// tests are the feature tests of the request, which matchOne makes.
-	tests featureTests
+	// tests are the feature tests of the request, which matchOne makes;
+	// tested are the features they read that the release knows (a
+	// feature it does not know is as good as absent): featuresOf reads
+	// only these of a descriptor.
+	tests  featureTests
+	tested descriptor.FeatureSet
 	// For NoTrace, where the reason a descriptor is skipped is not
 	// reported: need and forbid are the features a descriptor must list
 	// and must not list, folded from tests. A descriptor failing them is
@@ -77,12 +79,11 @@ func realPath(files fs.FS, p string) string {
 	return p
 }
 
-// newMatchEnv works out what Match needs once for request r: the features
-// the release reads, the request's architecture bit and the feature tests.
-// files is the host the paths are resolved in, nil to compare them as
-// written.
+// newMatchEnv works out what Match needs once for request r: the feature
+// tests and the features they read. files is the host the paths are
+// resolved in, nil to compare them as written.
 func newMatchEnv(r *Request, p *Profile, files fs.FS) matchEnv {
-	env := matchEnv{rules: p.Rules, known: p.Rules.KnownFeatures(), arch: descriptor.ArchBit(r.Arch), files: files}
+	env := matchEnv{rules: p.Rules, arch: r.Arch, files: files}
 	env.tests = featureTestsOf(r, p)
 	for _, t := range env.tests.all() {
 		if t.refuse {
@@ -91,8 +92,20 @@ func newMatchEnv(r *Request, p *Profile, files fs.FS) matchEnv {
 			env.need |= t.bit
 		}
 	}
+	env.tested = (env.need | env.forbid).Listed(p.Rules.Features)
 	env.stateless = wantsStateless(r)
 	return env
+}
+
+// featuresOf returns the features of e's descriptor that the request's
+// tests read, as the release reads them: e.FeatureSet() (which Load worked
+// out) & rules.KnownFeatures(), restricted to the tested features, which
+// are all firstFailed looks at.
+func (env *matchEnv) featuresOf(e *descriptor.Entry) descriptor.FeatureSet {
+	if env.tested == 0 {
+		return 0
+	}
+	return e.FeatureSet() & env.tested
 }
 
 // featureTest is one of libvirt's tests of a descriptor's features
@@ -196,13 +209,13 @@ func wantsStateless(r *Request) bool {
 // mayMatch reports whether fw passes the NoTrace prefilter: false means
 // matchOne rejects it (the tests below are necessary conditions of
 // matchOne's, computed from the same featureTests).
-func (env *matchEnv) mayMatch(fw *descriptor.Descriptor) bool {
-	// A target matches only if its libvirt name is the request's (with
-	// arch 0, no target's name has a bit: do not filter).
-	if env.arch != 0 && fw.ArchSet()&env.arch == 0 {
+func (env *matchEnv) mayMatch(e *descriptor.Entry) bool {
+	fw := e.Descriptor
+	// A target matches only if its libvirt name is the request's.
+	if !hasArch(fw, env.arch) {
 		return false
 	}
-	f := fw.FeatureSet() & env.known
+	f := env.featuresOf(e)
 	if f&env.need != env.need || f&env.forbid != 0 {
 		return false
 	}
@@ -210,20 +223,32 @@ func (env *matchEnv) mayMatch(fw *descriptor.Descriptor) bool {
 	return !env.stateless || m.Device != descriptor.DeviceFlash || m.EffectiveMode() == descriptor.ModeStateless
 }
 
-// knowsArch is env.rules.KnowsArch(arch), for the one arch of a request
-// (whose bit is env.arch).
-func (env *matchEnv) knowsArch(arch string) bool {
-	if env.archKnown == 0 {
-		known := env.arch != 0 && env.rules.KnownArchs()&env.arch != 0
-		if env.arch == 0 { // a name only custom rules can know
-			known = env.rules.KnowsArch(arch)
-		}
-		env.archKnown = 2
-		if known {
-			env.archKnown = 1
+// hasArch reports whether one of fw's targets maps to libvirt architecture
+// arch (whether or not the release knows it: matchesMachine asks that).
+func hasArch(fw *descriptor.Descriptor, arch string) bool {
+	for _, t := range fw.Targets {
+		if a, _ := descriptor.LibvirtArch(t.Architecture); a == arch {
+			return true
 		}
 	}
-	return env.archKnown == 1
+	return false
+}
+
+// knowsArch is env.rules.KnowsArch(env.arch), asked at most once per
+// Match.
+func (env *matchEnv) knowsArch() bool { return knownArch(&env.archKnown, env.rules, env.arch) }
+
+// knownArch is rules.KnowsArch(arch), answered from *known when it was
+// asked before (0 not yet, 1 known, 2 unknown) and recorded there: the
+// release's list is searched once per Match, by whichever check asks first.
+func knownArch(known *int8, rules *descriptor.Rules, arch string) bool {
+	if *known == 0 {
+		*known = 2
+		if rules.KnowsArch(arch) {
+			*known = 1
+		}
+	}
+	return *known == 1
 }
 
 // why is the reason a descriptor is skipped, kept unformatted so that Match
@@ -340,29 +365,48 @@ func (d *Decision) ownNVRAM(req *Request) *NVRAM {
 	return d.Request.NVRAM
 }
 
-// novaLoaded is novaLoad's result for one set.
-type novaLoaded struct {
-	set     *descriptor.Set
-	files   []novaFile
-	ignored []Step
-	err     string
+// novaDecoded is what json.load makes of one file's bytes: the value, or
+// the decoder's error (without the path, which novaReadJSON adds).
+type novaDecoded struct {
+	v   any
+	err string
 }
 
-// lastNovaLoad remembers novaLoad's result for the last set it read, which
-// it keeps alive.
-var lastNovaLoad atomic.Pointer[novaLoaded]
+// novaJSON remembers novaDecode's answers, keyed by the bytes decoded: an
+// audit asks for every domain over one set, and decoding each file's JSON
+// again per domain was most of its time (nova itself reads the files once
+// per Host, in Host.loaders). The key is the file's content, so that a
+// copied Set, an equal one loaded again and one whose entries were changed
+// all get the answer their bytes give. It holds at most novaJSONMax bytes
+// of keys; past that it starts afresh, so that arbitrary input cannot grow
+// it. The values are shared: callers must not change them.
+var novaJSON struct {
+	mu    sync.Mutex
+	m     map[string]novaDecoded
+	bytes int
+}
 
-// novaLoadCached is novaLoad, remembered for the last set asked about: an
-// audit asks for every domain over one set, which Load made read-only, and
-// decoding each file's JSON again per domain was most of its time (nova
-// itself reads the files once per Host, in Host.loaders). The slices
-// returned are shared: callers must not change them.
-func novaLoadCached(set *descriptor.Set) ([]novaFile, []Step, string) {
-	if c := lastNovaLoad.Load(); c != nil && c.set == set {
-		return c.files, c.ignored, c.err
+const novaJSONMax = 8 << 20
+
+// novaDecode is json.Unmarshal of data into an any, remembered by content.
+func novaDecode(data []byte) novaDecoded {
+	novaJSON.mu.Lock()
+	r, ok := novaJSON.m[string(data)]
+	novaJSON.mu.Unlock()
+	if ok {
+		return r
 	}
-	files, ignored, err := novaLoad(set)
-	c := &novaLoaded{set: set, files: slices.Clip(files), ignored: slices.Clip(ignored), err: err}
-	lastNovaLoad.Store(c)
-	return c.files, c.ignored, c.err
+	if err := json.Unmarshal(data, &r.v); err != nil {
+		r = novaDecoded{err: err.Error()}
+	}
+	novaJSON.mu.Lock()
+	defer novaJSON.mu.Unlock()
+	if novaJSON.m == nil || novaJSON.bytes+len(data) > novaJSONMax {
+		novaJSON.m, novaJSON.bytes = map[string]novaDecoded{}, 0
+	}
+	if len(data) <= novaJSONMax {
+		novaJSON.m[string(data)] = r
+		novaJSON.bytes += len(data)
+	}
+	return r
 }

@@ -141,7 +141,7 @@ func TestPrefilterNecessary(t *testing.T) {
 					if e.Status != descriptor.StatusActive {
 						continue
 					}
-					if env.mayMatch(e.Descriptor) {
+					if env.mayMatch(e) {
 						kept++
 						continue
 					}
@@ -157,4 +157,86 @@ func TestPrefilterNecessary(t *testing.T) {
 		t.Errorf("the prefilter dropped %d descriptors and kept %d: the test compares nothing", dropped, kept)
 	}
 	t.Logf("prefilter: %d descriptors dropped, %d kept", dropped, kept)
+}
+
+// TestEqualValuesDecideAlike checks that Match answers from the values it
+// is given, not from which values they are: a set loaded twice, a copy of a
+// set whose entries and descriptors are copies built by hand (so nothing
+// Load worked out comes with them), and a copy of the profile and its rule
+// set all get the decision the original gets, trace included.
+func TestEqualValuesDecideAlike(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	n := 60
+	if testing.Short() {
+		n = 10
+	}
+	for name, root := range testRoots(t) {
+		for _, p := range append(Profiles[:len(Profiles):len(Profiles)], NovaLegacy) {
+			load := func() *descriptor.Set {
+				set, err := descriptor.Load(descriptor.Options{FS: root, Rules: p.Rules})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return set
+			}
+			set, again := load(), load()
+			byHand := *set
+			byHand.Entries = nil
+			for _, e := range set.Entries {
+				c := &descriptor.Entry{Name: e.Name, Path: e.Path, Dir: e.Dir, Status: e.Status, Overrides: e.Overrides,
+					HiddenBy: e.HiddenBy, Target: e.Target, Size: e.Size, NotJSON: e.NotJSON, Problems: e.Problems,
+					Libvirt: e.Libvirt, Data: append([]byte(nil), e.Data...)}
+				if e.Descriptor != nil {
+					d := *e.Descriptor
+					d.Features = append([]descriptor.Feature(nil), d.Features...)
+					d.Targets = append([]descriptor.Target(nil), d.Targets...)
+					c.Descriptor = &d
+				}
+				byHand.Entries = append(byHand.Entries, c)
+			}
+			pc, rc := *p, *p.Rules
+			rc.Features = append([]descriptor.Feature(nil), rc.Features...)
+			rc.Architectures = append([]string(nil), rc.Architectures...)
+			pc.Rules = &rc
+			for range n {
+				req := randomRequest(rng)
+				for _, opts := range []MatchOptions{{}, {NoTrace: true}} {
+					want := summary(Match(set, req, p, opts))
+					for _, c := range []struct {
+						what string
+						set  *descriptor.Set
+						p    *Profile
+					}{{"loaded again", again, p}, {"built by hand", &byHand, p}, {"copied profile", set, &pc}} {
+						if got := summary(Match(c.set, req, c.p, opts)); !reflect.DeepEqual(got, want) {
+							t.Fatalf("%s %s %+v, set %s:\n got %+v\nwant %+v", name, p.Name, *req, c.what, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// decisionSummary is what TestEqualValuesDecideAlike compares of a
+// Decision: everything but the pointers into the set and the profile.
+type decisionSummary struct {
+	Chosen, Err, Stage, Legacy string
+	Also                       []string
+	Trace                      []Step
+	Request                    Request
+	Loader                     *Loader
+	NVRAM                      *NVRAM
+}
+
+func summary(d *Decision) decisionSummary {
+	s := decisionSummary{Err: d.Err, Stage: d.Stage, Legacy: d.Legacy, Trace: d.Trace, Request: d.Request,
+		Loader: d.Request.Loader, NVRAM: d.Request.NVRAM}
+	s.Request.Loader, s.Request.NVRAM = nil, nil
+	if d.Chosen != nil {
+		s.Chosen = d.Chosen.Path
+	}
+	for _, e := range d.Also {
+		s.Also = append(s.Also, e.Path)
+	}
+	return s
 }

@@ -68,7 +68,7 @@ func CanonicalMachine(arch, machine, qemu string) string {
 	if qemu == "" {
 		return machine
 	}
-	qemu, ubuntu := strings.CutSuffix(qemu, UbuntuSuffix)
+	qemu, ubuntu := strings.CutSuffix(qemu, ubuntuSuffix)
 	if ubuntu {
 		if name, ok := ubuntuAlias(arch, machine, qemu); ok {
 			return name
@@ -82,8 +82,8 @@ func CanonicalMachine(arch, machine, qemu string) string {
 	return machine
 }
 
-// UbuntuSuffix marks a QEMU version as Ubuntu's build ("8.2+ubuntu").
-const UbuntuSuffix = "+ubuntu"
+// ubuntuSuffix marks a QEMU version as Ubuntu's build ("8.2+ubuntu").
+const ubuntuSuffix = "+ubuntu"
 
 // ubuntuMachines are the x86 machine aliases of Ubuntu's QEMU builds that
 // lead to Ubuntu's own machine types, by QEMU version ("qemu-system-x86_64

@@ -173,7 +173,7 @@ func TestCanonicalMachineUbuntu(t *testing.T) {
 			t.Errorf("CanonicalMachine(%s, %s, %s) = %s, want %s", tt.arch, tt.machine, tt.qemu, got, tt.want)
 		}
 	}
-	if !MachineSupported("x86_64", "pc-q35-8.2", "8.2+ubuntu") || MachineSupported("x86_64", "pc-q35-9.0", "8.2+ubuntu") {
-		t.Error("MachineSupported does not read the version of an Ubuntu build")
+	if !machineSupported("x86_64", "pc-q35-8.2", "8.2+ubuntu") || machineSupported("x86_64", "pc-q35-9.0", "8.2+ubuntu") {
+		t.Error("machineSupported does not read the version of an Ubuntu build")
 	}
 }

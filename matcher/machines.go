@@ -5,12 +5,12 @@ import (
 	"strings"
 )
 
-// MachineSupported reports whether QEMU version qemu ("10.0") has the
+// machineSupported reports whether QEMU version qemu ("10.0") has the
 // machine type: a versioned type (pc-q35-X.Y, virt-X.Y, ...) newer than
 // the QEMU itself does not exist there, and libvirt refuses the domain.
 // Names it cannot judge (unversioned, unknown families) count as
 // supported, and so does everything when qemu is empty.
-func MachineSupported(arch, machine, qemu string) bool {
+func machineSupported(arch, machine, qemu string) bool {
 	if qemu == "" {
 		return true
 	}

@@ -22,8 +22,8 @@ func TestMachineSupported(t *testing.T) {
 		{"riscv64", "virt", "10.0", true},
 	}
 	for _, tt := range tests {
-		if got := MachineSupported(tt.arch, tt.machine, tt.qemu); got != tt.want {
-			t.Errorf("MachineSupported(%q, %q, %q) = %v, want %v", tt.arch, tt.machine, tt.qemu, got, tt.want)
+		if got := machineSupported(tt.arch, tt.machine, tt.qemu); got != tt.want {
+			t.Errorf("machineSupported(%q, %q, %q) = %v, want %v", tt.arch, tt.machine, tt.qemu, got, tt.want)
 		}
 	}
 }

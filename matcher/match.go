@@ -72,7 +72,9 @@ func (d *Decision) Defined() bool { return d.Err == "" || d.Stage == "start" }
 // MatchOptions refine Match.
 type MatchOptions struct {
 	// QEMU is the installed QEMU's version, which decides machine aliases
-	// (q35 -> pc-q35-X.Y). Empty: the profile's.
+	// (q35 -> pc-q35-X.Y); a version ending in "+ubuntu" ("8.2.2+ubuntu")
+	// is Ubuntu's build, whose aliases lead to Ubuntu's own machine types.
+	// Empty: the profile's.
 	QEMU string
 	// NoTrace stops at the first matching descriptor, as libvirt does,
 	// and leaves Decision.Trace and Decision.Also empty; everything else
@@ -113,7 +115,8 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	}
 	qemu := cmpOr(opts.QEMU, p.QEMU)
 	r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
-	badMachine := !MachineSupported(r.Arch, r.Machine, qemu)
+	badMachine := !machineSupported(r.Arch, r.Machine, qemu)
+	var archKnown int8                           // p.Rules.KnowsArch(r.Arch), asked once (knownArch)
 	files := hostFiles(opts, p)                  // the host's files, read by the checks below
 	stored := r.Existing && !r.ExistingValidated // loaded by the daemon: checks by phase
 	if p.NVRAM.CreatesAtStart {
@@ -176,7 +179,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		emulators = nil
 	}
 	if !stored {
-		if err, _ := preChecks(r, p, badMachine, emulators, allChecks); err != "" {
+		if err, _ := preChecks(r, p, badMachine, &archKnown, emulators, allChecks); err != "" {
 			d.Stage, d.Err = "define", err
 			return d
 		}
@@ -185,7 +188,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		// daemon does not load at all; validation waits for the start,
 		// which, for a release that selects at start, validates before
 		// it selects.
-		if err, c := preChecks(r, p, badMachine, emulators, loadChecks); err != "" {
+		if err, c := preChecks(r, p, badMachine, &archKnown, emulators, loadChecks); err != "" {
 			d.Stage, d.Err = "load", err
 			if slices.Contains(p.Checks.LoadTolerates, c) {
 				// Kept as parsed so far, without a selection; the start
@@ -195,7 +198,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			return d
 		}
 		if p.Selection.AtStart {
-			if err, _ := preChecks(r, p, badMachine, emulators, validationChecks); err != "" {
+			if err, _ := preChecks(r, p, badMachine, &archKnown, emulators, validationChecks); err != "" {
 				d.Stage, d.Err = "start", err
 				return d
 			}
@@ -242,6 +245,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		resolveIn = files
 	}
 	env := newMatchEnv(r, p, resolveIn)
+	env.archKnown = archKnown
 	if !opts.NoTrace {
 		d.Trace = make([]Step, 0, len(set.Entries))
 	}
@@ -270,7 +274,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			}
 			continue
 		}
-		if opts.NoTrace && (d.Chosen != nil || !env.mayMatch(e.Descriptor)) {
+		if opts.NoTrace && (d.Chosen != nil || !env.mayMatch(e)) {
 			// Only a later invalid descriptor can still matter, and this
 			// one would be rejected: no reason is reported.
 			continue
@@ -333,7 +337,7 @@ func hostFiles(opts MatchOptions, p *Profile) fs.FS {
 // other than the default path.
 func nvramToCreate(r *Request, p *Profile) bool {
 	n := r.NVRAM
-	return p.NVRAM.CreatesAtStart && n != nil && n.Source && n.Path != path.Join(NVRAMDir, r.Name+"_VARS.fd")
+	return p.NVRAM.CreatesAtStart && n != nil && n.Source && n.Path != path.Join(nvramDir, r.Name+"_VARS.fd")
 }
 
 // createNVRAM is the start's creation of the NVRAM from a template, for a
@@ -393,11 +397,15 @@ func cmpOr(a, b string) string {
 }
 
 // preChecks are the define-time refusals that precede selection.
-func preChecks(r *Request, p *Profile, badMachine bool, files fs.FS, ph phase) (string, check) {
+// archKnown is knownArch's answer for r.Arch, shared with the caller.
+func preChecks(r *Request, p *Profile, badMachine bool, archKnown *int8, files fs.FS, ph phase) (string, check) {
 	v := requested(r)
 	v.badMachine = badMachine
+	v.archKnown = *archKnown
 	v.files = files
-	return firstCheck(p.Checks.Define, &v, p, ph)
+	msg, c := firstCheck(p.Checks.Define, &v, p, ph)
+	*archKnown = v.archKnown
+	return msg, c
 }
 
 // validate is the validation that follows a define-time selection, on the
@@ -492,7 +500,7 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 		return because("No matching machine type in '%s'", path)
 	}
 
-	feats := fw.FeatureSet() & env.known // what the release reads of the features
+	feats := env.featuresOf(e) // what the release reads of the features the tests read
 	if t, failed := firstFailed(env.tests.earlyTests(), feats); failed {
 		return because(t.reason, path)
 	}
@@ -582,7 +590,7 @@ func matchesMachine(fw *descriptor.Descriptor, env *matchEnv, arch, machine stri
 	for _, t := range fw.Targets {
 		// p.Rules.Arch(t.Architecture) == arch, with the release's
 		// list consulted at most once per Match.
-		if a, fixed := descriptor.LibvirtArch(t.Architecture); a != arch || !(fixed || env.knowsArch(arch)) {
+		if a, fixed := descriptor.LibvirtArch(t.Architecture); a != arch || !(fixed || env.knowsArch()) {
 			continue
 		}
 		for _, pat := range t.Machines {

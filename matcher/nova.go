@@ -1,7 +1,6 @@
 package matcher
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -87,7 +86,7 @@ func matchNova(set *descriptor.Set, req *Request, p *Profile, opts MatchOptions)
 	// Host.loaders: _get_loaders reads every file before get_loader
 	// looks at any, so a file json.load rejects fails every lookup, even
 	// one that an earlier descriptor would have satisfied.
-	files, ignored, err := novaLoadCached(set)
+	files, ignored, err := novaLoad(set)
 	if err != "" {
 		d.Err = err
 		return d
@@ -248,11 +247,11 @@ func novaReadJSON(e *descriptor.Entry) (any, string) {
 	case !utf8.Valid(e.Data):
 		return nil, fmt.Sprintf("UnicodeDecodeError: '%s' is not UTF-8", e.Path)
 	}
-	var v any
-	if err := json.Unmarshal(e.Data, &v); err != nil {
-		return nil, fmt.Sprintf("JSONDecodeError: %v, loading '%s'", err, e.Path)
+	r := novaDecode(e.Data)
+	if r.err != "" {
+		return nil, fmt.Sprintf("JSONDecodeError: %s, loading '%s'", r.err, e.Path)
 	}
-	return v, ""
+	return r.v, ""
 }
 
 // novaMatchOne is the body of get_loader's loop for one descriptor: "" if
@@ -302,7 +301,7 @@ targets:
 			if !ok {
 				return fmt.Sprintf("TypeError: a machine pattern in '%s' is not a string", path), true
 			}
-			if FNMatch(glob, machine) {
+			if fnMatch(glob, machine) {
 				found = true
 				break targets
 			}
@@ -451,7 +450,7 @@ func (d *Decision) applyNova(dom *libvirtxml.Domain) {
 	}
 }
 
-// FNMatch is Python's fnmatch.fnmatch(name, pattern) on Linux (arguments in GlobMatch's order), which nova
+// fnMatch is Python's fnmatch.fnmatch(name, pattern) on Linux (arguments in GlobMatch's order), which nova
 // used for descriptor machine patterns (NovaLegacy). Unlike GlobMatch,
 // libvirt's matcher, it understands character classes:
 //
@@ -466,7 +465,7 @@ func (d *Decision) applyNova(dom *libvirtxml.Domain) {
 //     os.path.normcase does, on Windows) and the whole name must match.
 //
 // This is fnmatch.translate of Python 3.9 and later.
-func FNMatch(pattern, name string) bool {
+func fnMatch(pattern, name string) bool {
 	toks := fnCompile([]rune(pattern))
 	n := []rune(name)
 	// Every token but '*' consumes exactly one character, so backtracking

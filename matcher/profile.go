@@ -297,7 +297,7 @@ var (
 		},
 	}
 	Libvirt100 = &Profile{
-		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2" + UbuntuSuffix,
+		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2" + ubuntuSuffix,
 		Note:      "recorded from libvirt 10.0.0 (Ubuntu 24.04) with QEMU 8.2",
 		HostFiles: hostfs.Ubuntu2404,
 		Selection: Selection{

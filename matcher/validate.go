@@ -115,10 +115,13 @@ type vstate struct {
 	sb, ek                  Tristate
 	emulator                string
 	badMachine              bool
-	files                   fs.FS // the host's, for the emulator; nil: any emulator is there
-	launchSecurity          string
-	devices                 Devices
-	vmport                  bool
+	// archKnown is p.Rules.KnowsArch(arch), asked once per Match: 0 not
+	// asked yet, 1 known, 2 unknown.
+	archKnown      int8
+	files          fs.FS // the host's, for the emulator; nil: any emulator is there
+	launchSecurity string
+	devices        Devices
+	vmport         bool
 	// ekWithoutSB: the chosen descriptor has enrolled keys without Secure
 	// Boot and libvirt writes those features for an <os firmware> request.
 	ekWithoutSB bool
@@ -188,7 +191,7 @@ func selected(r *Request, fw *descriptor.Descriptor, p *Profile) vstate {
 // known reports whether fw has feature f as the release sees it (a feature
 // the release does not know is as good as absent).
 func known(fw *descriptor.Descriptor, p *Profile, f descriptor.Feature) bool {
-	return (fw.FeatureSet() & p.Rules.KnownFeatures()).Has(f) // the bitsets Load precomputed
+	return fw.Has(f) && p.Rules.KnowsFeature(f)
 }
 
 // recordsTemplate reports whether libvirt records the chosen flash's NVRAM
@@ -227,7 +230,7 @@ func (v *vstate) run(c check, p *Profile) string {
 		return ""
 	case checkArch:
 		// <os><type arch> is parsed first.
-		if v.arch != "" && !p.Rules.KnowsArch(v.arch) {
+		if v.arch != "" && !knownArch(&v.archKnown, p.Rules, v.arch) {
 			return fmt.Sprintf("unsupported configuration: Unknown architecture %s", v.arch)
 		}
 		return ""

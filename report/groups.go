@@ -98,9 +98,14 @@ type grouped struct {
 	// lint are the lint findings, in report order.
 	lint []Finding
 	// byCell and byDomain hold the findings of each coverage cell (by
-	// Key) and of each domain (by Name).
+	// Key) and of each domain (by domainKey: two domains may share a
+	// name, never a file).
 	byCell, byDomain map[string][]Finding
 }
+
+// domainKey identifies a domain's findings: its name (their Subject) and
+// its file (their File).
+func domainKey(name, file string) string { return name + "\x00" + file }
 
 func group(r *Report) *grouped {
 	g := &grouped{r: r, byCell: map[string][]Finding{}, byDomain: map[string][]Finding{}}
@@ -110,14 +115,15 @@ func group(r *Report) *grouped {
 	}
 	domains := map[string]bool{}
 	for _, d := range r.Domains {
-		domains[d.Name] = true
+		domains[domainKey(d.Name, d.File)] = true
 	}
 	for _, f := range r.Findings {
 		switch {
 		case f.Subject != "" && cells[f.Subject]:
 			g.byCell[f.Subject] = append(g.byCell[f.Subject], f)
-		case f.Subject != "" && domains[f.Subject]:
-			g.byDomain[f.Subject] = append(g.byDomain[f.Subject], f)
+		case f.Subject != "" && domains[domainKey(f.Subject, f.File)]:
+			k := domainKey(f.Subject, f.File)
+			g.byDomain[k] = append(g.byDomain[k], f)
 		default:
 			g.lint = append(g.lint, f)
 		}
@@ -151,7 +157,7 @@ func (g *grouped) cellVerdict(c Coverage) verdict {
 // otherwise FAIL when no firmware can be chosen afresh, WARN when the
 // regenerated firmware differs from the current one, PASS when it stays.
 func (g *grouped) domainVerdict(d DomainImpact) verdict {
-	if fs := g.byDomain[d.Name]; len(fs) > 0 {
+	if fs := g.byDomain[domainKey(d.Name, d.File)]; len(fs) > 0 {
 		return findingsVerdict(fs)
 	}
 	switch {

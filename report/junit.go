@@ -193,7 +193,7 @@ func (g *grouped) byCellList() [][]Finding {
 func (g *grouped) byDomainList() [][]Finding {
 	out := make([][]Finding, len(g.r.Domains))
 	for i, d := range g.r.Domains {
-		out[i] = g.byDomain[d.Name]
+		out[i] = g.byDomain[domainKey(d.Name, d.File)]
 	}
 	return out
 }

@@ -432,8 +432,47 @@ func TestCoverageKeyAndGroups(t *testing.T) {
 	if n := len(g.byCell["x86_64/q35/amd-sev-es"]); n != 1 {
 		t.Errorf("findings of the gap cell: %d, want 1", n)
 	}
-	if n := len(g.byDomain["web1"]) + len(g.byDomain["sev1"]); n != 2 {
+	if n := len(g.byDomain[domainKey("web1", "domains/web1.xml")]) + len(g.byDomain[domainKey("sev1", "domains/sev1.xml")]); n != 2 {
 		t.Errorf("domain findings: %d, want 2", n)
+	}
+}
+
+// TestSameNameDomains: two domains of one name (in two files) each get
+// their own findings, in every format that groups them.
+func TestSameNameDomains(t *testing.T) {
+	r := &Report{
+		Domains: []DomainImpact{
+			{Name: "web", File: "a/web.xml", Current: Choice{Descriptor: "x.json"}, Regenerated: Choice{Descriptor: "x.json"}},
+			{Name: "web", File: "b/web.xml", Current: Choice{Descriptor: "x.json"}, Regenerated: Choice{Error: "no firmware"}},
+		},
+		Findings: []Finding{{Rule: "domain-no-firmware", Severity: Error, Message: "only b fails", File: "b/web.xml", Subject: "web"}},
+	}
+	r.Finalize()
+	var text bytes.Buffer
+	if err := Write(&text, r, Text, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var a, b string
+	for _, line := range strings.Split(text.String(), "\n") {
+		switch {
+		case strings.Contains(line, "web (a/web.xml)"):
+			a = line
+		case strings.Contains(line, "web (b/web.xml)"):
+			b = line
+		}
+	}
+	if !strings.Contains(a, "PASS") || strings.Contains(a, "only b fails") {
+		t.Errorf("a/web.xml: %q, want PASS without b's finding", a)
+	}
+	if !strings.Contains(b, "FAIL (only b fails)") {
+		t.Errorf("b/web.xml: %q, want its own finding", b)
+	}
+	var junit bytes.Buffer
+	if err := Write(&junit, r, JUnit, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(junit.String(), "<failure "); n != 1 || !strings.Contains(junit.String(), "b/web.xml: error domain-no-firmware") {
+		t.Errorf("JUnit has %d failures, want b's finding once:\n%s", n, junit.String())
 	}
 }
 

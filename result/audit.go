@@ -31,10 +31,10 @@ type AuditOptions struct {
 	Require []string
 	// Overrides is a file of findings to suppress (--overrides).
 	Overrides string
-	// Contents reads the images' contents (--contents); At is the date
-	// certificate expiry is judged at, zero for now (--at).
-	Contents bool
-	At       time.Time
+	// SkipContents leaves the images' contents unread (--contents=false);
+	// At is the date certificate expiry is judged at, zero for now (--at).
+	SkipContents bool
+	At           time.Time
 	// NovaCombinations is a file of image/flavor combinations
 	// (--nova-combinations); Nova, when set, is one more, named
 	// "command line" (nova's request flags).
@@ -50,6 +50,7 @@ type AuditOptions struct {
 // source.Audit) audited under the release it chooses, with the images
 // read from the root (or this host) unless the set is a bundled one, whose
 // NVRAM templates are then known from its summary (source.Templates).
+// It falls back as Predict does (source.Spec.FallBack).
 // Inputs the user must fix (a malformed overrides, combinations or domain
 // capabilities file, an unknown --require cell, nova combinations under
 // nova-legacy) are *release.UsageError values.
@@ -57,7 +58,7 @@ func Audit(ctx context.Context, spec source.Spec, o AuditOptions) (*report.Repor
 	if err := spec.Check(); err != nil {
 		return nil, err
 	}
-	opts := audit.Options{Require: o.Require, Tool: o.Tool, Contents: o.Contents, At: o.At}
+	opts := audit.Options{Require: o.Require, Tool: o.Tool, Contents: !o.SkipContents, At: o.At}
 	var err error
 	if opts.Overrides, err = readOverrides(o.Overrides); err != nil {
 		return nil, err
@@ -129,11 +130,11 @@ type LintOptions struct {
 	// either, every modelled release is judged and the strictest verdict
 	// reported.
 	Libvirt, Profile string
-	// Overrides, Contents, At and Tool are as AuditOptions'.
-	Overrides string
-	Contents  bool
-	At        time.Time
-	Tool      report.Tool
+	// Overrides, SkipContents, At and Tool are as AuditOptions'.
+	Overrides    string
+	SkipContents bool
+	At           time.Time
+	Tool         report.Tool
 }
 
 // Lint is fwaudit lint: the lint rules over descriptor files and
@@ -149,7 +150,7 @@ func Lint(ctx context.Context, paths []string, o LintOptions) (*report.Report, e
 		profiles, source, note = []*matcher.Profile{p}, "flag", ps.Note
 	}
 	opts := audit.Options{ProfileSource: source, ProfileNote: note, Source: strings.Join(paths, ","), Tool: o.Tool,
-		Contents: o.Contents, At: o.At}
+		Contents: !o.SkipContents, At: o.At}
 	if opts.Overrides, err = readOverrides(o.Overrides); err != nil {
 		return nil, err
 	}

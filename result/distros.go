@@ -13,6 +13,7 @@ import (
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/release"
 	"github.com/fwaudit/fwaudit/report"
+	"github.com/fwaudit/fwaudit/source"
 )
 
 // DistrosSchemaVersion versions the JSON output of Distros.
@@ -53,8 +54,9 @@ type DistrosOptions struct {
 	Libvirt, Profile, QEMU string
 	// Arch and Machine choose the guests (default x86_64 q35).
 	Arch, Machine string
-	// Templates, if set, describes a bundled set's NVRAM templates
-	// (audit.Options.Templates).
+	// Templates describes a bundled set's NVRAM templates
+	// (audit.Options.Templates); nil is the sets' own summaries
+	// (source.Templates), as for fwaudit distros.
 	Templates func(distro string) map[string]audit.TemplateInfo
 }
 
@@ -90,9 +92,11 @@ func NewDistros(ctx context.Context, opts DistrosOptions) (*Distros, error) {
 		}
 		// Requiring every cell computes the whole row, targeted or not.
 		ao := audit.Options{Profile: c.Profile, QEMU: c.QEMU, Require: require, FilesSkipped: "bundled set"}
-		if opts.Templates != nil {
-			ao.Templates = opts.Templates(name)
+		templates := opts.Templates
+		if templates == nil {
+			templates = source.Templates
 		}
+		ao.Templates = templates(name)
 		r, err := audit.Run(ctx, set, ao)
 		if err != nil {
 			return nil, err

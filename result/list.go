@@ -48,7 +48,11 @@ func NewList(set *descriptor.Set, distro string) *List {
 		le := ListEntry{Entry: e}
 		if e.Descriptor != nil {
 			le.Summary = e.Descriptor.Summary()
-			le.UnresolvedPaths = e.Descriptor.UnresolvedPaths()
+			// An empty map per entry would cost more than a nil one and
+			// marshals the same (omitempty).
+			if u := e.Descriptor.UnresolvedPaths(); len(u) > 0 {
+				le.UnresolvedPaths = u
+			}
 		}
 		l.Entries = append(l.Entries, le)
 	}

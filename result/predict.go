@@ -1,6 +1,7 @@
 package result
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -25,7 +26,10 @@ type PredictOptions struct {
 // Predict is fwaudit match for dom: the firmware libvirt picks from the
 // descriptors spec names, under the release spec chooses (source.Open with
 // source.Predict, for dom's architecture), and what it writes back. A
-// refused domain is a Match that is not OK, not an error.
+// refused domain is a Match that is not OK, not an error. Like the
+// command, it predicts on the bundled default set when spec is this host
+// and the host has no descriptors; spec.FallBack() says so beforehand and
+// returns the note the command prints on stderr.
 func Predict(ctx context.Context, spec source.Spec, dom *libvirtxml.Domain, opts PredictOptions) (*Match, error) {
 	req, err := matcher.FromDomain(dom)
 	if err != nil {
@@ -80,7 +84,8 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 type NovaRequest struct {
 	Properties nova.Properties
 	// Release is the nova release that writes the domain (nova.ReleaseFor:
-	// "2025.2", "2026.1", "legacy", "auto").
+	// "2025.2", "2026.1", "legacy", "auto"); "" is nova.AutoSelect's, as
+	// for fwaudit match.
 	Release string
 	// Name names the domain (and its NVRAM file).
 	Name string
@@ -92,6 +97,7 @@ type NovaRequest struct {
 // how. A request nova refuses is a *RefusedError; --profile nova-legacy
 // is a *release.UsageError (nova's release is chosen by Release).
 func PredictNova(ctx context.Context, spec source.Spec, nr NovaRequest, opts PredictOptions) (*Match, error) {
+	nr.Release = cmp.Or(nr.Release, nova.AutoSelect.Name)
 	rel, err := nova.ReleaseFor(nr.Release)
 	if err != nil {
 		return nil, &release.UsageError{Msg: "--nova-release: " + err.Error()}

@@ -56,14 +56,11 @@ domains given (files or directories such as /etc/libvirt/qemu).
   fwaudit audit --distro ubuntu-24.04 --domcapabilities caps.xml`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			if spec.Distro == "help" {
-				return a.listDistros()
-			}
 			if err := spec.Check(); err != nil {
 				return err
 			}
 			spec = a.fallBack(spec)
-			opts.Contents, opts.At, opts.Overrides, opts.Tool = out.contents, out.at.t, out.overrides, report.Tool{Version: toolVersion()}
+			opts.SkipContents, opts.At, opts.Overrides, opts.Tool = !out.contents, out.at.t, out.overrides, report.Tool{Version: toolVersion()}
 			if novaGiven(cmd) {
 				opts.Nova = &nv
 			}
@@ -74,7 +71,7 @@ domains given (files or directories such as /etc/libvirt/qemu).
 			return out.write(a, r)
 		}),
 	}
-	sourceVars(c, &spec)
+	sourceVars(a, c, &spec)
 	releaseVars(c, &spec.Libvirt, &spec.Profile, &spec.QEMU)
 	out.register(c, "read the images: NVRAM templates' Secure Boot keys, containers, CODE/VARS layouts, domains' NVRAM")
 	f := c.Flags()
@@ -105,14 +102,9 @@ CODE/VARS layouts.`,
 		Example: `  fwaudit lint --root "$DESTDIR" "$DESTDIR"/usr/share/qemu/firmware
   fwaudit lint 60-ovmf.json --format json
   fwaudit lint --libvirt 10.0 --format sarif --output lint.sarif firmware/`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError("no descriptor files or directories given")
-			}
-			return nil
-		},
+		Args: needArgs("no descriptor files or directories given"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			opts.Contents, opts.At, opts.Overrides, opts.Tool = out.contents, out.at.t, out.overrides, report.Tool{Version: toolVersion()}
+			opts.SkipContents, opts.At, opts.Overrides, opts.Tool = !out.contents, out.at.t, out.overrides, report.Tool{Version: toolVersion()}
 			r, err := result.Lint(cmd.Context(), args, opts)
 			if err != nil {
 				return err

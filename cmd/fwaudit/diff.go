@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 
-	"github.com/fwaudit/fwaudit/audit"
 	"github.com/fwaudit/fwaudit/diff"
 	"github.com/spf13/cobra"
 )
@@ -41,39 +40,14 @@ fails, a path not known to stay installed.`,
 			return nil
 		},
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			var sides [2]diff.Side
-			for i, arg := range args {
-				sp, err := diff.ParseSpec(arg)
-				if err != nil {
-					return usageError(err.Error())
-				}
-				if sides[i], err = diff.Load(ctx, sp, hostProbe); err != nil {
-					return err
-				}
-				defer sides[i].Close()
+			r, err := diff.Run(cmd.Context(), args[0], args[1], domains, hostProbe)
+			if err == nil {
+				err = diff.Write(a.stdout, r, diff.Format(format))
 			}
-			var doms []diff.Domain
-			if len(domains) > 0 {
-				files, err := audit.ReadDomains(domains)
-				if err != nil {
-					return err
-				}
-				if doms, err = diff.ReadDomains(files); err != nil {
-					return err
-				}
-			}
-			r, err := diff.Compare(ctx, sides[0], sides[1], doms)
-			if err != nil {
-				return err
-			}
-			if err := diff.Write(a.stdout, r, diff.Format(format)); err != nil {
-				return err
-			}
-			if r.Regressed() {
+			if err == nil && r.Regressed() {
 				return errFindings
 			}
-			return nil
+			return err
 		}),
 	}
 	formatVar(c, &format, "text", "json", "sarif")

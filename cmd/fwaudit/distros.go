@@ -3,13 +3,12 @@ package main
 import (
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/result"
-	"github.com/fwaudit/fwaudit/source"
 	"github.com/spf13/cobra"
 )
 
 func newDistrosCmd(a *app) *cobra.Command {
 	var (
-		opts   = result.DistrosOptions{Templates: source.Templates}
+		opts   result.DistrosOptions
 		format string
 	)
 	c := &cobra.Command{

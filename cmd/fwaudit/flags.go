@@ -20,27 +20,41 @@ import (
 // usage error that suggests the closest, and the list is its shell
 // completion.
 type enumFlag struct {
-	p       *string
+	value   string
+	set     func(string)
 	name    string // the flag's name
 	what    string // "format", "firmware type", ...
 	allowed []string
 }
 
-func (e *enumFlag) String() string { return *e.p }
+func (e *enumFlag) String() string { return e.value }
 func (e *enumFlag) Type() string   { return "string" }
 func (e *enumFlag) Set(v string) error {
 	if !slices.Contains(e.allowed, v) {
 		return usageError(fmt.Sprintf("--%s: unknown %s %q%s (want %s)", e.name, e.what, v, suggest.Hint(v, e.allowed), suggest.Or(e.allowed)))
 	}
-	*e.p = v
+	e.value = v
+	e.set(v)
 	return nil
 }
 
 // enumVar defines an enumerated flag with its completion.
 func enumVar(c *cobra.Command, p *string, name, value, what string, allowed []string, usage string) {
 	*p = value
-	c.Flags().Var(&enumFlag{p: p, name: name, what: what, allowed: allowed}, name, usage)
+	c.Flags().Var(&enumFlag{value: value, set: func(v string) { *p = v }, name: name, what: what, allowed: allowed}, name, usage)
 	c.RegisterFlagCompletionFunc(name, fixed(allowed))
+}
+
+// triVar defines a flag of a matcher.Tristate: words[0] (yes, on) is
+// Yes, words[1] No.
+func triVar(c *cobra.Command, p *matcher.Tristate, name string, words []string, usage string) {
+	set := func(v string) {
+		if *p = matcher.No; v == words[0] {
+			*p = matcher.Yes
+		}
+	}
+	c.Flags().Var(&enumFlag{set: set, name: name, what: "value", allowed: words}, name, usage)
+	c.RegisterFlagCompletionFunc(name, fixed(words))
 }
 
 // formatVar defines --format with the given formats, the first the default.
@@ -91,8 +105,9 @@ func names[T any](list []T, name func(T) string) []string {
 	return out
 }
 
-// sourceVars binds the flags that choose a descriptor set to s.
-func sourceVars(c *cobra.Command, s *source.Spec) {
+// sourceVars binds the flags that choose a descriptor set to s; --distro
+// help lists the bundled sets instead of running the command.
+func sourceVars(a *app, c *cobra.Command, s *source.Spec) {
 	f := c.Flags()
 	f.StringVar(&s.Root, "root", "", "take `DIR` as the file system root (a sysroot, image or DESTDIR)")
 	f.StringArrayVar(&s.Dirs, "dir", nil, "scan `DIR` instead of libvirt's search path (repeatable, lowest precedence first)")
@@ -101,6 +116,15 @@ func sourceVars(c *cobra.Command, s *source.Spec) {
 	c.MarkFlagDirname("root")
 	c.MarkFlagDirname("dir")
 	c.RegisterFlagCompletionFunc("distro", fixed(fwaudit.Distros()))
+	c.PreRunE = func(*cobra.Command, []string) error {
+		if s.Distro != "help" {
+			return nil
+		}
+		if _, err := fmt.Fprintln(a.stdout, strings.Join(fwaudit.Distros(), "\n")); err != nil {
+			return failure(err)
+		}
+		return &exitError{code: exitOK} // done
+	}
 }
 
 // releaseVars binds the flags that choose the libvirt release and QEMU
@@ -110,17 +134,9 @@ func releaseVars(c *cobra.Command, libvirt, profile, qemu *string) {
 	f.StringVar(libvirt, "libvirt", "", "predict for libvirt `VERSION`: the newest modelled release not newer (9.0, 10.0, 11.3, 12.8)")
 	f.StringVar(profile, "profile", "", "predict with the profile `NAME` (libvirt-11.3, ..., or nova-legacy)")
 	f.StringVar(qemu, "qemu", "", "QEMU `VERSION` that resolves machine aliases (q35 -> pc-q35-X.Y)")
-	c.RegisterFlagCompletionFunc("libvirt", fixed(names(matcher.Profiles, func(p *matcher.Profile) string { return p.Version })))
+	c.RegisterFlagCompletionFunc("libvirt", fixed(libvirtVersions))
 	c.RegisterFlagCompletionFunc("profile", fixed(release.ProfileNames()))
 	c.RegisterFlagCompletionFunc("qemu", cobra.NoFileCompletions)
-}
-
-// listDistros answers --distro help: the bundled sets, one a line.
-func (a *app) listDistros() error {
-	for _, d := range fwaudit.Distros() {
-		fmt.Fprintln(a.stdout, d)
-	}
-	return nil
 }
 
 // novaVars binds nova's request flags (match and audit).
@@ -177,8 +193,10 @@ func (d *dateFlag) Set(s string) error {
 
 func (d *dateFlag) Type() string { return "date" }
 
-// completions of --require and explain's argument.
+// The modelled releases (--libvirt's completions), feature sets and rule
+// IDs (explain's).
 var (
+	libvirtVersions = names(matcher.Profiles, func(p *matcher.Profile) string { return p.Version })
 	featureSetNames = names(audit.FeatureSets(), func(f audit.FeatureSet) string { return f.Name })
 	ruleIDs         = names(audit.Rules(), func(r audit.RuleInfo) string { return r.ID })
 )

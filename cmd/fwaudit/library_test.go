@@ -15,7 +15,8 @@ import (
 
 // TestLibraryIsCLI: a Go program that calls the library entry points gets
 // byte for byte what the command prints, for match and audit on bundled
-// sets, each release chosen in a different way.
+// sets, each release chosen in a different way, and for list and distros;
+// options the command does not set are the zero value.
 func TestLibraryIsCLI(t *testing.T) {
 	ctx := context.Background()
 	sbGuest := matcher.Guest{Name: "guest", Arch: "x86_64", Machine: "q35", Firmware: "efi", SecureBoot: matcher.Yes}
@@ -38,7 +39,7 @@ func TestLibraryIsCLI(t *testing.T) {
 	xml := func(m *result.Match, w io.Writer) error { return m.WriteXML(w) }
 	audit := func(spec source.Spec, opts result.AuditOptions, f report.Format) func(io.Writer) error {
 		return func(w io.Writer) error {
-			opts.Contents, opts.Tool = true, report.Tool{Version: toolVersion()}
+			opts.Tool = report.Tool{Version: toolVersion()}
 			r, err := result.Audit(ctx, spec, opts)
 			if err != nil {
 				return err
@@ -64,6 +65,20 @@ func TestLibraryIsCLI(t *testing.T) {
 			audit(source.Spec{Distro: "debian-13", Libvirt: "10.0"}, result.AuditOptions{}, report.JSON)},
 		{"audit --distro fedora-39 --profile nova-legacy --format sarif",
 			audit(source.Spec{Distro: "fedora-39", Profile: "nova-legacy"}, result.AuditOptions{}, report.SARIF)},
+		{"list --distro ubuntu-24.04-updates --format json", func(w io.Writer) error {
+			l, err := result.ListOf(source.Spec{Distro: "ubuntu-24.04-updates"})
+			if err != nil {
+				return err
+			}
+			return l.WriteJSON(w)
+		}},
+		{"distros", func(w io.Writer) error {
+			d, err := result.NewDistros(ctx, result.DistrosOptions{})
+			if err != nil {
+				return err
+			}
+			return d.WriteText(w, result.TextOptions{})
+		}},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
 			var cli, stderr, lib bytes.Buffer

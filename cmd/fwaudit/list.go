@@ -21,9 +21,6 @@ mask, masked, overridden, ignored, error), provenance and a summary.`,
   fwaudit list --distro ubuntu-24.04`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			if spec.Distro == "help" {
-				return a.listDistros()
-			}
 			l, err := result.ListOf(a.fallBack(spec))
 			if err != nil {
 				return err
@@ -37,7 +34,7 @@ mask, masked, overridden, ignored, error), provenance and a summary.`,
 			return nil
 		}),
 	}
-	sourceVars(c, &spec)
+	sourceVars(a, c, &spec)
 	formatVar(c, &format, "text", "json")
 	return c
 }

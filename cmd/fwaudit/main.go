@@ -75,34 +75,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root := a.newRoot()
 	root.SetArgs(args)
 	cmd, err := root.ExecuteC()
-	code := exitOK
-	if err != nil {
-		var ee *exitError
-		if !errors.As(err, &ee) {
-			// cobra's own errors: unknown commands, flags, arguments.
-			ee = &exitError{code: exitUsage, err: err}
-		}
-		code = ee.code
-		if ee.err != nil {
-			name := "fwaudit"
-			if cmd != nil {
-				name = cmd.CommandPath()
-			}
-			fmt.Fprintf(stderr, "%s: %s\n", name, cleanLines(ee.err.Error()))
-			if ee.code == exitUsage && cmd != nil {
-				fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", name)
-			}
+	name := "fwaudit"
+	if cmd != nil {
+		name = cmd.CommandPath()
+	}
+	ee := &exitError{code: exitOK}
+	if err != nil && !errors.As(err, &ee) {
+		ee = &exitError{code: exitUsage, err: err} // cobra's own errors: unknown commands, flags, arguments
+	}
+	if ee.err != nil {
+		fmt.Fprintf(stderr, "%s: %s\n", name, cleanLines(ee.err.Error()))
+		if ee.code == exitUsage && cmd != nil {
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", name)
 		}
 	}
-	if a.stdout.err != nil && code != exitFailure {
-		name := "fwaudit"
-		if cmd != nil {
-			name = cmd.CommandPath()
-		}
+	if a.stdout.err != nil && ee.code != exitFailure {
 		fmt.Fprintf(stderr, "%s: writing output: %s\n", name, cleanLines(a.stdout.err.Error()))
-		code = exitFailure
+		return exitFailure
 	}
-	return code
+	return ee.code
 }
 
 const rootLong = `fwaudit audits QEMU firmware descriptors and predicts libvirt's firmware choice.
@@ -166,11 +157,7 @@ func flagError(cmd *cobra.Command, err error) error {
 // versionString is the module version fwaudit was built as and the
 // releases it models.
 func versionString() string {
-	var names []string
-	for _, p := range matcher.Profiles {
-		names = append(names, p.Version)
-	}
-	return fmt.Sprintf("%s (models libvirt %s, and %s)", toolVersion(), strings.Join(names, ", "), matcher.NovaLegacy.Name)
+	return fmt.Sprintf("%s (models libvirt %s, and %s)", toolVersion(), strings.Join(libvirtVersions, ", "), matcher.NovaLegacy.Name)
 }
 
 // toolVersion is the module version fwaudit was built as, or "devel".
@@ -224,6 +211,16 @@ func failure(err error) error {
 		return &exitError{code: exitFindings, err: err}
 	}
 	return &exitError{code: exitFailure, err: err}
+}
+
+// needArgs is a command's Args: at least one, else the usage error msg.
+func needArgs(msg string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return usageError(msg)
+		}
+		return nil
+	}
 }
 
 // runE adapts a command body to cobra, classifying its error (failure).

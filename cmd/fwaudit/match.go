@@ -8,6 +8,7 @@ import (
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/internal/suggest"
 	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/nova"
 	"github.com/fwaudit/fwaudit/result"
 	"github.com/fwaudit/fwaudit/source"
 	"github.com/spf13/cobra"
@@ -16,16 +17,14 @@ import (
 
 // matchFlags are the command line of "fwaudit match".
 type matchFlags struct {
-	spec                          source.Spec
-	guest                         matcher.Guest
-	domain                        string
-	secureBoot, enrolledKeys, smm string
-	loaderSecure                  string
-	opts                          result.PredictOptions
-	explain                       bool
-	format                        string
-	nova                          result.NovaInput
-	novaRelease                   string
+	spec        source.Spec
+	guest       matcher.Guest
+	domain      string
+	opts        result.PredictOptions
+	explain     bool
+	format      string
+	nova        result.NovaInput
+	novaRelease string
 }
 
 // requestFlags describe the domain; they exclude --domain.
@@ -35,8 +34,8 @@ var requestFlags = []string{"arch", "machine", "firmware", "secure-boot", "enrol
 
 var yesNo, onOff = []string{"yes", "no"}, []string{"on", "off"}
 
-func (f *matchFlags) register(c *cobra.Command) {
-	sourceVars(c, &f.spec)
+func (f *matchFlags) register(a *app, c *cobra.Command) {
+	sourceVars(a, c, &f.spec)
 	releaseVars(c, &f.spec.Libvirt, &f.spec.Profile, &f.spec.QEMU)
 	fs, g := c.Flags(), &f.guest
 	fs.StringVar(&f.domain, "domain", "", "read the domain definition from `FILE` (virsh dumpxml)")
@@ -45,10 +44,10 @@ func (f *matchFlags) register(c *cobra.Command) {
 	fs.StringVar(&g.Machine, "machine", "", "machine type `M` (q35, pc, virt, pc-q35-9.2, ...)")
 	c.RegisterFlagCompletionFunc("machine", fixed([]string{"q35", "pc", "microvm", "virt"}))
 	enumVar(c, &g.Firmware, "firmware", "efi", "firmware type", []string{"efi", "bios"}, "<os firmware=`TYPE`>: efi or bios")
-	enumVar(c, &f.secureBoot, "secure-boot", "", "value", yesNo, "firmware feature secure-boot: yes or no")
-	enumVar(c, &f.enrolledKeys, "enrolled-keys", "", "value", yesNo, "firmware feature enrolled-keys: yes or no")
-	enumVar(c, &f.smm, "smm", "", "value", onOff, "<features><smm state=...>: on or off")
-	enumVar(c, &f.loaderSecure, "loader-secure", "", "value", yesNo, "<loader secure=...>: yes or no")
+	triVar(c, &g.SecureBoot, "secure-boot", yesNo, "firmware feature secure-boot: yes or no")
+	triVar(c, &g.EnrolledKeys, "enrolled-keys", yesNo, "firmware feature enrolled-keys: yes or no")
+	triVar(c, &g.SMM, "smm", onOff, "<features><smm state=...>: on or off")
+	triVar(c, &g.LoaderSecure, "loader-secure", yesNo, "<loader secure=...>: yes or no")
 	fs.BoolVar(&g.Stateless, "stateless", false, "<loader stateless='yes'>")
 	enumVar(c, &g.LoaderType, "loader-type", "", "loader type", []string{"pflash", "rom"}, "<loader type=...>: pflash or rom")
 	enumVar(c, &g.LoaderFormat, "loader-format", "", "format", []string{"raw", "qcow2"}, "<loader format=...>: raw or qcow2")
@@ -65,7 +64,7 @@ func (f *matchFlags) register(c *cobra.Command) {
 	fs.BoolVar(&f.opts.All, "all", false, "list every other matching descriptor, in order")
 	formatVar(c, &f.format, "text", "json", "xml")
 	novaVars(c, &f.nova)
-	fs.StringVar(&f.novaRelease, "nova-release", "2026.1", "with nova's flags: the nova `RELEASE` that writes the domain (2025.2 and before: nova's own selection)")
+	fs.StringVar(&f.novaRelease, "nova-release", nova.AutoSelect.Name, "with nova's flags: the nova `RELEASE` that writes the domain (2025.2 and before: nova's own selection)")
 }
 
 const matchUsage = "usage: fwaudit match [--root DIR] [--dir DIR]... [--session] [--distro NAME] [--libvirt VER | --profile NAME]\n" +
@@ -115,17 +114,6 @@ func (f *matchFlags) check(c *cobra.Command, args []string) error {
 // archAliases are common names for libvirt's architectures.
 var archAliases = map[string]string{"amd64": "x86_64", "i386": "i686", "x86": "i686", "arm64": "aarch64", "arm": "armv7l"}
 
-// tristate is a yes/no (on/off) flag's value.
-func tristate(s string) matcher.Tristate {
-	switch s {
-	case "yes", "on":
-		return matcher.Yes
-	case "no", "off":
-		return matcher.No
-	}
-	return matcher.Unset
-}
-
 func newMatchCmd(a *app) *cobra.Command {
 	var f matchFlags
 	c := &cobra.Command{
@@ -144,9 +132,6 @@ output says which.`,
       --flavor-extra-spec hw:mem_encryption=true --image-property hw_mem_encryption_model=amd-sev-es
   fwaudit match --image image.json --flavor flavor.json --nova-release 2025.2 --format xml`,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			if f.spec.Distro == "help" {
-				return a.listDistros()
-			}
 			if err := f.check(cmd, args); err != nil {
 				return &exitError{code: exitUsage, err: fmt.Errorf("%v\n%s", err, matchUsage)}
 			}
@@ -170,7 +155,7 @@ output says which.`,
 			return err
 		}),
 	}
-	f.register(c)
+	f.register(a, c)
 	return c
 }
 
@@ -193,8 +178,6 @@ func (f *matchFlags) predict(c *cobra.Command, a *app) (*result.Match, error) {
 			return nil, err
 		}
 	} else {
-		f.guest.SecureBoot, f.guest.EnrolledKeys = tristate(f.secureBoot), tristate(f.enrolledKeys)
-		f.guest.SMM, f.guest.LoaderSecure = tristate(f.smm), tristate(f.loaderSecure)
 		dom = f.guest.Domain()
 	}
 	return result.Predict(ctx, a.fallBack(f.spec), dom, f.opts)

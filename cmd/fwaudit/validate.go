@@ -16,12 +16,7 @@ func newValidateCmd(a *app) *cobra.Command {
 of a libvirt release (--libvirt or --profile; default the newest modelled).`,
 		Example: `  fwaudit validate /usr/share/qemu/firmware/*.json
   fwaudit validate --libvirt 10.0 --format json 60-ovmf.json`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError("no files given")
-			}
-			return nil
-		},
+		Args: needArgs("no files given"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			v, unread, err := result.Validate(args, libvirt, profile)
 			if err != nil {

@@ -23,12 +23,7 @@ certificate each is. Exit 1 when a file cannot be read.`,
 		Example: `  fwaudit vars /usr/share/OVMF/OVMF_VARS_4M.ms.fd
   fwaudit vars /var/lib/libvirt/qemu/nvram/*_VARS.fd --format json
   fwaudit vars --at 2026-07-01 OVMF_VARS_4M.ms.fd`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError("no files given")
-			}
-			return nil
-		},
+		Args: needArgs("no files given"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			s := varstore.SummarizeFiles(args, at.t)
 			var err error
