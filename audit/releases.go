@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -21,16 +22,24 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 	if len(profiles) == 0 {
 		profiles = matcher.Profiles
 	}
-	type merged struct {
-		f        report.Finding
-		releases []string // of the strictest severity
+	if len(profiles) > 64 {
+		return nil, fmt.Errorf("lint: %d profiles, at most 64 can be merged", len(profiles))
+	}
+	// The merged findings in the order first seen, and for each the
+	// profiles (one bit per index) giving its strictest severity; a
+	// finding is found again by its fingerprint and how many findings of
+	// that fingerprint came before it in the same report.
+	type key struct {
+		fingerprint string
+		n           int
 	}
 	var (
-		order  []string
-		byKey  = map[string]*merged{}
-		last   *report.Report
-		names  []string
-		single = len(profiles) == 1
+		findings []report.Finding
+		releases []uint64
+		index    = map[key]int{}
+		last     *report.Report
+		names    []string
+		single   = len(profiles) == 1
 	)
 	// Profiles whose rule sets are equal (not only the same pointer) read
 	// one load of the set, which is dropped after the last of them: a
@@ -58,19 +67,27 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 		}
 		last = r
 		names = append(names, p.Name)
+		if single {
+			break
+		}
+		if findings == nil {
+			findings = make([]report.Finding, 0, len(r.Findings))
+			releases = make([]uint64, 0, len(r.Findings))
+		}
 		seen := map[string]int{}
 		for _, f := range r.Findings {
-			key := fmt.Sprintf("%s\x00%d", f.Fingerprint, seen[f.Fingerprint])
+			k := key{f.Fingerprint, seen[f.Fingerprint]}
 			seen[f.Fingerprint]++
-			m, ok := byKey[key]
+			i, ok := index[k]
 			switch {
 			case !ok:
-				byKey[key] = &merged{f: f, releases: []string{p.Version}}
-				order = append(order, key)
-			case f.Severity.Rank() > m.f.Severity.Rank():
-				m.f, m.releases = f, []string{p.Version}
-			case f.Severity == m.f.Severity:
-				m.releases = append(m.releases, p.Version)
+				index[k] = len(findings)
+				findings = append(findings, f)
+				releases = append(releases, 1<<pi)
+			case f.Severity.Rank() > findings[i].Severity.Rank():
+				findings[i], releases[i] = f, 1<<pi
+			case f.Severity == findings[i].Severity:
+				releases[i] |= 1 << pi
 			}
 		}
 	}
@@ -79,15 +96,19 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 	}
 	r := *last
 	r.Profile = strings.Join(names, ",")
-	r.Findings = nil
-	for _, key := range order {
-		m := byKey[key]
-		f := m.f
-		if len(m.releases) < len(profiles) {
-			f.Message += fmt.Sprintf(" [%s for libvirt %s]", f.Severity, strings.Join(shortVersions(m.releases), ", "))
+	for i := range findings {
+		if bits.OnesCount64(releases[i]) < len(profiles) {
+			var vs []string
+			for pi, p := range profiles {
+				if releases[i]&(1<<pi) != 0 {
+					vs = append(vs, p.Version)
+				}
+			}
+			f := &findings[i]
+			f.Message += fmt.Sprintf(" [%s for libvirt %s]", f.Severity, strings.Join(shortVersions(vs), ", "))
 		}
-		r.Findings = append(r.Findings, f)
 	}
+	r.Findings = findings
 	r.Finalize()
 	return &r, nil
 }

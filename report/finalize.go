@@ -78,13 +78,36 @@ func (r *Report) Finalize() {
 }
 
 // finalized returns a finalized copy of r; r is not modified. The lists
-// that Finalize reorders or edits are copied, the others are shared.
+// that Finalize reorders or edits are copied, the others are shared. A
+// report that is already in its canonical form is returned as it is: its
+// findings, which grow with the set, are not copied.
 func (r *Report) finalized() *Report {
+	if r.isFinal() {
+		return r
+	}
 	c := *r
 	c.Rules = slices.Clone(r.Rules)
 	c.Findings = slices.Clone(r.Findings)
 	c.Finalize()
 	return &c
+}
+
+// isFinal reports whether Finalize would leave r as it is.
+func (r *Report) isFinal() bool {
+	if r.SchemaVersion == 0 || r.Dirs == nil || r.Descriptors == nil || r.Rules == nil || r.Findings == nil || r.Coverage == nil {
+		return false
+	}
+	if !slices.IsSortedFunc(r.Rules, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) }) {
+		return false
+	}
+	for i := range r.Findings {
+		if r.Findings[i].Fingerprint == "" {
+			return false
+		}
+	}
+	order := r.descriptorOrder()
+	return slices.IsSortedFunc(r.Findings, func(a, b Finding) int { return compareFindings(order, a, b) }) &&
+		r.Summary == summarize(r.Findings)
 }
 
 // Fails reports whether r holds an unsuppressed finding at or above

@@ -559,3 +559,37 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestWriteFinalizedReport: a report already in canonical form is
+// rendered as it is (not copied) and is left unmodified by every format,
+// with the bytes of its unfinalized form; a report that is not final is
+// still copied.
+func TestWriteFinalizedReport(t *testing.T) {
+	for _, fx := range fixtures {
+		r := fx.make()
+		r.Finalize()
+		if !r.isFinal() {
+			t.Errorf("%s: a finalized report is not final", fx.name)
+		}
+		if got := r.finalized(); got != r {
+			t.Errorf("%s: finalized copied a final report", fx.name)
+		}
+		before := fx.make()
+		before.Finalize()
+		for _, f := range Formats {
+			if got, want := render(t, r, f, Options{}), render(t, fx.make(), f, Options{}); !bytes.Equal(got, want) {
+				t.Errorf("%s %s: a finalized report renders differently", fx.name, f)
+			}
+			if diff := cmp.Diff(before, r); diff != "" {
+				t.Errorf("%s %s: Write modified a final report (-before +after):\n%s", fx.name, f, diff)
+			}
+		}
+		if len(r.Findings) > 1 {
+			u := fx.make().finalized()
+			u.Findings[0], u.Findings[1] = u.Findings[1], u.Findings[0]
+			if u.isFinal() && compareFindings(u.descriptorOrder(), u.Findings[0], u.Findings[1]) != 0 {
+				t.Errorf("%s: findings out of order taken as final", fx.name)
+			}
+		}
+	}
+}
