@@ -472,6 +472,7 @@ func checkUpstreamWith(t *testing.T, c upstreamCase, p *matcher.Profile) (proble
 		t.Fatalf("input.xml arch %q, meta.txt says %q", req.Arch, c.meta["arch"])
 	}
 	req.Existing = c.existing
+	req.ExistingValidated = c.existing // the harness validates what it parses
 	// libvirt's test harness fakes the capabilities of every emulator.
 	d := matcher.Match(set, req, p, matcher.MatchOptions{Files: harnessHost})
 	d.Apply(dom) // no-op when the decision failed

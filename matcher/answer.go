@@ -21,7 +21,8 @@ type Answer struct {
 	NVRAM            *AnswerNVRAM      `json:"nvram"`
 	SMM              *string           `json:"smm"`
 	Kernel           *string           `json:"kernel"`
-	// Stage is where libvirt failed ("define" or "start"), on failure.
+	// Stage is where libvirt failed ("define", "start", or "load" for a
+	// stored definition the daemon does not load), on failure.
 	Stage *string `json:"stage,omitempty"`
 	// DaemonCrashed: libvirtd died instead of answering (Decision.Crash).
 	DaemonCrashed bool `json:"daemon_crashed,omitempty"`

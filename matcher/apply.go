@@ -27,14 +27,34 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 		// An existing domain whose selection failed is still loaded,
 		// with the loader format its loading forced.
 		if d.Stage == "start" && d.Request.Existing && !d.Profile.Selection.AtStart &&
-			d.Request.Loader != nil && dom.OS != nil && dom.OS.Loader != nil && dom.OS.Loader.Format == "" {
-			dom.OS.Loader.Format = d.Request.Loader.Format
+			d.Request.Loader != nil && dom.OS != nil {
+			// (A stored definition without <loader> gets one for the
+			// forced format: existing-enrolled-keys-without-sb.)
+			if dom.OS.Loader == nil {
+				dom.OS.Loader = &libvirtxml.DomainLoader{}
+			}
+			if dom.OS.Loader.Format == "" {
+				dom.OS.Loader.Format = d.Request.Loader.Format
+			}
+			if d.Profile.Writes.RawFormatImplicit {
+				// 10.0 writes no format='raw', and no <loader> left
+				// empty (upstream-firmware-auto-efi-format-loader-raw).
+				d.writtenFormats(dom)
+				if *dom.OS.Loader == (libvirtxml.DomainLoader{}) {
+					dom.OS.Loader = nil
+				}
+			}
 		}
 		return
 	}
 	p := d.Profile
 	r := &d.Request
 	os := dom.OS
+	if d.droppedFeatures {
+		// A stored definition's feature requests without <os firmware>
+		// are dropped when it is loaded (existing-features-without-firmware).
+		os.FirmwareInfo = nil
+	}
 	if p.Parsing.NoTemplateFormat || p.Writes.RawFormatImplicit {
 		defer d.writtenFormats(dom)
 	}
@@ -188,6 +208,12 @@ func (d *Decision) applyManualFallback(dom *libvirtxml.Domain) {
 			dom.OS.NVRam.TemplateFormat = "raw"
 		}
 	}
+	if d.Request.Existing {
+		// Without an ABI update the manual loader's formats stay as
+		// stored (existing-stateless-loader-template, 11.3 and 12.8).
+		d.ensureNVRAM(dom)
+		return
+	}
 	if l.Format == "" && !d.Profile.Parsing.IgnoresFormats {
 		l.Format = "raw"
 	}
@@ -269,6 +295,13 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// dropsFeatures reports whether the daemon, loading r from its stored
+// definition, drops its <os><firmware> feature requests: it does for a
+// domain without <os firmware>, which a define refuses instead.
+func dropsFeatures(r *Request) bool {
+	return r.Existing && !r.ExistingValidated && r.Firmware == "" && r.FirmwareFeatures
 }
 
 // stored reports whether the definition libvirt keeps after the decision

@@ -41,7 +41,9 @@ type Decision struct {
 	// both Chosen and Err: libvirt chose a descriptor and then failed.
 	Err string
 	// Stage is where libvirt fails: "define", or "start" for a domain
-	// the define accepted (and stored) and its first start refuses.
+	// the define accepted (and stored), or an existing domain the daemon
+	// loaded, and its first start refuses, or "load" for an existing
+	// domain the daemon does not load from its stored definition.
 	Stage string
 	// Crash: instead of refusing, the daemon crashes at Stage (a libvirt
 	// bug); Err is then what the client sees, ErrDaemonCrashed.
@@ -53,6 +55,9 @@ type Decision struct {
 	// manualNVRAM: no selection, but the manual loader gets its NVRAM
 	// path as libvirt assigns it at parse time.
 	manualNVRAM bool
+	// droppedFeatures: the domain's <os><firmware> block was dropped when
+	// the daemon loaded it (dropsFeatures).
+	droppedFeatures bool
 }
 
 // OK reports whether libvirt would accept the domain, at define and at
@@ -111,8 +116,9 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	qemu := cmpOr(opts.QEMU, p.QEMU)
 	r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
 	badMachine := !machineSupported(r.Arch, r.Machine, qemu)
-	var archKnown int8          // p.Rules.KnowsArch(r.Arch), asked once (knownArch)
-	files := hostFiles(opts, p) // the host's files, read by the checks below
+	var archKnown int8                           // p.Rules.KnowsArch(r.Arch), asked once (knownArch)
+	files := hostFiles(opts, p)                  // the host's files, read by the checks below
+	stored := r.Existing && !r.ExistingValidated // loaded by the daemon: checks by phase
 	if p.NVRAM.CreatesAtStart {
 		// The first start, after the define and its validation (the
 		// deferred calls run in reverse).
@@ -126,10 +132,24 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	}
 	if !p.Selection.AtStart {
 		// Validation follows a define-time selection, whatever it found.
+		// A stored definition meets only the post-parse checks when it is
+		// loaded (failing one, it is not loaded); its validation waits
+		// for the start, after the selection was stored.
 		defer func() {
-			if d.Err == "" {
-				if msg := validate(d, badMachine); msg != "" {
-					d.Stage, d.Err = "define", msg
+			switch {
+			case !stored:
+				if d.Err == "" {
+					if msg := validate(d, badMachine, allChecks); msg != "" {
+						d.Stage, d.Err = "define", msg
+					}
+				}
+			case d.Err == "" || d.Stage == "start":
+				if msg := validate(d, badMachine, loadChecks); msg != "" {
+					d.Stage, d.Err = "load", msg
+				} else if d.Err == "" {
+					if msg := validate(d, badMachine, validationChecks); msg != "" {
+						d.Stage, d.Err = "start", msg
+					}
 				}
 			}
 		}()
@@ -147,6 +167,10 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	if p.Parsing.NoTemplateFormat && r.NVRAM != nil && r.NVRAM.TemplateFormat != "" {
 		d.ownNVRAM(req).TemplateFormat = ""
 	}
+	if dropsFeatures(r) {
+		r.FirmwareFeatures, r.SecureBoot, r.EnrolledKeys = false, Unset, Unset
+		d.droppedFeatures = true
+	}
 	if p.Parsing.EnrolledKeysImplySB && r.FirmwareFeatures && r.EnrolledKeys == Yes && r.SecureBoot == Unset {
 		r.SecureBoot = Yes
 	}
@@ -154,10 +178,31 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	if opts.AnyEmulator {
 		emulators = nil
 	}
-	if err := preChecks(r, p, badMachine, &archKnown, emulators); err != "" {
-		d.Stage = "define"
-		d.Err = err
-		return d
+	if !stored {
+		if err, _ := preChecks(r, p, badMachine, &archKnown, emulators, allChecks); err != "" {
+			d.Stage, d.Err = "define", err
+			return d
+		}
+	} else {
+		// A stored definition: what parsing and post-parse refuse, the
+		// daemon does not load at all; validation waits for the start,
+		// which, for a release that selects at start, validates before
+		// it selects.
+		if err, c := preChecks(r, p, badMachine, &archKnown, emulators, loadChecks); err != "" {
+			d.Stage, d.Err = "load", err
+			if slices.Contains(p.Checks.LoadTolerates, c) {
+				// Kept as parsed so far, without a selection; the start
+				// fails.
+				d.Stage, d.Selected = "start", true
+			}
+			return d
+		}
+		if p.Selection.AtStart {
+			if err, _ := preChecks(r, p, badMachine, &archKnown, emulators, validationChecks); err != "" {
+				d.Stage, d.Err = "start", err
+				return d
+			}
+		}
 	}
 
 	auto := r.Firmware != ""
@@ -353,19 +398,19 @@ func cmpOr(a, b string) string {
 
 // preChecks are the define-time refusals that precede selection.
 // archKnown is knownArch's answer for r.Arch, shared with the caller.
-func preChecks(r *Request, p *Profile, badMachine bool, archKnown *int8, files fs.FS) string {
+func preChecks(r *Request, p *Profile, badMachine bool, archKnown *int8, files fs.FS, ph phase) (string, check) {
 	v := requested(r)
 	v.badMachine = badMachine
 	v.archKnown = *archKnown
 	v.files = files
-	msg := runChecks(p.Checks.Define, &v, p)
+	msg, c := firstCheck(p.Checks.Define, &v, p, ph)
 	*archKnown = v.archKnown
-	return msg
+	return msg, c
 }
 
 // validate is the validation that follows a define-time selection, on the
 // definition as the selection filled it in (or left it).
-func validate(d *Decision, badMachine bool) string {
+func validate(d *Decision, badMachine bool, ph phase) string {
 	p := d.Profile
 	if p.Selection.AtStart || len(p.Checks.Post) == 0 {
 		return ""
@@ -377,7 +422,14 @@ func validate(d *Decision, badMachine bool) string {
 		v = requested(&d.Request)
 	}
 	v.badMachine = badMachine
-	return runChecks(p.Checks.Post, &v, p)
+	if ph == validationChecks {
+		// The start validates a stored definition as a whole: the checks
+		// a new one meets before the selection come first.
+		if msg := runChecks(p.Checks.Define, &v, p, ph); msg != "" {
+			return msg
+		}
+	}
+	return runChecks(p.Checks.Post, &v, p, ph)
 }
 
 // errUEFIACPI is domain validation's verdict on x86 UEFI without ACPI.

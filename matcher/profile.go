@@ -123,6 +123,18 @@ type Checks struct {
 	// in validate.go; the first failing one is the error.
 	Define []check
 	Post   []check
+	// Validation are the checks of Define and Post that are domain
+	// validation. A stored definition (an existing domain) skips them when
+	// the daemon loads it and meets them at its start; the other checks
+	// are parsing and post-parse, which it meets at load: failing one of
+	// those, the daemon does not load it (stage "load").
+	Validation []check
+	// LoadTolerates are the post-parse checks whose failure a stored
+	// definition survives: the daemon keeps it as parsed, without a
+	// selection, and its start fails (11.3 and 12.8 without the
+	// emulator: upstream-firmware-auto-efi-loongarch64; 9.0 and 10.0 do
+	// not load it).
+	LoadTolerates []check
 	// LaunchSecurityTypes are the <launchSecurity type> values the release
 	// parses; others are an XML error.
 	LaunchSecurityTypes []string
@@ -222,7 +234,14 @@ var (
 var (
 	checks11Define = []check{checkArch, checkLoaderFormat, checkNVRAMFormat, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo}
 	checks11Post   = []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
-	messages11     = func() Messages {
+	checks12Post   = []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
+	// Validation: the enrolled-keys and stateless NVRAM checks of Define
+	// (existing-enrolled-keys-without-sb, existing-stateless-loader-template)
+	// and all of Post but the address assignment at the end of post-parse,
+	// which refuses to load a stored microvm domain with a PCI device too
+	// (existing-microvm-pci-device).
+	checks11Validation = append([]check{checkEnrolledKeys, checkStatelessNVRAM}, checks11Post[1:]...)
+	messages11         = func() Messages {
 		m := messagesOld
 		m.PM = messages12.PM
 		return m
@@ -260,6 +279,11 @@ var (
 			// one; the selection at start is not validated again here.
 			Define: []check{checkArch, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort,
 				checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
+			// Everything after the emulator but the address assignment is
+			// validation, which a stored definition meets at its start,
+			// before the selection (existing-*).
+			Validation: []check{checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort,
+				checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			Messages:        messagesOld,
 			MicrovmDefaults: true,
 		},
@@ -296,6 +320,7 @@ var (
 		Checks: Checks{
 			Define:              append([]check{checkArch, checkLoaderFormat, checkNVRAMFormat, checkFormatMismatch}, checks11Define[3:]...),
 			Post:                checks11Post,
+			Validation:          checks11Validation,
 			Messages:            messages11,
 			MicrovmDefaults:     true,
 			LaunchSecurityTypes: launchBase,
@@ -335,6 +360,8 @@ var (
 		Checks: Checks{
 			Define:              checks11Define,
 			Post:                checks11Post,
+			Validation:          checks11Validation,
+			LoadTolerates:       []check{checkEmulator},
 			Messages:            messages11,
 			MicrovmDefaults:     true,
 			LaunchSecurityTypes: append([]string{"sev-snp"}, launchBase...),
@@ -386,7 +413,13 @@ var (
 			// The QEMU driver's validation (machine ... tdx), then its
 			// device validation (a microvm PCI root), before the generic one
 			// (the written features, the NVRAM).
-			Post:                []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM},
+			// Validation: the enrolled-keys and the stateless NVRAM
+			// checks of Define (existing-*) and all of Post (12.8 loads a
+			// stored microvm domain with a PCI device too:
+			// existing-microvm-pci-device).
+			Post:                checks12Post,
+			Validation:          append([]check{checkEnrolledKeys, checkStatelessNVRAM}, checks12Post...),
+			LoadTolerates:       []check{checkEmulator},
 			Messages:            messages12,
 			LaunchSecurityTypes: append([]string{"sev-snp", "tdx"}, launchBase...),
 		},

@@ -112,6 +112,14 @@ type Request struct {
 	// newly defined (no ABI update): libvirt then forces the loader format
 	// to raw before selecting, so an old domain never moves to qcow2.
 	Existing bool
+	// ExistingValidated: with Existing, the definition is validated as a
+	// new one is, as libvirt's own test harness does for its abi-update
+	// false cases (it parses without an ABI update, and validates). The
+	// daemon loading its stored definitions validates nothing then: only
+	// parsing and post-parse refuse one (it is not loaded), validation
+	// waits for its start (Profile.Checks.Validation; the existing-*
+	// conformance cases).
+	ExistingValidated bool
 }
 
 // FromDomain extracts the Request from a parsed domain definition.

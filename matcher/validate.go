@@ -451,14 +451,36 @@ func exists(files fs.FS, p string) bool {
 	return err == nil
 }
 
-// runChecks runs the checks in order and returns the first error.
-func runChecks(checks []check, v *vstate, p *Profile) string {
+// phase selects the checks of a list that runChecks runs: all of them (a
+// new definition), or, for a stored definition, those the daemon runs when
+// it loads it (parsing and post-parse) or those it runs only at the start
+// (validation, Checks.Validation).
+type phase uint8
+
+const (
+	allChecks phase = iota
+	loadChecks
+	validationChecks
+)
+
+// runChecks runs the checks of phase ph in order and returns the first
+// error.
+func runChecks(checks []check, v *vstate, p *Profile, ph phase) string {
+	msg, _ := firstCheck(checks, v, p, ph)
+	return msg
+}
+
+// firstCheck is runChecks, also returning the check that failed.
+func firstCheck(checks []check, v *vstate, p *Profile, ph phase) (string, check) {
 	for _, c := range checks {
+		if ph != allChecks && slices.Contains(p.Checks.Validation, c) != (ph == validationChecks) {
+			continue
+		}
 		if msg := v.run(c, p); msg != "" {
-			return msg
+			return msg, c
 		}
 	}
-	return ""
+	return "", 0
 }
 
 func isI440FX(machine string) bool {

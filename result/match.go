@@ -33,7 +33,8 @@ type Match struct {
 	Machine string `json:"machine"`
 	// Selected is false when libvirt runs no selection at all.
 	Selected bool `json:"selected"`
-	// Stage is where libvirt fails ("define" or "start"), on failure only.
+	// Stage is where libvirt fails ("define", "start", or "load" for an
+	// existing domain's stored definition), on failure only.
 	Stage string `json:"stage,omitempty"`
 	*matcher.Answer
 	// DescriptorPath shadows the Answer's, so that it is always present
