@@ -208,10 +208,11 @@ func (d *Decision) applyManualFallback(dom *libvirtxml.Domain) {
 			dom.OS.NVRam.TemplateFormat = "raw"
 		}
 	}
-	if d.Request.Existing {
-		// Without an ABI update the manual loader's formats stay as
-		// stored (existing-stateless-loader-template, 11.3 and 12.8).
-		d.ensureNVRAM(dom)
+	if d.Request.Existing && l.Stateless == "yes" {
+		// Without an ABI update a stateless manual loader's formats stay
+		// as stored (existing-stateless-loader-template, 11.3 and 12.8);
+		// a stateful one gets them with its NVRAM, as a new one does
+		// (existing-secure-loader-smm-off).
 		return
 	}
 	if l.Format == "" && !d.Profile.Parsing.IgnoresFormats {
