@@ -350,6 +350,24 @@ func (d *Decision) createNVRAM(files fs.FS) string {
 	if p.NVRAM.StartChecksBlock && r.NVRAM.Block && files != nil && !exists(files, r.NVRAM.Path) {
 		return fmt.Sprintf("invalid argument: 'block' nvram backing device '%s' doesn't exist", r.NVRAM.Path)
 	}
+	if p.NVRAM.TemplateFormatMustMatch && d.Chosen == nil && d.Legacy == "" && r.NVRAM.Template != "" {
+		// A manual loader's formats as the define stored them
+		// (applyManualFallback, ensureNVRAM).
+		lf := "raw"
+		if r.Loader != nil && r.Loader.Format != "" {
+			lf = r.Loader.Format
+		}
+		tf, nf := r.NVRAM.TemplateFormat, r.NVRAM.Format
+		if tf == "" && p.Writes.ManualTemplateFormat {
+			tf = lf
+		}
+		if l := r.Loader; nf == "" && p.Writes.Formats && l != nil && l.Type == "pflash" && l.Readonly == Yes && l.Stateless != Yes {
+			nf = lf
+		}
+		if tf != "" && tf != nf {
+			return "Operation not supported: conversion of the nvram template to another target format is not supported"
+		}
+	}
 	// Whatever the loader's type: libvirt prepares any NVRAM the domain
 	// names.
 	loader, template := "", r.NVRAM.Template

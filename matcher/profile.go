@@ -167,6 +167,11 @@ type NVRAMHandling struct {
 	// NoVarStoreNamesNVRAM: its "unable to find any master var store"
 	// names the NVRAM's path instead of the loader's.
 	StartChecksBlock, NoVarStoreNamesNVRAM bool
+	// TemplateFormatMustMatch: the start refuses to copy a template whose
+	// stored templateFormat differs from the NVRAM's stored format, as a
+	// manual loader's written templateFormat='raw' does beside an NVRAM
+	// format it leaves unset (nvram-source-user-template-missing).
+	TemplateFormatMustMatch bool
 	// LegacyPairs is the build's qemu.conf nvram list, "CODE:VARS" pairs
 	// a manual pflash loader no descriptor matches is looked up in.
 	LegacyPairs []string
@@ -424,11 +429,12 @@ var (
 			LaunchSecurityTypes: append([]string{"sev-snp", "tdx"}, launchBase...),
 		},
 		NVRAM: NVRAMHandling{
-			LegacyPairs:          debianLegacy,
-			CreatesAtStart:       true,
-			StartChecksBlock:     true,
-			NoVarStoreNamesNVRAM: true,
-			LegacyNeedsTemplate:  true,
+			LegacyPairs:             debianLegacy,
+			CreatesAtStart:          true,
+			StartChecksBlock:        true,
+			NoVarStoreNamesNVRAM:    true,
+			TemplateFormatMustMatch: true,
+			LegacyNeedsTemplate:     true,
 		},
 		Writes: WriteBack{
 			FirmwareFeatures:      true,
