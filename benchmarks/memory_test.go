@@ -167,6 +167,7 @@ func BenchmarkProcessRSS(b *testing.B) {
 		}{
 			{"list", []string{"list", "--root", root, "--format", "json"}},
 			{"list-text", []string{"list", "--root", root}},
+			{"audit", []string{"audit", "--root", root, "--format", "json", "--fail-on", "never"}},
 			{"lint", []string{"lint", "--root", root, "--format", "json", "--fail-on", "never", filepath.Join(root, fwDir)}},
 		} {
 			b.Run(cmd.name+"/"+strconv.Itoa(n), func(b *testing.B) {
