@@ -24,9 +24,9 @@ func (o *outputFlags) write(a *app, r *report.Report) error {
 	if err != nil {
 		return err
 	}
-	threshold := report.Severity(o.failOn)
-	if o.failOn == "never" {
-		threshold = ""
+	threshold, err := report.ParseFailOn(o.failOn)
+	if err != nil {
+		return err
 	}
 	if r.Fails(threshold) {
 		return errFindings
@@ -61,9 +61,7 @@ domains given (files or directories such as /etc/libvirt/qemu).
 			}
 			spec = a.fallBack(spec)
 			opts.SkipContents, opts.At, opts.Overrides, opts.Tool = !out.contents, out.at.t, out.overrides, report.Tool{Version: toolVersion()}
-			if novaGiven(cmd) {
-				opts.Nova = &nv
-			}
+			opts.Nova = &nv
 			r, err := result.Audit(cmd.Context(), spec, opts)
 			if err != nil {
 				return err

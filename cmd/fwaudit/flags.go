@@ -11,6 +11,7 @@ import (
 	"github.com/fwaudit/fwaudit/internal/suggest"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/release"
+	"github.com/fwaudit/fwaudit/report"
 	"github.com/fwaudit/fwaudit/result"
 	"github.com/fwaudit/fwaudit/source"
 	"github.com/spf13/cobra"
@@ -148,11 +149,6 @@ func novaVars(c *cobra.Command, n *result.NovaInput) {
 	f.StringVar(&n.Flavor, "flavor", "", "nova flavor extra specs from `FILE`, the output of openstack flavor show -f json")
 }
 
-// novaGiven reports whether any of nova's request flags is set.
-func novaGiven(c *cobra.Command) bool {
-	return slices.ContainsFunc([]string{"image-property", "flavor-extra-spec", "image", "flavor"}, c.Flags().Changed)
-}
-
 // outputFlags are the report flags shared by audit and lint.
 type outputFlags struct {
 	format, output, failOn string
@@ -165,7 +161,7 @@ type outputFlags struct {
 func (o *outputFlags) register(c *cobra.Command, contents string) {
 	formatVar(c, &o.format, "text", "json", "sarif", "junit", "prometheus")
 	c.Flags().StringVar(&o.output, "output", "", "write the report to `FILE` (atomically) instead of stdout")
-	enumVar(c, &o.failOn, "fail-on", "error", "severity", []string{"error", "warning", "info", "never"},
+	enumVar(c, &o.failOn, "fail-on", report.FailOnNames[0], "severity", report.FailOnNames,
 		"exit 1 when a finding is at least `SEVERITY`: error, warning, info or never")
 	c.Flags().BoolVar(&o.quiet, "quiet", false, "text output: the header and only failures and warnings")
 	c.Flags().BoolVar(&o.contents, "contents", true, contents)

@@ -26,19 +26,14 @@ certificate each is. Exit 1 when a file cannot be read.`,
 		Args: needArgs("no files given"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			s := varstore.SummarizeFiles(args, at.t)
-			var err error
-			if format == "json" {
-				err = s.WriteJSON(a.stdout)
-			} else {
-				err = s.WriteText(a.stdout, varstore.TextOptions{Color: colorFor(a.term), Hashes: hashes})
-			}
+			err := s.Write(a.stdout, format, varstore.TextOptions{Color: colorFor(a.term), Hashes: hashes})
 			if err == nil && s.Failed() {
 				return errFindings
 			}
 			return err
 		}),
 	}
-	formatVar(c, &format, "text", "json")
+	formatVar(c, &format, varstore.Formats...)
 	c.Flags().Var(&at, "at", "judge certificate expiry at `DATE` (YYYY-MM-DD; default today)")
 	c.Flags().BoolVar(&hashes, "hashes", false, "list every hash entry (dbx) instead of counting them")
 	return c
