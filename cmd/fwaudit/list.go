@@ -2,15 +2,11 @@ package main
 
 import (
 	"github.com/fwaudit/fwaudit/result"
-	"github.com/fwaudit/fwaudit/source"
 	"github.com/spf13/cobra"
 )
 
 func newListCmd(a *app) *cobra.Command {
-	var (
-		spec   source.Spec
-		format string
-	)
+	v := new(values)
 	c := &cobra.Command{
 		Use:   "list",
 		Short: "List the descriptors libvirt sees, in its order, with their status",
@@ -21,11 +17,11 @@ mask, masked, overridden, ignored, error), provenance and a summary.`,
   fwaudit list --distro ubuntu-24.04`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			l, err := result.ListOf(a.fallBack(spec))
+			l, err := result.ListOf(a.fallBack(v.Spec))
 			if err != nil {
 				return err
 			}
-			if err := a.render(format, l); err != nil {
+			if err := a.render(v.format, l); err != nil {
 				return err
 			}
 			if l.Failed() {
@@ -34,7 +30,6 @@ mask, masked, overridden, ignored, error), provenance and a summary.`,
 			return nil
 		}),
 	}
-	sourceVars(a, c, &spec)
-	formatVar(c, &format, "text", "json")
+	a.addFlags(c, v, sourceFlags, flags("format"))
 	return c
 }
