@@ -1,6 +1,7 @@
-package main
+package cli
 
 import (
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -10,7 +11,7 @@ import (
 // flags (pflag's Changed is silently false for a name never defined, so a
 // typo would let --domain combine with that flag).
 func TestRequestFlagsDefined(t *testing.T) {
-	c := newMatchCmd(&app{stdout: &errWriter{w: io.Discard}, stderr: io.Discard, term: io.Discard})
+	c := newMatchCmd(testApp())
 	for _, n := range requestFlags {
 		if c.Flags().Lookup(n) == nil {
 			t.Errorf("requestFlags names --%s, which match does not define", n)
@@ -24,7 +25,7 @@ func TestRequestFlagsDefined(t *testing.T) {
 // TestFlagTableUsed: every entry of flagTable is some command's flag, with
 // the entry's help (an entry no command takes is dead).
 func TestFlagTableUsed(t *testing.T) {
-	root := (&app{stdout: &errWriter{w: io.Discard}, stderr: io.Discard, term: io.Discard}).newRoot()
+	root := New(Options{Stdout: io.Discard, Stderr: io.Discard})
 	for key, d := range flagTable {
 		name, _, _ := strings.Cut(key, "/")
 		used := false
@@ -35,6 +36,25 @@ func TestFlagTableUsed(t *testing.T) {
 		}
 		if !used {
 			t.Errorf("flagTable[%q]: no command takes it", key)
+		}
+	}
+}
+
+// TestExitCode: a command's code is kept, cobra's own errors are usage
+// errors.
+func TestExitCode(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want int
+	}{
+		{nil, exitOK},
+		{errFindings, exitFindings},
+		{failure(errors.New("read error")), exitFailure},
+		{failure(usageError("bad")), exitUsage},
+		{errors.New(`unknown command "x" for "fwaudit"`), exitUsage},
+	} {
+		if got := ExitCode(tc.err); got != tc.want {
+			t.Errorf("ExitCode(%v) = %d, want %d", tc.err, got, tc.want)
 		}
 	}
 }
