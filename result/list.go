@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -45,18 +46,23 @@ func NewList(set *descriptor.Set, distro string) *List {
 		l.Dirs = []descriptor.Dir{}
 	}
 	for _, e := range set.Entries {
-		le := ListEntry{Entry: e}
-		if e.Descriptor != nil {
-			le.Summary = e.Descriptor.Summary()
-			// An empty map per entry would cost more than a nil one and
-			// marshals the same (omitempty).
-			if u := e.Descriptor.UnresolvedPaths(); len(u) > 0 {
-				le.UnresolvedPaths = u
-			}
-		}
-		l.Entries = append(l.Entries, le)
+		l.Entries = append(l.Entries, listEntry(e))
 	}
 	return l
+}
+
+// listEntry is e with its descriptor's summary.
+func listEntry(e *descriptor.Entry) ListEntry {
+	le := ListEntry{Entry: e}
+	if e.Descriptor != nil {
+		le.Summary = e.Descriptor.Summary()
+		// An empty map per entry would cost more than a nil one and
+		// marshals the same (omitempty).
+		if u := e.Descriptor.UnresolvedPaths(); len(u) > 0 {
+			le.UnresolvedPaths = u
+		}
+	}
+	return le
 }
 
 // Failed reports whether libvirt would stumble over the set: a lookup
@@ -108,7 +114,7 @@ func (l *List) WriteText(w io.Writer, opts TextOptions) error {
 		switch {
 		case e.Status == descriptor.StatusOverridden || e.Status == descriptor.StatusMasked:
 			summary = "hidden by " + e.HiddenBy
-		case e.Descriptor != nil:
+		default:
 			summary = e.Summary
 		}
 		return append(cells[:0], clean(e.Name), string(e.Status), clean(e.Dir), clean(summary))
@@ -175,4 +181,47 @@ func ListOf(spec source.Spec) (*List, error) {
 		return nil, err
 	}
 	return NewList(set, spec.Distro), nil
+}
+
+// WriteList is fwaudit list: it writes the list of the descriptors spec
+// names (after source.Spec.FallBack) to w as JSON (format "json") or text
+// ("text", with opts), the bytes ListOf's WriteJSON or WriteText write, but
+// reads the set one descriptor at a time (source.Spec.Scan): JSON entries
+// are written as they are judged, and no descriptor is kept once written.
+// The List it returns is the one written without the descriptors (each
+// entry's Descriptor and Data are nil; Summary, UnresolvedPaths and the
+// verdicts stay), enough for Failed.
+func WriteList(w io.Writer, spec source.Spec, format string, opts TextOptions) (*List, error) {
+	if format != "json" && format != "text" {
+		return nil, fmt.Errorf("list: unknown format %q (json or text)", format)
+	}
+	spec, _ = spec.FallBack()
+	ls, err := spec.Scan(nil)
+	if err != nil {
+		return nil, err
+	}
+	defer ls.Close()
+	l := &List{SchemaVersion: ListSchemaVersion, Root: ls.Root, Distro: spec.Distro, Rules: ls.Rules.Name,
+		Dirs: ls.Dirs, LookupError: ls.LookupError(), Entries: make([]ListEntry, 0, ls.Len())}
+	if l.Dirs == nil {
+		l.Dirs = []descriptor.Dir{}
+	}
+	if format == "text" {
+		for e := range ls.Entries() {
+			l.Entries = append(l.Entries, listEntry(e))
+		}
+		return l, l.WriteText(w, opts)
+	}
+	head := *l
+	head.Entries = []ListEntry{}
+	next, stop := iter.Pull(ls.Entries())
+	defer stop()
+	err = jsonstream.Write(w, &head, jsonstream.Array{Name: "entries", Len: ls.Len(), Elem: func(int) any {
+		// Pulling the next entry drops the previous one's descriptor,
+		// which jsonstream has written by then.
+		e, _ := next()
+		l.Entries = append(l.Entries, listEntry(e))
+		return &l.Entries[len(l.Entries)-1]
+	}})
+	return l, err
 }
