@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"iter"
 	"os"
@@ -255,7 +256,12 @@ type scanItem struct {
 	e *Entry
 	// src is the resolved rooted path to read ("" for e.Path).
 	src string
-	do  action
+	// rank is the search-path index of the entry's directory; prec is
+	// set for a directory entry that takes part in precedence (a regular
+	// file, empty or not).
+	rank int32
+	prec bool
+	do   action
 }
 
 // action is what Listing.Entries does with an entry once read.
@@ -288,11 +294,6 @@ func Scan(opts Options) (*Listing, error) {
 	}
 	fsys := l.fsys
 
-	type found struct {
-		item int
-		rank int
-	}
-	byName := map[string][]found{}
 	// rooted makes a search-path directory or a file a rooted path;
 	// without a root, relative ones are taken from the working directory.
 	rooted := func(p string) string {
@@ -311,9 +312,22 @@ func Scan(opts Options) (*Listing, error) {
 		dir = rooted(dir)
 		d := Dir{Path: dir}
 		resolved, err := resolve(fsys, dir)
-		var ents []fs.DirEntry
 		if err == nil {
-			ents, err = fs.ReadDir(fsys, fsPath(resolved))
+			err = readDir(fsys, fsPath(resolved), func(de fs.DirEntry) {
+				// The name is kept as the end of the path, not as a second copy.
+				name, p := de.Name(), path.Join(dir, de.Name())
+				if strings.HasSuffix(p, "/"+name) {
+					name = p[len(p)-len(name):]
+				}
+				e := &Entry{Name: name, Path: p, Dir: dir, NotJSON: !strings.HasSuffix(name, ".json")}
+				if strings.HasPrefix(e.Name, ".") {
+					e.Status = StatusIgnored
+					l.items = append(l.items, scanItem{e: e})
+					return
+				}
+				src, ok := examine(fsys, e, path.Join(resolved, de.Name()), de.Type()&fs.ModeSymlink != 0)
+				l.items = append(l.items, scanItem{e: e, src: src, rank: int32(rank), prec: ok})
+			})
 		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -325,24 +339,6 @@ func Scan(opts Options) (*Listing, error) {
 			d.Exists = true
 		}
 		l.Dirs = append(l.Dirs, d)
-		for _, de := range ents {
-			// The name is kept as the end of the path, not as a second copy.
-			name, p := de.Name(), path.Join(dir, de.Name())
-			if strings.HasSuffix(p, "/"+name) {
-				name = p[len(p)-len(name):]
-			}
-			e := &Entry{Name: name, Path: p, Dir: dir, NotJSON: !strings.HasSuffix(name, ".json")}
-			if strings.HasPrefix(e.Name, ".") {
-				e.Status = StatusIgnored
-				l.items = append(l.items, scanItem{e: e})
-				continue
-			}
-			src, ok := examine(fsys, e, path.Join(resolved, de.Name()), de.Type()&fs.ModeSymlink != 0)
-			l.items = append(l.items, scanItem{e: e, src: src})
-			if ok {
-				byName[e.Name] = append(byName[e.Name], found{len(l.items) - 1, rank})
-			}
-		}
 	}
 	// Files named one by one: each is judged alone, as if it were the
 	// only file of its name.
@@ -361,13 +357,32 @@ func Scan(opts Options) (*Listing, error) {
 		l.items = append(l.items, it)
 	}
 
-	// Precedence: the highest-ranked file of a name wins.
-	for _, fl := range byName {
-		slices.SortFunc(fl, func(a, b found) int { return b.rank - a.rank })
-		win := l.items[fl[0].item].e
-		l.items[fl[0].item].do = actJudge
-		for _, f := range fl[1:] {
-			it := &l.items[f.item]
+	rankOf := map[string]int{}
+	for i, d := range l.Dirs {
+		rankOf[d.Path] = i
+	}
+	slices.SortStableFunc(l.items, func(a, b scanItem) int {
+		return cmp.Or(strings.Compare(a.e.Name, b.e.Name), rankOf[b.e.Dir]-rankOf[a.e.Dir])
+	})
+	// Precedence: of the directory entries of a name (adjacent now), the
+	// highest-ranked regular file wins.
+	var run []*scanItem
+	for i := 0; i < len(l.items); {
+		run = run[:0]
+		j := i
+		for ; j < len(l.items) && l.items[j].e.Name == l.items[i].e.Name; j++ {
+			if l.items[j].prec {
+				run = append(run, &l.items[j])
+			}
+		}
+		i = j
+		if len(run) == 0 {
+			continue
+		}
+		slices.SortStableFunc(run, func(a, b *scanItem) int { return cmp.Compare(b.rank, a.rank) })
+		win := run[0].e
+		run[0].do = actJudge
+		for _, it := range run[1:] {
 			win.Overrides = append(win.Overrides, it.e.Path)
 			it.e.HiddenBy = win.Path
 			it.e.Status = StatusOverridden
@@ -381,15 +396,38 @@ func Scan(opts Options) (*Listing, error) {
 			}
 		}
 	}
-
-	rankOf := map[string]int{}
-	for i, d := range l.Dirs {
-		rankOf[d.Path] = i
-	}
-	slices.SortStableFunc(l.items, func(a, b scanItem) int {
-		return cmp.Or(strings.Compare(a.e.Name, b.e.Name), rankOf[b.e.Dir]-rankOf[a.e.Dir])
-	})
 	return l, nil
+}
+
+// readDir calls fn for each entry of the directory name in fsys, reading it
+// in batches when fsys's directories allow it, so that a directory of many
+// entries is never held whole. The order is the file system's.
+func readDir(fsys fs.FS, name string, fn func(fs.DirEntry)) error {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	d, ok := f.(fs.ReadDirFile)
+	if !ok {
+		ents, err := fs.ReadDir(fsys, name)
+		for _, de := range ents {
+			fn(de)
+		}
+		return err
+	}
+	for {
+		ents, err := d.ReadDir(256)
+		for _, de := range ents {
+			fn(de)
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // Len returns the number of entries.

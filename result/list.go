@@ -72,11 +72,16 @@ func (l *List) Failed() bool {
 		return true
 	}
 	for _, e := range l.Entries {
-		if e.Status == descriptor.StatusInvalid || e.Status == descriptor.StatusError {
+		if e.failed() {
 			return true
 		}
 	}
 	return false
+}
+
+// failed reports whether libvirt stumbles over e.
+func (e *ListEntry) failed() bool {
+	return e.Status == descriptor.StatusInvalid || e.Status == descriptor.StatusError
 }
 
 // WriteJSON writes the list as JSON (schema/list.schema.json). The entries
@@ -185,43 +190,44 @@ func ListOf(spec source.Spec) (*List, error) {
 
 // WriteList is fwaudit list: it writes the list of the descriptors spec
 // names (after source.Spec.FallBack) to w as JSON (format "json") or text
-// ("text", with opts), the bytes ListOf's WriteJSON or WriteText write, but
-// reads the set one descriptor at a time (source.Spec.Scan): JSON entries
-// are written as they are judged, and no descriptor is kept once written.
-// The List it returns is the one written without the descriptors (each
-// entry's Descriptor and Data are nil; Summary, UnresolvedPaths and the
-// verdicts stay), enough for Failed.
-func WriteList(w io.Writer, spec source.Spec, format string, opts TextOptions) (*List, error) {
+// ("text", with opts), the bytes ListOf's WriteJSON or WriteText write, and
+// reports whether the list fails (List.Failed). Unlike ListOf it reads the
+// set one descriptor at a time (source.Spec.Scan) and keeps none: JSON
+// entries are written as they are judged; text keeps each entry's verdict
+// and summary until the table is written (its columns are measured first).
+func WriteList(w io.Writer, spec source.Spec, format string, opts TextOptions) (failed bool, err error) {
 	if format != "json" && format != "text" {
-		return nil, fmt.Errorf("list: unknown format %q (json or text)", format)
+		return false, fmt.Errorf("list: unknown format %q (json or text)", format)
 	}
 	spec, _ = spec.FallBack()
 	ls, err := spec.Scan(nil)
 	if err != nil {
-		return nil, err
+		return false, err
 	}
 	defer ls.Close()
 	l := &List{SchemaVersion: ListSchemaVersion, Root: ls.Root, Distro: spec.Distro, Rules: ls.Rules.Name,
-		Dirs: ls.Dirs, LookupError: ls.LookupError(), Entries: make([]ListEntry, 0, ls.Len())}
+		Dirs: ls.Dirs, LookupError: ls.LookupError(), Entries: []ListEntry{}}
 	if l.Dirs == nil {
 		l.Dirs = []descriptor.Dir{}
 	}
 	if format == "text" {
+		l.Entries = make([]ListEntry, 0, ls.Len())
 		for e := range ls.Entries() {
 			l.Entries = append(l.Entries, listEntry(e))
 		}
-		return l, l.WriteText(w, opts)
+		return l.Failed(), l.WriteText(w, opts)
 	}
-	head := *l
-	head.Entries = []ListEntry{}
+	failed = l.LookupError != nil
 	next, stop := iter.Pull(ls.Entries())
 	defer stop()
-	err = jsonstream.Write(w, &head, jsonstream.Array{Name: "entries", Len: ls.Len(), Elem: func(int) any {
+	var cur ListEntry
+	err = jsonstream.Write(w, l, jsonstream.Array{Name: "entries", Len: ls.Len(), Elem: func(int) any {
 		// Pulling the next entry drops the previous one's descriptor,
 		// which jsonstream has written by then.
 		e, _ := next()
-		l.Entries = append(l.Entries, listEntry(e))
-		return &l.Entries[len(l.Entries)-1]
+		cur = listEntry(e)
+		failed = failed || cur.failed()
+		return &cur
 	}})
-	return l, err
+	return failed, err
 }

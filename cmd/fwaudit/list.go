@@ -21,11 +21,11 @@ mask, masked, overridden, ignored, error), provenance and a summary.`,
   fwaudit list --distro ubuntu-24.04`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			l, err := result.WriteList(a.stdout, a.fallBack(spec), format, a.textOptions())
+			failed, err := result.WriteList(a.stdout, a.fallBack(spec), format, a.textOptions())
 			if err != nil {
 				return err
 			}
-			if l.Failed() {
+			if failed {
 				return errFindings
 			}
 			return nil
