@@ -208,10 +208,13 @@ func (d *Decision) applyManualFallback(dom *libvirtxml.Domain) {
 			dom.OS.NVRam.TemplateFormat = "raw"
 		}
 	}
-	if d.Request.Existing && l.Stateless == "yes" {
-		// Without an ABI update a stateless manual loader's formats stay
-		// as stored (existing-stateless-loader-template, 11.3 and 12.8);
-		// a stateful one gets them with its NVRAM, as a new one does
+	if d.Request.Existing && l.Stateless == "yes" && dom.OS.NVRam != nil {
+		// Without an ABI update a stateless manual loader that has an
+		// <nvram> (a template or a path, which a new define refuses)
+		// keeps its formats as stored (existing-stateless-loader-template,
+		// existing-stateless-loader-nvram; 11.3 and 12.8). Without one it
+		// gets format='raw' as a new one does (existing-stateless-loader),
+		// and so does a stateful one, with its NVRAM
 		// (existing-secure-loader-smm-off).
 		return
 	}

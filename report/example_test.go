@@ -116,6 +116,22 @@ func ExampleReport_Fails() {
 	// false
 }
 
+// --fail-on never is a threshold that no finding reaches.
+func ExampleParseFailOn() {
+	for _, v := range report.FailOnNames {
+		threshold, err := report.ParseFailOn(v)
+		fmt.Printf("--fail-on %-7s fails: %v %v\n", v, example().Fails(threshold), err)
+	}
+	_, err := report.ParseFailOn("none")
+	fmt.Println(err)
+	// Output:
+	// --fail-on error   fails: true <nil>
+	// --fail-on warning fails: true <nil>
+	// --fail-on info    fails: true <nil>
+	// --fail-on never   fails: false <nil>
+	// report: unknown --fail-on "none" (want error, warning, info or never)
+}
+
 func ExampleReport_Finalize() {
 	r := example()
 	r.Finalize()

@@ -19,6 +19,24 @@ func ParseSeverity(s string) (Severity, error) {
 	return "", fmt.Errorf("report: unknown severity %q (want error, warning or info)", s)
 }
 
+// FailOnNames are the values of --fail-on, the default first: a severity,
+// or "never".
+var FailOnNames = []string{string(Error), string(Warning), string(Info), "never"}
+
+// ParseFailOn parses --fail-on's value into the threshold Fails takes: a
+// severity as ParseSeverity parses it, or "never", which is the zero
+// Severity: Fails is then always false, whatever the findings.
+func ParseFailOn(s string) (Severity, error) {
+	if s == "never" {
+		return "", nil
+	}
+	sev, err := ParseSeverity(s)
+	if err != nil {
+		return "", fmt.Errorf("report: unknown --fail-on %q (want error, warning, info or never)", s)
+	}
+	return sev, nil
+}
+
 // Key names the cell in the form findings use as their Subject:
 // "ARCH/MACHINE/FEATURE_SET", e.g. "x86_64/q35/amd-sev-es".
 func (c Coverage) Key() string {

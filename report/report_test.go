@@ -302,6 +302,36 @@ func TestParseSeverity(t *testing.T) {
 	}
 }
 
+func TestParseFailOn(t *testing.T) {
+	warn := &Report{Findings: []Finding{{Rule: "r", Severity: Warning}}}
+	for _, tc := range []struct {
+		in    string
+		want  Severity
+		fails bool
+	}{
+		{"error", Error, false},
+		{"warning", Warning, true},
+		{"info", Info, true},
+		{"never", "", false},
+	} {
+		got, err := ParseFailOn(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("ParseFailOn(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+		if warn.Fails(got) != tc.fails {
+			t.Errorf("--fail-on %s: a warning fails %v, want %v", tc.in, !tc.fails, tc.fails)
+		}
+	}
+	for _, s := range []string{"", "none", "Never", "fatal"} {
+		if _, err := ParseFailOn(s); err == nil {
+			t.Errorf("ParseFailOn(%q): no error", s)
+		}
+	}
+	if len(FailOnNames) != 4 || FailOnNames[0] != "error" {
+		t.Errorf("FailOnNames = %q: the default, error, comes first", FailOnNames)
+	}
+}
+
 func TestFinalize(t *testing.T) {
 	r := problemsReport()
 	r.Finalize()

@@ -36,8 +36,8 @@ type AuditOptions struct {
 	SkipContents bool
 	At           time.Time
 	// NovaCombinations is a file of image/flavor combinations
-	// (--nova-combinations); Nova, when set, is one more, named
-	// "command line" (nova's request flags).
+	// (--nova-combinations); Nova, when set and given (NovaInput.Given),
+	// is one more, named "command line" (nova's request flags).
 	NovaCombinations string
 	Nova             *NovaInput
 	// DomainCaps are virsh domcapabilities files (--domcapabilities).
@@ -78,7 +78,7 @@ func Audit(ctx context.Context, spec source.Spec, o AuditOptions) (*report.Repor
 			return nil, usage(err)
 		}
 	}
-	if o.Nova != nil {
+	if o.Nova != nil && o.Nova.Given() {
 		p, err := o.Nova.Properties()
 		if err != nil {
 			return nil, err
@@ -195,6 +195,11 @@ func usage(err error) error { return &release.UsageError{Msg: err.Error()} }
 type NovaInput struct {
 	Image, Flavor           string
 	ImageProps, FlavorSpecs []string
+}
+
+// Given reports whether any part of the request is given.
+func (n NovaInput) Given() bool {
+	return n.Image != "" || n.Flavor != "" || len(n.ImageProps) > 0 || len(n.FlavorSpecs) > 0
 }
 
 // Properties reads the request: the files first, then the pairs over

@@ -2,9 +2,11 @@ package result_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/descriptor"
@@ -98,7 +100,7 @@ func ExampleNewDistros() {
 // WriteList prints what fwaudit list prints, reading one descriptor at a
 // time.
 func ExampleWriteList() {
-	failed, err := result.WriteList(os.Stdout, source.Spec{Distro: "debian-11"}, "text", result.TextOptions{})
+	failed, err := result.WriteList(os.Stdout, source.Spec{Distro: "debian-11"}, result.Text, result.TextOptions{})
 	fmt.Println(failed, err)
 	// Output:
 	// dir /usr/share/qemu/firmware (scanned)
@@ -111,4 +113,83 @@ func ExampleWriteList() {
 	// 60-edk2-arm.json                     active  /usr/share/qemu/firmware  uefi | arm virt-* | flash split raw | verbose-static
 	// 60-edk2-x86_64.json                  active  /usr/share/qemu/firmware  uefi | x86_64 pc-i440fx-*,pc-q35-* | flash split raw | acpi-s3,amd-sev,verbose-dynamic
 	// false <nil>
+}
+
+// The renderer --format names, over one value.
+func ExampleWrite() {
+	l, err := result.ListOf(source.Spec{Distro: "ubuntu-24.04"})
+	if err != nil {
+		panic(err)
+	}
+	var text, json strings.Builder
+	result.Write(&text, l, result.Text, result.TextOptions{})
+	result.Write(&json, l, result.JSON, result.TextOptions{})
+	fmt.Println(strings.SplitN(text.String(), "\n", 2)[0])
+	fmt.Println(strings.SplitN(json.String(), "\n", 3)[1])
+	fmt.Println(result.Write(&text, l, result.XML, result.TextOptions{}))
+	// Output:
+	// dir /usr/share/qemu/firmware (scanned)
+	//   "schema_version": 1,
+	// result: unknown format "xml" (want text or json)
+}
+
+// fwaudit match --format xml for a domain libvirt refuses writes nothing:
+// the error is a *DomainRefusedError (the command's exit 1).
+func ExampleMatch_Write() {
+	g := matcher.Guest{Name: "vm", Arch: "x86_64", Machine: "q35", Firmware: "efi", LaunchSecurity: "sev-es"}
+	m, err := result.Predict(context.Background(), source.Spec{Distro: "ubuntu-24.04"}, g.Domain(), result.PredictOptions{})
+	if err != nil {
+		panic(err)
+	}
+	var out strings.Builder
+	err = m.Write(&out, result.XML, result.MatchTextOptions{})
+	var refused *result.DomainRefusedError
+	fmt.Println(m.OK(), out.Len(), errors.As(err, &refused))
+	fmt.Println(err)
+	// Output:
+	// false 0 true
+	// libvirt-10.0 would refuse the domain: operation failed: Unable to find 'efi' firmware that is compatible with the current configuration
+}
+
+// fwaudit match's input: the domain in exactly one of three ways.
+func ExampleMatchInput_Check() {
+	for _, in := range []result.MatchInput{
+		{DomainFile: "vm.xml", GuestFlags: []string{"--arch"}},
+		{Nova: result.NovaInput{ImageProps: []string{"hw_firmware_type=uefi"}}, GuestFlags: []string{"--name"}},
+		{Guest: matcher.Guest{Name: "vm", Arch: "x86_64"}},
+		{Guest: matcher.Guest{Name: "vm", Arch: "amd64", Machine: "q35"}},
+	} {
+		fmt.Println(in.Check())
+	}
+	// Output:
+	// --domain describes the whole domain; it cannot be combined with --arch
+	// <nil>
+	// --arch needs --machine (e.g. q35, pc, virt)
+	// --arch "amd64": not an architecture libvirt knows (libvirt calls it x86_64)
+}
+
+// What fwaudit match --distro debian-13 --arch x86_64 --machine q35
+// --secure-boot yes asks the library.
+func ExampleMatchInput_Predict() {
+	in := result.MatchInput{
+		Spec:  source.Spec{Distro: "debian-13"},
+		Guest: matcher.Guest{Name: "guest", Arch: "x86_64", Machine: "q35", Firmware: "efi", SecureBoot: matcher.Yes},
+	}
+	m, note, err := in.Predict(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%s %q %v %s\n", m.Profile, note, m.OK(), *m.DescriptorPath)
+	// Output:
+	// libvirt-11.3 "" true /usr/share/qemu/firmware/40-edk2-x86_64-secure-enrolled.json
+}
+
+func ExampleCheckArch() {
+	fmt.Println(result.CheckArch("aarch64"))
+	fmt.Println(result.CheckArch("arm64"))
+	fmt.Println(result.CheckArch("x86-64"))
+	// Output:
+	// <nil>
+	// --arch "arm64": not an architecture libvirt knows (libvirt calls it aarch64)
+	// --arch "x86-64": not an architecture libvirt knows; did you mean x86_64?
 }

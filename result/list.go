@@ -189,15 +189,15 @@ func ListOf(spec source.Spec) (*List, error) {
 }
 
 // WriteList is fwaudit list: it writes the list of the descriptors spec
-// names (after source.Spec.FallBack) to w as JSON (format "json") or text
-// ("text", with opts), the bytes ListOf's WriteJSON or WriteText write, and
+// names (after source.Spec.FallBack) to w in format f (Text, with opts, or
+// JSON), the bytes ListOf's WriteJSON or WriteText write, and
 // reports whether the list fails (List.Failed). Unlike ListOf it reads the
 // set one descriptor at a time (source.Spec.Scan) and keeps none: JSON
 // entries are written as they are judged; text keeps each entry's verdict
 // and summary until the table is written (its columns are measured first).
-func WriteList(w io.Writer, spec source.Spec, format string, opts TextOptions) (failed bool, err error) {
-	if format != "json" && format != "text" {
-		return false, fmt.Errorf("list: unknown format %q (json or text)", format)
+func WriteList(w io.Writer, spec source.Spec, f Format, opts TextOptions) (failed bool, err error) {
+	if f != Text && f != JSON {
+		return false, fmt.Errorf("result: unknown format %q (want text or json)", f)
 	}
 	spec, _ = spec.FallBack()
 	ls, err := spec.Scan(nil)
@@ -210,7 +210,7 @@ func WriteList(w io.Writer, spec source.Spec, format string, opts TextOptions) (
 	if l.Dirs == nil {
 		l.Dirs = []descriptor.Dir{}
 	}
-	if format == "text" {
+	if f == Text {
 		l.Entries = make([]ListEntry, 0, ls.Len())
 		for e := range ls.Entries() {
 			l.Entries = append(l.Entries, listEntry(e))

@@ -104,9 +104,9 @@ func TestWriteListIsListOf(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, format := range []string{"json", "text"} {
+		for _, format := range result.Formats {
 			var wantOut, gotOut bytes.Buffer
-			if format == "json" {
+			if format == result.JSON {
 				err = want.WriteJSON(&wantOut)
 			} else {
 				err = want.WriteText(&wantOut, result.TextOptions{Color: true})

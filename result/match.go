@@ -102,10 +102,11 @@ func (m *Match) OK() bool { return m.decision.OK() }
 func (m *Match) WriteJSON(w io.Writer) error { return writeJSON(w, m) }
 
 // WriteXML writes the domain's <os> and <features> as libvirt writes them
-// after selection. It is an error for a domain libvirt refuses.
+// after selection. For a domain libvirt refuses it writes nothing and
+// returns a *DomainRefusedError.
 func (m *Match) WriteXML(w io.Writer) error {
 	if !m.OK() {
-		return fmt.Errorf("%s would refuse the domain: %s", m.Profile, m.decision.Err)
+		return &DomainRefusedError{Profile: m.Profile, Reason: m.decision.Err}
 	}
 	dom := *m.domain
 	if dom.OS != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing/fstest"
 	"time"
@@ -133,4 +134,18 @@ func ExampleSummarizeFiles() {
 	s := varstore.SummarizeFiles([]string{"nosuch_VARS.fd"}, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC))
 	fmt.Println(s.At, s.Files[0].Status, s.Failed())
 	// Output: 2026-07-01 error true
+}
+
+// What fwaudit vars --format json prints for a file that cannot be read.
+func ExampleSummary_Write() {
+	s := varstore.SummarizeFiles([]string{"nosuch_VARS.fd"}, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC))
+	var b strings.Builder
+	if err := s.Write(&b, "json", varstore.TextOptions{}); err != nil {
+		panic(err)
+	}
+	fmt.Println(strings.Contains(b.String(), `"status": "error"`))
+	fmt.Println(s.Write(&b, "yaml", varstore.TextOptions{}))
+	// Output:
+	// true
+	// varstore: unknown format "yaml" (want text or json)
 }

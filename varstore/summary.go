@@ -156,6 +156,21 @@ func (s *Summary) WriteJSON(w io.Writer) error {
 	return enc.Encode(s)
 }
 
+// Formats are the formats Write renders, the default first.
+var Formats = []string{"text", "json"}
+
+// Write renders s to w in format: "text" (WriteText with o) or "json"
+// (WriteJSON), as fwaudit vars --format names them.
+func (s *Summary) Write(w io.Writer, format string, o TextOptions) error {
+	switch format {
+	case "text":
+		return s.WriteText(w, o)
+	case "json":
+		return s.WriteJSON(w)
+	}
+	return fmt.Errorf("varstore: unknown format %q (want text or json)", format)
+}
+
 // TextOptions control WriteText.
 type TextOptions struct {
 	// Color marks verdicts and expired certificates with ANSI colors (for

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"slices"
-
-	"github.com/fwaudit/fwaudit/audit"
 	"github.com/fwaudit/fwaudit/report"
 	"github.com/fwaudit/fwaudit/result"
-	"github.com/fwaudit/fwaudit/source"
 	"github.com/spf13/cobra"
 )
 
-// write renders r to --output or stdout; exit 1 when it fails --fail-on.
-func (o *outputFlags) write(a *app, r *report.Report) error {
+// writeReport renders r to --output or stdout; exit 1 when it fails
+// --fail-on.
+func (a *app) writeReport(o *values, r *report.Report) error {
 	f := report.Format(o.format)
 	opts := report.Options{Quiet: o.quiet}
 	var err error
@@ -24,9 +21,9 @@ func (o *outputFlags) write(a *app, r *report.Report) error {
 	if err != nil {
 		return err
 	}
-	threshold := report.Severity(o.failOn)
-	if o.failOn == "never" {
-		threshold = ""
+	threshold, err := report.ParseFailOn(o.failOn)
+	if err != nil {
+		return err
 	}
 	if r.Fails(threshold) {
 		return errFindings
@@ -35,12 +32,7 @@ func (o *outputFlags) write(a *app, r *report.Report) error {
 }
 
 func newAuditCmd(a *app) *cobra.Command {
-	var (
-		spec source.Spec
-		out  outputFlags
-		opts result.AuditOptions
-		nv   result.NovaInput
-	)
+	v := new(values)
 	c := &cobra.Command{
 		Use:   "audit",
 		Short: "Audit a descriptor set: coverage, lint and the domains' fate",
@@ -56,41 +48,25 @@ domains given (files or directories such as /etc/libvirt/qemu).
   fwaudit audit --distro ubuntu-24.04 --domcapabilities caps.xml`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			if err := spec.Check(); err != nil {
+			if err := v.Spec.Check(); err != nil {
 				return err
 			}
-			spec = a.fallBack(spec)
-			opts.SkipContents, opts.At, opts.Overrides, opts.Tool = !out.contents, out.at.t, out.overrides, report.Tool{Version: toolVersion()}
-			if novaGiven(cmd) {
-				opts.Nova = &nv
-			}
-			r, err := result.Audit(cmd.Context(), spec, opts)
+			opts := v.audit
+			opts.SkipContents, opts.Nova, opts.Tool = !v.contents, &v.Nova, report.Tool{Version: toolVersion()}
+			r, err := result.Audit(cmd.Context(), a.fallBack(v.Spec), opts)
 			if err != nil {
 				return err
 			}
-			return out.write(a, r)
+			return a.writeReport(v, r)
 		}),
 	}
-	sourceVars(a, c, &spec)
-	releaseVars(c, &spec.Libvirt, &spec.Profile, &spec.QEMU)
-	out.register(c, "read the images: NVRAM templates' Secure Boot keys, containers, CODE/VARS layouts, domains' NVRAM")
-	f := c.Flags()
-	f.StringArrayVar(&opts.Domains, "domains", nil, "libvirt domain XML `PATH` (a file or a directory such as /etc/libvirt/qemu; repeatable)")
-	f.StringArrayVar(&opts.Require, "require", nil, "`FEATURESET` (x86_64 q35) or ARCH/MACHINE/FEATURESET that must be covered: its gap is an error (repeatable)")
-	f.StringVar(&out.overrides, "overrides", "", "suppress findings listed in `FILE` (\"rule [descriptor-glob]\" per line)")
-	c.RegisterFlagCompletionFunc("require", byParts(append(slices.Clone(featureSetNames), audit.Cells()...)))
-	novaVars(c, &nv)
-	f.StringVar(&opts.NovaCombinations, "nova-combinations", "", "predict the image/flavor combinations of `FILE` (JSON) before and after nova 2026.1")
-	f.StringArrayVar(&opts.DomainCaps, "domcapabilities", nil, "compare libvirt's domain capabilities in `FILE` (virsh domcapabilities) with the descriptors (repeatable)")
+	a.addFlags(c, v, sourceFlags, releaseFlags, reportFlags, novaFlags,
+		flags("contents", "domains", "require", "overrides", "nova-combinations", "domcapabilities"))
 	return c
 }
 
 func newLintCmd(a *app) *cobra.Command {
-	var (
-		out  outputFlags
-		opts result.LintOptions
-		qemu string
-	)
+	v := new(values)
 	c := &cobra.Command{
 		Use:   "lint PATH...",
 		Short: "Run the lint rules on descriptor files or directories (for packagers)",
@@ -104,19 +80,17 @@ CODE/VARS layouts.`,
   fwaudit lint --libvirt 10.0 --format sarif --output lint.sarif firmware/`,
 		Args: needArgs("no descriptor files or directories given"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			opts.SkipContents, opts.At, opts.Overrides, opts.Tool = !out.contents, out.at.t, out.overrides, report.Tool{Version: toolVersion()}
-			r, err := result.Lint(cmd.Context(), args, opts)
+			r, err := result.Lint(cmd.Context(), args, result.LintOptions{
+				Libvirt: v.Spec.Libvirt, Profile: v.Spec.Profile, Root: v.Spec.Root, Overrides: v.audit.Overrides,
+				SkipContents: !v.contents, At: v.audit.At, Tool: report.Tool{Version: toolVersion()},
+			})
 			if err != nil {
 				return err
 			}
-			return out.write(a, r)
+			return a.writeReport(v, r)
 		}),
 	}
-	out.register(c, "read the images inside --root: NVRAM templates' Secure Boot keys, containers, CODE/VARS layouts")
-	releaseVars(c, &opts.Libvirt, &opts.Profile, &qemu)
+	a.addFlags(c, v, releaseFlags, reportFlags, flags("contents/lint", "root/lint", "overrides/lint"))
 	c.Flags().MarkHidden("qemu")
-	c.Flags().StringVar(&opts.Root, "root", "", "look the images up inside `DIR` (e.g. the package's DESTDIR); without it they are not checked")
-	c.Flags().StringVar(&out.overrides, "overrides", "", "suppress findings listed in `FILE`")
-	c.MarkFlagDirname("root")
 	return c
 }

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/result"
 	"github.com/spf13/cobra"
 )
 
 func newDistrosCmd(a *app) *cobra.Command {
-	var (
-		opts   result.DistrosOptions
-		format string
-	)
+	v := new(values)
 	c := &cobra.Command{
 		Use:   "distros",
 		Short: "Which bundled distribution set gives which feature set (SEV-ES, TDX, ...)",
@@ -21,18 +17,15 @@ stateless, ...), as libvirt would select.`,
   fwaudit distros --arch aarch64 --machine virt --format json`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			d, err := result.NewDistros(cmd.Context(), opts)
+			d, err := result.NewDistros(cmd.Context(), result.DistrosOptions{
+				Libvirt: v.Spec.Libvirt, Profile: v.Spec.Profile, QEMU: v.Spec.QEMU, Arch: v.Guest.Arch, Machine: v.Guest.Machine,
+			})
 			if err != nil {
 				return err
 			}
-			return a.render(format, d)
+			return a.render(v.format, d)
 		}),
 	}
-	releaseVars(c, &opts.Libvirt, &opts.Profile, &opts.QEMU)
-	formatVar(c, &format, "text", "json")
-	c.Flags().StringVar(&opts.Arch, "arch", "x86_64", "`ARCH` of the matrix")
-	c.Flags().StringVar(&opts.Machine, "machine", "q35", "machine family `M` of the matrix (q35, pc, microvm, virt, ...)")
-	c.RegisterFlagCompletionFunc("arch", fixed(descriptor.RulesLatest.Architectures))
-	c.RegisterFlagCompletionFunc("machine", fixed([]string{"q35", "pc", "microvm", "virt"}))
+	a.addFlags(c, v, releaseFlags, flags("format", "arch/distros", "machine/distros"))
 	return c
 }

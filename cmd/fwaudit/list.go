@@ -2,15 +2,11 @@ package main
 
 import (
 	"github.com/fwaudit/fwaudit/result"
-	"github.com/fwaudit/fwaudit/source"
 	"github.com/spf13/cobra"
 )
 
 func newListCmd(a *app) *cobra.Command {
-	var (
-		spec   source.Spec
-		format string
-	)
+	v := new(values)
 	c := &cobra.Command{
 		Use:   "list",
 		Short: "List the descriptors libvirt sees, in its order, with their status",
@@ -21,7 +17,7 @@ mask, masked, overridden, ignored, error), provenance and a summary.`,
   fwaudit list --distro ubuntu-24.04`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			failed, err := result.WriteList(a.stdout, a.fallBack(spec), format, a.textOptions())
+			failed, err := result.WriteList(a.stdout, a.fallBack(v.Spec), result.Format(v.format), a.textOptions())
 			if err != nil {
 				return err
 			}
@@ -31,7 +27,6 @@ mask, masked, overridden, ignored, error), provenance and a summary.`,
 			return nil
 		}),
 	}
-	sourceVars(a, c, &spec)
-	formatVar(c, &format, "text", "json")
+	a.addFlags(c, v, sourceFlags, flags("format"))
 	return c
 }

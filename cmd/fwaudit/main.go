@@ -192,8 +192,8 @@ type usageError string
 func (e usageError) Error() string { return string(e) }
 
 // failure classifies an error a command returns: a usageError or a
-// *release.UsageError (the library's) is exit 2, a *result.RefusedError
-// exit 1, an exitError keeps its code, anything else is the tool's
+// *release.UsageError (the library's) is exit 2, a *result.RefusedError or
+// *result.DomainRefusedError exit 1, an exitError keeps its code, anything else is the tool's
 // failure, 3.
 func failure(err error) error {
 	var (
@@ -201,13 +201,14 @@ func failure(err error) error {
 		ue  usageError
 		rue *release.UsageError
 		ref *result.RefusedError
+		dre *result.DomainRefusedError
 	)
 	switch {
 	case err == nil, errors.As(err, &ee):
 		return err
 	case errors.As(err, &ue), errors.As(err, &rue):
 		return &exitError{code: exitUsage, err: err}
-	case errors.As(err, &ref):
+	case errors.As(err, &ref), errors.As(err, &dre):
 		return &exitError{code: exitFindings, err: err}
 	}
 	return &exitError{code: exitFailure, err: err}
@@ -276,18 +277,9 @@ func (a *app) textOptions() result.TextOptions {
 	return result.TextOptions{Color: colorFor(a.term)}
 }
 
-// renderer is a command's result: one writer per format.
-type renderer interface {
-	WriteJSON(io.Writer) error
-	WriteText(io.Writer, result.TextOptions) error
-}
-
 // render writes r to stdout in format ("text" or "json").
-func (a *app) render(format string, r renderer) error {
-	if format == "json" {
-		return r.WriteJSON(a.stdout)
-	}
-	return r.WriteText(a.stdout, a.textOptions())
+func (a *app) render(format string, r result.Result) error {
+	return result.Write(a.stdout, r, result.Format(format), a.textOptions())
 }
 
 // cleanLines escapes control and bidirectional characters in a message
