@@ -17,14 +17,11 @@ mask, masked, overridden, ignored, error), provenance and a summary.`,
   fwaudit list --distro ubuntu-24.04`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			l, err := result.ListOf(a.fallBack(v.Spec))
+			failed, err := result.WriteList(a.stdout, a.fallBack(v.Spec), result.Format(v.format), a.textOptions())
 			if err != nil {
 				return err
 			}
-			if err := a.render(v.format, l); err != nil {
-				return err
-			}
-			if l.Failed() {
+			if failed {
 				return errFindings
 			}
 			return nil
