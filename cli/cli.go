@@ -61,6 +61,7 @@ var commands = []func(*app) *cobra.Command{
 
 // Options are what a command tree reads, writes and asks.
 type Options struct {
+	// The streams; nil ones are os.Stdin, os.Stdout and os.Stderr.
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	// Color colors text output for a terminal (Main: standard output is
@@ -82,6 +83,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // pointer to its help for a usage error; a failed write to o.Stdout is
 // exit 3 whatever the command returned.
 func Run(args []string, o Options) int {
+	o = o.withDefaults()
 	stdout := &errWriter{w: o.Stdout}
 	o.Stdout = stdout
 	root := New(o)
@@ -122,6 +124,24 @@ func ExitCode(err error) int {
 	return exitUsage
 }
 
+// withDefaults is o with the process's streams and this host where o has
+// none.
+func (o Options) withDefaults() Options {
+	if o.Stdin == nil {
+		o.Stdin = os.Stdin
+	}
+	if o.Stdout == nil {
+		o.Stdout = os.Stdout
+	}
+	if o.Stderr == nil {
+		o.Stderr = os.Stderr
+	}
+	if o.Host == nil {
+		o.Host = hostinfo.Prober{}
+	}
+	return o
+}
+
 // app is what every command shares.
 type app struct {
 	stdout, stderr io.Writer
@@ -152,10 +172,8 @@ const exitCodes = `Exit codes:
 // New builds fwaudit's command tree. Its Execute's error carries the exit
 // code (ExitCode); Run runs it as fwaudit does.
 func New(o Options) *cobra.Command {
+	o = o.withDefaults()
 	a := &app{stdout: o.Stdout, stderr: o.Stderr, color: o.Color, host: o.Host}
-	if a.host == nil {
-		a.host = hostinfo.Prober{}
-	}
 	root := &cobra.Command{
 		Use:           "fwaudit",
 		Short:         "Audit QEMU firmware descriptors and predict libvirt's firmware choice",
@@ -233,8 +251,8 @@ func (e usageError) Error() string { return string(e) }
 
 // failure classifies an error a command returns: a usageError or a
 // *release.UsageError (the library's) is exit 2, a *result.RefusedError or
-// *result.DomainRefusedError exit 1, an exitError keeps its code, anything else is the tool's
-// failure, 3.
+// a *result.DomainRefusedError exit 1, an exitError keeps its code, and
+// anything else is the tool's failure, 3.
 func failure(err error) error {
 	var (
 		ee  *exitError

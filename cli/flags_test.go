@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 )
@@ -56,5 +57,16 @@ func TestExitCode(t *testing.T) {
 		if got := ExitCode(tc.err); got != tc.want {
 			t.Errorf("ExitCode(%v) = %d, want %d", tc.err, got, tc.want)
 		}
+	}
+}
+
+// TestNewDefaults: a zero Options is the process's streams and this host.
+func TestNewDefaults(t *testing.T) {
+	root := New(Options{})
+	if root.OutOrStdout() != os.Stdout || root.ErrOrStderr() != os.Stderr || root.InOrStdin() != os.Stdin {
+		t.Error("New(Options{}) does not use the process's streams")
+	}
+	if (Options{}).withDefaults().Host == nil {
+		t.Error("no host prober")
 	}
 }
