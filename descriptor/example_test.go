@@ -69,3 +69,35 @@ func ExampleStat() {
 	// /usr/share/OVMF/OVMF_CODE_4M.fd 4 <nil>
 	// true
 }
+
+// Scan reads one descriptor at a time: each entry comes with its parsed
+// descriptor, which the listing drops once the loop body is done with it.
+func ExampleScan() {
+	desc := func(exe string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte(`{"description":"","interface-types":["uefi"],"mapping":{"device":"memory","filename":"` +
+			exe + `"},"targets":[{"architecture":"x86_64","machines":["pc-q35-*"]}],"features":[],"tags":[]}`)}
+	}
+	root := fstest.MapFS{
+		"usr/share/qemu/firmware/50-vendor.json": desc("/vendor.fd"),
+		"usr/share/qemu/firmware/60-broken.json": {Data: []byte(`{`)},
+		"etc/qemu/firmware/50-vendor.json":       desc("/local.fd"),
+	}
+	l, err := descriptor.Scan(descriptor.Options{FS: root})
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	fmt.Println(l.Len(), "entries, lookup error:", l.LookupError())
+	for e := range l.Entries() {
+		if e.Descriptor != nil && e.Status == descriptor.StatusActive {
+			fmt.Println(e.Path, e.Status, e.Descriptor.Mapping.Filename)
+		} else {
+			fmt.Println(e.Path, e.Status)
+		}
+	}
+	// Output:
+	// 3 entries, lookup error: <nil>
+	// /etc/qemu/firmware/50-vendor.json active /local.fd
+	// /usr/share/qemu/firmware/50-vendor.json overridden
+	// /usr/share/qemu/firmware/60-broken.json invalid
+}

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"os/user"
 	"path"
@@ -193,11 +195,15 @@ func (s *Set) LookupError() *Error {
 }
 
 func (s *Set) lookupError() *Error {
-	for _, d := range s.Dirs {
+	return lookupError(s.Dirs, slices.Values(s.Entries))
+}
+
+func lookupError(dirs []Dir, entries iter.Seq[*Entry]) *Error {
+	for _, d := range dirs {
 		if d.Err != nil {
 			return d.Err
 		}
-		for _, e := range s.Entries {
+		for e := range entries {
 			if e.Status == StatusError && e.Dir == d.Path {
 				return e.Problems[0]
 			}
@@ -212,9 +218,70 @@ func (s *Set) lookupError() *Error {
 // dot-files and non-regular files skipped, no suffix filter, a 1 MiB cap.
 // Load never stops at a bad entry; each entry carries its own errors. The
 // returned error is for a root that cannot be opened at all.
+//
+// Load holds every descriptor, its bytes and its parsed form at once; Scan
+// gives the same entries one at a time.
 func Load(opts Options) (*Set, error) {
-	fsys := opts.FS
-	if fsys == nil {
+	l, err := Scan(opts)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	set := &Set{Root: l.Root, Dirs: l.Dirs, Rules: l.Rules, Entries: make([]*Entry, 0, len(l.items))}
+	for e := range l.entries(true) {
+		set.Entries = append(set.Entries, e)
+	}
+	set.index = newSetIndex(set)
+	return set, nil
+}
+
+// A Listing is a descriptor set scanned but not read: Scan's result. It
+// knows every entry, in libvirt's order, with its provenance and the
+// precedence between same-named files (Status overridden, masked, mask,
+// ignored and error are final), and reads, parses and judges the
+// descriptors one at a time as Entries yields them, so that a caller that
+// writes each entry as it comes (fwaudit list) never holds them all.
+type Listing struct {
+	Root  string
+	Dirs  []Dir
+	Rules *Rules
+
+	items []scanItem
+	fsys  fs.FS
+	root  *os.Root
+}
+
+// scanItem is one entry of a Listing and what Entries does with it.
+type scanItem struct {
+	e *Entry
+	// src is the resolved rooted path to read ("" for e.Path).
+	src string
+	// rank is the search-path index of the entry's directory; prec is
+	// set for a directory entry that takes part in precedence (a regular
+	// file, empty or not).
+	rank int32
+	prec bool
+	do   action
+}
+
+// action is what Listing.Entries does with an entry once read.
+type action uint8
+
+const (
+	actNone    action = iota // nothing to read: ignored, error
+	actJudge                 // the winner of its name (or a named file): read and judged
+	actParse                 // a loser of its name: read and parsed, so that findings about it are not lost
+	actIgnored               // a named file that is not regular
+)
+
+// Scan does the first half of Load: it reads the directories of opts'
+// search path (or opts.Files), stats every entry and settles precedence,
+// without reading any descriptor; Listing.Entries reads them. Close the
+// Listing when done. The returned error is for a root that cannot be
+// opened at all.
+func Scan(opts Options) (*Listing, error) {
+	l := &Listing{Root: opts.Root, Rules: cmp.Or(opts.Rules, RulesLatest), fsys: opts.FS}
+	if l.fsys == nil {
 		rootDir := opts.Root
 		if rootDir == "" {
 			rootDir = "/"
@@ -223,17 +290,10 @@ func Load(opts Options) (*Set, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening root: %w", err)
 		}
-		defer r.Close()
-		fsys = safefile.FS(r)
+		l.root, l.fsys = r, safefile.FS(r)
 	}
-	rules := cmp.Or(opts.Rules, RulesLatest)
-	set := &Set{Root: opts.Root, Rules: rules}
+	fsys := l.fsys
 
-	type found struct {
-		entry *Entry
-		rank  int
-	}
-	byName := map[string][]found{}
 	// rooted makes a search-path directory or a file a rooted path;
 	// without a root, relative ones are taken from the working directory.
 	rooted := func(p string) string {
@@ -252,9 +312,22 @@ func Load(opts Options) (*Set, error) {
 		dir = rooted(dir)
 		d := Dir{Path: dir}
 		resolved, err := resolve(fsys, dir)
-		var ents []fs.DirEntry
 		if err == nil {
-			ents, err = fs.ReadDir(fsys, fsPath(resolved))
+			err = readDir(fsys, fsPath(resolved), func(de fs.DirEntry) {
+				// The name is kept as the end of the path, not as a second copy.
+				name, p := de.Name(), path.Join(dir, de.Name())
+				if strings.HasSuffix(p, "/"+name) {
+					name = p[len(p)-len(name):]
+				}
+				e := &Entry{Name: name, Path: p, Dir: dir, NotJSON: !strings.HasSuffix(name, ".json")}
+				if strings.HasPrefix(e.Name, ".") {
+					e.Status = StatusIgnored
+					l.items = append(l.items, scanItem{e: e})
+					return
+				}
+				src, ok := examine(fsys, e, path.Join(resolved, de.Name()), de.Type()&fs.ModeSymlink != 0)
+				l.items = append(l.items, scanItem{e: e, src: src, rank: int32(rank), prec: ok})
+			})
 		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -265,98 +338,190 @@ func Load(opts Options) (*Set, error) {
 		default:
 			d.Exists = true
 		}
-		set.Dirs = append(set.Dirs, d)
-		for _, de := range ents {
-			// The name is kept as the end of the path, not as a second copy.
-			name, p := de.Name(), path.Join(dir, de.Name())
-			if strings.HasSuffix(p, "/"+name) {
-				name = p[len(p)-len(name):]
-			}
-			e := &Entry{Name: name, Path: p, Dir: dir, NotJSON: !strings.HasSuffix(name, ".json")}
-			set.Entries = append(set.Entries, e)
-			if strings.HasPrefix(e.Name, ".") {
-				e.Status = StatusIgnored
-				continue
-			}
-			if examine(fsys, e, path.Join(resolved, de.Name()), de.Type()&fs.ModeSymlink != 0) {
-				byName[e.Name] = append(byName[e.Name], found{e, rank})
-			}
-		}
+		l.Dirs = append(l.Dirs, d)
 	}
 	// Files named one by one: each is judged alone, as if it were the
 	// only file of its name.
 	for _, f := range opts.Files {
 		f = rooted(f)
 		e := &Entry{Name: path.Base(f), Path: f, Dir: path.Dir(f), NotJSON: !strings.HasSuffix(f, ".json")}
-		set.Entries = append(set.Entries, e)
 		info, err := fs.Lstat(fsys, fsPath(f))
 		isLink := err == nil && info.Mode()&fs.ModeSymlink != 0
-		if examine(fsys, e, f, isLink) {
-			judge(e, rules)
+		it := scanItem{e: e}
+		var ok bool
+		if it.src, ok = examine(fsys, e, f, isLink); ok {
+			it.do = actJudge
 		} else if e.Status == StatusIgnored {
-			e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: "not a regular file: libvirt skips it"}}
+			it.do = actIgnored
 		}
-	}
-
-	// Precedence: the highest-ranked file of a name wins.
-	for _, fl := range byName {
-		slices.SortFunc(fl, func(a, b found) int { return b.rank - a.rank })
-		win := fl[0].entry
-		for _, f := range fl[1:] {
-			win.Overrides = append(win.Overrides, f.entry.Path)
-			f.entry.HiddenBy = win.Path
-			f.entry.Status = StatusOverridden
-			if win.Size == 0 {
-				f.entry.Status = StatusMasked
-			}
-		}
-		judge(win, rules)
-	}
-	// Losers are parsed too, so that findings about them are not lost.
-	for _, fl := range byName {
-		for _, f := range fl[1:] {
-			if e := f.entry; e.Size > 0 && e.Data != nil {
-				e.parse()
-				e.Descriptor.compact()
-			}
-		}
+		l.items = append(l.items, it)
 	}
 
 	rankOf := map[string]int{}
-	for i, d := range set.Dirs {
+	for i, d := range l.Dirs {
 		rankOf[d.Path] = i
 	}
-	slices.SortStableFunc(set.Entries, func(a, b *Entry) int {
-		return cmp.Or(strings.Compare(a.Name, b.Name), rankOf[b.Dir]-rankOf[a.Dir])
+	slices.SortStableFunc(l.items, func(a, b scanItem) int {
+		return cmp.Or(strings.Compare(a.e.Name, b.e.Name), rankOf[b.e.Dir]-rankOf[a.e.Dir])
 	})
-	set.index = newSetIndex(set)
-	return set, nil
+	// Precedence: of the directory entries of a name (adjacent now), the
+	// highest-ranked regular file wins.
+	var run []*scanItem
+	for i := 0; i < len(l.items); {
+		run = run[:0]
+		j := i
+		for ; j < len(l.items) && l.items[j].e.Name == l.items[i].e.Name; j++ {
+			if l.items[j].prec {
+				run = append(run, &l.items[j])
+			}
+		}
+		i = j
+		if len(run) == 0 {
+			continue
+		}
+		slices.SortStableFunc(run, func(a, b *scanItem) int { return cmp.Compare(b.rank, a.rank) })
+		win := run[0].e
+		run[0].do = actJudge
+		for _, it := range run[1:] {
+			win.Overrides = append(win.Overrides, it.e.Path)
+			it.e.HiddenBy = win.Path
+			it.e.Status = StatusOverridden
+			if win.Size == 0 {
+				it.e.Status = StatusMasked
+			}
+			// Losers are parsed too, so that findings about them are not
+			// lost.
+			if it.e.Size > 0 {
+				it.do = actParse
+			}
+		}
+	}
+	return l, nil
+}
+
+// readDir calls fn for each entry of the directory name in fsys, reading it
+// in batches when fsys's directories allow it, so that a directory of many
+// entries is never held whole. The order is the file system's.
+func readDir(fsys fs.FS, name string, fn func(fs.DirEntry)) error {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	d, ok := f.(fs.ReadDirFile)
+	if !ok {
+		ents, err := fs.ReadDir(fsys, name)
+		for _, de := range ents {
+			fn(de)
+		}
+		return err
+	}
+	for {
+		ents, err := d.ReadDir(256)
+		for _, de := range ents {
+			fn(de)
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// Len returns the number of entries.
+func (l *Listing) Len() int { return len(l.items) }
+
+// LookupError is Set.LookupError for the listing: it is known before any
+// descriptor is read.
+func (l *Listing) LookupError() *Error {
+	return lookupError(l.Dirs, func(yield func(*Entry) bool) {
+		for _, it := range l.items {
+			if !yield(it.e) {
+				return
+			}
+		}
+	})
+}
+
+// Entries yields every entry in libvirt's order (Set.Entries's), each read,
+// parsed and judged as Load would leave it. The listing keeps the entries
+// but not what is big in them: an entry's Data and Descriptor are dropped
+// when the loop body returns (keep the Descriptor pointer to hold on to
+// it); its Status, Problems, Libvirt verdict and FeatureSet stay. Ranging
+// again reads the files again.
+func (l *Listing) Entries() iter.Seq[*Entry] { return l.entries(false) }
+
+func (l *Listing) entries(keep bool) iter.Seq[*Entry] {
+	return func(yield func(*Entry) bool) {
+		for _, it := range l.items {
+			e := it.e
+			if it.do == actJudge || it.do == actParse {
+				l.read(e, it.src)
+				if it.do == actJudge {
+					judge(e, l.Rules)
+				} else if e.Data != nil {
+					e.parse()
+					e.Descriptor.compact()
+				}
+			} else if it.do == actIgnored {
+				e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: "not a regular file: libvirt skips it"}}
+			}
+			ok := yield(e)
+			if !keep {
+				e.Data, e.Descriptor = nil, nil
+			}
+			if !ok {
+				return
+			}
+		}
+	}
+}
+
+// Close releases the root the listing reads from.
+func (l *Listing) Close() error {
+	if l.root == nil {
+		return nil
+	}
+	return l.root.Close()
 }
 
 // examine stats the entry e at the rooted path p inside fsys (a symlink if
-// isLink) and reads it if it is a non-empty regular file. It reports
-// whether e takes part in precedence: a regular file, empty or not.
-func examine(fsys fs.FS, e *Entry, p string, isLink bool) bool {
+// isLink). It reports whether e takes part in precedence (a regular file,
+// empty or not) and returns the resolved path to read it from ("" when it
+// is e.Path).
+func examine(fsys fs.FS, e *Entry, p string, isLink bool) (string, bool) {
 	target, info, err := Stat(fsys, p)
 	if err != nil {
 		e.Status = StatusError
 		e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: fmt.Sprintf("Unable to access %s: %s", e.Path, strerror(err))}}
-		return false
+		return "", false
 	}
 	if isLink {
 		e.Target = target
 	}
 	if !info.Mode().IsRegular() {
 		e.Status = StatusIgnored
-		return false
+		return "", false
 	}
 	e.Size = info.Size()
+	if target == e.Path {
+		target = ""
+	}
+	return target, true
+}
+
+// read reads the non-empty regular file e (at the resolved path src, or
+// e.Path) into e.Data, or records why it cannot be read.
+func (l *Listing) read(e *Entry, src string) {
+	e.Data, e.Problems, e.Libvirt = nil, nil, nil
 	if e.Size == 0 {
-		return true
+		return
 	}
 	// Read through the open handle, which is checked again: the entry may
-	// have been swapped since the Stat above.
-	e.Data, err = safefile.ReadFS(fsys, fsPath(target), MaxSize)
+	// have been swapped since Scan's Stat.
+	data, err := safefile.ReadFS(l.fsys, fsPath(cmp.Or(src, e.Path)), MaxSize)
 	if err != nil {
 		msg := errText(err)
 		// libvirt's virFileReadAll reports an oversized file as EOVERFLOW.
@@ -367,8 +532,9 @@ func examine(fsys fs.FS, e *Entry, p string, isLink bool) bool {
 		}
 		e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: msg}}
 		e.Libvirt = &Error{File: e.Path, Kind: KindLibvirt, Msg: fmt.Sprintf("Failed to read file '%s': %s", e.Path, cause)}
+		return
 	}
-	return true
+	e.Data = data
 }
 
 // judge sets the status of an entry libvirt parses (the winner of its

@@ -97,6 +97,24 @@ func ExampleNewDistros() {
 	// Output: ubuntu-24.04 libvirt-10.0 distro amd-sev-es gap
 }
 
+// WriteList prints what fwaudit list prints, reading one descriptor at a
+// time.
+func ExampleWriteList() {
+	failed, err := result.WriteList(os.Stdout, source.Spec{Distro: "debian-11"}, result.Text, result.TextOptions{})
+	fmt.Println(failed, err)
+	// Output:
+	// dir /usr/share/qemu/firmware (scanned)
+	// dir /etc/qemu/firmware (missing)
+	// NAME                                 STATUS  FROM                      SUMMARY
+	// 40-edk2-x86_64-secure-enrolled.json  active  /usr/share/qemu/firmware  uefi | x86_64 pc-q35-* | flash split raw | acpi-s3,amd-sev,enrolled-keys,requires-smm,secure-boot,verbose-dynamic
+	// 50-edk2-i386-secure.json             active  /usr/share/qemu/firmware  uefi | i386 pc-q35-* | flash split raw | acpi-s3,requires-smm,secure-boot,verbose-dynamic
+	// 50-edk2-x86_64-secure.json           active  /usr/share/qemu/firmware  uefi | x86_64 pc-q35-* | flash split raw | acpi-s3,amd-sev,requires-smm,secure-boot,verbose-dynamic
+	// 60-edk2-aarch64.json                 active  /usr/share/qemu/firmware  uefi | aarch64 virt-* | flash split raw | verbose-static
+	// 60-edk2-arm.json                     active  /usr/share/qemu/firmware  uefi | arm virt-* | flash split raw | verbose-static
+	// 60-edk2-x86_64.json                  active  /usr/share/qemu/firmware  uefi | x86_64 pc-i440fx-*,pc-q35-* | flash split raw | acpi-s3,amd-sev,verbose-dynamic
+	// false <nil>
+}
+
 // The renderer --format names, over one value.
 func ExampleWrite() {
 	l, err := result.ListOf(source.Spec{Distro: "ubuntu-24.04"})

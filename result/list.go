@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -45,18 +46,23 @@ func NewList(set *descriptor.Set, distro string) *List {
 		l.Dirs = []descriptor.Dir{}
 	}
 	for _, e := range set.Entries {
-		le := ListEntry{Entry: e}
-		if e.Descriptor != nil {
-			le.Summary = e.Descriptor.Summary()
-			// An empty map per entry would cost more than a nil one and
-			// marshals the same (omitempty).
-			if u := e.Descriptor.UnresolvedPaths(); len(u) > 0 {
-				le.UnresolvedPaths = u
-			}
-		}
-		l.Entries = append(l.Entries, le)
+		l.Entries = append(l.Entries, listEntry(e))
 	}
 	return l
+}
+
+// listEntry is e with its descriptor's summary.
+func listEntry(e *descriptor.Entry) ListEntry {
+	le := ListEntry{Entry: e}
+	if e.Descriptor != nil {
+		le.Summary = e.Descriptor.Summary()
+		// An empty map per entry would cost more than a nil one and
+		// marshals the same (omitempty).
+		if u := e.Descriptor.UnresolvedPaths(); len(u) > 0 {
+			le.UnresolvedPaths = u
+		}
+	}
+	return le
 }
 
 // Failed reports whether libvirt would stumble over the set: a lookup
@@ -66,11 +72,16 @@ func (l *List) Failed() bool {
 		return true
 	}
 	for _, e := range l.Entries {
-		if e.Status == descriptor.StatusInvalid || e.Status == descriptor.StatusError {
+		if e.failed() {
 			return true
 		}
 	}
 	return false
+}
+
+// failed reports whether libvirt stumbles over e.
+func (e *ListEntry) failed() bool {
+	return e.Status == descriptor.StatusInvalid || e.Status == descriptor.StatusError
 }
 
 // WriteJSON writes the list as JSON (schema/list.schema.json). The entries
@@ -108,7 +119,7 @@ func (l *List) WriteText(w io.Writer, opts TextOptions) error {
 		switch {
 		case e.Status == descriptor.StatusOverridden || e.Status == descriptor.StatusMasked:
 			summary = "hidden by " + e.HiddenBy
-		case e.Descriptor != nil:
+		default:
 			summary = e.Summary
 		}
 		return append(cells[:0], clean(e.Name), string(e.Status), clean(e.Dir), clean(summary))
@@ -175,4 +186,48 @@ func ListOf(spec source.Spec) (*List, error) {
 		return nil, err
 	}
 	return NewList(set, spec.Distro), nil
+}
+
+// WriteList is fwaudit list: it writes the list of the descriptors spec
+// names (after source.Spec.FallBack) to w in format f (Text, with opts, or
+// JSON), the bytes ListOf's WriteJSON or WriteText write, and
+// reports whether the list fails (List.Failed). Unlike ListOf it reads the
+// set one descriptor at a time (source.Spec.Scan) and keeps none: JSON
+// entries are written as they are judged; text keeps each entry's verdict
+// and summary until the table is written (its columns are measured first).
+func WriteList(w io.Writer, spec source.Spec, f Format, opts TextOptions) (failed bool, err error) {
+	if f != Text && f != JSON {
+		return false, fmt.Errorf("result: unknown format %q (want text or json)", f)
+	}
+	spec, _ = spec.FallBack()
+	ls, err := spec.Scan(nil)
+	if err != nil {
+		return false, err
+	}
+	defer ls.Close()
+	l := &List{SchemaVersion: ListSchemaVersion, Root: ls.Root, Distro: spec.Distro, Rules: ls.Rules.Name,
+		Dirs: ls.Dirs, LookupError: ls.LookupError(), Entries: []ListEntry{}}
+	if l.Dirs == nil {
+		l.Dirs = []descriptor.Dir{}
+	}
+	if f == Text {
+		l.Entries = make([]ListEntry, 0, ls.Len())
+		for e := range ls.Entries() {
+			l.Entries = append(l.Entries, listEntry(e))
+		}
+		return l.Failed(), l.WriteText(w, opts)
+	}
+	failed = l.LookupError != nil
+	next, stop := iter.Pull(ls.Entries())
+	defer stop()
+	var cur ListEntry
+	err = jsonstream.Write(w, l, jsonstream.Array{Name: "entries", Len: ls.Len(), Elem: func(int) any {
+		// Pulling the next entry drops the previous one's descriptor,
+		// which jsonstream has written by then.
+		e, _ := next()
+		cur = listEntry(e)
+		failed = failed || cur.failed()
+		return &cur
+	}})
+	return failed, err
 }

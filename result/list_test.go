@@ -3,6 +3,9 @@ package result_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -10,6 +13,7 @@ import (
 	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/result"
+	"github.com/fwaudit/fwaudit/source"
 )
 
 // TestListJSONStreamed: WriteJSON, which encodes the entries one at a
@@ -62,5 +66,67 @@ func TestListJSONStreamed(t *testing.T) {
 		if name == "odd" && !strings.Contains(got.String(), `"distro": "odd"`) {
 			t.Errorf("odd: no distro member:\n%s", got.String())
 		}
+	}
+}
+
+// TestWriteListIsListOf: WriteList, which reads one descriptor at a time,
+// writes the bytes ListOf's WriteJSON and WriteText write, and fails as
+// ListOf's list does, for every bundled set and a root of odd entries.
+func TestWriteListIsListOf(t *testing.T) {
+	specs := map[string]source.Spec{}
+	for _, name := range fwaudit.Distros() {
+		specs[name] = source.Spec{Distro: name}
+	}
+	root := t.TempDir()
+	const dir = "usr/share/qemu/firmware/"
+	for name, data := range map[string]string{
+		dir + "10-html.json": `{"description": "<a & b>\u2028", "interface-types": ["uefi"],
+			"mapping": {"device": "memory", "filename": "@DATADIR@/x.fd"},
+			"targets": [{"architecture": "x86_64", "machines": ["pc-*"]}], "features": ["weird"], "tags": []}`,
+		dir + "20-bad.json":              `{bad`,
+		dir + "30-mask.json":             ``,
+		"etc/qemu/firmware/30-mask.json": `{}`,
+		"etc/qemu/firmware/20-bad.json":  `{"description": "x"}`,
+		dir + "40-\xff":                  `{"description": "x"}`,
+	} {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	specs["odd"] = source.Spec{Root: root}
+	specs["empty"] = source.Spec{Root: t.TempDir()}
+	for name, spec := range specs {
+		want, err := result.ListOf(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, format := range result.Formats {
+			var wantOut, gotOut bytes.Buffer
+			if format == result.JSON {
+				err = want.WriteJSON(&wantOut)
+			} else {
+				err = want.WriteText(&wantOut, result.TextOptions{Color: true})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			failed, err := result.WriteList(&gotOut, spec, format, result.TextOptions{Color: true})
+			if err != nil {
+				t.Fatalf("%s %s: %v", name, format, err)
+			}
+			if gotOut.String() != wantOut.String() {
+				t.Errorf("%s %s: WriteList differs from ListOf:\n got %s\nwant %s", name, format, gotOut.String(), wantOut.String())
+			}
+			if failed != want.Failed() {
+				t.Errorf("%s %s: failed %v, want %v", name, format, failed, want.Failed())
+			}
+		}
+	}
+	if _, err := result.WriteList(io.Discard, source.Spec{Root: root}, "yaml", result.TextOptions{}); err == nil {
+		t.Error("WriteList accepts format yaml")
 	}
 }

@@ -133,15 +133,36 @@ func (s Spec) Load(rules *descriptor.Rules) (*descriptor.Set, error) {
 }
 
 func (s Spec) load(rules *descriptor.Rules) (*descriptor.Set, error) {
-	if err := s.Check(); err != nil {
+	opts, err := s.loadOptions(rules)
+	if err != nil {
 		return nil, err
+	}
+	return descriptor.Load(opts)
+}
+
+// Scan is Load one descriptor at a time: it scans the set s names (after
+// FallBack) with descriptor.Scan, each entry to be judged with rules (nil:
+// the newest modelled release's). Close the listing when done.
+func (s Spec) Scan(rules *descriptor.Rules) (*descriptor.Listing, error) {
+	s, _ = s.FallBack()
+	opts, err := s.loadOptions(rules)
+	if err != nil {
+		return nil, err
+	}
+	return descriptor.Scan(opts)
+}
+
+// loadOptions are the descriptor options of s, checked.
+func (s Spec) loadOptions(rules *descriptor.Rules) (descriptor.Options, error) {
+	if err := s.Check(); err != nil {
+		return descriptor.Options{}, err
 	}
 	opts := s.options(rules)
 	if s.Distro != "" {
 		opts.FS, _ = fwaudit.Distro(s.Distro)
 		opts.Root = ""
 	}
-	return descriptor.Load(opts)
+	return opts, nil
 }
 
 // Choose picks the libvirt release and QEMU version for s (after

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -8,10 +8,7 @@ import (
 )
 
 func newDiffCmd(a *app) *cobra.Command {
-	var (
-		format  string
-		domains []string
-	)
+	v := new(values)
 	c := &cobra.Command{
 		Use:   "diff OLD NEW",
 		Short: "What an upgrade of the descriptors (and of libvirt) changes for guests",
@@ -40,9 +37,9 @@ fails, a path not known to stay installed.`,
 			return nil
 		},
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			r, err := diff.Run(cmd.Context(), args[0], args[1], domains, hostProbe)
+			r, err := diff.Run(cmd.Context(), args[0], args[1], v.audit.Domains, a.host)
 			if err == nil {
-				err = diff.Write(a.stdout, r, diff.Format(format))
+				err = diff.Write(a.stdout, r, diff.Format(v.format))
 			}
 			if err == nil && r.Regressed() {
 				return errFindings
@@ -50,7 +47,6 @@ fails, a path not known to stay installed.`,
 			return err
 		}),
 	}
-	formatVar(c, &format, "text", "json", "sarif")
-	c.Flags().StringArrayVar(&domains, "domains", nil, "follow the libvirt domains in `PATH` (a file or a directory such as /etc/libvirt/qemu; repeatable)")
+	a.addFlags(c, v, flags("format/diff", "domains/diff"))
 	return c
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 )
 
 func newValidateCmd(a *app) *cobra.Command {
-	var libvirt, profile, qemu, format string
+	v := new(values)
 	c := &cobra.Command{
 		Use:   "validate FILE...",
 		Short: "Check descriptor files against QEMU's schema and libvirt's parser",
@@ -18,27 +18,26 @@ of a libvirt release (--libvirt or --profile; default the newest modelled).`,
   fwaudit validate --libvirt 10.0 --format json 60-ovmf.json`,
 		Args: needArgs("no files given"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			v, unread, err := result.Validate(args, libvirt, profile)
+			val, unread, err := result.Validate(args, v.Spec.Libvirt, v.Spec.Profile)
 			if err != nil {
 				return err
 			}
 			for _, err := range unread {
 				fmt.Fprintf(a.stderr, "fwaudit validate: %s\n", cleanLines(err.Error()))
 			}
-			if err := a.render(format, v); err != nil {
+			if err := a.render(v.format, val); err != nil {
 				return err
 			}
 			switch {
 			case len(unread) > 0:
 				return &exitError{code: exitFailure}
-			case v.Failed():
+			case val.Failed():
 				return errFindings
 			}
 			return nil
 		}),
 	}
-	releaseVars(c, &libvirt, &profile, &qemu)
+	a.addFlags(c, v, releaseFlags, flags("format"))
 	c.Flags().MarkHidden("qemu")
-	formatVar(c, &format, "text", "json")
 	return c
 }

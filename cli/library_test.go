@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -71,6 +71,13 @@ func TestLibraryIsCLI(t *testing.T) {
 				return err
 			}
 			return l.WriteJSON(w)
+		}},
+		{"list --distro debian-13", func(w io.Writer) error {
+			l, err := result.ListOf(source.Spec{Distro: "debian-13"})
+			if err != nil {
+				return err
+			}
+			return l.WriteText(w, result.TextOptions{})
 		}},
 		{"distros", func(w io.Writer) error {
 			d, err := result.NewDistros(ctx, result.DistrosOptions{})

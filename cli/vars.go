@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"github.com/fwaudit/fwaudit/varstore"
@@ -6,11 +6,7 @@ import (
 )
 
 func newVarsCmd(a *app) *cobra.Command {
-	var (
-		format string
-		at     dateFlag
-		hashes bool
-	)
+	v := new(values)
 	c := &cobra.Command{
 		Use:   "vars FILE...",
 		Short: "Show the Secure Boot keys of UEFI variable stores (VARS templates, guest NVRAM)",
@@ -25,16 +21,14 @@ certificate each is. Exit 1 when a file cannot be read.`,
   fwaudit vars --at 2026-07-01 OVMF_VARS_4M.ms.fd`,
 		Args: needArgs("no files given"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			s := varstore.SummarizeFiles(args, at.t)
-			err := s.Write(a.stdout, format, varstore.TextOptions{Color: colorFor(a.term), Hashes: hashes})
+			s := varstore.SummarizeFiles(args, v.audit.At)
+			err := s.Write(a.stdout, v.format, varstore.TextOptions{Color: a.color, Hashes: v.hashes})
 			if err == nil && s.Failed() {
 				return errFindings
 			}
 			return err
 		}),
 	}
-	formatVar(c, &format, varstore.Formats...)
-	c.Flags().Var(&at, "at", "judge certificate expiry at `DATE` (YYYY-MM-DD; default today)")
-	c.Flags().BoolVar(&hashes, "hashes", false, "list every hash entry (dbx) instead of counting them")
+	a.addFlags(c, v, flags("format/vars", "at", "hashes"))
 	return c
 }

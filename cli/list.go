@@ -1,16 +1,12 @@
-package main
+package cli
 
 import (
 	"github.com/fwaudit/fwaudit/result"
-	"github.com/fwaudit/fwaudit/source"
 	"github.com/spf13/cobra"
 )
 
 func newListCmd(a *app) *cobra.Command {
-	var (
-		spec   source.Spec
-		format string
-	)
+	v := new(values)
 	c := &cobra.Command{
 		Use:   "list",
 		Short: "List the descriptors libvirt sees, in its order, with their status",
@@ -21,20 +17,16 @@ mask, masked, overridden, ignored, error), provenance and a summary.`,
   fwaudit list --distro ubuntu-24.04`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			l, err := result.ListOf(a.fallBack(spec))
+			failed, err := result.WriteList(a.stdout, a.fallBack(v.Spec), result.Format(v.format), a.textOptions())
 			if err != nil {
 				return err
 			}
-			if err := a.render(format, l); err != nil {
-				return err
-			}
-			if l.Failed() {
+			if failed {
 				return errFindings
 			}
 			return nil
 		}),
 	}
-	sourceVars(a, c, &spec)
-	formatVar(c, &format, "text", "json")
+	a.addFlags(c, v, sourceFlags, flags("format"))
 	return c
 }

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"github.com/fwaudit/fwaudit/report"
+	"github.com/fwaudit/fwaudit/result"
+	"github.com/spf13/cobra"
+)
+
+// writeReport renders r to --output or stdout; exit 1 when it fails
+// --fail-on.
+func (a *app) writeReport(o *values, r *report.Report) error {
+	f := report.Format(o.format)
+	opts := report.Options{Quiet: o.quiet}
+	var err error
+	if o.output != "" {
+		err = report.WriteFile(o.output, r, f, opts)
+	} else {
+		opts.Color = f == report.Text && a.color
+		err = report.Write(a.stdout, r, f, opts)
+	}
+	if err != nil {
+		return err
+	}
+	threshold, err := report.ParseFailOn(o.failOn)
+	if err != nil {
+		return err
+	}
+	if r.Fails(threshold) {
+		return errFindings
+	}
+	return nil
+}
+
+func newAuditCmd(a *app) *cobra.Command {
+	v := new(values)
+	c := &cobra.Command{
+		Use:   "audit",
+		Short: "Audit a descriptor set: coverage, lint and the domains' fate",
+		Long: `Audit a descriptor set: what libvirt picks for typical guests per arch and
+machine (coverage), lint rules over the files, and what happens to the
+domains given (files or directories such as /etc/libvirt/qemu).
+--require amd-sev-es (or ARCH/MACHINE/FEATURESET) makes that gap an error.`,
+		Example: `  fwaudit audit
+  fwaudit audit --distro ubuntu-24.04 --require amd-sev-es
+  fwaudit audit --root /mnt/image --domains /mnt/image/etc/libvirt/qemu --format sarif --output fw.sarif
+  fwaudit audit --profile nova-legacy --domains /etc/libvirt/qemu
+  fwaudit audit --distro ubuntu-24.04 --nova-combinations combos.json
+  fwaudit audit --distro ubuntu-24.04 --domcapabilities caps.xml`,
+		Args: cobra.NoArgs,
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			if err := v.Spec.Check(); err != nil {
+				return err
+			}
+			opts := v.audit
+			opts.SkipContents, opts.Nova, opts.Tool = !v.contents, &v.Nova, report.Tool{Version: toolVersion()}
+			r, err := result.Audit(cmd.Context(), a.fallBack(v.Spec), opts)
+			if err != nil {
+				return err
+			}
+			return a.writeReport(v, r)
+		}),
+	}
+	a.addFlags(c, v, sourceFlags, releaseFlags, reportFlags, novaFlags,
+		flags("contents", "domains", "require", "overrides", "nova-combinations", "domcapabilities"))
+	return c
+}
+
+func newLintCmd(a *app) *cobra.Command {
+	v := new(values)
+	c := &cobra.Command{
+		Use:   "lint PATH...",
+		Short: "Run the lint rules on descriptor files or directories (for packagers)",
+		Long: `Run the lint rules only, on descriptor files or directories (for packagers);
+images are looked up inside --root (e.g. the DESTDIR) and, unless
+--contents=false, read as audit reads them: the NVRAM templates' stores and
+Secure Boot keys, the containers against the descriptors' formats, the
+CODE/VARS layouts.`,
+		Example: `  fwaudit lint --root "$DESTDIR" "$DESTDIR"/usr/share/qemu/firmware
+  fwaudit lint 60-ovmf.json --format json
+  fwaudit lint --libvirt 10.0 --format sarif --output lint.sarif firmware/`,
+		Args: needArgs("no descriptor files or directories given"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			r, err := result.Lint(cmd.Context(), args, result.LintOptions{
+				Libvirt: v.Spec.Libvirt, Profile: v.Spec.Profile, Root: v.Spec.Root, Overrides: v.audit.Overrides,
+				SkipContents: !v.contents, At: v.audit.At, Tool: report.Tool{Version: toolVersion()},
+			})
+			if err != nil {
+				return err
+			}
+			return a.writeReport(v, r)
+		}),
+	}
+	a.addFlags(c, v, releaseFlags, reportFlags, flags("contents/lint", "root/lint", "overrides/lint"))
+	c.Flags().MarkHidden("qemu")
+	return c
+}
