@@ -73,9 +73,16 @@ func section(a *txtar.Archive, name string) []byte {
 	return nil
 }
 
-// Predict runs fwaudit on a materialized case.
-func Predict(t testing.TB, root string, domain []byte, p *matcher.Profile, existing bool) *matcher.Answer {
-	a, err := verdict.Predict(root, domain, p, existing)
+// Predict runs fwaudit on a materialized case. A firmware-upgrade case
+// (casefile.DefineRoot) is defined over root's sibling define-root first.
+func Predict(t testing.TB, c Case, root string, domain []byte, p *matcher.Profile) *matcher.Answer {
+	var a *matcher.Answer
+	var err error
+	if casefile.DefineRoot(c.Archive) {
+		a, err = verdict.PredictUpgrade(filepath.Join(filepath.Dir(root), "define-root"), root, domain, p)
+	} else {
+		a, err = verdict.Predict(root, domain, p, c.Existing())
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,14 +133,13 @@ func TestRecorded(t *testing.T) {
 		}
 		t.Run(c.Name, func(t *testing.T) {
 			root, domain := Materialize(t, c, t.TempDir())
-			existing := c.Existing()
 			for _, v := range versions {
 				data := section(c.Archive, v.file)
 				if data == nil {
 					continue
 				}
 				answered[v.file]++ // crashes included: a crash is an answer too
-				got := Predict(t, root, domain, v.profile, existing)
+				got := Predict(t, c, root, domain, v.profile)
 				diff, err := verdict.Diff(data, got)
 				if err != nil {
 					t.Fatal(err)
@@ -163,7 +169,7 @@ func TestRecorded(t *testing.T) {
 				p := startProfile(t, f.Name)
 				name := p.Name + " start"
 				answered[f.Name]++
-				diff, err := verdict.DiffStart(f.Data, Predict(t, root, domain, p, existing))
+				diff, err := verdict.DiffStart(f.Data, Predict(t, c, root, domain, p))
 				if err != nil {
 					t.Fatal(err)
 				}

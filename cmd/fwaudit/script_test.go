@@ -8,12 +8,23 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/fwaudit/fwaudit/cli"
+	"github.com/fwaudit/fwaudit/hostinfo"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
+// TestMain makes the test binary fwaudit for the scripts: main, but on
+// the stand-in host FWAUDIT_TEST_HOST_PATH names (no programs when unset),
+// so that tests never run the real host's libvirt or QEMU.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"fwaudit": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+		"fwaudit": func() {
+			dirs := []string{}
+			if v := os.Getenv("FWAUDIT_TEST_HOST_PATH"); v != "" {
+				dirs = filepath.SplitList(v)
+			}
+			os.Exit(cli.Run(os.Args[1:], cli.Options{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Host: hostinfo.Prober{Dirs: dirs}}))
+		},
 	})
 }
 

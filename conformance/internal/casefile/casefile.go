@@ -17,15 +17,44 @@ import (
 
 // Section names.
 const (
-	Domain       = "domain.xml"
-	Symlinks     = "symlinks"
-	RootPrefix   = "root/"
-	AnswerPrefix = "answer/libvirt"
-	AnswerSuffix = ".json"
+	Domain     = "domain.xml"
+	Symlinks   = "symlinks"
+	RootPrefix = "root/"
+	// DefineRootPrefix starts the sections of a firmware-upgrade case's
+	// first descriptor tree: the domain is defined over define-root/, and
+	// the stored definition is then loaded over root/ (see DefineRoot).
+	DefineRootPrefix = "define-root/"
+	AnswerPrefix     = "answer/libvirt"
+	AnswerSuffix     = ".json"
 )
 
 // FirmwareDirs are the directories a case may populate, relative to the case root.
 var FirmwareDirs = []string{"root/usr/share/qemu/firmware/", "root/etc/qemu/firmware/"}
+
+// DefineFirmwareDirs are the same directories of a case's define root.
+var DefineFirmwareDirs = []string{"define-root/usr/share/qemu/firmware/", "define-root/etc/qemu/firmware/"}
+
+// DefineRoot reports whether the case is a firmware upgrade under a stored
+// domain: it has define-root/ sections (or symlinks), so the domain is
+// first defined as a new one over the define root, and the definition
+// libvirt stored is then loaded, as an existing domain, over root/. Such a
+// case must be "existing: true".
+func DefineRoot(ar *txtar.Archive) bool {
+	for _, f := range ar.Files {
+		if strings.HasPrefix(f.Name, DefineRootPrefix) {
+			return true
+		}
+	}
+	if i := Find(ar, Symlinks); i >= 0 {
+		links, _ := ParseSymlinks(ar.Files[i].Data)
+		for _, l := range links {
+			if strings.HasPrefix(l.Link, DefineRootPrefix) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // AnswerSection is the section holding libvirt version v's answer, e.g. "answer/libvirt11.json";
 // v may name a query mode other than the version's default, as in "11-start"
@@ -78,7 +107,7 @@ func Check(ar *txtar.Archive) error {
 			return fmt.Errorf("duplicate section %s", f.Name)
 		}
 		seen[f.Name] = true
-		if strings.HasPrefix(f.Name, RootPrefix) {
+		if strings.HasPrefix(f.Name, RootPrefix) || strings.HasPrefix(f.Name, DefineRootPrefix) {
 			if err := CheckRootPath(f.Name); err != nil {
 				return err
 			}
@@ -96,17 +125,21 @@ func Check(ar *txtar.Archive) error {
 			seen[l.Link] = true
 		}
 	}
+	if DefineRoot(ar) && !Existing(ar.Comment) {
+		return fmt.Errorf("a case with %s sections must be \"existing: true\"", DefineRootPrefix)
+	}
 	return nil
 }
 
-// CheckRootPath accepts root/usr/share/qemu/firmware/NAME and root/etc/qemu/firmware/NAME.
+// CheckRootPath accepts root/usr/share/qemu/firmware/NAME and root/etc/qemu/firmware/NAME,
+// and the same under define-root/.
 func CheckRootPath(name string) error {
-	for _, d := range FirmwareDirs {
+	for _, d := range append(FirmwareDirs[:len(FirmwareDirs):len(FirmwareDirs)], DefineFirmwareDirs...) {
 		if base, ok := strings.CutPrefix(name, d); ok && base != "" && !strings.Contains(base, "/") && base != "." && base != ".." {
 			return nil
 		}
 	}
-	return fmt.Errorf("section %s: not a file directly under %s", name, strings.Join(FirmwareDirs, " or "))
+	return fmt.Errorf("section %s: not a file directly under %s (or the same under %s)", name, strings.Join(FirmwareDirs, " or "), DefineRootPrefix)
 }
 
 // Symlink is one line of the symlinks section.
@@ -114,7 +147,8 @@ type Symlink struct{ Link, Target string }
 
 func (l Symlink) String() string { return l.Link + " -> " + l.Target }
 
-// ParseSymlinks reads lines "root/etc/qemu/firmware/NAME -> RELATIVE-TARGET".
+// ParseSymlinks reads lines "root/etc/qemu/firmware/NAME -> RELATIVE-TARGET" (or
+// "define-root/...").
 func ParseSymlinks(data []byte) ([]Symlink, error) {
 	var out []Symlink
 	for _, line := range strings.Split(string(data), "\n") {
@@ -149,15 +183,20 @@ func Find(ar *txtar.Archive, name string) int {
 }
 
 // Extract writes dir/domain.xml and dir/root/{usr/share,etc}/qemu/firmware/... (files, empty
-// mask files, symlinks). Both firmware directories are always created.
+// mask files, symlinks), and dir/define-root/... for a firmware-upgrade case. Both firmware
+// directories of a root are always created.
 func Extract(ar *txtar.Archive, dir string) error {
-	for _, d := range FirmwareDirs {
+	dirs := FirmwareDirs
+	if DefineRoot(ar) {
+		dirs = append(dirs[:len(dirs):len(dirs)], DefineFirmwareDirs...)
+	}
+	for _, d := range dirs {
 		if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(d)), 0o755); err != nil {
 			return err
 		}
 	}
 	for _, f := range ar.Files {
-		if f.Name == Domain || strings.HasPrefix(f.Name, RootPrefix) {
+		if f.Name == Domain || strings.HasPrefix(f.Name, RootPrefix) || strings.HasPrefix(f.Name, DefineRootPrefix) {
 			if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(f.Name)), f.Data, 0o644); err != nil {
 				return err
 			}
@@ -183,7 +222,7 @@ func rank(name string) int {
 	switch {
 	case name == Domain:
 		return 0
-	case strings.HasPrefix(name, RootPrefix):
+	case strings.HasPrefix(name, DefineRootPrefix), strings.HasPrefix(name, RootPrefix):
 		return 1
 	case name == Symlinks:
 		return 2

@@ -116,3 +116,47 @@ func TestExisting(t *testing.T) {
 		}
 	}
 }
+
+func TestDefineRoot(t *testing.T) {
+	existing := []byte("an upgrade\nexisting: true\n")
+	for _, tc := range []struct {
+		name    string
+		comment []byte
+		files   []txtar.File
+		define  bool // DefineRoot
+		ok      bool // Check
+	}{
+		{"plain", existing, []txtar.File{{Name: Domain}, {Name: "root/etc/qemu/firmware/a"}}, false, true},
+		{"define root", existing, []txtar.File{{Name: Domain}, {Name: "define-root/etc/qemu/firmware/a"}, {Name: "root/etc/qemu/firmware/a"}}, true, true},
+		{"define root symlink only", existing, []txtar.File{{Name: Domain},
+			{Name: Symlinks, Data: []byte("define-root/etc/qemu/firmware/a -> ../../../usr/share/qemu/firmware/b\n")}}, true, true},
+		{"define root of a new domain", []byte("new\n"), []txtar.File{{Name: Domain}, {Name: "define-root/etc/qemu/firmware/a"}}, true, false},
+		{"define root nested", existing, []txtar.File{{Name: Domain}, {Name: "define-root/etc/a"}}, true, false},
+	} {
+		ar := &txtar.Archive{Comment: tc.comment, Files: tc.files}
+		if got := DefineRoot(ar); got != tc.define {
+			t.Errorf("%s: DefineRoot = %v, want %v", tc.name, got, tc.define)
+		}
+		if err := Check(ar); (err == nil) != tc.ok {
+			t.Errorf("%s: Check = %v, want ok=%v", tc.name, err, tc.ok)
+		}
+	}
+
+	ar := &txtar.Archive{Comment: existing, Files: []txtar.File{
+		{Name: "root/etc/qemu/firmware/60-new.json", Data: []byte("{}\n")}, {Name: Domain, Data: []byte("<domain/>\n")},
+		{Name: "define-root/etc/qemu/firmware/50-old.json", Data: []byte("{}\n")},
+	}}
+	dir := t.TempDir()
+	if err := Extract(ar, dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"define-root/etc/qemu/firmware/50-old.json", "root/etc/qemu/firmware/60-new.json", "define-root/usr/share/qemu/firmware", "root/usr/share/qemu/firmware"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("Extract: %v", err)
+		}
+	}
+	Sort(ar)
+	if got := []string{ar.Files[0].Name, ar.Files[1].Name, ar.Files[2].Name}; !slices.Equal(got, []string{Domain, "define-root/etc/qemu/firmware/50-old.json", "root/etc/qemu/firmware/60-new.json"}) {
+		t.Errorf("order %q", got)
+	}
+}

@@ -8,11 +8,22 @@
 # read-only) and the same per-oracle lock, so it never runs at the same time
 # as a query.sh of that release.
 #
-# usage: query.sh --libvirt {9|10|11|12} [--mode define|start] [--oracle DIR] CASE_ROOT DOMAIN_XML
+# usage: query.sh --libvirt {9|10|11|12} [--mode define|start] [--oracle DIR]
+#                 [--define-root DEFINE_ROOT] [--keep-stored FILE] [--log] CASE_ROOT DOMAIN_XML
 #
 #   CASE_ROOT   root layout: CASE_ROOT/usr/share/qemu/firmware, CASE_ROOT/etc/qemu/firmware
 #   DOMAIN_XML  the stored definition, written verbatim to the oracle's
 #               /etc/libvirt/qemu/NAME.xml
+#   --define-root DEFINE_ROOT
+#               a firmware upgrade under a stored domain: DOMAIN_XML is first
+#               defined (virsh define, a new domain) over the descriptors of
+#               DEFINE_ROOT (same layout), so the stored definition is the one
+#               that release writes (10.0 and later with its define-time
+#               selection); then CASE_ROOT replaces them and the daemon
+#               restart loads it. A define that fails answers "stage": "define".
+#   --keep-stored FILE
+#               copy the stored definition the daemon then loads to FILE (debugging)
+#   --log       add "firmware_log", libvirt's reasons per descriptor (as query.sh --log)
 #
 #   1. stage the descriptors exactly as the oracle's query.sh does in root layout
 #      (a private tmpfs over /usr/share/qemu/firmware, /etc/qemu/firmware emptied);
@@ -31,13 +42,16 @@
 # printed, 2 for usage errors, 3 when the oracle itself failed.
 set -u
 ORACLE=/work/shared/oracle
-V="" MODE=""
+V="" MODE="" DEFINE_ROOT="" KEEP_STORED="" INCLUDE_LOG=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --libvirt) V=$2; shift 2 ;;
     --mode) MODE=$2; shift 2 ;;
     --oracle) ORACLE=$2; shift 2 ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    --define-root) DEFINE_ROOT=$2; shift 2 ;;
+    --keep-stored) KEEP_STORED=$2; shift 2 ;;
+    --log) INCLUDE_LOG=--include-log; shift ;;
+    -h|--help) sed -n '2,45p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -48,6 +62,7 @@ case "$V" in 9|10|11|12) ;; *) echo "--libvirt must be 9, 10, 11 or 12" >&2; exi
 [ -z "$MODE" ] && { [ "$V" = 9 ] && MODE=start || MODE=define; }
 case "$MODE" in define|start) ;; *) echo "--mode must be define or start" >&2; exit 2 ;; esac
 [ -d "$DESC_DIR" ] || { echo "no such case root: $DESC_DIR" >&2; exit 2; }
+[ -z "$DEFINE_ROOT" ] || [ -d "$DEFINE_ROOT" ] || { echo "no such define root: $DEFINE_ROOT" >&2; exit 2; }
 [ -f "$DOM_XML" ] || { echo "no such domain xml: $DOM_XML" >&2; exit 2; }
 # shellcheck source=/work/shared/oracle/oracle-lib.sh
 . "$ORACLE/oracle-lib.sh"
@@ -88,6 +103,7 @@ oracle_fw_overlay_release "$V" || fatal "stale oracle tmpfs on $ROOT/usr/share/q
 FWDIR="$ROOT/etc/qemu/firmware"
 USRFW="$ROOT/usr/share/qemu/firmware"
 WORK=$(mktemp -d)
+WORK_IN="" # the define's input, inside the oracle root (virsh runs there)
 CREATED_NVRAM=""
 OVERLAY=0
 cleanup() {
@@ -103,38 +119,63 @@ cleanup() {
   [ -n "$CREATED_NVRAM" ] && rm -f "$ROOT$CREATED_NVRAM"
   rm -f "$ROOT$HOOK_DIR/$NAME.xml" "$ROOT$HOOK_DIR/$NAME.xml.tmp"
   rm -rf "$WORK"
+  [ -n "$WORK_IN" ] && rm -rf "$ROOT$WORK_IN"
 }
 trap 'exit 143' TERM; trap 'exit 130' INT; trap 'exit 129' HUP
 trap cleanup EXIT
 
-mkdir -p "$FWDIR"
-find "$FWDIR" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
-OVERLAY=1
-oracle_fw_overlay_mount "$V" || fatal "cannot mount a tmpfs over $USRFW"
-if [ -d "$DESC_DIR/usr/share/qemu/firmware" ]; then
-  cp -a "$DESC_DIR/usr/share/qemu/firmware"/. "$USRFW"/ || fatal "cannot copy usr/share descriptors"
-fi
-if [ -d "$DESC_DIR/etc/qemu/firmware" ]; then
-  cp -a "$DESC_DIR/etc/qemu/firmware"/. "$FWDIR"/ || fatal "cannot copy etc descriptors"
-fi
+# stage DIR: the descriptors of root DIR, as the oracle's query.sh stages a root layout
+# (a fresh tmpfs over /usr/share/qemu/firmware, /etc/qemu/firmware emptied)
+stage() {
+  mkdir -p "$FWDIR"
+  find "$FWDIR" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+  OVERLAY=1
+  oracle_fw_overlay_mount "$V" || fatal "cannot mount a tmpfs over $USRFW"
+  if [ -d "$1/usr/share/qemu/firmware" ]; then
+    cp -a "$1/usr/share/qemu/firmware"/. "$USRFW"/ || fatal "cannot copy usr/share descriptors"
+  fi
+  if [ -d "$1/etc/qemu/firmware" ]; then
+    cp -a "$1/etc/qemu/firmware"/. "$FWDIR"/ || fatal "cannot copy etc descriptors"
+  fi
+}
 
-# the stored definition, then a daemon restart: libvirt loads it as an existing domain
-mkdir -p "$(dirname "$CONF")"
-cp "$DOM_XML" "$CONF" || fatal "cannot write $CONF"
 LOGF="$ROOT$ORACLE_LOG"
 [ -f "$LOGF" ] && [ "$(stat -c %s "$LOGF")" -gt $((64 * 1024 * 1024)) ] && : >"$LOGF"
-OFF=$(stat -c %s "$LOGF" 2>/dev/null || echo 0)
-oracle_daemon_stop "$V"
-oracle_daemon_start "$V" || fatal "libvirtd for libvirt $V did not come back"
+mkdir -p "$(dirname "$CONF")"
+if [ -n "$DEFINE_ROOT" ]; then
+  # a new define over the old descriptors: libvirt writes the stored definition
+  stage "$DEFINE_ROOT"
+  WORK_IN=$(mktemp -d -p "$ROOT/tmp" fwaudit-existing.XXXXXX) || fatal "cannot make a work directory in $ROOT/tmp"
+  WORK_IN=${WORK_IN#"$ROOT"}
+  cp "$DOM_XML" "$ROOT$WORK_IN/domain.xml" || fatal "cannot copy the domain XML into the oracle root"
+  OFF=$(stat -c %s "$LOGF" 2>/dev/null || echo 0)
+  if ! oracle_virsh "$V" define "$WORK_IN/domain.xml" >/dev/null 2>"$WORK/err.txt"; then
+    emit_define_error=1
+  fi
+  [ -n "${emit_define_error:-}" ] || [ -s "$CONF" ] || fatal "the define did not store $CONF"
+fi
+if [ -z "${emit_define_error:-}" ]; then
+  stage "$DESC_DIR" # (with --define-root: the upgrade)
+  # the stored definition, then a daemon restart: libvirt loads it as an existing domain
+  [ -n "$DEFINE_ROOT" ] || cp "$DOM_XML" "$CONF" || fatal "cannot write $CONF"
+  [ -z "$KEEP_STORED" ] || cp "$CONF" "$KEEP_STORED" || fatal "cannot copy the stored definition to $KEEP_STORED"
+  OFF=$(stat -c %s "$LOGF" 2>/dev/null || echo 0)
+  oracle_daemon_stop "$V"
+  oracle_daemon_start "$V" || fatal "libvirtd for libvirt $V did not come back"
+fi
 
 emit() {
   tail -c +$((OFF + 1)) "$LOGF" 2>/dev/null | grep -E 'qemuFirmware|qemuInterop' >"$WORK/fw.log"
   local extra=()
   case " $* " in *" --error "*) oracle_daemon_alive "$V" || extra+=(--daemon-crashed) ;; esac
   $PY "$ORACLE/oracle_parse.py" --libvirt "$UPSTREAM" --package "$PKG" --method "existing-$MODE" \
-    --log "$WORK/fw.log" "${extra[@]}" "$@"
+    --log "$WORK/fw.log" $INCLUDE_LOG "${extra[@]}" "$@"
 }
 
+if [ -n "${emit_define_error:-}" ]; then
+  emit --error "$WORK/err.txt" --stage define
+  exit 0
+fi
 if ! oracle_virsh "$V" dominfo "$NAME" >/dev/null 2>&1; then
   # not loaded: the daemon logs why (virDomainObjListLoadAllConfigs)
   # ("DATE TIME: THREAD: error : FUNC:LINE : MESSAGE"): the cause is the thread's last

@@ -35,13 +35,17 @@ func diffAnswer(answer []byte, got *matcher.Answer) (string, error) {
 }
 
 // predict runs fwaudit's matcher on an extracted case (root and domain.xml
-// under dir), for an existing domain when the case says so.
-func predict(dir string, p *matcher.Profile, existing bool) (*matcher.Answer, error) {
+// under dir), for an existing domain when the case says so, and defined
+// over dir/define-root first for a firmware-upgrade case.
+func predict(dir string, p *matcher.Profile, ar *txtar.Archive) (*matcher.Answer, error) {
 	data, err := os.ReadFile(filepath.Join(dir, casefile.Domain))
 	if err != nil {
 		return nil, err
 	}
-	return verdict.Predict(filepath.Join(dir, "root"), data, p, existing)
+	if casefile.DefineRoot(ar) {
+		return verdict.PredictUpgrade(filepath.Join(dir, "define-root"), filepath.Join(dir, "root"), data, p)
+	}
+	return verdict.Predict(filepath.Join(dir, "root"), data, p, casefile.Existing(ar.Comment))
 }
 
 // Compare predicts every answered version of the case and returns the
@@ -65,7 +69,7 @@ func Compare(ar *txtar.Archive) (diffs []Diff, compared int, err error) {
 		if p == nil {
 			return nil, compared, fmt.Errorf("%s: no profile for libvirt %s", f.Name, v)
 		}
-		got, err := predict(dir, p, casefile.Existing(ar.Comment))
+		got, err := predict(dir, p, ar)
 		if err != nil {
 			return nil, compared, err
 		}

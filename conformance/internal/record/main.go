@@ -225,6 +225,10 @@ func (r *recorder) one(ctx context.Context, v, file string, n, total int) {
 		// The oracle's query.sh only defines new domains.
 		query = r.existingQuery
 		args = append([]string{"--oracle", r.oracle}, args...)
+		if casefile.DefineRoot(ar) {
+			// A firmware upgrade: defined over define-root/, loaded over root/.
+			args = append([]string{"--define-root", filepath.Join(dir, "define-root")}, args...)
+		}
 	}
 	cmd := exec.CommandContext(qctx, query, args...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) } // let query.sh clean up

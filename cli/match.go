@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -42,7 +42,7 @@ output says which.`,
 			if err != nil {
 				return &exitError{code: exitUsage, err: fmt.Errorf("%v\n%s", err, matchUsage)}
 			}
-			v.Spec.Host = hostProbe
+			v.Spec.Host = a.host
 			m, note, err := v.Predict(cmd.Context())
 			if note != "" {
 				fmt.Fprintln(a.stderr, note)

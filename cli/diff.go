@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -37,7 +37,7 @@ fails, a path not known to stay installed.`,
 			return nil
 		},
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			r, err := diff.Run(cmd.Context(), args[0], args[1], v.audit.Domains, hostProbe)
+			r, err := diff.Run(cmd.Context(), args[0], args[1], v.audit.Domains, a.host)
 			if err == nil {
 				err = diff.Write(a.stdout, r, diff.Format(v.format))
 			}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -62,7 +62,7 @@ func TestStdoutWriteFailure(t *testing.T) {
 }
 
 // TestManPages generates the man pages and compares them with man/ (go
-// generate ./cmd/fwaudit, or go test -update, rewrites them).
+// generate ./cli, or go test ./cli -update, rewrites them).
 func TestManPages(t *testing.T) {
 	dir := t.TempDir()
 	if code := run([]string{"man", dir}, new(bytes.Buffer), new(bytes.Buffer)); code != exitOK {
@@ -76,7 +76,7 @@ func TestManPages(t *testing.T) {
 	if len(got) < len(commands) {
 		t.Fatalf("%d man pages, want at least %d", len(got), len(commands))
 	}
-	const committed = "../../man"
+	const committed = "../man"
 	if *update {
 		os.RemoveAll(committed)
 		os.MkdirAll(committed, 0o755)
@@ -95,11 +95,11 @@ func TestManPages(t *testing.T) {
 		}
 		want, err := os.ReadFile(filepath.Join(committed, name))
 		if err != nil {
-			t.Errorf("%s: %v (run go generate ./cmd/fwaudit)", name, err)
+			t.Errorf("%s: %v (run go generate ./cli)", name, err)
 			continue
 		}
 		if !bytes.Equal(data, want) {
-			t.Errorf("man/%s is not current (run go generate ./cmd/fwaudit)", name)
+			t.Errorf("man/%s is not current (run go generate ./cli)", name)
 		}
 	}
 	if !*update {

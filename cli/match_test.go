@@ -1,8 +1,9 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -17,22 +18,30 @@ import (
 	"golang.org/x/tools/txtar"
 )
 
-// testHostPath is the environment variable through which tests (and test
-// scripts) give "match" the directories that stand for this host's
-// executables. Unset, the host has none: tests never run the real host's
-// libvirt or QEMU.
+// testHostPath is the environment variable through which tests give the
+// commands the directories that stand for this host's executables. Unset,
+// the host has none: tests never run the real host's libvirt or QEMU.
 const testHostPath = "FWAUDIT_TEST_HOST_PATH"
 
-func init() {
+// testHost is the host the tests' commands probe.
+var testHost = func() release.Prober {
 	dirs := []string{}
 	if v := os.Getenv(testHostPath); v != "" {
 		dirs = filepath.SplitList(v)
 	}
-	hostProbe = hostinfo.Prober{Dirs: dirs}
+	return hostinfo.Prober{Dirs: dirs}
+}()
+
+// run runs one command line as fwaudit does, on the test host.
+func run(args []string, stdout, stderr io.Writer) int {
+	return Run(args, Options{Stdout: stdout, Stderr: stderr, Color: colorFor(stdout), Host: testHost})
 }
 
+// testApp is an app whose output goes nowhere.
+func testApp() *app { return &app{stdout: io.Discard, stderr: io.Discard, host: testHost} }
+
 // casesDir holds the conformance cases recorded from real libvirt.
-const casesDir = "../../conformance/testdata/cases"
+const casesDir = "../conformance/testdata/cases"
 
 // recordedVersions maps the answer sections to the --libvirt flag that
 // predicts them.
@@ -144,7 +153,7 @@ func TestMatchRecorded(t *testing.T) {
 // pairs where fwaudit still disagrees with libvirt.
 func readKnownDivergences(t *testing.T) map[string]bool {
 	t.Helper()
-	data, err := os.ReadFile("../../conformance/testdata/known-divergences.txt")
+	data, err := os.ReadFile("../conformance/testdata/known-divergences.txt")
 	if err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"github.com/fwaudit/fwaudit/varstore"
@@ -22,7 +22,7 @@ certificate each is. Exit 1 when a file cannot be read.`,
 		Args: needArgs("no files given"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			s := varstore.SummarizeFiles(args, v.audit.At)
-			err := s.Write(a.stdout, v.format, varstore.TextOptions{Color: colorFor(a.term), Hashes: v.hashes})
+			err := s.Write(a.stdout, v.format, varstore.TextOptions{Color: a.color, Hashes: v.hashes})
 			if err == nil && s.Failed() {
 				return errFindings
 			}

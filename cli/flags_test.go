@@ -1,7 +1,9 @@
-package main
+package cli
 
 import (
+	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 )
@@ -10,7 +12,7 @@ import (
 // flags (pflag's Changed is silently false for a name never defined, so a
 // typo would let --domain combine with that flag).
 func TestRequestFlagsDefined(t *testing.T) {
-	c := newMatchCmd(&app{stdout: &errWriter{w: io.Discard}, stderr: io.Discard, term: io.Discard})
+	c := newMatchCmd(testApp())
 	for _, n := range requestFlags {
 		if c.Flags().Lookup(n) == nil {
 			t.Errorf("requestFlags names --%s, which match does not define", n)
@@ -24,7 +26,7 @@ func TestRequestFlagsDefined(t *testing.T) {
 // TestFlagTableUsed: every entry of flagTable is some command's flag, with
 // the entry's help (an entry no command takes is dead).
 func TestFlagTableUsed(t *testing.T) {
-	root := (&app{stdout: &errWriter{w: io.Discard}, stderr: io.Discard, term: io.Discard}).newRoot()
+	root := New(Options{Stdout: io.Discard, Stderr: io.Discard})
 	for key, d := range flagTable {
 		name, _, _ := strings.Cut(key, "/")
 		used := false
@@ -36,5 +38,35 @@ func TestFlagTableUsed(t *testing.T) {
 		if !used {
 			t.Errorf("flagTable[%q]: no command takes it", key)
 		}
+	}
+}
+
+// TestExitCode: a command's code is kept, cobra's own errors are usage
+// errors.
+func TestExitCode(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want int
+	}{
+		{nil, exitOK},
+		{errFindings, exitFindings},
+		{failure(errors.New("read error")), exitFailure},
+		{failure(usageError("bad")), exitUsage},
+		{errors.New(`unknown command "x" for "fwaudit"`), exitUsage},
+	} {
+		if got := ExitCode(tc.err); got != tc.want {
+			t.Errorf("ExitCode(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
+}
+
+// TestNewDefaults: a zero Options is the process's streams and this host.
+func TestNewDefaults(t *testing.T) {
+	root := New(Options{})
+	if root.OutOrStdout() != os.Stdout || root.ErrOrStderr() != os.Stderr || root.InOrStdin() != os.Stdin {
+		t.Error("New(Options{}) does not use the process's streams")
+	}
+	if (Options{}).withDefaults().Host == nil {
+		t.Error("no host prober")
 	}
 }

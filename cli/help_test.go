@@ -1,7 +1,8 @@
-package main
+package cli
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -11,7 +12,7 @@ import (
 // columns (the flag table is cobra's to lay out).
 func TestHelpWidth(t *testing.T) {
 	names := []string{""}
-	for _, c := range (&app{stdout: &errWriter{w: &bytes.Buffer{}}, stderr: &bytes.Buffer{}}).newRoot().Commands() {
+	for _, c := range New(Options{Stdout: io.Discard, Stderr: io.Discard}).Commands() {
 		names = append(names, c.Name())
 	}
 	for _, name := range names {

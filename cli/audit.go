@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"github.com/fwaudit/fwaudit/report"
@@ -15,7 +15,7 @@ func (a *app) writeReport(o *values, r *report.Report) error {
 	if o.output != "" {
 		err = report.WriteFile(o.output, r, f, opts)
 	} else {
-		opts.Color = f == report.Text && colorFor(a.term)
+		opts.Color = f == report.Text && a.color
 		err = report.Write(a.stdout, r, f, opts)
 	}
 	if err != nil {
