@@ -11,7 +11,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/hostinfo"
+	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/release"
 	"github.com/fwaudit/fwaudit/result"
 	"github.com/google/go-cmp/cmp"
@@ -100,7 +102,14 @@ func TestMatchRecorded(t *testing.T) {
 				if want == nil || known[name+" "+v.profile] {
 					continue
 				}
-				args := []string{"match", "--root", filepath.Join(dir, "root"), "--domain", filepath.Join(dir, "domain.xml"),
+				domain := filepath.Join(dir, "domain.xml")
+				if upgradeCase(ar) {
+					// A firmware upgrade: the definition the define over
+					// define-root/ stores is what "match --existing" is
+					// given over the upgraded root/.
+					domain = storedDefinition(t, dir, v.profile)
+				}
+				args := []string{"match", "--root", filepath.Join(dir, "root"), "--domain", domain,
 					"--libvirt", v.libvirt, "--format", "json"}
 				if existingCase(ar) {
 					args = append(args, "--existing")
@@ -183,6 +192,59 @@ func recordedAnswer(t *testing.T, ar *txtar.Archive, section string) map[string]
 	return nil
 }
 
+// upgradeCase reports whether the case is a firmware upgrade under a stored
+// domain: it has define-root/ sections (conformance/README.md).
+func upgradeCase(ar *txtar.Archive) bool {
+	for _, f := range ar.Files {
+		if strings.HasPrefix(f.Name, "define-root/") {
+			return true
+		}
+	}
+	return false
+}
+
+// storedDefinition writes the definition libvirt stores when the case's
+// domain.xml is defined over dir/define-root, as fwaudit predicts it (the
+// define's selection applied; a release that selects at start stores the
+// domain as given), and returns its path.
+func storedDefinition(t *testing.T, dir, profile string) string {
+	t.Helper()
+	p, ok := matcher.ProfileNamed(profile)
+	if !ok {
+		t.Fatalf("no profile %s", profile)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "domain.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Selection.AtStart {
+		root := filepath.Join(dir, "define-root")
+		set, err := descriptor.Load(descriptor.Options{Root: root, Rules: p.Rules})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dom, req, err := matcher.ParseDomain(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := matcher.Match(set, req, p, matcher.MatchOptions{})
+		if !d.Defined() {
+			t.Fatalf("%s: the define over define-root/ fails: %s", profile, d.Err)
+		}
+		d.Apply(dom)
+		xml, err := dom.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = []byte(xml)
+	}
+	out := filepath.Join(dir, "stored-"+profile+".xml")
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // existingCase reports whether the case's comment says "existing: true".
 func existingCase(ar *txtar.Archive) bool {
 	for _, line := range strings.Split(string(ar.Comment), "\n") {
@@ -207,7 +269,10 @@ func extractCase(t *testing.T, ar *txtar.Archive, dir string) {
 	}
 	for _, f := range ar.Files {
 		switch {
-		case f.Name == "domain.xml" || strings.HasPrefix(f.Name, "root/"):
+		case f.Name == "domain.xml" || strings.HasPrefix(f.Name, "root/") || strings.HasPrefix(f.Name, "define-root/"):
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, filepath.FromSlash(f.Name))), 0o755); err != nil {
+				t.Fatal(err)
+			}
 			if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(f.Name)), f.Data, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -219,7 +284,7 @@ func extractCase(t *testing.T, ar *txtar.Archive, dir string) {
 				}
 				link, target, ok := strings.Cut(line, " -> ")
 				link, target = strings.TrimSpace(link), strings.TrimSpace(target)
-				if !ok || !strings.HasPrefix(link, "root/") || path.IsAbs(target) {
+				if !ok || !(strings.HasPrefix(link, "root/") || strings.HasPrefix(link, "define-root/")) || path.IsAbs(target) {
 					t.Fatalf("symlinks: bad line %q", line)
 				}
 				if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
