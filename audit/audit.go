@@ -118,6 +118,17 @@ type auditor struct {
 	findings []report.Finding
 	cells    []cell
 	stores   map[string]storeRead // contents.go, by resolved rooted path
+	// res resolves image paths inside opts.Files for the whole run, so
+	// that the directories they share are looked up once.
+	res *descriptor.Resolver
+}
+
+// stat is descriptor.Stat inside opts.Files, which must be set.
+func (a *auditor) stat(p string) (string, fs.FileInfo, error) {
+	if a.res == nil {
+		a.res = descriptor.NewResolver(a.opts.Files)
+	}
+	return a.res.Stat(p)
 }
 
 func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*report.Report, error) {
@@ -197,7 +208,11 @@ func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*re
 			r.Coverage = append(r.Coverage, c.Coverage)
 		}
 	}
-	r.Findings = append(r.Findings, a.findings...)
+	if a.findings != nil {
+		// The report takes the findings as they are: a copy would hold
+		// them twice, and they grow with the set.
+		r.Findings = a.findings
+	}
 	r.Finalize()
 	return r, nil
 }

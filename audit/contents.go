@@ -31,7 +31,7 @@ func (a *auditor) readStore(p string) (storeRead, bool) {
 	if a.opts.Files == nil || !a.opts.Contents {
 		return storeRead{}, false
 	}
-	r, info, err := descriptor.Stat(a.opts.Files, p)
+	r, info, err := a.stat(p)
 	if err != nil || !info.Mode().IsRegular() {
 		return storeRead{}, false
 	}
@@ -195,7 +195,7 @@ func formatOf(f *descriptor.FlashFile) string {
 // containerCheck compares the executable's container with its format and
 // returns the size of the image it holds (-1 if unknown).
 func (a *auditor) containerCheck(e *descriptor.Entry, ptr string, f *descriptor.FlashFile) int64 {
-	r, info, err := descriptor.Stat(a.opts.Files, f.Filename)
+	r, info, err := a.stat(f.Filename)
 	if err != nil || !info.Mode().IsRegular() {
 		return -1
 	}

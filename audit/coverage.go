@@ -369,7 +369,7 @@ func (a *auditor) cell(f family, fs FeatureSet) cell {
 				if p == "" || !path.IsAbs(p) {
 					continue
 				}
-				if ok, _ := fileState(a.opts.Files, p); !ok {
+				if ok, _ := a.fileState(p); !ok {
 					lacks = append(lacks, "file "+p)
 				}
 			}

@@ -227,7 +227,7 @@ func (a *auditor) domain(file, name string, req *matcher.Request) report.DomainI
 			if f.path == "" {
 				continue
 			}
-			if ok, why := fileState(a.opts.Files, f.path); !ok {
+			if ok, why := a.fileState(f.path); !ok {
 				missingLoader = missingLoader || f.what == "loader"
 				reasons = append(reasons, fmt.Sprintf("the %s %s %s on this host", f.what, f.path, why))
 				a.add(report.Finding{Rule: RuleDomainFirmwareMissing, File: file, Subject: subject,

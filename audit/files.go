@@ -13,9 +13,10 @@ import (
 	"github.com/fwaudit/fwaudit/report"
 )
 
-// fileState says whether a rooted path names a regular file.
-func fileState(fsys fs.FS, p string) (ok bool, why string) {
-	_, info, err := descriptor.Stat(fsys, p)
+// fileState says whether a rooted path names a regular file inside
+// opts.Files.
+func (a *auditor) fileState(p string) (ok bool, why string) {
+	_, info, err := a.stat(p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return false, "does not exist"
@@ -56,7 +57,7 @@ func (a *auditor) missing(e *descriptor.Entry, unresolved map[string]string) {
 		if d.Mapping.Device == descriptor.DeviceKernel {
 			what = "kernel"
 		}
-		if ok, why := fileState(a.opts.Files, paths[ptr]); !ok {
+		if ok, why := a.fileState(paths[ptr]); !ok {
 			a.addEntry(e, RuleMissingFile, "", ptr, fmt.Sprintf("the %s %s %s: libvirt still selects this descriptor and the guest fails to start", what, paths[ptr], why))
 		}
 	}
@@ -93,14 +94,14 @@ func (a *auditor) orphans() {
 		}
 		for _, p := range e.Descriptor.Paths() {
 			described[p] = true
-			if r, _, err := descriptor.Stat(a.opts.Files, p); err == nil {
+			if r, _, err := a.stat(p); err == nil {
 				described[r] = true
 			}
 		}
 	}
 	seen := map[string]bool{}
 	for _, dir := range imageDirs {
-		rdir, info, err := descriptor.Stat(a.opts.Files, dir)
+		rdir, info, err := a.stat(dir)
 		if err != nil || !info.IsDir() {
 			continue
 		}
@@ -120,7 +121,7 @@ func (a *auditor) orphans() {
 				return nil
 			}
 			seen[shown] = true
-			r, info, err := descriptor.Stat(a.opts.Files, shown)
+			r, info, err := a.stat(shown)
 			if err != nil || !info.Mode().IsRegular() || described[shown] || described[r] {
 				return nil
 			}

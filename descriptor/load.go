@@ -293,6 +293,9 @@ func Scan(opts Options) (*Listing, error) {
 		l.root, l.fsys = r, safefile.FS(r)
 	}
 	fsys := l.fsys
+	// One resolver for the scan: every entry of a directory is looked up
+	// under the same components.
+	res := NewResolver(fsys)
 
 	// rooted makes a search-path directory or a file a rooted path;
 	// without a root, relative ones are taken from the working directory.
@@ -311,7 +314,7 @@ func Scan(opts Options) (*Listing, error) {
 	for rank, dir := range dirs {
 		dir = rooted(dir)
 		d := Dir{Path: dir}
-		resolved, err := resolve(fsys, dir)
+		resolved, _, err := res.resolve(dir)
 		if err == nil {
 			err = readDir(fsys, fsPath(resolved), func(de fs.DirEntry) {
 				// The name is kept as the end of the path, not as a second copy.
@@ -325,7 +328,7 @@ func Scan(opts Options) (*Listing, error) {
 					l.items = append(l.items, scanItem{e: e})
 					return
 				}
-				src, ok := examine(fsys, e, path.Join(resolved, de.Name()), de.Type()&fs.ModeSymlink != 0)
+				src, ok := examine(res, e, path.Join(resolved, de.Name()), de.Type()&fs.ModeSymlink != 0)
 				l.items = append(l.items, scanItem{e: e, src: src, rank: int32(rank), prec: ok})
 			})
 		}
@@ -349,7 +352,7 @@ func Scan(opts Options) (*Listing, error) {
 		isLink := err == nil && info.Mode()&fs.ModeSymlink != 0
 		it := scanItem{e: e}
 		var ok bool
-		if it.src, ok = examine(fsys, e, f, isLink); ok {
+		if it.src, ok = examine(res, e, f, isLink); ok {
 			it.do = actJudge
 		} else if e.Status == StatusIgnored {
 			it.do = actIgnored
@@ -487,12 +490,12 @@ func (l *Listing) Close() error {
 	return l.root.Close()
 }
 
-// examine stats the entry e at the rooted path p inside fsys (a symlink if
-// isLink). It reports whether e takes part in precedence (a regular file,
+// examine stats the entry e at the rooted path p (a symlink if isLink)
+// with res. It reports whether e takes part in precedence (a regular file,
 // empty or not) and returns the resolved path to read it from ("" when it
 // is e.Path).
-func examine(fsys fs.FS, e *Entry, p string, isLink bool) (string, bool) {
-	target, info, err := Stat(fsys, p)
+func examine(res *Resolver, e *Entry, p string, isLink bool) (string, bool) {
+	target, info, err := res.Stat(p)
 	if err != nil {
 		e.Status = StatusError
 		e.Problems = Errors{{File: e.Path, Kind: KindIO, Msg: fmt.Sprintf("Unable to access %s: %s", e.Path, strerror(err))}}
@@ -577,50 +580,119 @@ func fsPath(p string) string {
 	return p
 }
 
-// resolve follows symlinks in p component by component with chroot
-// semantics: absolute targets restart at the root and ".." stops at it.
-// It returns the resolved rooted path.
-func resolve(fsys fs.FS, p string) (string, error) {
+// A Resolver resolves rooted paths inside a file system as Stat does,
+// remembering for its lifetime the directories it has gone through: which
+// exist and are not symlinks, and which do not exist. Resolving many paths
+// under the same directories then costs a lookup per new name rather than
+// one per component of every path (os.Root, which opens every directory on
+// the way, makes that quadratic in the depth). Use one Resolver for one
+// pass over a tree that does not change meanwhile (a Load, an audit); it is
+// not safe for concurrent use.
+type Resolver struct {
+	fsys fs.FS
+	// dirs maps a rooted directory path without its leading slash
+	// ("usr/share/OVMF") to nil (it exists and is not a symlink) or to the
+	// error that says it does not exist.
+	dirs map[string]error
+}
+
+// NewResolver returns a Resolver over fsys, which must implement
+// fs.ReadLinkFS for symlinks to be followed (os.Root.FS does).
+func NewResolver(fsys fs.FS) *Resolver {
+	return &Resolver{fsys: fsys, dirs: map[string]error{}}
+}
+
+// Stat is the package's Stat over the resolver's file system, with what
+// the resolver remembers.
+func (r *Resolver) Stat(p string) (string, fs.FileInfo, error) {
+	target, info, err := r.resolve(p)
+	if err != nil {
+		return "", nil, err
+	}
+	if info == nil {
+		info, err = fs.Stat(r.fsys, fsPath(target))
+	}
+	return target, info, err
+}
+
+// resolve resolves p. When p's last component was looked up as it stands
+// (not a symlink, not "." or ".."), it also returns what the lookup found,
+// which is what a stat of the resolved path would find.
+func (r *Resolver) resolve(p string) (string, fs.FileInfo, error) {
 	// Not path.Clean'd first: ".." applies to the resolved parent, as
 	// realpath(3) does, not to the name written before it.
 	todo := strings.Split(p, "/")
 	var done []string
+	var last fs.FileInfo
 	hops := 0
 	for len(todo) > 0 {
 		c := todo[0]
 		todo = todo[1:]
 		switch c {
 		case "", ".":
+			last = nil
 			continue
 		case "..":
 			if len(done) > 0 {
 				done = done[:len(done)-1]
 			}
+			last = nil
 			continue
 		}
 		cur := path.Join(append(slices.Clone(done), c)...)
-		info, err := fs.Lstat(fsys, cur)
+		// Only directories on the way are remembered, not the names at
+		// the end of paths, which are many and looked up once.
+		dir := slices.ContainsFunc(todo, func(c string) bool { return c != "" && c != "." })
+		if dir && r.dirs != nil {
+			if err, ok := r.dirs[cur]; ok {
+				if err != nil {
+					return "", nil, &fs.PathError{Op: "lstat", Path: cur, Err: err}
+				}
+				done = append(done, c)
+				last = nil
+				continue
+			}
+		}
+		info, err := fs.Lstat(r.fsys, cur)
 		if err != nil {
-			return "", err
+			if dir && r.dirs != nil && errors.Is(err, fs.ErrNotExist) {
+				r.dirs[cur] = unwrapPath(err)
+			}
+			return "", nil, err
 		}
 		if info.Mode()&fs.ModeSymlink == 0 {
+			if dir && r.dirs != nil {
+				r.dirs[cur] = nil
+			}
 			done = append(done, c)
+			last = info
 			continue
 		}
+		last = nil
 		hops++
 		if hops > maxSymlinks {
-			return "", &fs.PathError{Op: "stat", Path: "/" + cur, Err: syscall.ELOOP}
+			return "", nil, &fs.PathError{Op: "stat", Path: "/" + cur, Err: syscall.ELOOP}
 		}
-		target, err := fs.ReadLink(fsys, cur)
+		target, err := fs.ReadLink(r.fsys, cur)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if strings.HasPrefix(target, "/") {
 			done = nil
 		}
 		todo = append(strings.Split(target, "/"), todo...)
 	}
-	return "/" + path.Join(done...), nil
+	return "/" + path.Join(done...), last, nil
+}
+
+// unwrapPath is err without its *fs.PathError, whose path names the
+// component that was looked up.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // Stat resolves the rooted path p ("/usr/share/OVMF/OVMF_CODE.fd") inside
@@ -628,14 +700,11 @@ func resolve(fsys fs.FS, p string) (string, error) {
 // (absolute targets restart at the root, ".." stops at it, too many hops is
 // ELOOP), and returns the resolved rooted path and what it points to, like
 // stat(2) inside the root. fsys must implement fs.ReadLinkFS for symlinks
-// to be followed (os.Root.FS does).
+// to be followed (os.Root.FS does). A Resolver does the same for many
+// paths at a lower cost.
 func Stat(fsys fs.FS, p string) (string, fs.FileInfo, error) {
-	target, err := resolve(fsys, p)
-	if err != nil {
-		return "", nil, err
-	}
-	info, err := fs.Stat(fsys, fsPath(target))
-	return target, info, err
+	r := Resolver{fsys: fsys}
+	return r.Stat(p)
 }
 
 // strerror words an error as glibc's strerror does, as libvirt prints it
