@@ -90,6 +90,10 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 				releases[i] |= 1 << pi
 			}
 		}
+		// The merge holds what it needs of them; only the report's head
+		// is kept, so that the next release's lint does not run beside
+		// this one's findings.
+		r.Findings = nil
 	}
 	if single {
 		return last, nil

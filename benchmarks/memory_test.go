@@ -75,10 +75,12 @@ func liveHeap() uint64 {
 	return ms.HeapAlloc
 }
 
-// BenchmarkMemory loads (list) and lints N descriptors written to disk
-// and reports, besides -benchmem's allocation per run, the heap the result
-// holds as a multiple of the descriptors' bytes (live-x: the live heap
-// after a collection, while the set is still in use, minus the heap before).
+// BenchmarkMemory loads (descriptor.Load), scans (descriptor.Scan and one
+// pass over its entries, as fwaudit list reads them) and lints N
+// descriptors written to disk and reports, besides -benchmem's allocation
+// per run, the heap the result holds as a multiple of the descriptors'
+// bytes (live-x: the live heap after a collection, while the set or the
+// listing is still in use, minus the heap before).
 func BenchmarkMemory(b *testing.B) {
 	for _, n := range memorySizes {
 		root, size := syntheticDir(b, n)
@@ -93,6 +95,24 @@ func BenchmarkMemory(b *testing.B) {
 				}
 				peak = max(peak, liveHeap()-before)
 				runtime.KeepAlive(set)
+			}
+			b.ReportMetric(float64(peak)/float64(size), "live-x")
+			b.ReportMetric(float64(size), "input-B")
+		})
+		b.Run(fmt.Sprintf("scan/%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var peak uint64
+			for b.Loop() {
+				before := liveHeap()
+				l, err := descriptor.Scan(descriptor.Options{Root: root})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for range l.Entries() {
+				}
+				peak = max(peak, liveHeap()-before)
+				l.Close()
+				runtime.KeepAlive(l)
 			}
 			b.ReportMetric(float64(peak)/float64(size), "live-x")
 			b.ReportMetric(float64(size), "input-B")

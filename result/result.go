@@ -7,8 +7,9 @@
 // schema/, see Schema), and for Match WriteXML (what libvirt writes into
 // the domain). A Go program gets exactly what the command prints by
 // calling the command's entry point: Predict and PredictNova (match),
-// Audit and Lint (audit and lint, a report.Report), ListOf, Validate,
-// NewDistros, NewRules and Explain. The entry points take the user's
+// Audit and Lint (audit and lint, a report.Report), ListOf (or WriteList,
+// which writes the list as it reads it), Validate, NewDistros, NewRules and
+// Explain. The entry points take the user's
 // choice of descriptors and release as a source.Spec and make every
 // policy decision the command makes (which release, which files, which
 // checks); errors the user must fix are *release.UsageError values.
