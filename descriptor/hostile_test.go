@@ -92,3 +92,72 @@ func TestHostileLoadNonUTF8Name(t *testing.T) {
 		t.Errorf("LookupError = %v; want none", err)
 	}
 }
+
+// Scan stats every entry before Listing.Entries reads any, so the window
+// between the two is the whole scan: whatever a file became meanwhile (a
+// FIFO, a link out of the root, nothing, a directory, a larger file) is that
+// entry's problem, read without blocking and never outside the root, and
+// the other entries are judged as usual.
+func TestHostileScanChangedBeforeRead(t *testing.T) {
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret.json"), []byte(desc("/secret")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	const fw = "usr/share/qemu/firmware/"
+	files := map[string]string{fw + "10-ok.json": desc("/ok")}
+	for _, n := range []string{"20-fifo.json", "30-link.json", "40-gone.json", "50-dir.json", "60-grown.json", "70-emptied.json"} {
+		files[fw+n] = desc("/" + n)
+	}
+	tree(t, root, files)
+	l, err := Scan(Options{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	dir := filepath.Join(root, fw)
+	for _, err := range []error{
+		os.Remove(filepath.Join(dir, "20-fifo.json")), syscall.Mkfifo(filepath.Join(dir, "20-fifo.json"), 0o644),
+		os.Remove(filepath.Join(dir, "30-link.json")), os.Symlink(filepath.Join(outside, "secret.json"), filepath.Join(dir, "30-link.json")),
+		os.Remove(filepath.Join(dir, "40-gone.json")),
+		os.Remove(filepath.Join(dir, "50-dir.json")), os.Mkdir(filepath.Join(dir, "50-dir.json"), 0o755),
+		os.WriteFile(filepath.Join(dir, "60-grown.json"), make([]byte, MaxSize+1), 0o644),
+		os.WriteFile(filepath.Join(dir, "70-emptied.json"), nil, 0o644),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan map[string]*Entry)
+	go func() {
+		got := map[string]*Entry{}
+		for e := range l.Entries() {
+			c := *e
+			got[e.Name] = &c
+		}
+		done <- got
+	}()
+	var got map[string]*Entry
+	select {
+	case got = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Entries blocked: it opened a FIFO swapped in after the scan")
+	}
+	if e := got["10-ok.json"]; e == nil || e.Status != StatusActive {
+		t.Errorf("10-ok.json: %+v, want active", e)
+	}
+	for _, n := range []string{"20-fifo.json", "30-link.json", "40-gone.json", "50-dir.json", "60-grown.json", "70-emptied.json"} {
+		e := got[n]
+		if e == nil {
+			t.Errorf("%s: not yielded", n)
+			continue
+		}
+		t.Logf("%s: %s %v", n, e.Status, e.Problems)
+		if e.Status != StatusInvalid || len(e.Problems) == 0 {
+			t.Errorf("%s: status %s, problems %v; want invalid with a problem", n, e.Status, e.Problems)
+		}
+		if e.Descriptor != nil && e.Descriptor.Mapping.Executable != nil && e.Descriptor.Mapping.Executable.Filename == "/secret" {
+			t.Errorf("%s: read the file outside the root", n)
+		}
+	}
+}

@@ -242,6 +242,9 @@ func Load(opts Options) (*Set, error) {
 // descriptors one at a time as Entries yields them, so that a caller that
 // writes each entry as it comes (fwaudit list) never holds them all.
 type Listing struct {
+	// Root, Dirs and Rules are the Set's: the root scanned, the search
+	// path's directories (lowest precedence first) and the rules each
+	// descriptor is judged with.
 	Root  string
 	Dirs  []Dir
 	Rules *Rules
@@ -482,7 +485,8 @@ func (l *Listing) entries(keep bool) iter.Seq[*Entry] {
 	}
 }
 
-// Close releases the root the listing reads from.
+// Close releases the root the listing reads from; Entries cannot read the
+// files afterwards (each would be an entry with an I/O problem).
 func (l *Listing) Close() error {
 	if l.root == nil {
 		return nil

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unique"
 
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/internal/jsonstream"
@@ -55,7 +56,9 @@ func NewList(set *descriptor.Set, distro string) *List {
 func listEntry(e *descriptor.Entry) ListEntry {
 	le := ListEntry{Entry: e}
 	if e.Descriptor != nil {
-		le.Summary = e.Descriptor.Summary()
+		// Summaries are made of the descriptor's enumerated values and
+		// repeat across a set: one copy of each is kept.
+		le.Summary = unique.Make(e.Descriptor.Summary()).Value()
 		// An empty map per entry would cost more than a nil one and
 		// marshals the same (omitempty).
 		if u := e.Descriptor.UnresolvedPaths(); len(u) > 0 {
