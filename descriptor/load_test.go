@@ -372,3 +372,56 @@ func TestLoadLibvirtPrecedence(t *testing.T) {
 		t.Errorf("lookup order mismatch (-libvirt +fwaudit):\n%s", diff)
 	}
 }
+
+// TestLoadParsesHiddenEntries checks that Load parses the files libvirt
+// never reads (overridden by a same-named file, or masked by an empty one):
+// list shows what they hold and the problems they have, so that a package
+// whose file is hidden on this host is still judged.
+func TestLoadParsesHiddenEntries(t *testing.T) {
+	root := t.TempDir()
+	tree(t, root, map[string]string{
+		"usr/share/qemu/firmware/50-ok.json":     desc("/usr-ok"),
+		"etc/qemu/firmware/50-ok.json":           desc("/etc-ok"),
+		"usr/share/qemu/firmware/60-bad.json":    `{"interface-types":`,
+		"etc/qemu/firmware/60-bad.json":          desc("/etc-bad"),
+		"usr/share/qemu/firmware/70-masked.json": desc("/usr-masked"),
+		"etc/qemu/firmware/70-masked.json":       "",
+	})
+	set, err := Load(Options{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPath := map[string]*Entry{}
+	for _, e := range set.Entries {
+		byPath[e.Path] = e
+	}
+	for _, tc := range []struct {
+		path    string
+		status  Status
+		exe     string // "" for a file that does not parse
+		problem bool
+	}{
+		{usr + "/50-ok.json", StatusOverridden, "/usr-ok", false},
+		{usr + "/60-bad.json", StatusOverridden, "", true},
+		{usr + "/70-masked.json", StatusMasked, "/usr-masked", false},
+	} {
+		e := byPath[tc.path]
+		if e == nil {
+			t.Errorf("%s: no entry", tc.path)
+			continue
+		}
+		if e.Status != tc.status {
+			t.Errorf("%s: status %s, want %s", tc.path, e.Status, tc.status)
+		}
+		exe := ""
+		if e.Descriptor != nil && e.Descriptor.Mapping.Executable != nil {
+			exe = e.Descriptor.Mapping.Executable.Filename
+		}
+		if exe != tc.exe {
+			t.Errorf("%s: parsed executable %q, want %q", tc.path, exe, tc.exe)
+		}
+		if got := len(e.Problems) > 0; got != tc.problem {
+			t.Errorf("%s: has problems = %v, want %v (%v)", tc.path, got, tc.problem, e.Problems)
+		}
+	}
+}
