@@ -84,6 +84,14 @@ type Options struct {
 	// fwaudit.DistroTemplates): the contents rules that need only the keys
 	// then run on them. Images read inside Files take precedence.
 	Templates map[string]TemplateInfo
+	// ReleaseData lets the audit drop each active entry's bytes
+	// (descriptor.Entry.DropData) once the rules that position findings
+	// in it have run, when nothing later in the run reads them (a lint;
+	// an audit without Domains or Nova under a libvirt profile): a large
+	// set then no longer holds its files' bytes beside its findings. It
+	// changes the caller's set, so set it only for a set used for nothing
+	// afterwards.
+	ReleaseData bool
 	// Overrides suppress matching findings (see ParseOverrides).
 	Overrides []Override
 	// Source describes the set in the report ("host", "distro:debian-13",
@@ -117,7 +125,10 @@ type auditor struct {
 	qemu     string
 	findings []report.Finding
 	cells    []cell
-	stores   map[string]storeRead // contents.go, by resolved rooted path
+	// release is set when the lint rules may drop each active entry's
+	// bytes after its own rules (Options.ReleaseData).
+	release bool
+	stores  map[string]storeRead // contents.go, by resolved rooted path
 	// res resolves image paths inside opts.Files for the whole run, so
 	// that the directories they share are looked up once.
 	res *descriptor.Resolver
@@ -144,6 +155,10 @@ func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*re
 		return nil, err
 	}
 	a := &auditor{ctx: ctx, set: set, opts: opts, p: p, qemu: cmp.Or(opts.QEMU, p.QEMU)}
+	// After lint, domains and nova read the descriptors' JSON (nova's own
+	// selection, matcher.Match under a nova profile); the coverage matrix
+	// runs before lint.
+	a.release = opts.ReleaseData && (!full || len(opts.Domains) == 0 && len(opts.Nova) == 0 && !p.Nova)
 
 	a.cells = a.coverage(req)
 	if err := ctx.Err(); err != nil {

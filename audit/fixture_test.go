@@ -165,6 +165,14 @@ func readFixture(t *testing.T, file string) *fixture {
 // run audits the fixture.
 func (f *fixture) run(t *testing.T) *report.Report {
 	t.Helper()
+	r, _ := f.runWith(t, false)
+	return r
+}
+
+// runWith audits the fixture with Options.ReleaseData as given and returns
+// the set too.
+func (f *fixture) runWith(t *testing.T, release bool) (*report.Report, *descriptor.Set) {
+	t.Helper()
 	p := matcher.Latest
 	if v := f.key("libvirt"); v != "" {
 		var err error
@@ -186,11 +194,12 @@ func (f *fixture) run(t *testing.T) *report.Report {
 	if f.key("files") == "no" {
 		opts.Files, opts.FilesSkipped = nil, "fixture without images"
 	}
+	opts.ReleaseData = release
 	r, err := Run(context.Background(), set, opts)
 	if err != nil {
 		t.Fatalf("%s: %v", f.name, err)
 	}
-	return r
+	return r, set
 }
 
 // gunzipFixture reads one of varstore's real images (testdata/README.md

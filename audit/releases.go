@@ -61,6 +61,9 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 		sets[pi] = nil
 		o := opts
 		o.Profile = p
+		// Only the last lint of a set may drop its bytes: the others
+		// position their findings in them too.
+		o.ReleaseData = opts.ReleaseData && !slices.Contains(sets[pi+1:], set)
 		r, err := Lint(ctx, set, o)
 		if err != nil {
 			return nil, err

@@ -76,10 +76,11 @@ func liveHeap() uint64 {
 }
 
 // BenchmarkMemory loads (descriptor.Load), scans (descriptor.Scan and one
-// pass over its entries, as fwaudit list reads them) and lints N
-// descriptors written to disk and reports, besides -benchmem's allocation
-// per run, the heap the result holds as a multiple of the descriptors'
-// bytes (live-x: the live heap after a collection, while the set or the
+// pass over its entries, as fwaudit list reads them), audits (audit.Run
+// with the images looked up in the root) and lints N descriptors written
+// to disk (with audit.Options.ReleaseData, as fwaudit sets it) and
+// reports, besides -benchmem's allocation per run, the heap the result
+// holds as a multiple of the descriptors' bytes (live-x: the live heap after a collection, while the set or the
 // listing is still in use, minus the heap before).
 func BenchmarkMemory(b *testing.B) {
 	for _, n := range memorySizes {
@@ -117,6 +118,26 @@ func BenchmarkMemory(b *testing.B) {
 			b.ReportMetric(float64(peak)/float64(size), "live-x")
 			b.ReportMetric(float64(size), "input-B")
 		})
+		b.Run(fmt.Sprintf("audit/%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var peak uint64
+			for b.Loop() {
+				before := liveHeap()
+				set, err := descriptor.Load(descriptor.Options{Root: root})
+				if err != nil {
+					b.Fatal(err)
+				}
+				r, err := audit.Run(context.Background(), set, audit.Options{Files: os.DirFS(root), ReleaseData: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				peak = max(peak, liveHeap()-before)
+				runtime.KeepAlive(set)
+				runtime.KeepAlive(r)
+			}
+			b.ReportMetric(float64(peak)/float64(size), "live-x")
+			b.ReportMetric(float64(size), "input-B")
+		})
 		b.Run(fmt.Sprintf("lint/%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			var peak uint64
@@ -126,7 +147,7 @@ func BenchmarkMemory(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				r, err := audit.Lint(context.Background(), set, audit.Options{})
+				r, err := audit.Lint(context.Background(), set, audit.Options{ReleaseData: true})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -177,18 +177,28 @@ func (d *Descriptor) HasInterface(i Interface) bool { return slices.Contains(d.I
 func (d *Descriptor) Position(ptr string) (line, col int) {
 	tree := d.tree
 	if tree == nil && d.data != nil {
+		if ptr == "" || ptr[0] == '/' {
+			// Load dropped the tree: walk the bytes to the value
+			// instead of building it again.
+			return position(d.data, pointerOffset(d.data, ptr))
+		}
 		tree, _ = parseTree(d.data)
 	}
+	return treePosition(tree, d.data, ptr)
+}
+
+// treePosition is Position over a parsed tree of data.
+func treePosition(tree *node, data []byte, ptr string) (line, col int) {
 	if tree == nil {
 		return 0, 0
 	}
 	for {
 		if n := tree.lookup(ptr); n != nil {
-			return position(d.data, n.off)
+			return position(data, n.off)
 		}
 		i := strings.LastIndexByte(ptr, '/')
 		if i < 0 {
-			return position(d.data, tree.off)
+			return position(data, tree.off)
 		}
 		ptr = ptr[:i]
 	}

@@ -430,6 +430,142 @@ func (p *parser) hex4(at int) (rune, bool) {
 	return rune(v), true
 }
 
+// pointerOffset returns the byte offset of the value at the JSON pointer
+// ptr ("" or starting with "/") in data, or of its nearest existing
+// ancestor, as treePosition finds it in the parsed tree: later duplicate
+// keys win, array indexes are read by strconv.Atoi. data must be a document
+// parseTree accepted; the values off the path are skipped, not built.
+func pointerOffset(data []byte, ptr string) int {
+	p := &parser{data: data}
+	p.skipSpace()
+	best := p.pos
+	for ptr != "" {
+		var tok string
+		tok, ptr, _ = strings.Cut(ptr[1:], "/")
+		if ptr != "" {
+			ptr = "/" + ptr
+		}
+		if strings.Contains(tok, "~") {
+			tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		}
+		found := -1
+		switch p.data[p.pos] {
+		case '{':
+			p.pos++
+			for {
+				p.skipSpace()
+				if p.data[p.pos] == '}' {
+					break
+				}
+				match := p.keyIs(tok)
+				p.skipSpace()
+				p.pos++ // ':'
+				p.skipSpace()
+				if match {
+					found = p.pos
+				}
+				p.skip()
+				p.skipSpace()
+				if p.data[p.pos] == ',' {
+					p.pos++
+					continue
+				}
+				break
+			}
+		case '[':
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 {
+				return best
+			}
+			p.pos++
+			for k := 0; ; k++ {
+				p.skipSpace()
+				if p.data[p.pos] == ']' {
+					break
+				}
+				if k == i {
+					found = p.pos
+					break
+				}
+				p.skip()
+				p.skipSpace()
+				if p.data[p.pos] == ',' {
+					p.pos++
+					continue
+				}
+				break
+			}
+		}
+		if found < 0 {
+			return best
+		}
+		p.pos, best = found, found
+	}
+	return best
+}
+
+// keyIs reads the object key at p.pos and reports whether it is key,
+// decoding it only when it holds an escape.
+func (p *parser) keyIs(key string) bool {
+	start := p.pos + 1
+	end := start
+	for p.data[end] != '"' && p.data[end] != '\\' {
+		end++
+	}
+	if p.data[end] == '"' {
+		p.pos = end + 1
+		return string(p.data[start:end]) == key
+	}
+	s, _ := p.string()
+	return s == key
+}
+
+// skip moves past the value at p.pos, which parseTree accepted.
+func (p *parser) skip() {
+	d := p.data
+	switch d[p.pos] {
+	case '"':
+		p.skipString()
+		return
+	case '{', '[':
+		for depth := 0; ; {
+			switch d[p.pos] {
+			case '"':
+				p.skipString()
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					p.pos++
+					return
+				}
+			}
+			p.pos++
+		}
+	}
+	// A number or a literal.
+	for p.pos < len(d) {
+		switch d[p.pos] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return
+		}
+		p.pos++
+	}
+}
+
+// skipString moves past the string at p.pos, which parseTree accepted.
+func (p *parser) skipString() {
+	p.pos++
+	for p.data[p.pos] != '"' {
+		if p.data[p.pos] == '\\' {
+			p.pos++
+		}
+		p.pos++
+	}
+	p.pos++
+}
+
 // position converts a byte offset into a 1-based line and column (columns
 // count bytes, as compilers do).
 func position(data []byte, off int) (line, col int) {

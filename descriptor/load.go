@@ -145,6 +145,20 @@ type Entry struct {
 	loaded bool
 }
 
+// DropData forgets the entry's bytes: Data, and the parsed descriptor's
+// reference to them. The decoded fields stay, but Descriptor.Position
+// answers 0, 0 from then on and libvirt's parse can no longer be replayed
+// from the entry. It is for a caller that owns the entry, has taken the
+// positions it needs and keeps the entry only for its decoded fields (an
+// audit of a large set, see audit.Options.ReleaseData): the bytes are about
+// a third of a loaded set.
+func (e *Entry) DropData() {
+	e.Data = nil
+	if e.Descriptor != nil {
+		e.Descriptor.tree, e.Descriptor.data = nil, nil
+	}
+}
+
 // FeatureSet returns the QEMU features the entry's descriptor lists, as
 // Load read them. Like Status and Libvirt, it is what Load found when it
 // made the entry, kept with it and with its copies: after changing or

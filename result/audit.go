@@ -114,6 +114,8 @@ func Audit(ctx context.Context, spec source.Spec, o AuditOptions) (*report.Repor
 		opts.Templates = source.Templates(d)
 	}
 	opts.CheckEmulators = c.HostRelease && src.Spec.Root == ""
+	// The set is this call's own, and closed when it returns.
+	opts.ReleaseData = true
 	r, err := audit.Run(ctx, src.Set, opts)
 	if err != nil {
 		return nil, usage(err)
@@ -150,7 +152,7 @@ func Lint(ctx context.Context, paths []string, o LintOptions) (*report.Report, e
 		profiles, source, note = []*matcher.Profile{p}, "flag", ps.Note
 	}
 	opts := audit.Options{ProfileSource: source, ProfileNote: note, Source: strings.Join(paths, ","), Tool: o.Tool,
-		Contents: !o.SkipContents, At: o.At}
+		Contents: !o.SkipContents, At: o.At, ReleaseData: true} // load below makes a fresh set
 	if opts.Overrides, err = readOverrides(o.Overrides); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,103 @@
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
+)
+
+// TestReleaseDataSameReport: an audit that drops the entries' bytes
+// (Options.ReleaseData) reports exactly what one keeping them does, for
+// every rule fixture (positions included), and drops them only when
+// nothing after lint reads them.
+func TestReleaseDataSameReport(t *testing.T) {
+	files, err := filepath.Glob("testdata/rules/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	positioned, dropped, kept := 0, 0, 0
+	for _, file := range files {
+		orig := readFixture(t, file)
+		// The fixtures all hold domains, whose impact reads the
+		// descriptors after lint: run each without them too.
+		noDomains := *orig
+		noDomains.domains = nil
+		for _, fx := range []*fixture{orig, &noDomains} {
+			keep, _ := fx.runWith(t, false)
+			rel, set := fx.runWith(t, true)
+			a, _ := json.Marshal(keep)
+			b, _ := json.Marshal(rel)
+			if string(a) != string(b) {
+				t.Errorf("%s (%d domains): the report differs with ReleaseData:\nwithout: %s\nwith:    %s", file, len(fx.domains), a, b)
+			}
+			for _, f := range keep.Findings {
+				if f.Line > 0 {
+					positioned++
+				}
+			}
+			p := matcher.Latest
+			if v := fx.key("libvirt"); v != "" {
+				p, _ = matcher.ProfileFor(v)
+			}
+			mayDrop := len(fx.domains) == 0 && len(fx.nova) == 0 && !p.Nova
+			for _, e := range set.Entries {
+				if e.Status != descriptor.StatusActive {
+					continue
+				}
+				switch {
+				case e.Data == nil && !mayDrop:
+					t.Errorf("%s: %s: bytes dropped although domains or nova read them later", file, e.Name)
+				case e.Data == nil:
+					dropped++
+				case mayDrop:
+					t.Errorf("%s: %s: bytes kept with ReleaseData", file, e.Name)
+				default:
+					kept++
+				}
+			}
+		}
+	}
+	if positioned == 0 || dropped == 0 || kept == 0 {
+		t.Errorf("the fixtures exercise too little: %d positioned findings, %d entries dropped, %d kept", positioned, dropped, kept)
+	}
+}
+
+// TestLintReleasesReleaseData: LintReleases drops a set's bytes only in
+// the last lint that reads the set, so every release positions its
+// findings alike.
+func TestLintReleasesReleaseData(t *testing.T) {
+	fx := readFixture(t, "testdata/rules/machine-glob-unmatched.txtar")
+	var sets []*descriptor.Set
+	load := func(rules *descriptor.Rules) (*descriptor.Set, error) {
+		s, err := descriptor.Load(descriptor.Options{FS: fx.fsys, Rules: rules})
+		sets = append(sets, s)
+		return s, err
+	}
+	var out [2]string
+	for i, release := range []bool{false, true} {
+		sets = nil
+		r, err := LintReleases(context.Background(), load, Options{Files: fx.fsys, ReleaseData: release})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(r)
+		out[i] = string(b)
+		if len(sets) >= len(matcher.Profiles) {
+			t.Errorf("%d loads for %d profiles: no set was shared, the test shows nothing", len(sets), len(matcher.Profiles))
+		}
+		for _, s := range sets {
+			for _, e := range s.Entries {
+				if e.Status == descriptor.StatusActive && (e.Data == nil) != release {
+					t.Errorf("release %v: %s: data nil %v", release, e.Name, e.Data == nil)
+				}
+			}
+		}
+	}
+	if out[0] != out[1] {
+		t.Errorf("LintReleases differs with ReleaseData:\nwithout: %s\nwith:    %s", out[0], out[1])
+	}
+}

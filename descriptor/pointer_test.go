@@ -1,0 +1,82 @@
+package descriptor
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// pointers lists the JSON pointer of every value in the tree, and for each
+// some that do not exist below it.
+func pointers(n *node, at string, out *[]string) {
+	*out = append(*out, at, at+"/nope", at+"/0", at+"/99", at+"/-1", at+"/+0", at+"/")
+	switch n.kind {
+	case kindObject:
+		for i, k := range n.keys {
+			k = strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
+			pointers(n.elems[i], at+"/"+k, out)
+		}
+	case kindArray:
+		for i, e := range n.elems {
+			pointers(e, at+"/"+strconv.Itoa(i), out)
+		}
+	}
+}
+
+// TestPointerOffset: walking the bytes to a pointer (what Position does
+// once Load has dropped the tree) finds what the parsed tree finds, for
+// every value of every bundled descriptor and of documents with duplicate
+// keys, escaped keys and strings, and values of every kind, and for
+// pointers that do not exist.
+func TestPointerOffset(t *testing.T) {
+	docs := map[string][]byte{
+		"dup":     []byte(`{"a": 1, "b": {"c": [1, 2]}, "a": {"x": "y"}, "b": [true, null]}`),
+		"escapes": []byte(` {"a\u0062": {"x/y": 1, "m~n": [ "q\"]}{", -1.5e+3, false ], "e\\\"": {}}, "": [[], {}, [[0]]]}`),
+		"array":   []byte("[\n  {\"k\": \"v\"},\n  [1, [2, 3]],\n  \"s\", 0, null\n]\n"),
+		"scalar":  []byte(` "just a string" `),
+		"nested":  []byte(`{"a":{"b":{"c":{"d":[{"e":"}"},{"e":"]"}]}}},"z":0}`),
+	}
+	n := 0
+	err := filepath.WalkDir("../testdata/descriptors", func(p string, de fs.DirEntry, err error) error {
+		if err != nil || de.IsDir() || !strings.HasSuffix(p, ".json") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		docs[p] = data
+		n++
+		return nil
+	})
+	if err != nil || n < 50 {
+		t.Fatalf("%d bundled descriptors: %v", n, err)
+	}
+	checked := 0
+	for name, data := range docs {
+		tree, err := parseTree(data)
+		if err != nil {
+			continue // Position has no bytes for a file that does not parse
+		}
+		var ptrs []string
+		pointers(tree, "", &ptrs)
+		for _, ptr := range ptrs {
+			wl, wc := treePosition(tree, data, ptr)
+			gl, gc := position(data, pointerOffset(data, ptr))
+			if gl != wl || gc != wc {
+				t.Errorf("%s: %q: walk %d:%d, tree %d:%d", name, ptr, gl, gc, wl, wc)
+			}
+			d := &Descriptor{data: data}
+			if l, c := d.Position(ptr); l != wl || c != wc {
+				t.Errorf("%s: %q: Position %d:%d, tree %d:%d", name, ptr, l, c, wl, wc)
+			}
+			checked++
+		}
+	}
+	if checked < 1000 {
+		t.Errorf("only %d pointers checked", checked)
+	}
+}
