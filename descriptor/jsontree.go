@@ -439,10 +439,12 @@ func pointerOffset(data []byte, ptr string) int {
 	p := &parser{data: data}
 	p.skipSpace()
 	best := p.pos
-	for ptr != "" {
+	for more := ptr != ""; more; {
 		var tok string
-		tok, ptr, _ = strings.Cut(ptr[1:], "/")
-		if ptr != "" {
+		// A pointer ending in "/" ends with the empty key: more stays
+		// true past the last "/", false after the last token.
+		tok, ptr, more = strings.Cut(ptr[1:], "/")
+		if more {
 			ptr = "/" + ptr
 		}
 		if strings.Contains(tok, "~") {

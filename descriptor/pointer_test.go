@@ -80,3 +80,32 @@ func TestPointerOffset(t *testing.T) {
 		t.Errorf("only %d pointers checked", checked)
 	}
 }
+
+// FuzzPointerOffset checks, for any document parseTree accepts, that the
+// walk through the bytes never panics and finds what the tree finds for
+// every pointer into the document and some that go nowhere. Seeds are the
+// bundled real sets and the documents of TestPointerOffset.
+func FuzzPointerOffset(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join(corpusDir, "*", "usr/share/qemu/firmware/*"))
+	for _, s := range seeds {
+		if data, err := os.ReadFile(s); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(`{"a": 1, "b": {"c": [1, 2]}, "a": {"x": "y"}, "b": [true, null]}`))
+	f.Add([]byte(` {"a\u0062": {"x/y": 1, "m~n": [ "q\"]}{", -1.5e+3, false ], "e\\\"": {}}, "": [[], {}, [[0]]]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tree, err := parseTree(data)
+		if err != nil {
+			return
+		}
+		var ptrs []string
+		pointers(tree, "", &ptrs)
+		for _, ptr := range ptrs {
+			wl, wc := treePosition(tree, data, ptr)
+			if gl, gc := position(data, pointerOffset(data, ptr)); gl != wl || gc != wc {
+				t.Fatalf("%q: walk %d:%d, tree %d:%d", ptr, gl, gc, wl, wc)
+			}
+		}
+	})
+}
