@@ -79,7 +79,11 @@ func TestMatchRecorded(t *testing.T) {
 	}
 	var mu sync.Mutex
 	compared := map[string]int{}
+	startTexts := map[bool]int{} // start refusals whose text was checked, by existing
 	t.Cleanup(func() {
+		if startTexts[false] == 0 || startTexts[true] == 0 {
+			t.Errorf("start refusals' text checked: %d after a define, %d after a load; want some of each", startTexts[false], startTexts[true])
+		}
 		for _, v := range recordedVersions {
 			t.Logf("%s: %d recorded answers compared", v.profile, compared[v.profile])
 			if compared[v.profile] < 10 {
@@ -150,6 +154,21 @@ func TestMatchRecorded(t *testing.T) {
 					if diff := cmp.Diff(want[f], got[f]); diff != "" {
 						t.Errorf("%s: %q differs from libvirt's answer (-libvirt +fwaudit):\n%s", v.profile, f, diff)
 					}
+				}
+				if got["start"] != nil {
+					// The text names what the start came after.
+					after := "(at start, after the define)"
+					if existing {
+						after = "(at start, after loading the stored definition)"
+					}
+					stdout.Reset()
+					run(append(args[:len(args):len(args)], "--format", "text"), &stdout, &stderr)
+					if !strings.Contains(stdout.String(), after) {
+						t.Errorf("%s: text output lacks %q:\n%s", v.profile, after, &stdout)
+					}
+					mu.Lock()
+					startTexts[existing]++
+					mu.Unlock()
 				}
 				mu.Lock()
 				compared[v.profile]++

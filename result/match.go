@@ -230,8 +230,13 @@ func (out *Match) writeText(w io.Writer, opts MatchTextOptions) error {
 			rows = append(rows, []string{"features", strings.Join(fs, " ")})
 		}
 		if st := a.Start; st != nil {
-			// Defined as above, then refused by the first start.
-			rows = append(rows, []string{"error", deref(st.Error) + "  (at start, after the define)"})
+			// Defined (or, for an existing domain, loaded) as above,
+			// then refused by the first start.
+			after := "the define"
+			if d != nil && d.Request.Existing {
+				after = "loading the stored definition"
+			}
+			rows = append(rows, []string{"error", deref(st.Error) + "  (at start, after " + after + ")"})
 		}
 	}
 	for _, r := range rows {
