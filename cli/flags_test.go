@@ -70,3 +70,34 @@ func TestNewDefaults(t *testing.T) {
 		t.Error("no host prober")
 	}
 }
+
+// TestEmptyFileFlag: an input file flag given an empty name (--image="",
+// as "--image $FILE" gives with FILE unset) is a usage error naming the
+// flag, not the flag left out: match used to say "give a domain", audit
+// and match with another nova flag ran without the file.
+func TestEmptyFileFlag(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"match", "--distro", "debian-13", "--image", ""}, "--image"},
+		{[]string{"match", "--distro", "debian-13", "--image-property", "hw_firmware_type=uefi", "--flavor="}, "--flavor"},
+		{[]string{"match", "--distro", "debian-13", "--domain", ""}, "--domain"},
+		{[]string{"audit", "--distro", "debian-13", "--image="}, "--image"},
+		{[]string{"audit", "--distro", "debian-13", "--flavor", ""}, "--flavor"},
+		{[]string{"audit", "--distro", "debian-13", "--nova-combinations="}, "--nova-combinations"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runFor(t, tc.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d (stderr: %s)", code, exitUsage, stderr)
+			}
+			if want := tc.flag + ": empty file name"; !strings.Contains(stderr, want) {
+				t.Errorf("stderr does not say %q: %q", want, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout: %q", stdout)
+			}
+		})
+	}
+}
