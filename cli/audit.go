@@ -90,7 +90,6 @@ CODE/VARS layouts.`,
 			return a.writeReport(v, r)
 		}),
 	}
-	a.addFlags(c, v, releaseFlags, reportFlags, flags("contents/lint", "root/lint", "overrides/lint"))
-	c.Flags().MarkHidden("qemu")
+	a.addFlags(c, v, verdictFlags, reportFlags, flags("contents/lint", "root/lint", "overrides/lint"))
 	return c
 }
