@@ -25,7 +25,7 @@ import (
 // has one place here, and a command reads the flags it takes.
 type values struct {
 	// match's input; its Spec is every command's --root, --dir, --session,
-	// --distro, --libvirt, --profile and --qemu.
+	// --distro, --libvirt, --profile and --qemu (those it takes).
 	result.MatchInput
 	// audit's options; lint, diff and vars read their --overrides,
 	// --domains and --at here too.
@@ -125,6 +125,10 @@ var flagTable = map[string]flagDef{
 var (
 	sourceFlags  = []string{"root", "dir", "session", "distro"}
 	releaseFlags = []string{"libvirt", "profile", "qemu"}
+	// verdictFlags are releaseFlags without --qemu, for the commands that
+	// judge descriptors alone (lint, validate): they resolve no machine
+	// type, so a QEMU version would change nothing.
+	verdictFlags = []string{"libvirt", "profile"}
 	novaFlags    = []string{"image-property", "flavor-extra-spec", "image", "flavor"}
 	reportFlags  = []string{"format/report", "output", "fail-on", "quiet", "at"}
 	// requestFlags describe match's domain (result.MatchInput.GuestFlags);
