@@ -31,6 +31,19 @@ func (a *app) writeReport(o *values, r *report.Report) error {
 	return nil
 }
 
+// reportCmd makes c (audit, lint) run build and write the report it
+// returns with writeReport: the two commands differ only in how they
+// make the report.
+func (a *app) reportCmd(c *cobra.Command, v *values, build func(cmd *cobra.Command, args []string) (*report.Report, error)) {
+	c.RunE = runE(func(cmd *cobra.Command, args []string) error {
+		r, err := build(cmd, args)
+		if err != nil {
+			return err
+		}
+		return a.writeReport(v, r)
+	})
+}
+
 func newAuditCmd(a *app) *cobra.Command {
 	v := new(values)
 	c := &cobra.Command{
@@ -47,19 +60,15 @@ domains given (files or directories such as /etc/libvirt/qemu).
   fwaudit audit --distro ubuntu-24.04 --nova-combinations combos.json
   fwaudit audit --distro ubuntu-24.04 --domcapabilities caps.xml`,
 		Args: cobra.NoArgs,
-		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			if err := v.Spec.Check(); err != nil {
-				return err
-			}
-			opts := v.audit
-			opts.SkipContents, opts.Nova, opts.Tool = !v.contents, &v.Nova, report.Tool{Version: toolVersion()}
-			r, err := result.Audit(cmd.Context(), a.fallBack(v.Spec), opts)
-			if err != nil {
-				return err
-			}
-			return a.writeReport(v, r)
-		}),
 	}
+	a.reportCmd(c, v, func(cmd *cobra.Command, _ []string) (*report.Report, error) {
+		if err := v.Spec.Check(); err != nil {
+			return nil, err
+		}
+		opts := v.audit
+		opts.SkipContents, opts.Nova, opts.Tool = !v.contents, &v.Nova, report.Tool{Version: toolVersion()}
+		return result.Audit(cmd.Context(), a.fallBack(v.Spec), opts)
+	})
 	a.addFlags(c, v, sourceFlags, releaseFlags, reportFlags, novaFlags,
 		flags("contents", "domains", "require", "overrides", "nova-combinations", "domcapabilities"))
 	return c
@@ -79,18 +88,13 @@ CODE/VARS layouts.`,
   fwaudit lint 60-ovmf.json --format json
   fwaudit lint --libvirt 10.0 --format sarif --output lint.sarif firmware/`,
 		Args: needArgs("no descriptor files or directories given"),
-		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			r, err := result.Lint(cmd.Context(), args, result.LintOptions{
-				Libvirt: v.Spec.Libvirt, Profile: v.Spec.Profile, Root: v.Spec.Root, Overrides: v.audit.Overrides,
-				SkipContents: !v.contents, At: v.audit.At, Tool: report.Tool{Version: toolVersion()},
-			})
-			if err != nil {
-				return err
-			}
-			return a.writeReport(v, r)
-		}),
 	}
-	a.addFlags(c, v, releaseFlags, reportFlags, flags("contents/lint", "root/lint", "overrides/lint"))
-	c.Flags().MarkHidden("qemu")
+	a.reportCmd(c, v, func(cmd *cobra.Command, args []string) (*report.Report, error) {
+		return result.Lint(cmd.Context(), args, result.LintOptions{
+			Libvirt: v.Spec.Libvirt, Profile: v.Spec.Profile, Root: v.Spec.Root, Overrides: v.audit.Overrides,
+			SkipContents: !v.contents, At: v.audit.At, Tool: report.Tool{Version: toolVersion()},
+		})
+	})
+	a.addFlags(c, v, verdictFlags, reportFlags, flags("contents/lint", "root/lint", "overrides/lint"))
 	return c
 }

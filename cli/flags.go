@@ -25,7 +25,7 @@ import (
 // has one place here, and a command reads the flags it takes.
 type values struct {
 	// match's input; its Spec is every command's --root, --dir, --session,
-	// --distro, --libvirt, --profile and --qemu.
+	// --distro, --libvirt, --profile and --qemu (those it takes).
 	result.MatchInput
 	// audit's options; lint, diff and vars read their --overrides,
 	// --domains and --at here too.
@@ -84,17 +84,17 @@ var flagTable = map[string]flagDef{
 	"domains/diff": strs(func(v *values) *[]string { return &v.audit.Domains }, "follow the libvirt domains in `PATH` (a file or a directory such as /etc/libvirt/qemu; repeatable)"),
 	"require": strs(func(v *values) *[]string { return &v.audit.Require },
 		"`FEATURESET` (x86_64 q35) or ARCH/MACHINE/FEATURESET that must be covered: its gap is an error (repeatable)").with(byParts(append(slices.Clone(featureSetNames), audit.Cells()...))),
-	"nova-combinations": str(func(v *values) *string { return &v.audit.NovaCombinations }, "", "predict the image/flavor combinations of `FILE` (JSON) before and after nova 2026.1"),
+	"nova-combinations": file(func(v *values) *string { return &v.audit.NovaCombinations }, "predict the image/flavor combinations of `FILE` (JSON) before and after nova 2026.1"),
 	"domcapabilities":   strs(func(v *values) *[]string { return &v.audit.DomainCaps }, "compare libvirt's domain capabilities in `FILE` (virsh domcapabilities) with the descriptors (repeatable)"),
 
 	// The domain match predicts for: a file, nova's request, or the
 	// request flags (requestFlags).
-	"domain":            str(func(v *values) *string { return &v.DomainFile }, "", "read the domain definition from `FILE` (virsh dumpxml)"),
+	"domain":            file(func(v *values) *string { return &v.DomainFile }, "read the domain definition from `FILE` (virsh dumpxml)"),
 	"existing":          boolean(func(v *values) *bool { return &v.Options.Existing }, false, "an existing domain (loaded from its stored definition), not a new define"),
 	"image-property":    strs(func(v *values) *[]string { return &v.Nova.ImageProps }, "nova image property `KEY=VALUE` (hw_firmware_type=uefi, os_secure_boot=required, ...; repeatable)"),
 	"flavor-extra-spec": strs(func(v *values) *[]string { return &v.Nova.FlavorSpecs }, "nova flavor extra spec `KEY=VALUE` (hw:mem_encryption=true, ...; repeatable)"),
-	"image":             str(func(v *values) *string { return &v.Nova.Image }, "", "nova image properties from `FILE`, the output of openstack image show -f json"),
-	"flavor":            str(func(v *values) *string { return &v.Nova.Flavor }, "", "nova flavor extra specs from `FILE`, the output of openstack flavor show -f json"),
+	"image":             file(func(v *values) *string { return &v.Nova.Image }, "nova image properties from `FILE`, the output of openstack image show -f json"),
+	"flavor":            file(func(v *values) *string { return &v.Nova.Flavor }, "nova flavor extra specs from `FILE`, the output of openstack flavor show -f json"),
 	"nova-release": str(func(v *values) *string { return &v.NovaRelease }, nova.AutoSelect.Name,
 		"with nova's flags: the nova `RELEASE` that writes the domain (2025.2 and before: nova's own selection)"),
 	"arch":            str(func(v *values) *string { return &v.Guest.Arch }, "", "guest architecture `ARCH` as libvirt names it (x86_64, i686, aarch64, ...)").with(fixed(descriptor.RulesLatest.Architectures)),
@@ -125,6 +125,10 @@ var flagTable = map[string]flagDef{
 var (
 	sourceFlags  = []string{"root", "dir", "session", "distro"}
 	releaseFlags = []string{"libvirt", "profile", "qemu"}
+	// verdictFlags are releaseFlags without --qemu, for the commands that
+	// judge descriptors alone (lint, validate): they resolve no machine
+	// type, so a QEMU version would change nothing.
+	verdictFlags = []string{"libvirt", "profile"}
 	novaFlags    = []string{"image-property", "flavor-extra-spec", "image", "flavor"}
 	reportFlags  = []string{"format/report", "output", "fail-on", "quiet", "at"}
 	// requestFlags describe match's domain (result.MatchInput.GuestFlags);
@@ -173,6 +177,39 @@ func (d flagDef) with(complete cobra.CompletionFunc) flagDef { d.complete = comp
 // str, strs, boolean and date are flags of a plain value at field.
 func str(field func(*values) *string, value, usage string) flagDef {
 	return flagDef{usage: usage, bind: func(fs *pflag.FlagSet, v *values, name, usage string) { fs.StringVar(field(v), name, value, usage) }}
+}
+
+// file is a flag naming an input file whose absence is meaningful (the
+// empty string is "not given"): an empty name, as "--image $FILE" gives
+// with FILE unset, is a usage error naming the flag rather than the flag
+// silently left out.
+func file(field func(*values) *string, usage string) flagDef {
+	return flagDef{usage: usage, bind: func(fs *pflag.FlagSet, v *values, name, usage string) {
+		fs.Var(&fileFlag{p: field(v), name: name}, name, usage)
+	}}
+}
+
+// fileFlag is file's value.
+type fileFlag struct {
+	p    *string
+	name string // the flag's name
+}
+
+func (f *fileFlag) String() string {
+	if f.p == nil {
+		return ""
+	}
+	return *f.p
+}
+
+func (f *fileFlag) Type() string { return "string" }
+
+func (f *fileFlag) Set(s string) error {
+	if s == "" {
+		return usageError(fmt.Sprintf("--%s: empty file name: name a FILE, or leave --%s out", f.name, f.name))
+	}
+	*f.p = s
+	return nil
 }
 
 func strs(field func(*values) *[]string, usage string) flagDef {

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 // TestRequestFlagsDefined: every name in requestFlags is one of match's
@@ -68,5 +71,60 @@ func TestNewDefaults(t *testing.T) {
 	}
 	if (Options{}).withDefaults().Host == nil {
 		t.Error("no host prober")
+	}
+}
+
+// TestEmptyFileFlag: an input file flag given an empty name (--image="",
+// as "--image $FILE" gives with FILE unset) is a usage error naming the
+// flag, not the flag left out: match used to say "give a domain", audit
+// and match with another nova flag ran without the file.
+func TestEmptyFileFlag(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"match", "--distro", "debian-13", "--image", ""}, "--image"},
+		{[]string{"match", "--distro", "debian-13", "--image-property", "hw_firmware_type=uefi", "--flavor="}, "--flavor"},
+		{[]string{"match", "--distro", "debian-13", "--domain", ""}, "--domain"},
+		{[]string{"audit", "--distro", "debian-13", "--image="}, "--image"},
+		{[]string{"audit", "--distro", "debian-13", "--flavor", ""}, "--flavor"},
+		{[]string{"audit", "--distro", "debian-13", "--nova-combinations="}, "--nova-combinations"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runFor(t, tc.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d (stderr: %s)", code, exitUsage, stderr)
+			}
+			if want := tc.flag + ": empty file name"; !strings.Contains(stderr, want) {
+				t.Errorf("stderr does not say %q: %q", want, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout: %q", stdout)
+			}
+		})
+	}
+}
+
+// TestNoIgnoredFlags: a command does not take a flag it ignores. lint and
+// validate judge descriptors against libvirt releases, with no machine type
+// to resolve, so --qemu (which resolves machine aliases) is refused there
+// rather than hidden and ignored; no command hides a flag.
+func TestNoIgnoredFlags(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "50-ovmf.json")
+	writeFile(t, file, `{"description":"OVMF","interface-types":["uefi"],"mapping":{"device":"memory","filename":"/a.fd"},"targets":[{"architecture":"x86_64","machines":["pc-q35-*"]}],"features":[],"tags":[]}`)
+	for _, cmd := range []string{"lint", "validate"} {
+		code, stdout, stderr := runFor(t, cmd, "--qemu", "9.2", file)
+		if code != exitUsage || !strings.Contains(stderr, "unknown flag: --qemu") {
+			t.Errorf("%s --qemu 9.2: exit %d, stderr %q, stdout %q; want exit %d, unknown flag", cmd, code, stderr, stdout, exitUsage)
+		}
+	}
+	root := New(Options{Stdout: io.Discard, Stderr: io.Discard})
+	for _, c := range root.Commands() {
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if f.Hidden {
+				t.Errorf("%s: hidden flag --%s", c.Name(), f.Name)
+			}
+		})
 	}
 }

@@ -37,7 +37,6 @@ of a libvirt release (--libvirt or --profile; default the newest modelled).`,
 			return nil
 		}),
 	}
-	a.addFlags(c, v, releaseFlags, flags("format"))
-	c.Flags().MarkHidden("qemu")
+	a.addFlags(c, v, verdictFlags, flags("format"))
 	return c
 }

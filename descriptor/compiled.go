@@ -108,16 +108,3 @@ func LibvirtArch(qemu string) (arch string, fixed bool) {
 	}
 	return qemu, false
 }
-
-// setIndex is what Load precomputes about the Set it returns, which is
-// read-only from then on; the lengths let a Set that other code built or
-// extended be noticed and answered the slow way.
-type setIndex struct {
-	ok            bool
-	dirs, entries int
-	lookupErr     *Error
-}
-
-func newSetIndex(s *Set) setIndex {
-	return setIndex{ok: true, dirs: len(s.Dirs), entries: len(s.Entries), lookupErr: s.lookupError()}
-}

@@ -1,6 +1,7 @@
 package descriptor
 
 import (
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -81,18 +82,41 @@ func TestSetsFollowTheValue(t *testing.T) {
 	}
 }
 
-// TestLookupErrorIndex checks that the precomputed lookup error is the one
-// the full search finds, and that a Set extended after Load is searched
-// again.
-func TestLookupErrorIndex(t *testing.T) {
-	set := &Set{Dirs: []Dir{{Path: "/a"}}}
-	set.index = newSetIndex(set)
-	if set.LookupError() != nil {
+// TestLookupErrorFollowsSet checks that LookupError answers from what the
+// Set holds when asked, whoever built it and however it changed since:
+// entries added, an entry replaced (the lengths stay the same) and a
+// directory's error set in place.
+func TestLookupErrorFollowsSet(t *testing.T) {
+	dir := t.TempDir()
+	tree(t, dir, map[string]string{"50-a.json": desc("/a"), "60-b.json": desc("/b")})
+	set, err := Load(Options{Dirs: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if le := set.LookupError(); le != nil {
+		t.Fatalf("after Load: LookupError = %v, want nil", le)
+	}
+	bad := &Error{File: filepath.Join(dir, "60-b.json"), Kind: KindIO, Msg: "Unable to access 60-b.json: Permission denied"}
+	set.Entries[1] = &Entry{Name: "60-b.json", Dir: dir, Status: StatusError, Problems: Errors{bad}}
+	if got := set.LookupError(); got != bad {
+		t.Errorf("after an entry was replaced: LookupError = %v, want %v", got, bad)
+	}
+	dirErr := &Error{File: dir, Kind: KindIO, Msg: "Unable to open " + dir + ": Permission denied"}
+	set.Dirs[0].Err = dirErr
+	if got := set.LookupError(); got != dirErr {
+		t.Errorf("after a directory error was set: LookupError = %v, want %v", got, dirErr)
+	}
+	set.Dirs[0].Err = nil
+	set.Entries = append(set.Entries[:1], set.Entries[2:]...)
+	if le := set.LookupError(); le != nil {
+		t.Errorf("after the bad entry was removed: LookupError = %v, want nil", le)
+	}
+	built := &Set{Dirs: []Dir{{Path: "/a"}}}
+	if built.LookupError() != nil {
 		t.Fatal("empty set: LookupError != nil")
 	}
-	bad := &Error{File: "/a/x.json", Kind: KindIO, Msg: "Unable to access /a/x.json: Permission denied"}
-	set.Entries = append(set.Entries, &Entry{Name: "x.json", Dir: "/a", Status: StatusError, Problems: Errors{bad}})
-	if got := set.LookupError(); got != bad {
+	built.Entries = append(built.Entries, &Entry{Name: "x.json", Dir: "/a", Status: StatusError, Problems: Errors{bad}})
+	if got := built.LookupError(); got != bad {
 		t.Errorf("after an entry was added: LookupError = %v, want %v", got, bad)
 	}
 }

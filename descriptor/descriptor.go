@@ -12,6 +12,7 @@
 package descriptor
 
 import (
+	"bytes"
 	"encoding/json"
 	"regexp"
 	"slices"
@@ -275,10 +276,19 @@ func (d *Descriptor) Summary() string {
 	return b.String()
 }
 
-// MarshalJSON writes the descriptor in QEMU's format.
+// MarshalJSON writes the descriptor in QEMU's format. Strings are written
+// as they are: unlike json.Marshal, it does not escape <, > and & (a
+// descriptor is not HTML, and its paths and description should read as in
+// the file).
 func (d *Descriptor) MarshalJSON() ([]byte, error) {
 	type plain Descriptor
-	return json.Marshal((*plain)(d))
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode((*plain)(d)); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 func pointer(member string, i int) string {

@@ -433,8 +433,11 @@ func (p *parser) hex4(at int) (rune, bool) {
 // pointerOffset returns the byte offset of the value at the JSON pointer
 // ptr ("" or starting with "/") in data, or of its nearest existing
 // ancestor, as treePosition finds it in the parsed tree: later duplicate
-// keys win, array indexes are read by strconv.Atoi. data must be a document
-// parseTree accepted; the values off the path are skipped, not built.
+// keys win, array indexes are read by strconv.Atoi. The values off the path
+// are skipped, not built. Any bytes are safe: for a document parseTree
+// rejects, the walk stops where the bytes stop being the JSON it expects
+// (or end) and returns the offset of the last container it reached on the
+// path, never an offset past len(data).
 func pointerOffset(data []byte, ptr string) int {
 	p := &parser{data: data}
 	p.skipSpace()
@@ -451,24 +454,28 @@ func pointerOffset(data []byte, ptr string) int {
 			tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
 		}
 		found := -1
-		switch p.data[p.pos] {
+		switch p.peek() {
 		case '{':
 			p.pos++
 			for {
 				p.skipSpace()
-				if p.data[p.pos] == '}' {
-					break
+				if p.peek() != '"' {
+					break // '}', or not JSON
 				}
-				match := p.keyIs(tok)
-				p.skipSpace()
-				p.pos++ // ':'
+				match, ok := p.keyIs(tok)
+				if p.skipSpace(); !ok || p.peek() != ':' {
+					return best
+				}
+				p.pos++
 				p.skipSpace()
 				if match {
 					found = p.pos
 				}
-				p.skip()
+				if !p.skip() {
+					return best
+				}
 				p.skipSpace()
-				if p.data[p.pos] == ',' {
+				if p.peek() == ',' {
 					p.pos++
 					continue
 				}
@@ -482,16 +489,18 @@ func pointerOffset(data []byte, ptr string) int {
 			p.pos++
 			for k := 0; ; k++ {
 				p.skipSpace()
-				if p.data[p.pos] == ']' {
+				if p.peek() == ']' || p.pos >= len(p.data) {
 					break
 				}
 				if k == i {
 					found = p.pos
 					break
 				}
-				p.skip()
+				if !p.skip() {
+					return best
+				}
 				p.skipSpace()
-				if p.data[p.pos] == ',' {
+				if p.peek() == ',' {
 					p.pos++
 					continue
 				}
@@ -506,66 +515,94 @@ func pointerOffset(data []byte, ptr string) int {
 	return best
 }
 
-// keyIs reads the object key at p.pos and reports whether it is key,
-// decoding it only when it holds an escape.
-func (p *parser) keyIs(key string) bool {
-	start := p.pos + 1
-	end := start
-	for p.data[end] != '"' && p.data[end] != '\\' {
-		end++
+// peek returns the byte at p.pos, or 0 (which starts no JSON token) at the
+// end of the data.
+func (p *parser) peek() byte {
+	if p.pos < len(p.data) {
+		return p.data[p.pos]
 	}
-	if p.data[end] == '"' {
-		p.pos = end + 1
-		return string(p.data[start:end]) == key
-	}
-	s, _ := p.string()
-	return s == key
+	return 0
 }
 
-// skip moves past the value at p.pos, which parseTree accepted.
-func (p *parser) skip() {
+// keyIs reads the object key at p.pos (which holds the opening quote) and
+// reports whether it is key, decoding it only when it holds an escape. ok is
+// false when the string does not end.
+func (p *parser) keyIs(key string) (match, ok bool) {
 	d := p.data
-	switch d[p.pos] {
+	start := p.pos + 1
+	end := start
+	for end < len(d) && d[end] != '"' && d[end] != '\\' {
+		end++
+	}
+	if end >= len(d) {
+		return false, false
+	}
+	if d[end] == '"' {
+		p.pos = end + 1
+		return string(d[start:end]) == key, true
+	}
+	s, err := p.string()
+	return s == key, err == nil
+}
+
+// skip moves past the value at p.pos. It reports false when the data ends
+// before the value or inside a string, an object or an array.
+func (p *parser) skip() bool {
+	d := p.data
+	switch p.peek() {
+	case 0:
+		if p.pos >= len(d) {
+			return false
+		}
 	case '"':
-		p.skipString()
-		return
+		return p.skipString()
 	case '{', '[':
-		for depth := 0; ; {
+		for depth := 0; p.pos < len(d); {
 			switch d[p.pos] {
 			case '"':
-				p.skipString()
+				if !p.skipString() {
+					return false
+				}
 				continue
 			case '{', '[':
 				depth++
 			case '}', ']':
 				if depth--; depth == 0 {
 					p.pos++
-					return
+					return true
 				}
 			}
 			p.pos++
 		}
+		return false
 	}
 	// A number or a literal.
 	for p.pos < len(d) {
 		switch d[p.pos] {
 		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return
+			return true
 		}
 		p.pos++
 	}
+	return true
 }
 
-// skipString moves past the string at p.pos, which parseTree accepted.
-func (p *parser) skipString() {
-	p.pos++
-	for p.data[p.pos] != '"' {
-		if p.data[p.pos] == '\\' {
+// skipString moves past the string at p.pos (which holds the opening
+// quote). It reports false, leaving p.pos at the end of the data, when the
+// string does not end.
+func (p *parser) skipString() bool {
+	d := p.data
+	for p.pos++; p.pos < len(d); p.pos++ {
+		switch d[p.pos] {
+		case '"':
+			p.pos++
+			return true
+		case '\\':
 			p.pos++
 		}
-		p.pos++
 	}
-	p.pos++
+	p.pos = len(d)
+	return false
 }
 
 // position converts a byte offset into a 1-based line and column (columns

@@ -173,17 +173,16 @@ func (e *Entry) FeatureSet() FeatureSet {
 }
 
 // Set is the result of Load: every entry of every directory, in libvirt's
-// order (byte-wise by name; for one name, the winner first). Load
-// precomputes what lookups need, so treat its Set as read-only: change a
-// copy's Entries slice rather than an Entry in place.
+// order (byte-wise by name; for one name, the winner first). Its methods
+// answer from what it holds when they are called, so a Set built by hand or
+// changed after Load (entries added, removed or replaced) is answered as it
+// stands. Each Entry keeps what Load found when it made it (see
+// Entry.FeatureSet): replace an entry rather than change it in place.
 type Set struct {
 	Root    string   `json:"root,omitempty"`
 	Dirs    []Dir    `json:"dirs"`
 	Entries []*Entry `json:"entries"`
 	Rules   *Rules   `json:"-"`
-
-	// index is what Load precomputes for lookups (compiled.go).
-	index setIndex
 }
 
 // Effective returns the entries libvirt parses, in its order: the active and
@@ -201,15 +200,22 @@ func (s *Set) Effective() []*Entry {
 // LookupError returns the first problem that makes libvirt's whole firmware
 // lookup fail whatever the release: an unreadable directory, or an entry
 // that cannot be examined. It returns nil if there is none.
+//
+// It is worked out on each call (the matcher asks once per Match): a set
+// with no directory error and no entry in error, the usual case, costs one
+// pass over the entries' statuses, without allocating.
 func (s *Set) LookupError() *Error {
-	if x := &s.index; x.ok && x.dirs == len(s.Dirs) && x.entries == len(s.Entries) {
-		return x.lookupErr
+	for i := range s.Dirs {
+		if s.Dirs[i].Err != nil {
+			return lookupError(s.Dirs, slices.Values(s.Entries))
+		}
 	}
-	return s.lookupError()
-}
-
-func (s *Set) lookupError() *Error {
-	return lookupError(s.Dirs, slices.Values(s.Entries))
+	for _, e := range s.Entries {
+		if e.Status == StatusError {
+			return lookupError(s.Dirs, slices.Values(s.Entries))
+		}
+	}
+	return nil
 }
 
 func lookupError(dirs []Dir, entries iter.Seq[*Entry]) *Error {
@@ -245,7 +251,6 @@ func Load(opts Options) (*Set, error) {
 	for e := range l.entries(true) {
 		set.Entries = append(set.Entries, e)
 	}
-	set.index = newSetIndex(set)
 	return set, nil
 }
 

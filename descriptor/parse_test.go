@@ -2,9 +2,11 @@ package descriptor
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -211,4 +213,46 @@ func TestParseInterns(t *testing.T) {
 		same("feature", string(a.Features[i]), string(b.Features[i]))
 	}
 	same("tag", a.Tags[0], b.Tags[0])
+}
+
+// TestMarshalJSONAsIs checks that MarshalJSON writes descriptor strings as
+// they are, without encoding/json's HTML escaping of <, > and &, that its
+// output decodes to the strings written, and that they stay as they are
+// when the descriptor is nested in a value written by an encoder without
+// HTML escaping (as the reports are).
+func TestMarshalJSONAsIs(t *testing.T) {
+	const text = `<OVMF> & "quotes" for x86_64 <= 4G`
+	src := strings.Replace(desc("/usr/share/edk2/a&b<c>.fd"), `"description":"t"`, `"description":`+strconv.Quote(text), 1)
+	d, err := Parse("f.json", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := d.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"description":"<OVMF> & \"quotes\" for x86_64 <= 4G"`, `"/usr/share/edk2/a&b<c>.fd"`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("MarshalJSON lacks %s:\n%s", want, b)
+		}
+	}
+	if bytes.HasSuffix(b, []byte("\n")) {
+		t.Errorf("MarshalJSON ends with a newline: %q", b)
+	}
+	var back Descriptor
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("MarshalJSON output does not decode: %v\n%s", err, b)
+	}
+	if back.Description != text || back.Mapping.Executable.Filename != "/usr/share/edk2/a&b<c>.fd" {
+		t.Errorf("round trip: description %q, executable %q", back.Description, back.Mapping.Executable.Filename)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(map[string]any{"descriptor": d}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `<OVMF> & \"quotes\"`) {
+		t.Errorf("nested in an encoder without HTML escaping: %s", buf.String())
+	}
 }

@@ -109,3 +109,101 @@ func FuzzPointerOffset(f *testing.F) {
 		}
 	})
 }
+
+// TestPointerOffsetAnyBytes: the byte walk stays inside data for documents
+// parseTree rejects (cut short, or not JSON at all), where it used to index
+// past the end, and returns the last container it reached on the path.
+func TestPointerOffsetAnyBytes(t *testing.T) {
+	for _, tc := range []struct {
+		data, ptr string
+		want      int
+	}{
+		{"", "/a", 0},
+		{"   ", "/a", 3},
+		{`{`, "/a", 0},
+		{`{"a`, "/a", 0},
+		{`{"a"`, "/a", 0},
+		{`{"a":`, "/a", 0},
+		{`{"a": `, "/a", 0},
+		{`{"a": 1`, "/a", 6},
+		{`{"a": 1,`, "/a", 6},
+		{`{"a\`, "/a", 0},
+		{`{"b": "x`, "/a", 0},
+		{`{"b": "x\`, "/a", 0},
+		{`{"b": {"c": [`, "/a", 0},
+		{`{"a": {"c": [`, "/a/c/0", 0},
+		{`{"a": ["x", `, "/a/1", 0},
+		{`[`, "/0", 0},
+		{`[1,`, "/1", 0},
+		{`[[`, "/1", 0},
+		{`["`, "/1", 0},
+		{`{"a" 1}`, "/a", 0},
+		{`{1: 2}`, "/1", 0},
+		{`[,,,]`, "/2", 3},
+		{`{"a": [}`, "/a/0", 7},
+		{`"`, "/a", 0},
+		{`{"a":1}`, "no slash", 0},
+	} {
+		got := pointerOffset([]byte(tc.data), tc.ptr)
+		if got != tc.want {
+			t.Errorf("pointerOffset(%q, %q) = %d, want %d", tc.data, tc.ptr, got, tc.want)
+		}
+	}
+}
+
+// FuzzPointerOffsetAnyBytes feeds the byte walk any bytes and any pointer:
+// it must not panic and must return an offset inside data, and for a
+// document parseTree accepts it must find what the tree finds.
+func FuzzPointerOffsetAnyBytes(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join(corpusDir, "*", "usr/share/qemu/firmware/*"))
+	for _, s := range seeds {
+		if data, err := os.ReadFile(s); err == nil {
+			f.Add(data, "/mapping/executable/filename")
+			f.Add(data[:len(data)/2], "/targets/0/machines/1")
+		}
+	}
+	f.Add([]byte(`{"a": 1, "b": {"c": [1, 2]}, "a": {"x": "y"}, "b": [true, null]}`), "/b/1")
+	f.Add([]byte(`{"b": "x\`), "/a")
+	f.Add([]byte(`[,,,]`), "/2")
+	f.Fuzz(func(t *testing.T, data []byte, ptr string) {
+		off := pointerOffset(data, ptr)
+		if off < 0 || off > len(data) {
+			t.Fatalf("%q: offset %d outside 0..%d", ptr, off, len(data))
+		}
+		if ptr != "" && ptr[0] != '/' {
+			return
+		}
+		tree, err := parseTree(data)
+		if err != nil {
+			return
+		}
+		wl, wc := treePosition(tree, data, ptr)
+		if gl, gc := position(data, off); gl != wl || gc != wc {
+			t.Fatalf("%q: walk %d:%d, tree %d:%d", ptr, gl, gc, wl, wc)
+		}
+	})
+}
+
+// BenchmarkPointerOffset walks to every pointer of a real descriptor, as
+// the findings of a lint run do once Load has dropped the parse tree.
+func BenchmarkPointerOffset(b *testing.B) {
+	seeds, _ := filepath.Glob(filepath.Join(corpusDir, "*", "usr/share/qemu/firmware/*"))
+	var data []byte
+	for _, s := range seeds {
+		if d, err := os.ReadFile(s); err == nil && len(d) > len(data) {
+			data = d
+		}
+	}
+	tree, err := parseTree(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ptrs []string
+	pointers(tree, "", &ptrs)
+	b.ResetTimer()
+	for range b.N {
+		for _, ptr := range ptrs {
+			pointerOffset(data, ptr)
+		}
+	}
+}

@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"testing/fstest"
 
@@ -32,7 +29,7 @@ func TestScanIsLoad(t *testing.T) {
 		`"executable":{"filename":"/c","format":"raw"},"nvram-template":{"filename":"/v","format":"raw"}},` +
 		`"targets":[{"architecture":"x86_64","machines":["pc-q35-*"]}],"features":["secure-boot"],"tags":[]}`
 	root := t.TempDir()
-	for name, content := range map[string]string{
+	descriptor.TreeForTest(t, root, map[string]string{
 		usr + "10-a.json":      good,
 		etc + "10-a.json":      strings.Replace(good, `"t"`, `"local"`, 1),
 		usr + "20-masked.json": good,
@@ -48,24 +45,7 @@ func TestScanIsLoad(t *testing.T) {
 		usr + "80-invalid":     strings.Replace(good, `"uefi"`, `"floppy"`, 1),
 		"pkg/90-named.json":    good,
 		"pkg/91-fifo.json":     "fifo",
-	} {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		var err error
-		switch {
-		case strings.HasPrefix(content, "->"):
-			err = os.Symlink(content[2:], p)
-		case content == "fifo":
-			err = syscall.Mkfifo(p, 0o644)
-		default:
-			err = os.WriteFile(p, []byte(content), 0o644)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	opts["odd tree"] = descriptor.Options{Root: root}
 	opts["odd tree with files"] = descriptor.Options{Root: root, Dirs: []string{"/" + usr, "/" + etc},
 		Files: []string{"/pkg/90-named.json", "/pkg/91-fifo.json", "/pkg/none.json"}}

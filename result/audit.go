@@ -193,7 +193,9 @@ func usage(err error) error { return &release.UsageError{Msg: err.Error()} }
 // NovaInput is nova's request as fwaudit's flags give it: the outputs of
 // "openstack image show -f json" and "openstack flavor show -f json"
 // (Image, Flavor) with KEY=VALUE pairs over them (ImageProps,
-// FlavorSpecs).
+// FlavorSpecs). An empty Image or Flavor is that file not given: the
+// command refuses an explicit empty --image or --flavor as a usage error
+// naming the flag, since "" names no file.
 type NovaInput struct {
 	Image, Flavor           string
 	ImageProps, FlavorSpecs []string

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -201,5 +203,155 @@ func TestCompareNoticesChangedAnswer(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("altered libvirt 12 answer not reported; before %v, after %v", before, after)
+	}
+}
+
+func TestGenerateUpgradeDeterministic(t *testing.T) {
+	pool := testPool(t)
+	for _, tc := range []struct {
+		seed uint64
+		i    int
+	}{{1, 0}, {1, 7}, {42, 3}, {1 << 40, 99}} {
+		a := txtar.Format(GenerateUpgrade(pool, tc.seed, tc.i))
+		if b := txtar.Format(GenerateUpgrade(pool, tc.seed, tc.i)); !bytes.Equal(a, b) {
+			t.Errorf("seed %d case %d: two generations differ", tc.seed, tc.i)
+		}
+		if c := txtar.Format(GenerateUpgrade(pool, tc.seed, tc.i+1)); bytes.Equal(a, c) {
+			t.Errorf("seed %d: cases %d and %d are identical", tc.seed, tc.i, tc.i+1)
+		}
+	}
+}
+
+// rootSections returns a case's sections and symlink lines under prefix,
+// with the prefix removed, as one comparable text.
+func rootSections(ar *txtar.Archive, prefix string) string {
+	var b strings.Builder
+	for _, f := range ar.Files {
+		if rest, ok := strings.CutPrefix(f.Name, prefix); ok {
+			b.WriteString("-- " + rest + " --\n" + string(f.Data))
+		}
+	}
+	if i := casefile.Find(ar, casefile.Symlinks); i >= 0 {
+		links, _ := casefile.ParseSymlinks(ar.Files[i].Data)
+		for _, l := range links {
+			if rest, ok := strings.CutPrefix(l.Link, prefix); ok {
+				b.WriteString("link " + rest + " -> " + l.Target + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+// TestGenerateUpgradeWellFormed checks that upgrade cases are valid
+// existing-domain case files whose define-root/ is exactly the live case of
+// the same seed and index and whose root/ differs from it, that fwaudit can
+// predict them with every profile, and that a run exercises every kind of
+// change.
+func TestGenerateUpgradeWellFormed(t *testing.T) {
+	pool := testPool(t)
+	const n = 200
+	probes := []struct{ name, needle string }{
+		{"remove", " removed"},
+		{"add", " added: "},
+		{"rebuild", ": files moved"},
+		{"feature added", ": feature "},
+		{"mask", " masked in /etc"},
+		{"move", " moved to "},
+		{"target", ": targets now "},
+		{"format", ": format "},
+		{"mode", ": mode "},
+		{"flash <-> memory", ": now "},
+		{"rename", " renamed to "},
+		{"interfaces", ": interface-types "},
+		{"invalid", "INVALID"},
+		{"truncated", ": truncated"},
+		{"link", ".json -> usr/"},
+		{"two steps", "; "},
+	}
+	covered := map[string]int{}
+	for i := range n {
+		ar := GenerateUpgrade(pool, 7, i)
+		parsed := txtar.Parse(txtar.Format(ar))
+		if err := casefile.Check(parsed); err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		if !casefile.Existing(parsed.Comment) || !casefile.DefineRoot(parsed) {
+			t.Fatalf("case %d: not an existing-domain upgrade case:\n%s", i, parsed.Comment)
+		}
+		if tags := casefile.Tags(parsed.Comment); !slices.Contains(tags, "upgrade") || !slices.Contains(tags, "existing") {
+			t.Errorf("case %d: tags %v", i, tags)
+		}
+		def, root := rootSections(parsed, casefile.DefineRootPrefix), rootSections(parsed, casefile.RootPrefix)
+		if def == root {
+			t.Errorf("case %d: root/ is define-root/ unchanged", i)
+		}
+		if live := rootSections(Generate(pool, 7, i), casefile.RootPrefix); def != live {
+			t.Errorf("case %d: define-root/ is not live case %d's root/:\n%s\nwant\n%s", i, i, def, live)
+		}
+		dom := parsed.Files[casefile.Find(parsed, casefile.Domain)].Data
+		if _, req, err := matcher.ParseDomain(dom); err != nil {
+			t.Fatalf("case %d: %v\n%s", i, err, dom)
+		} else if req.Name != "fwl-upg-7-"+strconv.Itoa(i) {
+			t.Errorf("case %d: domain name %q", i, req.Name)
+		}
+		if bytes.Contains(dom, []byte("fwl-live-")) {
+			t.Errorf("case %d: domain still names the live case:\n%s", i, dom)
+		}
+		dir := t.TempDir()
+		if err := casefile.Extract(parsed, dir); err != nil {
+			t.Fatalf("case %d: extract: %v", i, err)
+		}
+		for _, p := range profiles {
+			if _, err := predict(dir, p, parsed); err != nil {
+				t.Fatalf("case %d: %s: %v", i, p.Name, err)
+			}
+		}
+		_, about, _ := strings.Cut(string(parsed.Comment), "loaded over root/: ")
+		about, _, _ = strings.Cut(about, ". Files of define-root:")
+		for _, p := range probes {
+			if strings.Contains(about, p.needle) {
+				covered[p.name]++
+			}
+		}
+	}
+	for _, p := range probes {
+		if covered[p.name] == 0 {
+			t.Errorf("%d upgrade cases never make the change %s (%q)", n, p.name, p.needle)
+		}
+	}
+}
+
+// TestMinimizeEntriesUpgrade checks the removal candidates of an upgrade
+// case: an entry both trees hold is offered as a pair first, and removing
+// a /usr/share file of define-root/ drops define-root's links to it.
+func TestMinimizeEntriesUpgrade(t *testing.T) {
+	ar := txtar.Parse([]byte(`existing: true
+-- domain.xml --
+<domain/>
+-- define-root/usr/share/qemu/firmware/50-a.json --
+{}
+-- define-root/usr/share/qemu/firmware/60-b.json --
+{}
+-- root/usr/share/qemu/firmware/50-a.json --
+{}
+-- symlinks --
+define-root/etc/qemu/firmware/10-l.json -> ../../../usr/share/qemu/firmware/60-b.json
+root/etc/qemu/firmware/10-l.json -> ../../../usr/share/qemu/firmware/50-a.json
+`))
+	got := entries(ar)
+	want := [][]string{
+		{"define-root/usr/share/qemu/firmware/50-a.json", "root/usr/share/qemu/firmware/50-a.json"},
+		{"define-root/etc/qemu/firmware/10-l.json", "root/etc/qemu/firmware/10-l.json"},
+	}
+	if len(got) < len(want) || !slices.EqualFunc(got[:len(want)], want, slices.Equal) {
+		t.Errorf("entries start %q, want %q", got, want)
+	}
+	if len(got) != len(want)+5 {
+		t.Errorf("%d entries, want %d singles after the pairs: %q", len(got), len(want)+5, got)
+	}
+	cand := withoutEntry(ar, "define-root/usr/share/qemu/firmware/60-b.json")
+	links := string(cand.Files[casefile.Find(cand, casefile.Symlinks)].Data)
+	if strings.Contains(links, "define-root/") || !strings.Contains(links, "root/etc/qemu/firmware/10-l.json") {
+		t.Errorf("after removing define-root's 60-b.json, symlinks are:\n%s", links)
 	}
 }

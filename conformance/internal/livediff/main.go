@@ -7,6 +7,7 @@
 // matcher and prints every disagreement with a field diff.
 //
 //	go run ./conformance/internal/livediff [-seed S] [-n N] [-versions 9,11,12] [-keep DIR]
+//	go run ./conformance/internal/livediff -upgrade [-seed S] [-n N] ...
 //	go run ./conformance/internal/livediff -generate DIR [-seed S] [-n N]
 //	go run ./conformance/internal/livediff -check CASE.txtar...
 //	go run ./conformance/internal/livediff -minimize OUT.txtar CASE.txtar
@@ -16,6 +17,13 @@
 // recorded answers, to the -keep directory. Case i of a run depends only on
 // -seed and i, so a run can be repeated or extended. -generate only writes
 // the cases; -check only compares cases that already hold answers.
+//
+// -upgrade makes firmware-upgrade cases instead (GenerateUpgrade): case i
+// is live case i defined over its descriptors (define-root/) and loaded, as
+// a stored definition, over the same tree after one or two random changes
+// (root/); they are "existing: true", so the recorder asks
+// conformance/internal/existing/query.sh --define-root, and fwaudit's
+// answer is verdict.PredictUpgrade.
 //
 // It needs root and the oracle daemons, like the recorder: never run it from
 // go test. It must run from the module root (it builds the recorder).
@@ -50,6 +58,7 @@ func main() {
 	batch := flag.Int("batch", 10, "cases per recorder run (disagreements are printed after each batch)")
 	generate := flag.String("generate", "", "only write the cases into this directory")
 	check := flag.Bool("check", false, "only compare the given case files (which hold answers) with fwaudit")
+	upgrade := flag.Bool("upgrade", false, "generate firmware-upgrade cases (define-root/ = live case i, root/ = the same after one or two changes; existing domains)")
 	minOut := flag.String("minimize", "", "minimise the one given disagreeing case (fewer root entries, same disagreement) into this file")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: livediff [flags]\n       livediff -check CASE.txtar...\n")
@@ -117,9 +126,13 @@ func main() {
 	}
 	var files []string
 	for i := *first; i < *first+*n; i++ {
-		f := filepath.Join(dir, CaseName(*seed, i)+".txtar")
+		name, gen := CaseName(*seed, i), Generate
+		if *upgrade {
+			name, gen = UpgradeCaseName(*seed, i), GenerateUpgrade
+		}
+		f := filepath.Join(dir, name+".txtar")
 		if _, err := os.Stat(f); err != nil { // keep answers of an earlier, interrupted run
-			if err := casefile.Write(f, Generate(p, *seed, i)); err != nil {
+			if err := casefile.Write(f, gen(p, *seed, i)); err != nil {
 				fatal(err)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -45,19 +46,19 @@ func signature(ar *txtar.Archive) (string, error) {
 }
 
 // withoutEntry returns a copy of ar without answers and without the root
-// entry sec (a file section, or a symlink line), dropping symlinks that
+// entries secs (file sections, or symlink lines), dropping symlinks that
 // pointed at a removed /usr/share file.
-func withoutEntry(ar *txtar.Archive, sec string) *txtar.Archive {
+func withoutEntry(ar *txtar.Archive, secs ...string) *txtar.Archive {
 	out := &txtar.Archive{Comment: ar.Comment}
 	for _, f := range ar.Files {
 		switch {
-		case casefile.IsAnswer(f.Name), f.Name == sec:
+		case casefile.IsAnswer(f.Name), slices.Contains(secs, f.Name):
 		case f.Name == casefile.Symlinks:
 			links, _ := casefile.ParseSymlinks(f.Data)
 			var keep []string
 			for _, l := range links {
-				target := "root/etc/qemu/firmware/" + l.Target
-				if l.Link != sec && path.Clean(target) != sec {
+				target := path.Join(path.Dir(l.Link), l.Target)
+				if !slices.Contains(secs, l.Link) && !slices.Contains(secs, target) {
 					keep = append(keep, l.String())
 				}
 			}
@@ -71,20 +72,30 @@ func withoutEntry(ar *txtar.Archive, sec string) *txtar.Archive {
 	return out
 }
 
-// entries lists the removable root entries of ar: file sections and
-// symlinks.
-func entries(ar *txtar.Archive) []string {
-	var out []string
+// entries lists the removable root entries of ar, as groups removed
+// together: file sections and symlinks of root/ and define-root/, an entry
+// that both trees of an upgrade case hold first as a pair.
+func entries(ar *txtar.Archive) [][]string {
+	var all []string
 	for _, f := range ar.Files {
-		if strings.HasPrefix(f.Name, casefile.RootPrefix) {
-			out = append(out, f.Name)
+		if strings.HasPrefix(f.Name, casefile.RootPrefix) || strings.HasPrefix(f.Name, casefile.DefineRootPrefix) {
+			all = append(all, f.Name)
 		}
 		if f.Name == casefile.Symlinks {
 			links, _ := casefile.ParseSymlinks(f.Data)
 			for _, l := range links {
-				out = append(out, l.Link)
+				all = append(all, l.Link)
 			}
 		}
+	}
+	var out [][]string
+	for _, e := range all {
+		if rest, ok := strings.CutPrefix(e, casefile.DefineRootPrefix); ok && slices.Contains(all, casefile.RootPrefix+rest) {
+			out = append(out, []string{e, casefile.RootPrefix + rest})
+		}
+	}
+	for _, e := range all {
+		out = append(out, []string{e})
 	}
 	return out
 }
@@ -115,9 +126,9 @@ func minimize(file, out, rec, oracle, versions string) error {
 	for changed := true; changed; {
 		changed = false
 		for _, sec := range entries(ar) {
-			cand := withoutEntry(ar, sec)
-			if len(entries(cand)) == 0 {
-				continue
+			cand := withoutEntry(ar, sec...)
+			if len(entries(cand)) == 0 || casefile.DefineRoot(ar) != casefile.DefineRoot(cand) {
+				continue // keep something, and keep an upgrade case one
 			}
 			if err := casefile.Write(try, cand); err != nil {
 				return err
