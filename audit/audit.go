@@ -94,6 +94,9 @@ type Options struct {
 	ReleaseData bool
 	// Overrides suppress matching findings (see ParseOverrides).
 	Overrides []Override
+	// share, when set, may replace a finding's strings by equal ones
+	// held elsewhere (LintReleases: the earlier releases' findings).
+	share func(*report.Finding)
 	// Source describes the set in the report ("host", "distro:debian-13",
 	// a root directory); "" uses the set's root or "host".
 	Source string
@@ -201,7 +204,7 @@ func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*re
 		QEMU:          a.qemu,
 		Source:        cmp.Or(opts.Source, set.Root, "host"),
 		Dirs:          []string{},
-		Descriptors:   []report.Descriptor{},
+		Descriptors:   make([]report.Descriptor, 0, len(set.Entries)),
 		Rules:         []report.Rule{},
 		Findings:      []report.Finding{},
 		Coverage:      []report.Coverage{},
@@ -241,6 +244,9 @@ func (a *auditor) add(f report.Finding) {
 		f.Severity = ri.Severity
 	}
 	f.Fingerprint = f.DefaultFingerprint()
+	if a.opts.share != nil {
+		a.opts.share(&f)
+	}
 	a.findings = append(a.findings, f)
 }
 

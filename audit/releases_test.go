@@ -99,3 +99,25 @@ func ExampleLintReleases() {
 	}
 	// Output: error 70-bad.json
 }
+
+// TestMergeIndex: a fingerprint's later occurrences are found apart from
+// its first, and nothing is found that was not put.
+func TestMergeIndex(t *testing.T) {
+	ix := mergeIndex{first: map[string]int32{}}
+	ix.put("a", 0, 3)
+	ix.put("a", 1, 7)
+	ix.put("b", 0, 5)
+	for _, c := range []struct {
+		fp     string
+		n, i   int
+		wantOK bool
+	}{
+		{"a", 0, 3, true}, {"a", 1, 7, true}, {"a", 2, 0, false},
+		{"b", 0, 5, true}, {"b", 1, 0, false}, {"c", 0, 0, false},
+	} {
+		i, ok := ix.get(c.fp, c.n)
+		if ok != c.wantOK || ok && i != c.i {
+			t.Errorf("get(%q, %d) = %d, %v; want %d, %v", c.fp, c.n, i, ok, c.i, c.wantOK)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package benchmarks
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,54 +76,59 @@ func liveHeap() uint64 {
 	return ms.HeapAlloc
 }
 
+// measure runs build once per iteration and reports, besides -benchmem's
+// allocation per run, the largest live heap its result holds over the
+// descriptors' size bytes (live-x: the live heap after a collection,
+// while the result is still referenced, minus the heap before) and size
+// itself (input-B). A result that is an io.Closer is closed after it is
+// measured.
+func measure(b *testing.B, size int64, build func() any) {
+	b.Helper()
+	b.ReportAllocs()
+	var peak uint64
+	for b.Loop() {
+		before := liveHeap()
+		v := build()
+		peak = max(peak, liveHeap()-before)
+		if c, ok := v.(io.Closer); ok {
+			c.Close()
+		}
+		runtime.KeepAlive(v)
+	}
+	b.ReportMetric(float64(peak)/float64(size), "live-x")
+	b.ReportMetric(float64(size), "input-B")
+}
+
 // BenchmarkMemory loads (descriptor.Load), scans (descriptor.Scan and one
 // pass over its entries, as fwaudit list reads them), audits (audit.Run
 // with the images looked up in the root) and lints N descriptors written
-// to disk (with audit.Options.ReleaseData, as fwaudit sets it) and
-// reports, besides -benchmem's allocation per run, the heap the result
-// holds as a multiple of the descriptors' bytes (live-x: the live heap after a collection, while the set or the
-// listing is still in use, minus the heap before).
+// to disk (with audit.Options.ReleaseData, as fwaudit sets it), measuring
+// the heap each result holds (see measure).
 func BenchmarkMemory(b *testing.B) {
 	for _, n := range memorySizes {
 		root, size := syntheticDir(b, n)
 		b.Run(fmt.Sprintf("load/%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			var peak uint64
-			for b.Loop() {
-				before := liveHeap()
+			measure(b, size, func() any {
 				set, err := descriptor.Load(descriptor.Options{Root: root})
 				if err != nil {
 					b.Fatal(err)
 				}
-				peak = max(peak, liveHeap()-before)
-				runtime.KeepAlive(set)
-			}
-			b.ReportMetric(float64(peak)/float64(size), "live-x")
-			b.ReportMetric(float64(size), "input-B")
+				return set
+			})
 		})
 		b.Run(fmt.Sprintf("scan/%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			var peak uint64
-			for b.Loop() {
-				before := liveHeap()
+			measure(b, size, func() any {
 				l, err := descriptor.Scan(descriptor.Options{Root: root})
 				if err != nil {
 					b.Fatal(err)
 				}
 				for range l.Entries() {
 				}
-				peak = max(peak, liveHeap()-before)
-				l.Close()
-				runtime.KeepAlive(l)
-			}
-			b.ReportMetric(float64(peak)/float64(size), "live-x")
-			b.ReportMetric(float64(size), "input-B")
+				return l // measured open, then closed
+			})
 		})
 		b.Run(fmt.Sprintf("audit/%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			var peak uint64
-			for b.Loop() {
-				before := liveHeap()
+			measure(b, size, func() any {
 				set, err := descriptor.Load(descriptor.Options{Root: root})
 				if err != nil {
 					b.Fatal(err)
@@ -131,18 +137,11 @@ func BenchmarkMemory(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				peak = max(peak, liveHeap()-before)
-				runtime.KeepAlive(set)
-				runtime.KeepAlive(r)
-			}
-			b.ReportMetric(float64(peak)/float64(size), "live-x")
-			b.ReportMetric(float64(size), "input-B")
+				return []any{set, r}
+			})
 		})
 		b.Run(fmt.Sprintf("lint/%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			var peak uint64
-			for b.Loop() {
-				before := liveHeap()
+			measure(b, size, func() any {
 				set, err := audit.LoadPaths(root, []string{filepath.Join(root, fwDir)}, nil)
 				if err != nil {
 					b.Fatal(err)
@@ -151,12 +150,8 @@ func BenchmarkMemory(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				peak = max(peak, liveHeap()-before)
-				runtime.KeepAlive(set)
-				runtime.KeepAlive(r)
-			}
-			b.ReportMetric(float64(peak)/float64(size), "live-x")
-			b.ReportMetric(float64(size), "input-B")
+				return []any{set, r}
+			})
 		})
 	}
 }

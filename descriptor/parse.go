@@ -129,6 +129,9 @@ func (d *Descriptor) decode(root *node) {
 				tg.Machines = append(tg.Machines, intern(m.str))
 			}
 		}
+		if tg.Machines == nil && isArr(t.member("machines")) {
+			tg.Machines = []string{}
+		}
 		d.Targets = append(d.Targets, tg)
 	}
 	feats := arr(root.member("features"))
@@ -145,7 +148,25 @@ func (d *Descriptor) decode(root *node) {
 			d.Tags = append(d.Tags, intern(t.str))
 		}
 	}
+	// A list the file gives empty stays an empty list (written back as
+	// [], not null); a list the file lacks stays nil. []T{} allocates
+	// nothing.
+	if d.InterfaceTypes == nil && isArr(root.member("interface-types")) {
+		d.InterfaceTypes = []Interface{}
+	}
+	if d.Targets == nil && isArr(root.member("targets")) {
+		d.Targets = []Target{}
+	}
+	if d.Features == nil && isArr(root.member("features")) {
+		d.Features = []Feature{}
+	}
+	if d.Tags == nil && isArr(root.member("tags")) {
+		d.Tags = []string{}
+	}
 }
+
+// isArr reports whether n is a JSON array.
+func isArr(n *node) bool { return n != nil && n.kind == kindArray }
 
 // intern returns the one copy of s the process keeps: enum values, machine
 // patterns and tags repeat across a set's descriptors (a set of 100,000

@@ -43,6 +43,7 @@ func TestParseValid(t *testing.T) {
 		},
 		Targets:  []Target{{"x86_64", []string{"pc-i440fx-*", "pc-q35-*"}}},
 		Features: []Feature{"acpi-s3", "amd-sev", "verbose-dynamic", "future-feature"},
+		Tags:     []string{}, // the file's "tags": [], empty, not missing
 	}
 	if diff := cmp.Diff(want, d, cmp.AllowUnexported(Descriptor{}), cmp.FilterPath(func(p cmp.Path) bool {
 		s := p.String()
@@ -254,5 +255,33 @@ func TestMarshalJSONAsIs(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), `<OVMF> & \"quotes\"`) {
 		t.Errorf("nested in an encoder without HTML escaping: %s", buf.String())
+	}
+}
+
+// TestMarshalJSONEmptyLists: a list the file gives empty is written back
+// as [] (QEMU's format; Parse rejects null), a list the file lacks as null.
+// MarshalJSON used to write "features": null for "features": [].
+func TestMarshalJSONEmptyLists(t *testing.T) {
+	src := `{"description":"t","interface-types":[],"mapping":{"device":"memory","filename":"/a.bin"},` +
+		`"targets":[{"architecture":"x86_64","machines":[]}],"features":[],"tags":[]}`
+	d, _ := Parse("f.json", []byte(src))
+	if d == nil {
+		t.Fatal("Parse returned no descriptor")
+	}
+	b, err := d.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"interface-types":[]`, `"machines":[]`, `"features":[]`, `"tags":[]`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("MarshalJSON lacks %s:\n%s", want, b)
+		}
+	}
+	d, _ = Parse("g.json", []byte(`{"description":"t"}`))
+	if d == nil {
+		t.Fatal("Parse returned no descriptor")
+	}
+	if b, _ := d.MarshalJSON(); !bytes.Contains(b, []byte(`"features":null`)) {
+		t.Errorf("a missing list is not null: %s", b)
 	}
 }
