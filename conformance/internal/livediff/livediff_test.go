@@ -12,6 +12,7 @@ import (
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/matcher"
 	"golang.org/x/tools/txtar"
+	"libvirt.org/go/libvirtxml"
 )
 
 func testPool(t *testing.T) []PoolEntry {
@@ -269,6 +270,7 @@ func TestGenerateUpgradeWellFormed(t *testing.T) {
 		{"two steps", "; "},
 	}
 	covered := map[string]int{}
+	fitted := map[bool]int{}
 	for i := range n {
 		ar := GenerateUpgrade(pool, 7, i)
 		parsed := txtar.Parse(txtar.Format(ar))
@@ -285,8 +287,21 @@ func TestGenerateUpgradeWellFormed(t *testing.T) {
 		if def == root {
 			t.Errorf("case %d: root/ is define-root/ unchanged", i)
 		}
-		if live := rootSections(Generate(pool, 7, i), casefile.RootPrefix); def != live {
-			t.Errorf("case %d: define-root/ is not live case %d's root/:\n%s\nwant\n%s", i, i, def, live)
+		liveSeed, fitFile := drawnFrom(t, parsed)
+		if !strings.Contains(string(parsed.Comment), "built to define") && liveSeed != 7 {
+			t.Errorf("case %d: drawn as live case of seed %d, not 7, though not built to define", i, liveSeed)
+		}
+		if fitFile != "" {
+			fitted[fitFile != ""]++
+			k := casefile.Find(parsed, casefile.DefineRootPrefix+fitFile)
+			if k < 0 {
+				t.Fatalf("case %d: the fitting descriptor %s is not in define-root/", i, fitFile)
+			}
+			def = strings.Replace(def, "-- "+fitFile+" --\n"+string(parsed.Files[k].Data), "", 1)
+		}
+		if live := rootSections(Generate(pool, liveSeed, i), casefile.RootPrefix); def != live {
+			t.Errorf("case %d: define-root/ without the fitting descriptor is not live case (%d, %d)'s root/:\n%s\nwant\n%s",
+				i, liveSeed, i, def, live)
 		}
 		dom := parsed.Files[casefile.Find(parsed, casefile.Domain)].Data
 		if _, req, err := matcher.ParseDomain(dom); err != nil {
@@ -318,6 +333,172 @@ func TestGenerateUpgradeWellFormed(t *testing.T) {
 		if covered[p.name] == 0 {
 			t.Errorf("%d upgrade cases never make the change %s (%q)", n, p.name, p.needle)
 		}
+	}
+	if fitted[true] == 0 {
+		t.Errorf("%d upgrade cases never add a fitting descriptor", n)
+	}
+}
+
+// drawnFrom reads an upgrade case's comment: the seed of the live case its
+// define-root/ was drawn as, and the fitting descriptor added to it
+// ("usr/share/qemu/firmware/NAME" or "etc/...", "" when none).
+func drawnFrom(t *testing.T, ar *txtar.Archive) (seed uint64, fitFile string) {
+	t.Helper()
+	c := string(ar.Comment)
+	_, rest, ok := strings.Cut(c, "descriptors of live case live-")
+	if !ok {
+		t.Fatalf("comment names no live case:\n%s", c)
+	}
+	num, _, _ := strings.Cut(rest, "-")
+	seed, err := strconv.ParseUint(num, 10, 64)
+	if err != nil {
+		t.Fatalf("comment: live case seed %q: %v", num, err)
+	}
+	for _, line := range strings.Split(c, "\n") {
+		if name, ok := strings.CutSuffix(line, " (fitting the domain)"); ok {
+			fitFile, _, _ = strings.Cut(strings.TrimSpace(name), ": ")
+		}
+	}
+	return seed, fitFile
+}
+
+// TestGenerateUpgradeBuiltToDefine checks that most upgrade cases are built
+// to define (a domain free of the known define-time refusals, and a
+// descriptor fitting it), that the as-drawn share stays, and that the
+// fitting descriptor names what the domain pins or requires. Whether they
+// do define is the oracle's answer (livediff -upgrade), not this test's.
+func TestGenerateUpgradeBuiltToDefine(t *testing.T) {
+	pool := testPool(t)
+	const n = 300
+	var built, fitted, asDrawnN, redrawn int
+	for i := range n {
+		ar := GenerateUpgrade(pool, 11, i)
+		c := string(ar.Comment)
+		liveSeed, fitFile := drawnFrom(t, ar)
+		d := parseDomain(ar)
+		switch {
+		case strings.Contains(c, "(define-root/, as drawn)"):
+			asDrawnN++
+			if fitFile != "" || liveSeed != 11 {
+				t.Errorf("case %d: as drawn, yet seed %d and fitting file %q", i, liveSeed, fitFile)
+			}
+			continue
+		case strings.Contains(c, "(define-root/, built to define)"):
+			built++
+		default:
+			continue // built, but no draw escaped a refusal
+		}
+		if liveSeed != 11 {
+			redrawn++
+		}
+		if r := domainRefusal(d); r != "" {
+			t.Errorf("case %d: built to define, but the domain is refused: %s", i, r)
+		}
+		if wantsSelection(d) != (fitFile != "") {
+			t.Errorf("case %d: selection wanted %v, fitting descriptor %q", i, wantsSelection(d), fitFile)
+		}
+		if fitFile == "" {
+			continue
+		}
+		fitted++
+		doc := doc(ar.Files[casefile.Find(ar, casefile.DefineRootPrefix+fitFile)].Data)
+		if doc == nil {
+			t.Fatalf("case %d: fitting descriptor %s is no JSON object", i, fitFile)
+		}
+		checkFits(t, i, d, doc)
+	}
+	t.Logf("%d upgrade cases: %d built to define (%d redrawn, %d with a fitting descriptor), %d as drawn",
+		n, built, redrawn, fitted, asDrawnN)
+	if built < n*8/10 {
+		t.Errorf("only %d of %d upgrade cases are built to define, want at least 80%%", built, n)
+	}
+	if fitted < n*6/10 {
+		t.Errorf("only %d of %d upgrade cases have a fitting descriptor, want at least 60%%", fitted, n)
+	}
+	if asDrawnN == 0 || redrawn == 0 {
+		t.Errorf("%d as drawn, %d redrawn: want some of each", asDrawnN, redrawn)
+	}
+}
+
+// checkFits checks a fitting descriptor against the request of domain d,
+// rule by rule of libvirt's matcher (spec §3.2).
+func checkFits(t *testing.T, i int, d *libvirtxml.Domain, doc map[string]any) {
+	t.Helper()
+	arch := firmwareArch(d.OS.Type.Arch)
+	if as := archs(doc); !slices.Equal(as, []string{arch}) {
+		t.Errorf("case %d: fitting descriptor targets %v, domain arch %s", i, as, d.OS.Type.Arch)
+	}
+	var fs []string
+	for _, f := range doc["features"].([]any) {
+		fs = append(fs, f.(string))
+	}
+	for _, name := range []string{"secure-boot", "enrolled-keys"} {
+		if st := featureState(d, name); st != "" && (st == "yes") != slices.Contains(fs, name) {
+			t.Errorf("case %d: domain has %s=%s, fitting features %v", i, name, st, fs)
+		}
+	}
+	smmOff := d.Features != nil && d.Features.SMM != nil && d.Features.SMM.State == "off"
+	if smmOff && slices.Contains(fs, "requires-smm") {
+		t.Errorf("case %d: SMM off, fitting descriptor requires it", i)
+	}
+	if ls := d.LaunchSecurity; ls != nil {
+		want := map[bool]string{ls.SEV != nil: "amd-sev", ls.SEVSNP != nil: "amd-sev-snp", ls.TDX != nil: "intel-tdx"}[true]
+		if want != "" && !slices.Contains(fs, want) {
+			t.Errorf("case %d: launch security, fitting features %v lack %s", i, fs, want)
+		}
+	}
+	m := doc["mapping"].(map[string]any)
+	ld := d.OS.Loader
+	if ld != nil && strings.TrimSpace(ld.Path) != "" {
+		got, _ := m["filename"].(string)
+		if x, ok := m["executable"].(map[string]any); ok {
+			got, _ = x["filename"].(string)
+		}
+		if got != ld.Path {
+			t.Errorf("case %d: loader path %q pinned, fitting descriptor names %q", i, ld.Path, got)
+		}
+	}
+	if ld != nil && ld.Type == "rom" && m["device"] != "memory" {
+		t.Errorf("case %d: ROM loader, fitting device %v", i, m["device"])
+	}
+	if ld != nil && ld.Stateless == "yes" && ld.Type != "rom" && m["mode"] != "stateless" {
+		t.Errorf("case %d: stateless loader, fitting mode %v", i, m["mode"])
+	}
+	if nv := d.OS.NVRam; nv != nil && nv.Template != "" {
+		x, _ := m["nvram-template"].(map[string]any)
+		if x == nil || x["filename"] != nv.Template {
+			t.Errorf("case %d: template %q pinned, fitting descriptor has %v", i, nv.Template, x)
+		}
+	}
+}
+
+func TestDomainRefusal(t *testing.T) {
+	for _, tc := range []struct {
+		name, os, features, want string
+	}{
+		{"plain efi", `<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type></os>`, "", ""},
+		{"enrolled keys without secure boot", `<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type><firmware><feature enabled='yes' name='enrolled-keys'/><feature enabled='no' name='secure-boot'/></firmware></os>`, "", "enrolled-keys"},
+		{"riscv64", `<os firmware='efi'><type arch='riscv64' machine='virt'>hvm</type></os>`, "", "emulator"},
+		{"bios with nvram", `<os firmware='bios'><type arch='x86_64' machine='pc'>hvm</type><nvram format='raw'/></os>`, "", "NVRAM"},
+		{"loader without path", `<os><type arch='x86_64' machine='q35'>hvm</type><loader type='pflash'/></os>`, "", "without a path"},
+		{"manual pflash", `<os><type arch='x86_64' machine='q35'>hvm</type><loader type='pflash'>/x/CODE.fd</loader></os>`, "", ""},
+		{"secure loader, smm off", `<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type><loader secure='yes'/></os>`, "<smm state='off'/>", "secure loader"},
+		{"secure loader on pc", `<os firmware='efi'><type arch='x86_64' machine='pc'>hvm</type><loader secure='yes'/></os>`, "", "secure loader"},
+		{"secure loader on i686", `<os firmware='efi'><type arch='i686' machine='q35'>hvm</type><loader secure='yes'/></os>`, "", "secure loader"},
+		{"features without firmware", `<os><type arch='x86_64' machine='q35'>hvm</type><firmware><feature enabled='no' name='secure-boot'/></firmware><loader type='pflash'>/x/CODE.fd</loader></os>`, "", "features without"},
+		{"aarch64 bios", `<os firmware='bios'><type arch='aarch64' machine='virt'>hvm</type></os>`, "", "aarch64"},
+		{"formats differ", `<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type><loader format='qcow2'/><nvram format='raw'/></os>`, "", "formats differ"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := &libvirtxml.Domain{}
+			if err := d.Unmarshal("<domain type='qemu'><name>x</name>" + tc.os + "<features><acpi/>" + tc.features + "</features></domain>"); err != nil {
+				t.Fatal(err)
+			}
+			got := domainRefusal(d)
+			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+				t.Errorf("domainRefusal = %q, want one mentioning %q", got, tc.want)
+			}
+		})
 	}
 }
 

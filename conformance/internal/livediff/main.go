@@ -19,9 +19,9 @@
 // the cases; -check only compares cases that already hold answers.
 //
 // -upgrade makes firmware-upgrade cases instead (GenerateUpgrade): case i
-// is live case i defined over its descriptors (define-root/) and loaded, as
-// a stored definition, over the same tree after one or two random changes
-// (root/); they are "existing: true", so the recorder asks
+// is a live case, mostly built so that its domain defines (fit.go), defined
+// over its descriptors (define-root/) and loaded, as a stored definition,
+// over the same tree after one or two random changes (root/); they are "existing: true", so the recorder asks
 // conformance/internal/existing/query.sh --define-root, and fwaudit's
 // answer is verdict.PredictUpgrade.
 //

@@ -12,16 +12,18 @@ import (
 
 	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
 	"golang.org/x/tools/txtar"
+	"libvirt.org/go/libvirtxml"
 )
 
 // A firmware-upgrade case (-upgrade) is a live case whose descriptors
-// change under a stored domain: case i of seed S defines the domain of the
-// ordinary live case (S, i) over that case's descriptor tree (define-root/),
+// change under a stored domain: case i of seed S defines the domain of a
+// live case over that case's descriptor tree (define-root/),
 // and libvirt then loads the stored definition over root/, the same tree
 // after one or two changes that matter to selection ("A firmware upgrade
-// under a stored domain" in conformance/README.md). The changes are drawn
-// from their own random stream, so the define-root half of upgrade case
-// (S, i) is exactly live case (S, i).
+// under a stored domain" in conformance/README.md). Most define-root/
+// trees are built so that the domain defines (fit.go): a live case drawn
+// from a fixed sequence of seeds, plus a descriptor that fits its domain.
+// The changes are drawn from their own random stream.
 
 // UpgradeCaseName names upgrade case i of a run.
 func UpgradeCaseName(seed uint64, i int) string { return fmt.Sprintf("live-upgrade-%d-%d", seed, i) }
@@ -161,16 +163,34 @@ func archs(d map[string]any) []string {
 var domainArch = regexp.MustCompile(`<type arch='([^']+)'`)
 
 // GenerateUpgrade makes upgrade case i of the run with the given seed
-// (see UpgradeCaseName): live case (seed, i) as define-root/, and as root/
-// the same tree after one or two random changes, so that the two differ.
-// The result depends only on (seed, i) and the pool. The case is
-// "existing: true" and has no answers yet.
+// (see UpgradeCaseName). Most cases are built to define (see fit.go): their
+// define-root/ is the first of a fixed sequence of live cases (drawSeed)
+// whose domain no define-time refusal applies to, plus a descriptor made to
+// fit that domain's request; a share (asDrawn) is live case (seed, i) as
+// drawn. root/ is define-root/ after one or two random changes, so that the
+// two differ. The result depends only on (seed, i) and the pool. The case
+// is "existing: true" and has no answers yet.
 func GenerateUpgrade(pool []PoolEntry, seed uint64, i int) *txtar.Archive {
-	base := Generate(pool, seed, i)
 	g := &gen{r: rand.New(rand.NewPCG(seed^upgradeStream, uint64(i)))}
+	fit := &gen{r: rand.New(rand.NewPCG(seed^fitStream, uint64(i)))}
 
+	liveSeed, base := seed, Generate(pool, seed, i)
+	built := !fit.chance(asDrawn)
+	if built {
+		for k := range maxDraws {
+			s := drawSeed(seed, k)
+			ar := base
+			if k > 0 {
+				ar = Generate(pool, s, i)
+			}
+			if domainRefusal(parseDomain(ar)) == "" {
+				liveSeed, base = s, ar
+				break
+			}
+		}
+	}
 	dom := string(base.Files[casefile.Find(base, casefile.Domain)].Data)
-	dom = strings.ReplaceAll(dom, "fwl-"+CaseName(seed, i), upgradeDomainName(seed, i))
+	dom = strings.ReplaceAll(dom, "fwl-"+CaseName(liveSeed, i), upgradeDomainName(seed, i))
 	arch := ""
 	if m := domainArch.FindStringSubmatch(dom); m != nil {
 		arch = map[string]string{"i686": "i386"}[m[1]]
@@ -180,6 +200,31 @@ func GenerateUpgrade(pool []PoolEntry, seed uint64, i int) *txtar.Archive {
 	}
 
 	before := readTree(base)
+	var about []string
+	for _, line := range strings.Split(string(base.Comment), "\n") {
+		if strings.HasPrefix(line, "  ") {
+			about = append(about, line)
+		}
+	}
+	how := "as drawn"
+	if built {
+		how = "built to define"
+		d := parseDomain(base)
+		if r := domainRefusal(d); r != "" {
+			how = "built to define, but no draw escaped a refusal (" + r + ")"
+		} else if doc, origin := fit.fitting(pool, d); doc != nil {
+			dir := "usr"
+			if fit.chance(0.2) {
+				dir = "etc"
+			}
+			name := fitName(fit, before, origin)
+			before.files = append(before.files, treeFile{dir: dir, name: name, data: render(doc)})
+			before.sort()
+			about = append(about, fmt.Sprintf("  %s: %s (fitting the domain)", treeFile{dir: dir, name: name}.section(""), origin))
+			slices.Sort(about)
+		}
+	}
+
 	after := before.clone()
 	var notes []string
 	steps := 1
@@ -209,18 +254,44 @@ func GenerateUpgrade(pool []PoolEntry, seed uint64, i int) *txtar.Archive {
 	}
 	ar.Files = append(ar.Files, txtar.File{Name: casefile.Domain, Data: []byte(dom)})
 
-	var about []string
-	for _, line := range strings.Split(string(base.Comment), "\n") {
-		if strings.HasPrefix(line, "  ") {
-			about = append(about, line)
-		}
-	}
 	ar.Comment = []byte(fmt.Sprintf("Live firmware-upgrade case: seed %d, case %d (conformance/internal/livediff -upgrade): "+
-		"defined over the descriptors of live case %s (define-root/), then loaded over root/: %s. Files of define-root:\n%s\n"+
+		"defined over the descriptors of live case %s (define-root/, %s), then loaded over root/: %s. Files of define-root:\n%s\n"+
 		"tags: existing, upgrade, live\nexisting: true\n",
-		seed, i, CaseName(seed, i), strings.Join(notes, "; "), strings.Join(about, "\n")))
+		seed, i, CaseName(liveSeed, i), how, strings.Join(notes, "; "), strings.Join(about, "\n")))
 	casefile.Sort(ar)
 	return ar
+}
+
+// fitStream separates the random stream that builds a case to define
+// (fit.go) from the live case's and the upgrade changes'.
+const fitStream = 0x6669742d646566 // "fit-def"
+
+// asDrawn is the share of upgrade cases whose define-root/ is live case
+// (seed, i) exactly as drawn: no redraw, no fitting descriptor, so the
+// domains libvirt refuses at define stay in the upgrade runs too.
+const asDrawn = 0.1
+
+// maxDraws bounds the live cases drawn for a case built to define.
+const maxDraws = 12
+
+// drawSeed is the seed of the k-th live case drawn for an upgrade case of
+// seed: the seed itself first, then derived ones, each a live case
+// `livediff -generate -seed drawSeed(seed, k)` reproduces.
+func drawSeed(seed uint64, k int) uint64 {
+	if k == 0 {
+		return seed
+	}
+	return seed ^ (uint64(k) * 0x9e3779b97f4a7c15)
+}
+
+// parseDomain reads a generated case's domain; a domain it cannot read
+// comes back empty (domainRefusal refuses it).
+func parseDomain(ar *txtar.Archive) *libvirtxml.Domain {
+	d := &libvirtxml.Domain{}
+	if d.Unmarshal(string(ar.Files[casefile.Find(ar, casefile.Domain)].Data)) != nil {
+		return &libvirtxml.Domain{}
+	}
+	return d
 }
 
 // upgradeKinds are the changes an upgrade step draws from, with weights.
