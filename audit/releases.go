@@ -35,6 +35,7 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 		ix       mergeIndex
 		last     *report.Report
 		names    []string
+		qemus    []string
 		single   = len(profiles) == 1
 	)
 	// Profiles whose rule sets are equal (not only the same pointer) read
@@ -81,6 +82,7 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 		}
 		last = r
 		names = append(names, p.Name)
+		qemus = append(qemus, r.QEMU)
 		if single {
 			break
 		}
@@ -125,6 +127,11 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 	}
 	r := *last
 	r.Profile = strings.Join(names, ",")
+	// Each release canonicalised machine names with its own QEMU unless
+	// opts.QEMU set one for all: name each, as Profile names the releases.
+	if slices.ContainsFunc(qemus, func(q string) bool { return q != qemus[0] }) {
+		r.QEMU = strings.Join(qemus, ",")
+	}
 	// A message and the releases it applies to repeat across findings
 	// (a feature-ignored or shadowed message for every descriptor alike):
 	// one copy of each.

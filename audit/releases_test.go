@@ -32,6 +32,17 @@ func TestLintReleases(t *testing.T) {
 	if r.Profile != "libvirt-9.0,libvirt-10.0,libvirt-11.3,libvirt-12.8" {
 		t.Errorf("Profile %q", r.Profile)
 	}
+	// Each release used its own QEMU; the report names them in order.
+	var qemus []string
+	for _, p := range matcher.Profiles {
+		qemus = append(qemus, p.QEMU)
+	}
+	if want := strings.Join(qemus, ","); r.QEMU != want || !strings.Contains(r.QEMU, ",") {
+		t.Errorf("QEMU %q, want %q", r.QEMU, want)
+	}
+	if one, err := LintReleases(context.Background(), loadReleasesFS, Options{Files: releasesFS, QEMU: "9.2"}); err != nil || one.QEMU != "9.2" {
+		t.Errorf("with Options.QEMU 9.2: QEMU %q, %v", one.QEMU, err)
+	}
 	var invalid []report.Finding
 	for _, f := range r.Findings {
 		if f.Rule == RuleDescriptorInvalid {

@@ -89,6 +89,11 @@ func TestEmptyFileFlag(t *testing.T) {
 		{[]string{"audit", "--distro", "debian-13", "--image="}, "--image"},
 		{[]string{"audit", "--distro", "debian-13", "--flavor", ""}, "--flavor"},
 		{[]string{"audit", "--distro", "debian-13", "--nova-combinations="}, "--nova-combinations"},
+		// "--output $OUT" with OUT unset wrote the report to stdout, and
+		// "--overrides $FILE" suppressed nothing, both with exit 0.
+		{[]string{"audit", "--distro", "debian-13", "--output", ""}, "--output"},
+		{[]string{"audit", "--distro", "debian-13", "--overrides="}, "--overrides"},
+		{[]string{"lint", "--output=", "testdata/none.json"}, "--output"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, stdout, stderr := runFor(t, tc.args...)

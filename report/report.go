@@ -43,6 +43,8 @@ type Report struct {
 	// ProfileNote says why, for people ("ubuntu-24.04 ships libvirt 10.0.0").
 	ProfileNote string `json:"profile_note,omitempty"`
 	// QEMU is the QEMU version used to canonicalise machine aliases, or "".
+	// A report merged over releases that used different versions names
+	// each, comma-separated, in Profile's order ("7.2,8.2+ubuntu,10.0,11.1").
 	QEMU string `json:"qemu,omitempty"`
 	// Source describes the descriptor set: a --root, a bundled distro
 	// ("distro:ubuntu-24.04"), "host" or the --dir list.

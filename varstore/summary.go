@@ -153,6 +153,10 @@ func verdict(sb *SecureBoot) (status, text string) {
 func (s *Summary) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	// File names and certificate subjects are written as they are: "<",
+	// ">" and "&" are not escaped (the output is not embedded in HTML),
+	// as in every other JSON fwaudit writes.
+	enc.SetEscapeHTML(false)
 	return enc.Encode(s)
 }
 

@@ -3,6 +3,7 @@ package varstore
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -117,5 +118,24 @@ func TestSchemaRejects(t *testing.T) {
 		if sch.Validate(doc) == nil {
 			t.Errorf("schema accepts a broken document: %s", b[:min(len(b), 200)])
 		}
+	}
+}
+
+// TestSummaryJSONNotHTMLEscaped checks that file names keep "<", ">" and
+// "&" as they are, as every other JSON fwaudit writes does.
+func TestSummaryJSONNotHTMLEscaped(t *testing.T) {
+	name := "vars <a&b>.fd"
+	s := &Summary{SchemaVersion: SummarySchemaVersion, At: at.Format(time.DateOnly),
+		Files: []FileSummary{Summarize(name, nil, errors.New("cannot read"), at)}}
+	var js bytes.Buffer
+	if err := s.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js.String(), `"file": "vars <a&b>.fd"`) {
+		t.Errorf("the file name is not written as it is:\n%s", js.String())
+	}
+	var back Summary
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil || back.Files[0].File != name {
+		t.Errorf("round trip: %v, %+v", err, back.Files)
 	}
 }
