@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -51,7 +52,7 @@ func TestGenerateWellFormed(t *testing.T) {
 	pool := testPool(t)
 	const n = 300
 	covered := map[string]int{}
-	probes := []struct{ name, needle string }{
+	probes := []probe{
 		{"firmware efi", "<os firmware='efi'>"},
 		{"firmware bios", "<os firmware='bios'>"},
 		{"no firmware attribute", "  <os>\n"},
@@ -109,18 +110,35 @@ func TestGenerateWellFormed(t *testing.T) {
 		} else if req.Name != "fwl-"+CaseName(7, i) {
 			t.Errorf("case %d: domain name %q", i, req.Name)
 		}
-		all := string(ar.Comment) + string(txtar.Format(&txtar.Archive{Files: ar.Files}))
-		for _, p := range probes {
-			if strings.Contains(all, p.needle) {
-				covered[p.name]++
-			}
+		countProbes(covered, probes, string(ar.Comment)+string(txtar.Format(&txtar.Archive{Files: ar.Files})))
+	}
+	for _, name := range missingProbes(covered, probes) {
+		t.Errorf("%d cases never exercise %s", n, name)
+	}
+}
+
+// A probe is a text whose presence in a generated case shows that the case
+// exercises something.
+type probe struct{ name, needle string }
+
+// countProbes counts, in covered, each probe whose needle text contains.
+func countProbes(covered map[string]int, probes []probe, text string) {
+	for _, p := range probes {
+		if strings.Contains(text, p.needle) {
+			covered[p.name]++
 		}
 	}
+}
+
+// missingProbes lists the probes covered never counted, as "name (needle)".
+func missingProbes(covered map[string]int, probes []probe) []string {
+	var out []string
 	for _, p := range probes {
 		if covered[p.name] == 0 {
-			t.Errorf("%d cases never exercise %s (%q)", n, p.name, p.needle)
+			out = append(out, fmt.Sprintf("%s (%q)", p.name, p.needle))
 		}
 	}
+	return out
 }
 
 func TestDiffAnswer(t *testing.T) {
@@ -251,7 +269,7 @@ func rootSections(ar *txtar.Archive, prefix string) string {
 func TestGenerateUpgradeWellFormed(t *testing.T) {
 	pool := testPool(t)
 	const n = 200
-	probes := []struct{ name, needle string }{
+	probes := []probe{
 		{"remove", " removed"},
 		{"add", " added: "},
 		{"rebuild", ": files moved"},
@@ -323,16 +341,10 @@ func TestGenerateUpgradeWellFormed(t *testing.T) {
 		}
 		_, about, _ := strings.Cut(string(parsed.Comment), "loaded over root/: ")
 		about, _, _ = strings.Cut(about, ". Files of define-root:")
-		for _, p := range probes {
-			if strings.Contains(about, p.needle) {
-				covered[p.name]++
-			}
-		}
+		countProbes(covered, probes, about)
 	}
-	for _, p := range probes {
-		if covered[p.name] == 0 {
-			t.Errorf("%d upgrade cases never make the change %s (%q)", n, p.name, p.needle)
-		}
+	for _, name := range missingProbes(covered, probes) {
+		t.Errorf("%d upgrade cases never make the change %s", n, name)
 	}
 	if fitted[true] == 0 {
 		t.Errorf("%d upgrade cases never add a fitting descriptor", n)
