@@ -548,3 +548,51 @@ root/etc/qemu/firmware/10-l.json -> ../../../usr/share/qemu/firmware/50-a.json
 		t.Errorf("after removing define-root's 60-b.json, symlinks are:\n%s", links)
 	}
 }
+
+// TestCompareUpgradeStartAnswers compares a recorded firmware upgrade that
+// holds start-mode answers: all seven agree, an altered start answer is
+// reported as that release's start, and a start answer of a release that
+// selects at start is refused.
+func TestCompareUpgradeStartAnswers(t *testing.T) {
+	ar, err := casefile.Read("../../testdata/cases/upgrade-features-changed.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	diffs, compared, err := Compare(ar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if compared != 7 || len(diffs) != 0 {
+		t.Fatalf("compared %d answers (want 7: 9, 10, 11, 12 and 10, 11, 12 in start mode), diffs %v", compared, diffs)
+	}
+	i := casefile.Find(ar, casefile.AnswerSection("12"+casefile.StartMode))
+	if i < 0 || !bytes.Contains(ar.Files[i].Data, []byte(`"ok": false`)) {
+		t.Fatal("no failed libvirt 12 start answer")
+	}
+	orig := ar.Files[i].Data
+	ar.Files[i].Data = bytes.Replace(orig, []byte("Unable to find"), []byte("Unable to locate"), 1)
+	diffs, _, err = Compare(ar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(diffs) != 1 || diffs[0].Version != "12-start" || !strings.Contains(diffs[0].Text, "Unable to locate") {
+		t.Errorf("altered libvirt 12 start answer: diffs %+v", diffs)
+	}
+	ar.Files[i].Data = orig
+	ar.Files = append(ar.Files, txtar.File{Name: casefile.AnswerSection("9" + casefile.StartMode), Data: ar.Files[casefile.Find(ar, casefile.AnswerSection("9"))].Data})
+	if _, _, err := Compare(ar); err == nil || !strings.Contains(err.Error(), "selects at start") {
+		t.Errorf("a 9.0 start-mode answer: err %v, want a refusal", err)
+	}
+}
+
+func TestDefaultVersions(t *testing.T) {
+	if got := defaultVersions(false); got != "9,10,11,12" {
+		t.Errorf("live cases ask %q", got)
+	}
+	got := strings.Split(defaultVersions(true), ",")
+	for _, v := range []string{"9", "10", "11", "12", "10-start", "11-start", "12-start"} {
+		if !slices.Contains(got, v) {
+			t.Errorf("upgrade cases ask %v, not %s", got, v)
+		}
+	}
+}

@@ -7,7 +7,7 @@
 // matcher and prints every disagreement with a field diff.
 //
 //	go run ./conformance/internal/livediff [-seed S] [-n N] [-versions 9,11,12] [-keep DIR]
-//	go run ./conformance/internal/livediff -upgrade [-seed S] [-n N] ...
+//	go run ./conformance/internal/livediff -upgrade [-seed S] [-n N] ...   (also asks 10-start, 11-start, 12-start)
 //	go run ./conformance/internal/livediff -generate DIR [-seed S] [-n N]
 //	go run ./conformance/internal/livediff -check CASE.txtar...
 //	go run ./conformance/internal/livediff -minimize OUT.txtar CASE.txtar
@@ -49,7 +49,7 @@ func main() {
 	seed := flag.Uint64("seed", uint64(time.Now().Unix()), "random seed of the run")
 	n := flag.Int("n", 20, "number of cases")
 	first := flag.Int("first", 0, "index of the first case (to extend a run)")
-	versions := flag.String("versions", "9,10,11,12", "oracle versions to ask")
+	versions := flag.String("versions", "", "oracle versions to ask, N-start in start mode (default 9,10,11,12; with -upgrade also 10-start,11-start,12-start)")
 	keep := flag.String("keep", filepath.Join(os.TempDir(), "fwaudit-livediff-keep"), "directory for disagreeing cases (with their answers)")
 	work := flag.String("work", "", "work directory for the generated cases (default: a new temporary directory, kept)")
 	pool := flag.String("descriptors", "testdata/descriptors", "real descriptor sets to draw from")
@@ -65,6 +65,9 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *versions == "" {
+		*versions = defaultVersions(*upgrade)
+	}
 
 	if *check {
 		if flag.NArg() == 0 {
@@ -182,6 +185,17 @@ func main() {
 	if ctx.Err() != nil {
 		os.Exit(1)
 	}
+}
+
+// defaultVersions are the oracle versions asked by default: every release
+// in its default mode and, for firmware-upgrade cases, the first start of
+// the releases that select at define too (the stored selection is
+// re-matched over the changed tree there: kept, or refused).
+func defaultVersions(upgrade bool) string {
+	if upgrade {
+		return "9,10,11,12,10-start,11-start,12-start"
+	}
+	return "9,10,11,12"
 }
 
 // report compares one case file and prints its disagreements; with keep set,
