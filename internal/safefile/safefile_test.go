@@ -3,6 +3,8 @@ package safefile_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -252,5 +254,148 @@ func TestFSNonUTF8(t *testing.T) {
 		if _, err := fsys.Open(bad); !errors.Is(err, fs.ErrInvalid) {
 			t.Errorf("Open(%q) error = %v; want fs.ErrInvalid", bad, err)
 		}
+	}
+}
+
+// hostileDir makes a directory holding a regular file of 10 bytes, a named
+// pipe, a link to /dev/zero, a subdirectory and a link leaving the
+// directory, for the table tests below.
+func hostileDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ten"), []byte("0123456789"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(outside, []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mkfifo(t, filepath.Join(dir, "fifo"))
+	for name, target := range map[string]string{"zero": "/dev/zero", "escape": outside} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// Open and ReadAll, on host paths: the check is on the open handle, and
+// nothing blocks.
+func TestOpenReadAll(t *testing.T) {
+	dir := hostileDir(t)
+	for _, tt := range []struct {
+		name  string
+		limit int64
+		want  string
+		err   error // of Open, or of ReadAll when Open succeeds
+	}{
+		{"ten", 10, "0123456789", nil},
+		{"ten", 9, "", safefile.ErrTooLarge},
+		{"fifo", 10, "", safefile.ErrNotRegular},
+		{"zero", 10, "", safefile.ErrNotRegular},
+		{"sub", 10, "", safefile.ErrNotRegular},
+		{"missing", 10, "", fs.ErrNotExist},
+	} {
+		t.Run(fmt.Sprintf("%s/%d", tt.name, tt.limit), func(t *testing.T) {
+			p := filepath.Join(dir, tt.name)
+			within(t, "Open "+tt.name, func() {
+				f, err := safefile.Open(p)
+				var got []byte
+				if err == nil {
+					got, err = safefile.ReadAll(f, p, tt.limit)
+					f.Close()
+				}
+				if !errors.Is(err, tt.err) || string(got) != tt.want {
+					t.Fatalf("Open+ReadAll = %q, %v; want %q, %v", got, err, tt.want, tt.err)
+				}
+				if err != nil && !strings.Contains(err.Error(), p) {
+					t.Errorf("error %q does not name %s", err, p)
+				}
+			})
+		})
+	}
+}
+
+// ReadDir lists a directory sorted by name and refuses, without blocking,
+// a path that is not one.
+func TestReadDir(t *testing.T) {
+	dir := hostileDir(t)
+	within(t, "ReadDir", func() {
+		ents, err := safefile.ReadDir(dir)
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		if err != nil || strings.Join(names, " ") != "escape fifo sub ten zero" {
+			t.Errorf("ReadDir = %q, %v", names, err)
+		}
+		for _, name := range []string{"fifo", "ten", "zero", "missing"} {
+			if ents, err := safefile.ReadDir(filepath.Join(dir, name)); err == nil {
+				t.Errorf("ReadDir(%s) = %v; want an error", name, ents)
+			}
+		}
+	})
+}
+
+// OpenFS checks the handle and the size, inside a root (FS) and in an
+// os.DirFS, whose blocking open is guarded by a Stat.
+func TestOpenFS(t *testing.T) {
+	dir := hostileDir(t)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	for fsName, fsys := range map[string]fs.FS{"root": safefile.FS(root), "dirfs": os.DirFS(dir)} {
+		for _, tt := range []struct {
+			name  string
+			limit int64
+			err   error
+		}{
+			{"ten", 10, nil},
+			{"ten", 9, safefile.ErrTooLarge},
+			{"fifo", 10, safefile.ErrNotRegular},
+			{"zero", 10, safefile.ErrNotRegular},
+			{"sub", 10, safefile.ErrNotRegular},
+			{"missing", 10, fs.ErrNotExist},
+		} {
+			t.Run(fmt.Sprintf("%s/%s/%d", fsName, tt.name, tt.limit), func(t *testing.T) {
+				within(t, "OpenFS", func() {
+					f, info, err := safefile.OpenFS(fsys, tt.name, tt.limit)
+					if fsName == "root" && tt.name == "zero" {
+						// The link leaves the root: refused before
+						// the file is even looked at.
+						if err == nil {
+							f.Close()
+							t.Fatal("OpenFS(zero) succeeded inside the root")
+						}
+						return
+					}
+					if !errors.Is(err, tt.err) {
+						t.Fatalf("OpenFS error = %v; want %v", err, tt.err)
+					}
+					if err != nil {
+						return
+					}
+					defer f.Close()
+					if info.Size() != 10 {
+						t.Errorf("size %d", info.Size())
+					}
+					buf := make([]byte, 4)
+					if n, err := f.(io.ReaderAt).ReadAt(buf, 6); n != 4 || string(buf) != "6789" {
+						t.Errorf("ReadAt = %q, %v", buf[:n], err)
+					}
+				})
+			})
+		}
+	}
+	// Inside the root, a link leaving it is refused; os.DirFS follows it
+	// (it is no confinement, which is why the audit reads through FS).
+	if f, _, err := safefile.OpenFS(safefile.FS(root), "escape", 100); err == nil {
+		f.Close()
+		t.Errorf("OpenFS(FS(root), escape) succeeded; want an error, the link leaves the root")
 	}
 }
