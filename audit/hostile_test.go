@@ -9,35 +9,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/internal/hostiletest"
 	"github.com/fwaudit/fwaudit/internal/safefile"
 	"github.com/fwaudit/fwaudit/report"
 )
-
-// within fails the test if f has not returned after 20 seconds.
-func within(t *testing.T, what string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() { defer close(done); f() }()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("%s: still blocked after 20s", what)
-	}
-}
-
-func mkfifo(t *testing.T, p string) {
-	t.Helper()
-	if err := syscall.Mkfifo(p, 0o644); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
-}
 
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
@@ -60,7 +40,7 @@ func copyFile(t *testing.T, from, to string) {
 func TestHostileDomains(t *testing.T) {
 	dir := t.TempDir()
 	copyFile(t, "testdata/clean/domains/plain-guest.xml", filepath.Join(dir, "a-good.xml"))
-	mkfifo(t, filepath.Join(dir, "b-pipe.xml"))
+	hostiletest.Mkfifo(t, filepath.Join(dir, "b-pipe.xml"))
 	if err := os.Symlink("/dev/zero", filepath.Join(dir, "c-zero.xml")); err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +52,7 @@ func TestHostileDomains(t *testing.T) {
 		t.Fatal(err)
 	}
 	var doms []DomainFile
-	within(t, "ReadDomains", func() {
+	hostiletest.Within(t, "ReadDomains", func() {
 		var err error
 		doms, err = ReadDomains([]string{dir, "/dev/zero"})
 		if err != nil {
@@ -211,13 +191,13 @@ func TestHostileLoadPathsRoot(t *testing.T) {
 func TestHostileFIFOArguments(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "pipe.json")
-	mkfifo(t, fifo)
-	within(t, "LoadPaths(fifo)", func() {
+	hostiletest.Mkfifo(t, fifo)
+	hostiletest.Within(t, "LoadPaths(fifo)", func() {
 		if _, err := LoadPaths("", []string{fifo}, nil); !errors.Is(err, safefile.ErrNotRegular) || !strings.Contains(err.Error(), fifo) {
 			t.Errorf("LoadPaths(fifo) error = %v; want ErrNotRegular naming the file", err)
 		}
 	})
-	within(t, "ReadOverrides(fifo)", func() {
+	hostiletest.Within(t, "ReadOverrides(fifo)", func() {
 		if _, err := ReadOverrides(fifo); !errors.Is(err, safefile.ErrNotRegular) || !strings.Contains(err.Error(), fifo) {
 			t.Errorf("ReadOverrides(fifo) error = %v; want ErrNotRegular naming the file", err)
 		}

@@ -126,8 +126,9 @@ var (
 	sourceFlags  = []string{"root", "dir", "session", "distro"}
 	releaseFlags = []string{"libvirt", "profile", "qemu"}
 	// verdictFlags are releaseFlags without --qemu, for the commands that
-	// judge descriptors alone (lint, validate): they resolve no machine
-	// type, so a QEMU version would change nothing.
+	// judge descriptor files for releases (lint, validate): lint uses each
+	// release's own QEMU (its report names them), validate none, so one
+	// host's QEMU has no place in them.
 	verdictFlags = []string{"libvirt", "profile"}
 	novaFlags    = []string{"image-property", "flavor-extra-spec", "image", "flavor"}
 	reportFlags  = []string{"format/report", "output", "fail-on", "quiet", "at"}

@@ -111,9 +111,9 @@ func TestEmptyFileFlag(t *testing.T) {
 }
 
 // TestNoIgnoredFlags: a command does not take a flag it ignores. lint and
-// validate judge descriptors against libvirt releases, with no machine type
-// to resolve, so --qemu (which resolves machine aliases) is refused there
-// rather than hidden and ignored; no command hides a flag.
+// validate judge descriptor files for libvirt releases, lint each with its
+// own QEMU, so --qemu (one host's QEMU) is refused there rather than hidden
+// and ignored; no command hides a flag.
 func TestNoIgnoredFlags(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "50-ovmf.json")

@@ -5,9 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fwaudit/fwaudit/internal/hostiletest"
 )
 
 // The CLI side of issue 11's hostile inputs: each test runs the commands
@@ -70,9 +71,7 @@ func TestHostileEscapes(t *testing.T) {
 func TestHostileFIFO(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "pipe.json")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
+	hostiletest.Mkfifo(t, fifo)
 	good := filepath.Join(dir, "fw", "50-ok.json")
 	writeFile(t, good, strings.Replace(okDescriptor, "%s", "ok", 1))
 	for _, args := range [][]string{

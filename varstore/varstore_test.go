@@ -13,10 +13,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/fwaudit/fwaudit/internal/hostiletest"
 	"github.com/fwaudit/fwaudit/internal/safefile"
 	"github.com/google/go-cmp/cmp"
 )
@@ -432,9 +432,7 @@ func TestOpen(t *testing.T) {
 // file.
 func TestOpenRefusals(t *testing.T) {
 	dir := t.TempDir()
-	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
+	hostiletest.Mkfifo(t, filepath.Join(dir, "fifo"))
 	if err := os.Mkdir(filepath.Join(dir, "dir"), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -3,36 +3,18 @@ package safefile_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
+	"github.com/fwaudit/fwaudit/internal/hostiletest"
 	"github.com/fwaudit/fwaudit/internal/safefile"
 )
-
-// within fails the test if f does not return within a few seconds: every
-// case here used to be able to hang.
-func within(t *testing.T, what string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() { defer close(done); f() }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s: still blocked after 10s", what)
-	}
-}
-
-func mkfifo(t *testing.T, p string) {
-	t.Helper()
-	if err := syscall.Mkfifo(p, 0o644); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
-}
 
 func TestRead(t *testing.T) {
 	dir := t.TempDir()
@@ -44,7 +26,7 @@ func TestRead(t *testing.T) {
 		return p
 	}
 	fifo := filepath.Join(dir, "fifo")
-	mkfifo(t, fifo)
+	hostiletest.Mkfifo(t, fifo)
 	if err := os.Symlink("/dev/zero", filepath.Join(dir, "zero")); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +51,7 @@ func TestRead(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []byte
 			var err error
-			within(t, tt.name, func() { got, err = safefile.Read(tt.path, tt.limit) })
+			hostiletest.Within(t, tt.name, func() { got, err = safefile.Read(tt.path, tt.limit) })
 			if tt.err == nil {
 				if err != nil || string(got) != tt.want {
 					t.Fatalf("Read = %q, %v; want %q", got, err, tt.want)
@@ -108,7 +90,7 @@ func TestReadIn(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "in.json"), []byte("inside"), 0o644)
 	os.Symlink(outside, filepath.Join(dir, "escape"))
 	os.Symlink("../"+filepath.Base(dir)+"/in.json", filepath.Join(dir, "rel"))
-	mkfifo(t, filepath.Join(dir, "fifo"))
+	hostiletest.Mkfifo(t, filepath.Join(dir, "fifo"))
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -121,13 +103,13 @@ func TestReadIn(t *testing.T) {
 	if got, err := safefile.ReadIn(root, "escape", 100); err == nil {
 		t.Errorf("ReadIn(escape) = %q; want an error, the link leaves the root", got)
 	}
-	within(t, "ReadIn(fifo)", func() {
+	hostiletest.Within(t, "ReadIn(fifo)", func() {
 		if _, err := safefile.ReadIn(root, "fifo", 100); !errors.Is(err, safefile.ErrNotRegular) {
 			t.Errorf("ReadIn(fifo) error = %v; want ErrNotRegular", err)
 		}
 	})
 	fsys := safefile.FS(root)
-	within(t, "ReadFS(fifo)", func() {
+	hostiletest.Within(t, "ReadFS(fifo)", func() {
 		if _, err := safefile.ReadFS(fsys, "fifo", 100); !errors.Is(err, safefile.ErrNotRegular) {
 			t.Errorf("ReadFS(fifo) error = %v; want ErrNotRegular", err)
 		}
@@ -172,7 +154,7 @@ func TestReadSwapRace(t *testing.T) {
 	}()
 	defer func() { close(stop); <-swapped }()
 	var ok, refused int
-	within(t, "reading a swapped file", func() {
+	hostiletest.Within(t, "reading a swapped file", func() {
 		for range 2000 {
 			data, err := safefile.Read(p, 100)
 			switch {
@@ -220,7 +202,7 @@ func TestFSNonUTF8(t *testing.T) {
 	if err := os.Symlink(name, filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
-	mkfifo(t, filepath.Join(dir, "fifo-dir"))
+	hostiletest.Mkfifo(t, filepath.Join(dir, "fifo-dir"))
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -243,7 +225,7 @@ func TestFSNonUTF8(t *testing.T) {
 	if data, err := safefile.ReadFS(fsys, name, 10); err != nil || string(data) != "{}" {
 		t.Errorf("ReadFS(%q) = %q, %v", name, data, err)
 	}
-	within(t, "ReadDir(fifo)", func() {
+	hostiletest.Within(t, "ReadDir(fifo)", func() {
 		if _, err := fs.ReadDir(fsys, "fifo-dir"); err == nil {
 			t.Errorf("ReadDir(fifo-dir) succeeded")
 		}
@@ -252,5 +234,150 @@ func TestFSNonUTF8(t *testing.T) {
 		if _, err := fsys.Open(bad); !errors.Is(err, fs.ErrInvalid) {
 			t.Errorf("Open(%q) error = %v; want fs.ErrInvalid", bad, err)
 		}
+	}
+}
+
+// hostileDir makes a directory holding a regular file of 10 bytes, a named
+// pipe, a link to /dev/zero, a subdirectory and a link leaving the
+// directory, for the table tests below.
+func hostileDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ten"), []byte("0123456789"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(outside, []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hostiletest.Mkfifo(t, filepath.Join(dir, "fifo"))
+	for name, target := range map[string]string{"zero": "/dev/zero", "escape": outside} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// Open and ReadAll, on host paths: the check is on the open handle, and
+// nothing blocks.
+func TestOpenReadAll(t *testing.T) {
+	dir := hostileDir(t)
+	for _, tt := range []struct {
+		name  string
+		limit int64
+		want  string
+		err   error // of Open, or of ReadAll when Open succeeds
+	}{
+		{"ten", 10, "0123456789", nil},
+		{"ten", 9, "", safefile.ErrTooLarge},
+		{"fifo", 10, "", safefile.ErrNotRegular},
+		{"zero", 10, "", safefile.ErrNotRegular},
+		{"sub", 10, "", safefile.ErrNotRegular},
+		{"missing", 10, "", fs.ErrNotExist},
+	} {
+		t.Run(fmt.Sprintf("%s/%d", tt.name, tt.limit), func(t *testing.T) {
+			p := filepath.Join(dir, tt.name)
+			hostiletest.Within(t, "Open "+tt.name, func() {
+				f, err := safefile.Open(p)
+				var got []byte
+				if err == nil {
+					got, err = safefile.ReadAll(f, p, tt.limit)
+					f.Close()
+				}
+				if !errors.Is(err, tt.err) || string(got) != tt.want {
+					t.Errorf("Open+ReadAll = %q, %v; want %q, %v", got, err, tt.want, tt.err)
+					return
+				}
+				if err != nil && !strings.Contains(err.Error(), p) {
+					t.Errorf("error %q does not name %s", err, p)
+				}
+			})
+		})
+	}
+}
+
+// ReadDir lists a directory sorted by name and refuses, without blocking,
+// a path that is not one.
+func TestReadDir(t *testing.T) {
+	dir := hostileDir(t)
+	hostiletest.Within(t, "ReadDir", func() {
+		ents, err := safefile.ReadDir(dir)
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		if err != nil || strings.Join(names, " ") != "escape fifo sub ten zero" {
+			t.Errorf("ReadDir = %q, %v", names, err)
+		}
+		for _, name := range []string{"fifo", "ten", "zero", "missing"} {
+			if ents, err := safefile.ReadDir(filepath.Join(dir, name)); err == nil {
+				t.Errorf("ReadDir(%s) = %v; want an error", name, ents)
+			}
+		}
+	})
+}
+
+// OpenFS checks the handle and the size, inside a root (FS) and in an
+// os.DirFS, whose blocking open is guarded by a Stat.
+func TestOpenFS(t *testing.T) {
+	dir := hostileDir(t)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	for fsName, fsys := range map[string]fs.FS{"root": safefile.FS(root), "dirfs": os.DirFS(dir)} {
+		for _, tt := range []struct {
+			name  string
+			limit int64
+			err   error
+		}{
+			{"ten", 10, nil},
+			{"ten", 9, safefile.ErrTooLarge},
+			{"fifo", 10, safefile.ErrNotRegular},
+			{"zero", 10, safefile.ErrNotRegular},
+			{"sub", 10, safefile.ErrNotRegular},
+			{"missing", 10, fs.ErrNotExist},
+		} {
+			t.Run(fmt.Sprintf("%s/%s/%d", fsName, tt.name, tt.limit), func(t *testing.T) {
+				hostiletest.Within(t, "OpenFS", func() {
+					f, info, err := safefile.OpenFS(fsys, tt.name, tt.limit)
+					if fsName == "root" && tt.name == "zero" {
+						// The link leaves the root: refused before
+						// the file is even looked at.
+						if err == nil {
+							f.Close()
+							t.Error("OpenFS(zero) succeeded inside the root")
+						}
+						return
+					}
+					if !errors.Is(err, tt.err) {
+						t.Errorf("OpenFS error = %v; want %v", err, tt.err)
+						return
+					}
+					if err != nil {
+						return
+					}
+					defer f.Close()
+					if info.Size() != 10 {
+						t.Errorf("size %d", info.Size())
+					}
+					buf := make([]byte, 4)
+					if n, err := f.(io.ReaderAt).ReadAt(buf, 6); n != 4 || string(buf) != "6789" {
+						t.Errorf("ReadAt = %q, %v", buf[:n], err)
+					}
+				})
+			})
+		}
+	}
+	// Inside the root, a link leaving it is refused; os.DirFS follows it
+	// (it is no confinement, which is why the audit reads through FS).
+	if f, _, err := safefile.OpenFS(safefile.FS(root), "escape", 100); err == nil {
+		f.Close()
+		t.Errorf("OpenFS(FS(root), escape) succeeded; want an error, the link leaves the root")
 	}
 }
