@@ -596,3 +596,15 @@ func TestDefaultVersions(t *testing.T) {
 		}
 	}
 }
+
+func TestAnsweredVersions(t *testing.T) {
+	ar, err := casefile.Read("../../testdata/cases/upgrade-features-changed.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(answeredVersions(ar), ",")
+	slices.Sort(got)
+	if want := []string{"10", "10-start", "11", "11-start", "12", "12-start", "9"}; !slices.Equal(got, want) {
+		t.Errorf("answeredVersions = %v, want %v", got, want)
+	}
+}

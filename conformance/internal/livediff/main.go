@@ -38,11 +38,13 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
+	"golang.org/x/tools/txtar"
 )
 
 func main() {
@@ -65,7 +67,8 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if *versions == "" {
+	versionsGiven := *versions != ""
+	if !versionsGiven {
 		*versions = defaultVersions(*upgrade)
 	}
 
@@ -97,8 +100,15 @@ func main() {
 		}
 		defer os.RemoveAll(dir)
 		rec, err := buildRecorder(dir)
+		if err == nil && !versionsGiven {
+			// Re-ask what the case holds answers of (start modes too).
+			var ar *txtar.Archive
+			if ar, err = casefile.Read(flag.Arg(0)); err == nil {
+				*versions = answeredVersions(ar)
+			}
+		}
 		if err == nil {
-			err = minimize(flag.Arg(0), *minOut, rec, *oracle, *versions)
+			err = minimize(flag.Arg(0), *minOut, rec, *oracle, *versions, *jobs)
 		}
 		if err != nil {
 			fatal(err)
@@ -196,6 +206,22 @@ func defaultVersions(upgrade bool) string {
 		return "9,10,11,12,10-start,11-start,12-start"
 	}
 	return "9,10,11,12"
+}
+
+// answeredVersions lists the oracle versions a case holds answers of, as
+// -versions takes them ("9,10,11-start"), in the case's section order.
+func answeredVersions(ar *txtar.Archive) string {
+	var vs []string
+	for _, f := range ar.Files {
+		if casefile.IsAnswer(f.Name) {
+			v := strconv.Itoa(casefile.AnswerVersion(f.Name))
+			if casefile.IsStartAnswer(f.Name) {
+				v += casefile.StartMode
+			}
+			vs = append(vs, v)
+		}
+	}
+	return strings.Join(vs, ",")
 }
 
 // report compares one case file and prints its disagreements; with keep set,
