@@ -124,7 +124,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		// deferred calls run in reverse).
 		defer func() {
 			if d.Err == "" {
-				if msg := d.createNVRAM(files); msg != "" {
+				if msg := d.firstStart(files); msg != "" {
 					d.Stage, d.Err = "start", msg
 				}
 			}
@@ -340,6 +340,36 @@ func nvramToCreate(r *Request, p *Profile) bool {
 	return p.NVRAM.CreatesAtStart && n != nil && n.Source && n.Path != path.Join(nvramDir, r.Name+"_VARS.fd")
 }
 
+// firstStart is what the first start refuses of a definition the define
+// (or the daemon's load) accepted, for a release whose start prepares the
+// NVRAM (Profile.NVRAM.CreatesAtStart); it returns libvirt's error, or "".
+func (d *Decision) firstStart(files fs.FS) string {
+	r, p := &d.Request, d.Profile
+	if p.NVRAM.StartRematchesNVRAMFormat && !p.Selection.AtStart && d.Chosen != nil {
+		// The start selects again over the stored definition, whose
+		// NVRAM the define gave the loader's format: the template-format
+		// filter (Filters.NVRAMFormat) now rejects a build whose
+		// template's format differs from its executable's.
+		m := &d.Chosen.Descriptor.Mapping
+		if m.Device == descriptor.DeviceFlash && m.Executable != nil && m.EffectiveMode() == descriptor.ModeSplit && m.NVRAMTemplate != nil &&
+			(r.NVRAM == nil || r.NVRAM.Format == "") && m.NVRAMTemplate.Format != m.Executable.Format {
+			return textf(p.Selection.NoMatch, cmpOr(r.Firmware, "efi"))
+		}
+	}
+	if l, n := r.Loader, r.NVRAM; p.NVRAM.CopiesTemplateWithoutPath && d.Chosen == nil && l != nil && l.Type == "pflash" && l.Readonly == No &&
+		n != nil && n.Template != "" && n.Path == "" && !n.Network {
+		// A read/write loader gets no NVRAM path at the define, yet the
+		// start copies the template, to a NULL path.
+		if files != nil {
+			if _, _, err := descriptor.Stat(files, n.Template); err != nil {
+				return fmt.Sprintf("Failed to open file '%s': No such file or directory", n.Template)
+			}
+		}
+		return "cannot rename file '(null).new' as '(null)': Bad address"
+	}
+	return d.createNVRAM(files)
+}
+
 // createNVRAM is the start's creation of the NVRAM from a template, for a
 // release that selects at start; it returns libvirt's error, or "".
 func (d *Decision) createNVRAM(files fs.FS) string {
@@ -385,7 +415,9 @@ func (d *Decision) createNVRAM(files fs.FS) string {
 			loader = m.Filename
 		}
 	}
-	if template == "" {
+	if template == "" && (p.Selection.AtStart || r.Loader == nil || r.Loader.Readonly != No) {
+		// (The legacy list is not read for a read/write loader, spec
+		// §3.4: live-manual-rw-file-nvram-start.)
 		for _, pair := range p.NVRAM.LegacyPairs {
 			if code, vars, _ := strings.Cut(pair, ":"); code == loader {
 				template = vars

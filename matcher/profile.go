@@ -172,6 +172,18 @@ type NVRAMHandling struct {
 	// manual loader's written templateFormat='raw' does beside an NVRAM
 	// format it leaves unset (nvram-source-user-template-missing).
 	TemplateFormatMustMatch bool
+	// StartRematchesNVRAMFormat: the first start selects again over the
+	// stored definition, whose NVRAM now has the loader's format, so
+	// with Filters.NVRAMFormat a build whose template format differs from
+	// its executable's is chosen at the define and not found at the start
+	// (live-start-template-format-differs*, 10.0).
+	StartRematchesNVRAMFormat bool
+	// CopiesTemplateWithoutPath: a manual read/write pflash loader with an
+	// NVRAM template (the define gives it no NVRAM path) fails its first
+	// start copying the template: "Failed to open file" when the template
+	// is not on the host, else renaming to a NULL path
+	// (live-*manual-rw-template-start, 10.0 and 11.3).
+	CopiesTemplateWithoutPath bool
 	// LegacyPairs is the build's qemu.conf nvram list, "CODE:VARS" pairs
 	// a manual pflash loader no descriptor matches is looked up in.
 	LegacyPairs []string
@@ -331,8 +343,10 @@ var (
 			LaunchSecurityTypes: launchBase,
 		},
 		NVRAM: NVRAMHandling{
-			LegacyPairs:    ubuntuLegacy,
-			CreatesAtStart: true,
+			LegacyPairs:               ubuntuLegacy,
+			CreatesAtStart:            true,
+			StartRematchesNVRAMFormat: true,
+			CopiesTemplateWithoutPath: true,
 		},
 		Writes: WriteBack{
 			RawFormatImplicit:     true,
@@ -372,9 +386,10 @@ var (
 			LaunchSecurityTypes: append([]string{"sev-snp"}, launchBase...),
 		},
 		NVRAM: NVRAMHandling{
-			LegacyPairs:      debianLegacy,
-			CreatesAtStart:   true,
-			StartChecksBlock: true,
+			LegacyPairs:               debianLegacy,
+			CreatesAtStart:            true,
+			StartChecksBlock:          true,
+			CopiesTemplateWithoutPath: true,
 		},
 		Writes: WriteBack{
 			NVRAMFormatFromTemplate: true,

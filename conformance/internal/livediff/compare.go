@@ -23,7 +23,7 @@ var profiles = map[string]*matcher.Profile{
 
 // Diff is one disagreement between libvirt and fwaudit.
 type Diff struct {
-	Version string // oracle version, "9", "10", "11", "12"
+	Version string // oracle version, "9", "10", "11", "12", or "11-start" for a start-mode answer
 	Profile string // the profile that predicted
 	Text    string // cmp.Diff, -libvirt +fwaudit
 }
@@ -50,7 +50,11 @@ func predict(dir string, p *matcher.Profile, ar *txtar.Archive) (*matcher.Answer
 
 // Compare predicts every answered version of the case and returns the
 // disagreements, in version order. It also returns how many answers it
-// compared.
+// compared. A default-mode answer is compared as TestRecorded does
+// (verdict.Diff); a start-mode answer (answer/libvirtN-start.json, a
+// release that selects at define: the define, or for an upgrade case the
+// define over define-root/ and the load over root/, then the first start)
+// with the predicted start outcome (verdict.DiffStart).
 func Compare(ar *txtar.Archive) (diffs []Diff, compared int, err error) {
 	dir, err := os.MkdirTemp("", "fwaudit-livediff-")
 	if err != nil {
@@ -61,19 +65,27 @@ func Compare(ar *txtar.Archive) (diffs []Diff, compared int, err error) {
 		return nil, 0, err
 	}
 	for _, f := range ar.Files {
-		if !casefile.IsAnswer(f.Name) || casefile.IsStartAnswer(f.Name) {
-			continue // livediff asks in the default modes
+		if !casefile.IsAnswer(f.Name) {
+			continue
 		}
+		start := casefile.IsStartAnswer(f.Name)
 		v := strconv.Itoa(casefile.AnswerVersion(f.Name))
 		p := profiles[v]
 		if p == nil {
 			return nil, compared, fmt.Errorf("%s: no profile for libvirt %s", f.Name, v)
 		}
+		if start && p.Selection.AtStart {
+			return nil, compared, fmt.Errorf("%s: libvirt %s selects at start: its default answer is the start", f.Name, v)
+		}
 		got, err := predict(dir, p, ar)
 		if err != nil {
 			return nil, compared, err
 		}
-		d, err := diffAnswer(f.Data, got)
+		diff := diffAnswer
+		if start {
+			diff, v = verdict.DiffStart, v+casefile.StartMode
+		}
+		d, err := diff(f.Data, got)
 		if err != nil {
 			return nil, compared, fmt.Errorf("%s: %v", f.Name, err)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -51,7 +52,7 @@ func TestGenerateWellFormed(t *testing.T) {
 	pool := testPool(t)
 	const n = 300
 	covered := map[string]int{}
-	probes := []struct{ name, needle string }{
+	probes := []probe{
 		{"firmware efi", "<os firmware='efi'>"},
 		{"firmware bios", "<os firmware='bios'>"},
 		{"no firmware attribute", "  <os>\n"},
@@ -109,18 +110,35 @@ func TestGenerateWellFormed(t *testing.T) {
 		} else if req.Name != "fwl-"+CaseName(7, i) {
 			t.Errorf("case %d: domain name %q", i, req.Name)
 		}
-		all := string(ar.Comment) + string(txtar.Format(&txtar.Archive{Files: ar.Files}))
-		for _, p := range probes {
-			if strings.Contains(all, p.needle) {
-				covered[p.name]++
-			}
+		countProbes(covered, probes, string(ar.Comment)+string(txtar.Format(&txtar.Archive{Files: ar.Files})))
+	}
+	for _, name := range missingProbes(covered, probes) {
+		t.Errorf("%d cases never exercise %s", n, name)
+	}
+}
+
+// A probe is a text whose presence in a generated case shows that the case
+// exercises something.
+type probe struct{ name, needle string }
+
+// countProbes counts, in covered, each probe whose needle text contains.
+func countProbes(covered map[string]int, probes []probe, text string) {
+	for _, p := range probes {
+		if strings.Contains(text, p.needle) {
+			covered[p.name]++
 		}
 	}
+}
+
+// missingProbes lists the probes covered never counted, as "name (needle)".
+func missingProbes(covered map[string]int, probes []probe) []string {
+	var out []string
 	for _, p := range probes {
 		if covered[p.name] == 0 {
-			t.Errorf("%d cases never exercise %s (%q)", n, p.name, p.needle)
+			out = append(out, fmt.Sprintf("%s (%q)", p.name, p.needle))
 		}
 	}
+	return out
 }
 
 func TestDiffAnswer(t *testing.T) {
@@ -251,7 +269,7 @@ func rootSections(ar *txtar.Archive, prefix string) string {
 func TestGenerateUpgradeWellFormed(t *testing.T) {
 	pool := testPool(t)
 	const n = 200
-	probes := []struct{ name, needle string }{
+	probes := []probe{
 		{"remove", " removed"},
 		{"add", " added: "},
 		{"rebuild", ": files moved"},
@@ -323,16 +341,10 @@ func TestGenerateUpgradeWellFormed(t *testing.T) {
 		}
 		_, about, _ := strings.Cut(string(parsed.Comment), "loaded over root/: ")
 		about, _, _ = strings.Cut(about, ". Files of define-root:")
-		for _, p := range probes {
-			if strings.Contains(about, p.needle) {
-				covered[p.name]++
-			}
-		}
+		countProbes(covered, probes, about)
 	}
-	for _, p := range probes {
-		if covered[p.name] == 0 {
-			t.Errorf("%d upgrade cases never make the change %s (%q)", n, p.name, p.needle)
-		}
+	for _, name := range missingProbes(covered, probes) {
+		t.Errorf("%d upgrade cases never make the change %s", n, name)
 	}
 	if fitted[true] == 0 {
 		t.Errorf("%d upgrade cases never add a fitting descriptor", n)
@@ -534,5 +546,65 @@ root/etc/qemu/firmware/10-l.json -> ../../../usr/share/qemu/firmware/50-a.json
 	links := string(cand.Files[casefile.Find(cand, casefile.Symlinks)].Data)
 	if strings.Contains(links, "define-root/") || !strings.Contains(links, "root/etc/qemu/firmware/10-l.json") {
 		t.Errorf("after removing define-root's 60-b.json, symlinks are:\n%s", links)
+	}
+}
+
+// TestCompareUpgradeStartAnswers compares a recorded firmware upgrade that
+// holds start-mode answers: all seven agree, an altered start answer is
+// reported as that release's start, and a start answer of a release that
+// selects at start is refused.
+func TestCompareUpgradeStartAnswers(t *testing.T) {
+	ar, err := casefile.Read("../../testdata/cases/upgrade-features-changed.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	diffs, compared, err := Compare(ar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if compared != 7 || len(diffs) != 0 {
+		t.Fatalf("compared %d answers (want 7: 9, 10, 11, 12 and 10, 11, 12 in start mode), diffs %v", compared, diffs)
+	}
+	i := casefile.Find(ar, casefile.AnswerSection("12"+casefile.StartMode))
+	if i < 0 || !bytes.Contains(ar.Files[i].Data, []byte(`"ok": false`)) {
+		t.Fatal("no failed libvirt 12 start answer")
+	}
+	orig := ar.Files[i].Data
+	ar.Files[i].Data = bytes.Replace(orig, []byte("Unable to find"), []byte("Unable to locate"), 1)
+	diffs, _, err = Compare(ar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(diffs) != 1 || diffs[0].Version != "12-start" || !strings.Contains(diffs[0].Text, "Unable to locate") {
+		t.Errorf("altered libvirt 12 start answer: diffs %+v", diffs)
+	}
+	ar.Files[i].Data = orig
+	ar.Files = append(ar.Files, txtar.File{Name: casefile.AnswerSection("9" + casefile.StartMode), Data: ar.Files[casefile.Find(ar, casefile.AnswerSection("9"))].Data})
+	if _, _, err := Compare(ar); err == nil || !strings.Contains(err.Error(), "selects at start") {
+		t.Errorf("a 9.0 start-mode answer: err %v, want a refusal", err)
+	}
+}
+
+func TestDefaultVersions(t *testing.T) {
+	if got := defaultVersions(false); got != "9,10,11,12" {
+		t.Errorf("live cases ask %q", got)
+	}
+	got := strings.Split(defaultVersions(true), ",")
+	for _, v := range []string{"9", "10", "11", "12", "10-start", "11-start", "12-start"} {
+		if !slices.Contains(got, v) {
+			t.Errorf("upgrade cases ask %v, not %s", got, v)
+		}
+	}
+}
+
+func TestAnsweredVersions(t *testing.T) {
+	ar, err := casefile.Read("../../testdata/cases/upgrade-features-changed.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(answeredVersions(ar), ",")
+	slices.Sort(got)
+	if want := []string{"10", "10-start", "11", "11-start", "12", "12-start", "9"}; !slices.Equal(got, want) {
+		t.Errorf("answeredVersions = %v, want %v", got, want)
 	}
 }

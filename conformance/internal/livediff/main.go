@@ -7,7 +7,7 @@
 // matcher and prints every disagreement with a field diff.
 //
 //	go run ./conformance/internal/livediff [-seed S] [-n N] [-versions 9,11,12] [-keep DIR]
-//	go run ./conformance/internal/livediff -upgrade [-seed S] [-n N] ...
+//	go run ./conformance/internal/livediff -upgrade [-seed S] [-n N] ...   (also asks 10-start, 11-start, 12-start)
 //	go run ./conformance/internal/livediff -generate DIR [-seed S] [-n N]
 //	go run ./conformance/internal/livediff -check CASE.txtar...
 //	go run ./conformance/internal/livediff -minimize OUT.txtar CASE.txtar
@@ -38,18 +38,20 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
+	"golang.org/x/tools/txtar"
 )
 
 func main() {
 	seed := flag.Uint64("seed", uint64(time.Now().Unix()), "random seed of the run")
 	n := flag.Int("n", 20, "number of cases")
 	first := flag.Int("first", 0, "index of the first case (to extend a run)")
-	versions := flag.String("versions", "9,10,11,12", "oracle versions to ask")
+	versions := flag.String("versions", "", "oracle versions to ask, N-start in start mode (default 9,10,11,12; with -upgrade also 10-start,11-start,12-start)")
 	keep := flag.String("keep", filepath.Join(os.TempDir(), "fwaudit-livediff-keep"), "directory for disagreeing cases (with their answers)")
 	work := flag.String("work", "", "work directory for the generated cases (default: a new temporary directory, kept)")
 	pool := flag.String("descriptors", "testdata/descriptors", "real descriptor sets to draw from")
@@ -65,6 +67,10 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	versionsGiven := *versions != ""
+	if !versionsGiven {
+		*versions = defaultVersions(*upgrade)
+	}
 
 	if *check {
 		if flag.NArg() == 0 {
@@ -94,8 +100,15 @@ func main() {
 		}
 		defer os.RemoveAll(dir)
 		rec, err := buildRecorder(dir)
+		if err == nil && !versionsGiven {
+			// Re-ask what the case holds answers of (start modes too).
+			var ar *txtar.Archive
+			if ar, err = casefile.Read(flag.Arg(0)); err == nil {
+				*versions = answeredVersions(ar)
+			}
+		}
 		if err == nil {
-			err = minimize(flag.Arg(0), *minOut, rec, *oracle, *versions)
+			err = minimize(flag.Arg(0), *minOut, rec, *oracle, *versions, *jobs)
 		}
 		if err != nil {
 			fatal(err)
@@ -182,6 +195,33 @@ func main() {
 	if ctx.Err() != nil {
 		os.Exit(1)
 	}
+}
+
+// defaultVersions are the oracle versions asked by default: every release
+// in its default mode and, for firmware-upgrade cases, the first start of
+// the releases that select at define too (the stored selection is
+// re-matched over the changed tree there: kept, or refused).
+func defaultVersions(upgrade bool) string {
+	if upgrade {
+		return "9,10,11,12,10-start,11-start,12-start"
+	}
+	return "9,10,11,12"
+}
+
+// answeredVersions lists the oracle versions a case holds answers of, as
+// -versions takes them ("9,10,11-start"), in the case's section order.
+func answeredVersions(ar *txtar.Archive) string {
+	var vs []string
+	for _, f := range ar.Files {
+		if casefile.IsAnswer(f.Name) {
+			v := strconv.Itoa(casefile.AnswerVersion(f.Name))
+			if casefile.IsStartAnswer(f.Name) {
+				v += casefile.StartMode
+			}
+			vs = append(vs, v)
+		}
+	}
+	return strings.Join(vs, ",")
 }
 
 // report compares one case file and prints its disagreements; with keep set,

@@ -103,8 +103,8 @@ func entries(ar *txtar.Archive) [][]string {
 // minimize removes root entries one at a time, re-asking the oracle, and
 // keeps each removal after which the case still disagrees the same way
 // (same signature). It writes the smallest variant, with its answers, to
-// out.
-func minimize(file, out, rec, oracle, versions string) error {
+// out. It asks versions, at most jobs at once.
+func minimize(file, out, rec, oracle, versions string, jobs int) error {
 	ar, err := casefile.Read(file)
 	if err != nil {
 		return err
@@ -133,7 +133,7 @@ func minimize(file, out, rec, oracle, versions string) error {
 			if err := casefile.Write(try, cand); err != nil {
 				return err
 			}
-			cmd := exec.Command(rec, "-oracle", oracle, "-versions", versions, "-j", fmt.Sprint(len(strings.Split(versions, ","))), try)
+			cmd := exec.Command(rec, "-oracle", oracle, "-versions", versions, "-j", fmt.Sprint(min(jobs, len(strings.Split(versions, ",")))), try)
 			cmd.Stderr = os.Stderr
 			if err := cmd.Run(); err != nil {
 				return fmt.Errorf("recorder: %v", err)
