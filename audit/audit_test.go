@@ -14,8 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/fwaudit/fwaudit"
 	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/internal/distrotest"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/report"
 )
@@ -146,19 +146,6 @@ func TestRulesCatalogue(t *testing.T) {
 	}
 }
 
-func distroSet(t *testing.T, name string, p *matcher.Profile) *descriptor.Set {
-	t.Helper()
-	root, ok := fwaudit.Distro(name)
-	if !ok {
-		t.Fatalf("no bundled set %s", name)
-	}
-	set, err := descriptor.Load(descriptor.Options{FS: root, Rules: p.Rules})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return set
-}
-
 // TestDistroGaps is the acceptance test of issue #4: Ubuntu 24.04 lacks
 // SEV-ES, SEV-SNP, TDX and stateless firmware for x86_64 q35; Debian
 // unstable has all four.
@@ -172,7 +159,7 @@ func TestDistroGaps(t *testing.T) {
 		{"debian-unstable", false},
 	} {
 		t.Run(tc.distro, func(t *testing.T) {
-			r, err := Run(context.Background(), distroSet(t, tc.distro, matcher.Latest), Options{})
+			r, err := Run(context.Background(), distrotest.Load(t, tc.distro, matcher.Latest.Rules), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -192,7 +179,7 @@ func TestDistroGaps(t *testing.T) {
 // TestRequire: --require turns a gap into an error, and a required cell
 // the set does not target is computed anyway.
 func TestRequire(t *testing.T) {
-	set := distroSet(t, "ubuntu-24.04", matcher.Latest)
+	set := distrotest.Load(t, "ubuntu-24.04", matcher.Latest.Rules)
 	for _, tc := range []struct {
 		require []string
 		subject string
@@ -242,7 +229,7 @@ func TestStatelessSEVES(t *testing.T) {
 		if p == matcher.Libvirt128 {
 			plain = "ok 60-edk2-x86_64-amdsev.json"
 		}
-		r, err := Run(context.Background(), distroSet(t, "ubuntu-24.04-updates", p), Options{Profile: p})
+		r, err := Run(context.Background(), distrotest.Load(t, "ubuntu-24.04-updates", p.Rules), Options{Profile: p})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -263,7 +250,7 @@ func TestStatelessSEVES(t *testing.T) {
 // TestProfileMismatch: a set loaded with other rules than the profile's is
 // refused rather than audited wrongly.
 func TestProfileMismatch(t *testing.T) {
-	set := distroSet(t, "ubuntu-24.04", matcher.Libvirt90)
+	set := distrotest.Load(t, "ubuntu-24.04", matcher.Libvirt90.Rules)
 	_, err := Run(context.Background(), set, Options{Profile: matcher.Latest})
 	if err == nil || !strings.Contains(err.Error(), "Rules: profile.Rules") {
 		t.Errorf("want a mismatch error, got %v", err)
@@ -276,7 +263,7 @@ func TestDomainImpactUbuntu(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Run(context.Background(), distroSet(t, "ubuntu-24.04", matcher.Latest), Options{Domains: doms})
+	r, err := Run(context.Background(), distrotest.Load(t, "ubuntu-24.04", matcher.Latest.Rules), Options{Domains: doms})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +323,7 @@ func TestDomainMissingOnDisk(t *testing.T) {
 }
 
 func TestOverrides(t *testing.T) {
-	set := distroSet(t, "ubuntu-24.04", matcher.Latest)
+	set := distrotest.Load(t, "ubuntu-24.04", matcher.Latest.Rules)
 	ovs, err := ParseOverrides("ovr", strings.NewReader("coverage-gap x86_64/q35/amd-sev-*  # not on this fleet\n\ncoverage-gap */*/bios\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -401,7 +388,7 @@ func TestLint(t *testing.T) {
 func TestGolden(t *testing.T) {
 	for _, name := range []string{"ubuntu-24.04", "debian-unstable", "fedora-39"} {
 		t.Run(name, func(t *testing.T) {
-			r, err := Run(context.Background(), distroSet(t, name, matcher.Latest), Options{
+			r, err := Run(context.Background(), distrotest.Load(t, name, matcher.Latest.Rules), Options{
 				Source: "distro:" + name, FilesSkipped: "a bundled distro set holds no images"})
 			if err != nil {
 				t.Fatal(err)
@@ -436,7 +423,7 @@ func TestGolden(t *testing.T) {
 
 // TestDeterministic: two runs give byte-identical reports.
 func TestDeterministic(t *testing.T) {
-	set := distroSet(t, "fedora-39", matcher.Latest)
+	set := distrotest.Load(t, "fedora-39", matcher.Latest.Rules)
 	var outs []string
 	for range 2 {
 		r, err := Run(context.Background(), set, Options{})
@@ -454,7 +441,7 @@ func TestDeterministic(t *testing.T) {
 func TestCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Run(ctx, distroSet(t, "ubuntu-24.04", matcher.Latest), Options{}); err == nil {
+	if _, err := Run(ctx, distrotest.Load(t, "ubuntu-24.04", matcher.Latest.Rules), Options{}); err == nil {
 		t.Error("want the context's error")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fwaudit/fwaudit/internal/distrotest"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/report"
 )
@@ -28,7 +29,7 @@ func TestCells(t *testing.T) {
 			x86 = append(x86, c)
 		}
 	}
-	r, err := Run(context.Background(), distroSet(t, "debian-unstable", matcher.Latest), Options{Profile: matcher.Latest, Require: x86})
+	r, err := Run(context.Background(), distrotest.Load(t, "debian-unstable", matcher.Latest.Rules), Options{Profile: matcher.Latest, Require: x86})
 	if err != nil {
 		t.Fatal(err)
 	}

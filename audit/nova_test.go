@@ -4,9 +4,11 @@ import (
 	"context"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fwaudit/fwaudit/internal/distrotest"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/nova"
-	"github.com/google/go-cmp/cmp"
 )
 
 // The nova view over the bundled Ubuntu 24.04 set with its own libvirt
@@ -23,7 +25,7 @@ func TestNovaCombinations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := distroSet(t, "ubuntu-24.04", matcher.Libvirt100)
+	set := distrotest.Load(t, "ubuntu-24.04", matcher.Libvirt100.Rules)
 	r, err := Run(context.Background(), set, Options{Profile: matcher.Libvirt100, Nova: combos})
 	if err != nil {
 		t.Fatal(err)

@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fwaudit/fwaudit"
-	"github.com/fwaudit/fwaudit/descriptor"
-	"github.com/fwaudit/fwaudit/domcaps"
-	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/fwaudit/fwaudit/domcaps"
+	"github.com/fwaudit/fwaudit/internal/distrotest"
+	"github.com/fwaudit/fwaudit/matcher"
 )
 
 func read(t testing.TB, name string) *domcaps.Caps {
@@ -24,19 +24,6 @@ func read(t testing.TB, name string) *domcaps.Caps {
 		t.Fatal(err)
 	}
 	return c
-}
-
-func distro(t testing.TB, name string, p *matcher.Profile) *descriptor.Set {
-	t.Helper()
-	root, ok := fwaudit.Distro(name)
-	if !ok {
-		t.Fatalf("no bundled set %s", name)
-	}
-	set, err := descriptor.Load(descriptor.Options{FS: root, Rules: p.Rules})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return set
 }
 
 // The values are those of libvirt's test data (testdata/README.md).
@@ -82,7 +69,7 @@ type got struct {
 
 func compare(t *testing.T, setName, capsFile string, p *matcher.Profile) ([]got, []domcaps.Disagreement) {
 	t.Helper()
-	ds := domcaps.Compare(distro(t, setName, p), read(t, capsFile), p, domcaps.Options{Match: matcher.MatchOptions{AnyEmulator: true}})
+	ds := domcaps.Compare(distrotest.Load(t, setName, p.Rules), read(t, capsFile), p, domcaps.Options{Match: matcher.MatchOptions{AnyEmulator: true}})
 	var out []got
 	for _, d := range ds {
 		out = append(out, got{d.Kind, d.Subject})

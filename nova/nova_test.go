@@ -5,25 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fwaudit/fwaudit"
-	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fwaudit/fwaudit/internal/distrotest"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/nova"
-	"github.com/google/go-cmp/cmp"
 )
-
-func distro(t testing.TB, name string, p *matcher.Profile) *descriptor.Set {
-	t.Helper()
-	root, ok := fwaudit.Distro(name)
-	if !ok {
-		t.Fatalf("no bundled set %s", name)
-	}
-	set, err := descriptor.Load(descriptor.Options{FS: root, Rules: p.Rules})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return set
-}
 
 func TestSet(t *testing.T) {
 	var m map[string]string
@@ -167,7 +154,7 @@ func TestReleaseFor(t *testing.T) {
 // boots with before (nova 2025.2, nova's selection, libvirt 10.0) and after
 // (nova 2026.1, libvirt's).
 func TestUbuntuUpgrade(t *testing.T) {
-	set := distro(t, "ubuntu-24.04", matcher.Libvirt100)
+	set := distrotest.Load(t, "ubuntu-24.04", matcher.Libvirt100.Rules)
 	q35 := func(kv ...string) nova.Properties {
 		p := nova.Properties{Image: map[string]string{"hw_firmware_type": "uefi", "hw_machine_type": "q35"}}
 		for i := 0; i < len(kv); i += 2 {

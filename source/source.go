@@ -13,6 +13,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -106,19 +107,33 @@ func (s Spec) Check() error {
 // is this host's search path and that holds no descriptors at all, with a
 // note saying so (for standard error). Open and Load fall back themselves;
 // FallBack tells a caller what they will use.
+//
+// A directory of the search path that exists but cannot be read (or is
+// not a directory) is not "no descriptors": libvirt's lookups fail on it,
+// and the host's own set, which says so, is used.
 func (s Spec) FallBack() (Spec, string) {
 	if s.Root != "" || s.Distro != "" || len(s.Dirs) > 0 {
 		return s, ""
 	}
 	path := descriptor.SearchPath(s.options(nil))
-	for _, d := range path {
-		if ents, err := os.ReadDir(d); err == nil && len(ents) > 0 {
-			return s, ""
-		}
+	if !noDescriptors(path) {
+		return s, ""
 	}
 	s.Distro = fwaudit.DefaultDistro
 	return s, fmt.Sprintf("note: this host has no firmware descriptors in %s; showing the bundled %s set instead (choose another with --distro, see --distro help)",
 		strings.Join(path, ", "), s.Distro)
+}
+
+// noDescriptors reports whether every directory of path is missing or
+// empty. It reads at most one entry of each and never blocks.
+func noDescriptors(path []string) bool {
+	for _, d := range path {
+		empty, err := safefile.DirEmpty(d)
+		if err == nil && !empty || err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s Spec) options(rules *descriptor.Rules) descriptor.Options {

@@ -80,6 +80,26 @@ func ReadDir(name string) ([]fs.DirEntry, error) {
 	return ents, err
 }
 
+// DirEmpty reports whether the host directory name holds no entry,
+// reading at most one: a directory of 100,000 files costs what an empty
+// one does. It opens without blocking, so a named pipe in its place is an
+// error (not a directory), not a hang.
+func DirEmpty(name string) (bool, error) {
+	f, err := os.OpenFile(name, openFlags|syscall.O_DIRECTORY, 0)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	ents, err := f.ReadDir(1)
+	if len(ents) > 0 {
+		return false, nil
+	}
+	if err == io.EOF {
+		return true, nil
+	}
+	return false, err
+}
+
 // ReadIn reads name (slash-separated, relative to root) inside root, which
 // must be a regular file of at most limit bytes. Symlinks are followed
 // only as far as they stay inside root ([os.Root]'s rule).

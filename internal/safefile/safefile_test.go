@@ -381,3 +381,36 @@ func TestOpenFS(t *testing.T) {
 		t.Errorf("OpenFS(FS(root), escape) succeeded; want an error, the link leaves the root")
 	}
 }
+
+// DirEmpty reads at most one entry, and refuses without blocking what is
+// not a directory.
+func TestDirEmpty(t *testing.T) {
+	dir := hostileDir(t)
+	empty := t.TempDir()
+	for _, tt := range []struct {
+		path  string
+		empty bool
+		err   error // nil: no error; errAny: some error
+	}{
+		{dir, false, nil},
+		{empty, true, nil},
+		{filepath.Join(dir, "sub"), true, nil},
+		{filepath.Join(dir, "missing"), false, fs.ErrNotExist},
+		{filepath.Join(dir, "fifo"), false, errAny},
+		{filepath.Join(dir, "ten"), false, errAny},
+	} {
+		hostiletest.Within(t, "DirEmpty "+tt.path, func() {
+			got, err := safefile.DirEmpty(tt.path)
+			switch {
+			case tt.err == nil && err != nil, tt.err == errAny && err == nil,
+				tt.err != nil && tt.err != errAny && !errors.Is(err, tt.err):
+				t.Errorf("DirEmpty(%s) error %v; want %v", tt.path, err, tt.err)
+			case got != tt.empty:
+				t.Errorf("DirEmpty(%s) = %v; want %v", tt.path, got, tt.empty)
+			}
+		})
+	}
+}
+
+// errAny stands for "some error" in the tables above.
+var errAny = errors.New("any error")

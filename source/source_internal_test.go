@@ -1,0 +1,60 @@
+package source
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/fwaudit/fwaudit/internal/hostiletest"
+)
+
+// noDescriptors decides whether a command shows the bundled set instead
+// of this host's: only when every directory is missing or empty, never
+// for one it cannot read, and without blocking on a named pipe.
+func TestNoDescriptors(t *testing.T) {
+	dir := t.TempDir()
+	mk := func(name string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	empty, full := mk("empty"), mk("full")
+	if err := os.WriteFile(filepath.Join(full, "50-x.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notDir := filepath.Join(dir, "file")
+	if err := os.WriteFile(notDir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	hostiletest.Mkfifo(t, fifo)
+	missing := filepath.Join(dir, "missing")
+	for _, tt := range []struct {
+		name string
+		path []string
+		want bool
+	}{
+		{"missing and empty", []string{missing, empty}, true},
+		{"none", nil, true},
+		{"one with a file", []string{empty, full, missing}, false},
+		{"not a directory", []string{missing, notDir}, false},
+		{"a named pipe", []string{fifo, empty}, false},
+	} {
+		hostiletest.Within(t, tt.name, func() {
+			if got := noDescriptors(tt.path); got != tt.want {
+				t.Errorf("%s: noDescriptors = %v; want %v", tt.name, got, tt.want)
+			}
+		})
+	}
+	if os.Geteuid() != 0 {
+		locked := mk("locked")
+		os.WriteFile(filepath.Join(locked, "50-x.json"), []byte("{}"), 0o644)
+		os.Chmod(locked, 0)
+		defer os.Chmod(locked, 0o755)
+		if noDescriptors([]string{locked}) {
+			t.Error("an unreadable directory counts as no descriptors")
+		}
+	}
+}
