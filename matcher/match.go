@@ -367,6 +367,12 @@ func (d *Decision) firstStart(files fs.FS) string {
 		}
 		return "cannot rename file '(null).new' as '(null)': Bad address"
 	}
+	if l, n := r.Loader, r.NVRAM; p.NVRAM.RWLoaderNVRAMNeedsFormat && d.Chosen == nil && l != nil && l.Type == "pflash" && l.Readonly == No &&
+		n != nil && n.Path != "" && !n.Source && !n.Network && n.Template == "" && n.Format == "" {
+		// The define writes no format for the NVRAM of a read/write
+		// loader; the start cannot give QEMU one.
+		return "internal error: mishandled storage format 'none'"
+	}
 	return d.createNVRAM(files)
 }
 

@@ -184,6 +184,11 @@ type NVRAMHandling struct {
 	// is not on the host, else renaming to a NULL path
 	// (live-*manual-rw-template-start, 10.0 and 11.3).
 	CopiesTemplateWithoutPath bool
+	// RWLoaderNVRAMNeedsFormat: a manual read/write pflash loader with an
+	// NVRAM path as the element's text, no template and no format (the
+	// define writes none) fails its first start: "mishandled storage
+	// format 'none'" (live-manual-rw-nvram-path-start, 10.0 and 11.3).
+	RWLoaderNVRAMNeedsFormat bool
 	// LegacyPairs is the build's qemu.conf nvram list, "CODE:VARS" pairs
 	// a manual pflash loader no descriptor matches is looked up in.
 	LegacyPairs []string
@@ -347,6 +352,7 @@ var (
 			CreatesAtStart:            true,
 			StartRematchesNVRAMFormat: true,
 			CopiesTemplateWithoutPath: true,
+			RWLoaderNVRAMNeedsFormat:  true,
 		},
 		Writes: WriteBack{
 			RawFormatImplicit:     true,
@@ -390,6 +396,7 @@ var (
 			CreatesAtStart:            true,
 			StartChecksBlock:          true,
 			CopiesTemplateWithoutPath: true,
+			RWLoaderNVRAMNeedsFormat:  true,
 		},
 		Writes: WriteBack{
 			NVRAMFormatFromTemplate: true,
