@@ -356,8 +356,11 @@ func (d *Decision) firstStart(files fs.FS) string {
 			return textf(p.Selection.NoMatch, cmpOr(r.Firmware, "efi"))
 		}
 	}
-	if l, n := r.Loader, r.NVRAM; p.NVRAM.CopiesTemplateWithoutPath && d.Chosen == nil && l != nil && l.Type == "pflash" && l.Readonly == No &&
-		n != nil && n.Template != "" && n.Path == "" && !n.Network {
+	// A manual read/write pflash loader with an NVRAM element: the define
+	// gives its NVRAM neither a path from a template nor a format.
+	n := r.NVRAM
+	rwManual := d.Chosen == nil && r.Loader != nil && r.Loader.Type == "pflash" && r.Loader.Readonly == No && n != nil && !n.Network
+	if p.NVRAM.CopiesTemplateWithoutPath && rwManual && n.Template != "" && n.Path == "" {
 		// A read/write loader gets no NVRAM path at the define, yet the
 		// start copies the template, to a NULL path.
 		if files != nil {
@@ -367,8 +370,7 @@ func (d *Decision) firstStart(files fs.FS) string {
 		}
 		return "cannot rename file '(null).new' as '(null)': Bad address"
 	}
-	if l, n := r.Loader, r.NVRAM; p.NVRAM.RWLoaderNVRAMNeedsFormat && d.Chosen == nil && l != nil && l.Type == "pflash" && l.Readonly == No &&
-		n != nil && n.Path != "" && !n.Source && !n.Network && n.Template == "" && n.Format == "" {
+	if p.NVRAM.RWLoaderNVRAMNeedsFormat && rwManual && n.Path != "" && !n.Source && n.Template == "" && n.Format == "" {
 		// The define writes no format for the NVRAM of a read/write
 		// loader; the start cannot give QEMU one.
 		return "internal error: mishandled storage format 'none'"
