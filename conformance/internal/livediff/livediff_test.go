@@ -608,3 +608,44 @@ func TestAnsweredVersions(t *testing.T) {
 		t.Errorf("answeredVersions = %v, want %v", got, want)
 	}
 }
+
+// TestVsockOnlyWhereDefineFails checks that a vsock device, whose start
+// opens /dev/vhost-vsock (missing on the oracle hosts), is drawn only into
+// domains every release refuses at define: microvm without a declared PCI
+// root. With a PCI root 9.0, 10.0 and 11.3 define a microvm domain and its
+// start fails on the host (seed 6700, upgrade case 2, drawn from live case
+// 6700/2). The upgrade cases' domains are live cases' domains.
+func TestVsockOnlyWhereDefineFails(t *testing.T) {
+	pool := testPool(t)
+	vsock := 0
+	check := func(seed uint64, i int) {
+		ar := Generate(pool, seed, i)
+		dom := string(ar.Files[casefile.Find(ar, casefile.Domain)].Data)
+		if !strings.Contains(dom, "<vsock") {
+			return
+		}
+		vsock++
+		d := parseDomain(ar)
+		microvm := d.OS != nil && d.OS.Type != nil && d.OS.Type.Machine == "microvm"
+		pciRoot := false
+		if d.Devices != nil {
+			for _, c := range d.Devices.Controllers {
+				if c.Type == "pci" && (c.Model == "pci-root" || c.Model == "pcie-root") {
+					pciRoot = true
+				}
+			}
+		}
+		if !microvm || pciRoot {
+			t.Errorf("seed %d case %d: vsock in a domain that can define (microvm %v, PCI root %v):\n%s", seed, i, microvm, pciRoot, dom)
+		}
+	}
+	check(6700, 2)
+	for seed := uint64(6800); seed < 6810; seed++ {
+		for i := range 300 {
+			check(seed, i)
+		}
+	}
+	if vsock == 0 {
+		t.Error("no case has a vsock device: the microvm refusal it probes is never met")
+	}
+}
