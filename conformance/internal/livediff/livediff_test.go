@@ -597,6 +597,67 @@ func TestDefaultVersions(t *testing.T) {
 	}
 }
 
+// TestAskedVersions checks what a run asks: -start adds the start modes to
+// a plain run, as -upgrade always does, and -versions overrides both.
+func TestAskedVersions(t *testing.T) {
+	startModes := []string{"10-start", "11-start", "12-start"}
+	for _, tc := range []struct {
+		given          string
+		start, upgrade bool
+		want, notWant  []string
+	}{
+		{"", false, false, []string{"9", "10", "11", "12"}, startModes},
+		{"", true, false, append([]string{"9", "10", "11", "12"}, startModes...), nil},
+		{"", false, true, append([]string{"9", "10", "11", "12"}, startModes...), nil},
+		{"", true, true, append([]string{"9", "10", "11", "12"}, startModes...), nil},
+		{"9,11", true, false, []string{"9", "11"}, append([]string{"10", "12"}, startModes...)},
+	} {
+		got := strings.Split(askedVersions(tc.given, tc.start, tc.upgrade), ",")
+		for _, v := range tc.want {
+			if !slices.Contains(got, v) {
+				t.Errorf("askedVersions(%q, start %v, upgrade %v) = %v, without %s", tc.given, tc.start, tc.upgrade, got, v)
+			}
+		}
+		for _, v := range tc.notWant {
+			if slices.Contains(got, v) {
+				t.Errorf("askedVersions(%q, start %v, upgrade %v) = %v, with %s", tc.given, tc.start, tc.upgrade, got, v)
+			}
+		}
+	}
+}
+
+// TestCompareNewDomainStartAnswers compares a recorded new-domain case (no
+// upgrade, what a -start run records) holding start-mode answers: all seven
+// agree, and an altered start answer is reported as that release's start.
+func TestCompareNewDomainStartAnswers(t *testing.T) {
+	ar, err := casefile.Read("../../testdata/cases/live-manual-rw-file-nvram-start.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if casefile.DefineRoot(ar) || casefile.Existing(ar.Comment) {
+		t.Fatal("not a new-domain case")
+	}
+	diffs, compared, err := Compare(ar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if compared != 7 || len(diffs) != 0 {
+		t.Fatalf("compared %d answers (want 7: 9, 10, 11, 12 and 10, 11, 12 in start mode), diffs %v", compared, diffs)
+	}
+	i := casefile.Find(ar, casefile.AnswerSection("11"+casefile.StartMode))
+	if i < 0 || !bytes.Contains(ar.Files[i].Data, []byte("master var store")) {
+		t.Fatal("no failed libvirt 11 start answer")
+	}
+	ar.Files[i].Data = bytes.Replace(ar.Files[i].Data, []byte(`"ok": false`), []byte(`"ok": true`), 1)
+	diffs, _, err = Compare(ar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(diffs) != 1 || diffs[0].Version != "11-start" {
+		t.Errorf("altered libvirt 11 start answer: diffs %+v", diffs)
+	}
+}
+
 func TestAnsweredVersions(t *testing.T) {
 	ar, err := casefile.Read("../../testdata/cases/upgrade-features-changed.txtar")
 	if err != nil {

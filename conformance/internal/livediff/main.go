@@ -7,6 +7,7 @@
 // matcher and prints every disagreement with a field diff.
 //
 //	go run ./conformance/internal/livediff [-seed S] [-n N] [-versions 9,11,12] [-keep DIR]
+//	go run ./conformance/internal/livediff -start [-seed S] [-n N] ...     (also asks 10-start, 11-start, 12-start)
 //	go run ./conformance/internal/livediff -upgrade [-seed S] [-n N] ...   (also asks 10-start, 11-start, 12-start)
 //	go run ./conformance/internal/livediff -generate DIR [-seed S] [-n N]
 //	go run ./conformance/internal/livediff -check CASE.txtar...
@@ -16,7 +17,10 @@
 // a work directory; a case on which any version disagrees is copied, with its
 // recorded answers, to the -keep directory. Case i of a run depends only on
 // -seed and i, so a run can be repeated or extended. -generate only writes
-// the cases; -check only compares cases that already hold answers.
+// the cases; -check only compares cases that already hold answers. -start
+// asks the first start of the releases that select at define too (the
+// define, then virsh start up to the hook): a start-mode answer is compared
+// with fwaudit's predicted define-then-start outcome, as TestRecorded does.
 //
 // -upgrade makes firmware-upgrade cases instead (GenerateUpgrade): case i
 // is a live case, mostly built so that its domain defines (fit.go), defined
@@ -51,7 +55,7 @@ func main() {
 	seed := flag.Uint64("seed", uint64(time.Now().Unix()), "random seed of the run")
 	n := flag.Int("n", 20, "number of cases")
 	first := flag.Int("first", 0, "index of the first case (to extend a run)")
-	versions := flag.String("versions", "", "oracle versions to ask, N-start in start mode (default 9,10,11,12; with -upgrade also 10-start,11-start,12-start)")
+	versions := flag.String("versions", "", "oracle versions to ask, N-start in start mode (default 9,10,11,12; with -start or -upgrade also 10-start,11-start,12-start)")
 	keep := flag.String("keep", filepath.Join(os.TempDir(), "fwaudit-livediff-keep"), "directory for disagreeing cases (with their answers)")
 	work := flag.String("work", "", "work directory for the generated cases (default: a new temporary directory, kept)")
 	pool := flag.String("descriptors", "testdata/descriptors", "real descriptor sets to draw from")
@@ -60,6 +64,7 @@ func main() {
 	batch := flag.Int("batch", 10, "cases per recorder run (disagreements are printed after each batch)")
 	generate := flag.String("generate", "", "only write the cases into this directory")
 	check := flag.Bool("check", false, "only compare the given case files (which hold answers) with fwaudit")
+	startModes := flag.Bool("start", false, "also ask the first start of 10.0, 11.3 and 12.8 (10-start,11-start,12-start; always with -upgrade)")
 	upgrade := flag.Bool("upgrade", false, "generate firmware-upgrade cases (define-root/ = live case i, root/ = the same after one or two changes; existing domains)")
 	minOut := flag.String("minimize", "", "minimise the one given disagreeing case (fewer root entries, same disagreement) into this file")
 	flag.Usage = func() {
@@ -68,9 +73,7 @@ func main() {
 	}
 	flag.Parse()
 	versionsGiven := *versions != ""
-	if !versionsGiven {
-		*versions = defaultVersions(*upgrade)
-	}
+	*versions = askedVersions(*versions, *startModes, *upgrade)
 
 	if *check {
 		if flag.NArg() == 0 {
@@ -198,14 +201,24 @@ func main() {
 }
 
 // defaultVersions are the oracle versions asked by default: every release
-// in its default mode and, for firmware-upgrade cases, the first start of
-// the releases that select at define too (the stored selection is
-// re-matched over the changed tree there: kept, or refused).
-func defaultVersions(upgrade bool) string {
-	if upgrade {
+// in its default mode and, with start (-start, and always for
+// firmware-upgrade cases, whose stored selection the start re-matches over
+// the changed tree: kept, or refused), the first start of the releases that
+// select at define too.
+func defaultVersions(start bool) string {
+	if start {
 		return "9,10,11,12,10-start,11-start,12-start"
 	}
 	return "9,10,11,12"
+}
+
+// askedVersions is the -versions a run asks: the ones given, else the
+// defaults, with the start modes for -start and -upgrade.
+func askedVersions(given string, start, upgrade bool) string {
+	if given != "" {
+		return given
+	}
+	return defaultVersions(start || upgrade)
 }
 
 // answeredVersions lists the oracle versions a case holds answers of, as
