@@ -2,10 +2,13 @@ package main
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"path"
 	"slices"
 	"strings"
 
+	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
+	"golang.org/x/tools/txtar"
 	"libvirt.org/go/libvirtxml"
 )
 
@@ -300,4 +303,34 @@ func fitName(g *gen, t *tree, origin string) string {
 			return n
 		}
 	}
+}
+
+// FitCaseName names case i of a -fit run.
+func FitCaseName(seed uint64, i int) string { return fmt.Sprintf("live-fit-%d-%d", seed, i) }
+
+// GenerateFit makes case i of a -fit run: a new-domain live case built to
+// define (defineCase), so that a run asks more first starts (-start) of
+// domains the define stores. Its root/ is the define-root/ GenerateUpgrade
+// builds for (seed, i) (the fitting stream is drawn the same way), its
+// domain is named after the case. Whether it defines is the oracle's
+// answer. The result depends only on (seed, i) and the pool.
+func GenerateFit(pool []PoolEntry, seed uint64, i int) *txtar.Archive {
+	fit := &gen{r: rand.New(rand.NewPCG(seed^fitStream, uint64(i)))}
+	fit.chance(asDrawn) // GenerateUpgrade's draw, unused: the same stream builds the same tree
+	dc := defineCase(pool, seed, i, fit, true)
+	name := FitCaseName(seed, i)
+	ar := &txtar.Archive{}
+	files, links := dc.tree.sections(casefile.RootPrefix)
+	ar.Files = append(ar.Files, files...)
+	if len(links) > 0 {
+		slices.Sort(links)
+		ar.Files = append(ar.Files, txtar.File{Name: casefile.Symlinks, Data: []byte(strings.Join(links, "\n") + "\n")})
+	}
+	dom := strings.ReplaceAll(dc.domain, "fwl-"+CaseName(dc.liveSeed, i), "fwl-"+name)
+	ar.Files = append(ar.Files, txtar.File{Name: casefile.Domain, Data: []byte(dom)})
+	ar.Comment = []byte(fmt.Sprintf("Live case built to define: seed %d, case %d (conformance/internal/livediff -fit): "+
+		"the descriptors and domain of live case %s (%s). Files:\n%s\ntags: live\n",
+		seed, i, CaseName(dc.liveSeed, i), dc.how, strings.Join(dc.about, "\n")))
+	casefile.Sort(ar)
+	return ar
 }

@@ -710,3 +710,55 @@ func TestVsockOnlyWhereDefineFails(t *testing.T) {
 		t.Error("no case has a vsock device: the microvm refusal it probes is never met")
 	}
 }
+
+// TestGenerateFit checks the -fit cases: reproducible, well-formed new-domain
+// cases named after themselves, whose root/ is the define-root/ that
+// GenerateUpgrade builds for the same (seed, i) when it builds one, and most
+// of which are built to define with a fitting descriptor.
+func TestGenerateFit(t *testing.T) {
+	pool := testPool(t)
+	const n = 200
+	var built, fitted, same int
+	for i := range n {
+		ar := GenerateFit(pool, 13, i)
+		if i < 5 && !bytes.Equal(txtar.Format(ar), txtar.Format(GenerateFit(pool, 13, i))) {
+			t.Errorf("case %d: two generations differ", i)
+		}
+		if err := casefile.Check(ar); err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		if casefile.DefineRoot(ar) || casefile.Existing(ar.Comment) {
+			t.Fatalf("case %d: not a new-domain case", i)
+		}
+		dom := ar.Files[casefile.Find(ar, casefile.Domain)].Data
+		_, req, err := matcher.ParseDomain(dom)
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		if req.Name != "fwl-"+FitCaseName(13, i) {
+			t.Errorf("case %d: domain name %q", i, req.Name)
+		}
+		c := string(ar.Comment)
+		if !strings.Contains(c, "(built to define)") {
+			continue
+		}
+		built++
+		if r := domainRefusal(parseDomain(ar)); r != "" {
+			t.Errorf("case %d: built to define, but the domain is refused: %s", i, r)
+		}
+		if strings.Contains(c, "(fitting the domain)") {
+			fitted++
+		}
+		up := GenerateUpgrade(pool, 13, i)
+		if strings.Contains(string(up.Comment), "(define-root/, built to define)") {
+			same++
+			if got, want := rootSections(ar, casefile.RootPrefix), rootSections(up, casefile.DefineRootPrefix); got != want {
+				t.Errorf("case %d: root/ differs from the upgrade case's define-root/:\n%s\nwant\n%s", i, got, want)
+			}
+		}
+	}
+	t.Logf("%d cases: %d built to define, %d with a fitting descriptor, %d compared with an upgrade case", n, built, fitted, same)
+	if built < n*9/10 || fitted < n*6/10 || same == 0 {
+		t.Errorf("%d of %d built to define (want 90%%), %d fitted (want 60%%), %d compared with upgrade cases", built, n, fitted, same)
+	}
+}

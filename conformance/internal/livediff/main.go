@@ -9,6 +9,7 @@
 //	go run ./conformance/internal/livediff [-seed S] [-n N] [-versions 9,11,12] [-keep DIR]
 //	go run ./conformance/internal/livediff -start [-seed S] [-n N] ...     (also asks 10-start, 11-start, 12-start)
 //	go run ./conformance/internal/livediff -upgrade [-seed S] [-n N] ...   (also asks 10-start, 11-start, 12-start)
+//	go run ./conformance/internal/livediff -fit -start [-seed S] [-n N] ... (cases built to define)
 //	go run ./conformance/internal/livediff -generate DIR [-seed S] [-n N]
 //	go run ./conformance/internal/livediff -check CASE.txtar...
 //	go run ./conformance/internal/livediff -minimize OUT.txtar CASE.txtar
@@ -21,6 +22,9 @@
 // asks the first start of the releases that select at define too (the
 // define, then virsh start up to the hook): a start-mode answer is compared
 // with fwaudit's predicted define-then-start outcome, as TestRecorded does.
+//
+// -fit makes live cases built to define instead (GenerateFit, fit.go): the
+// define-root/ trees of -upgrade's cases, as new domains.
 //
 // -upgrade makes firmware-upgrade cases instead (GenerateUpgrade): case i
 // is a live case, mostly built so that its domain defines (fit.go), defined
@@ -65,6 +69,7 @@ func main() {
 	generate := flag.String("generate", "", "only write the cases into this directory")
 	check := flag.Bool("check", false, "only compare the given case files (which hold answers) with fwaudit")
 	startModes := flag.Bool("start", false, "also ask the first start of 10.0, 11.3 and 12.8 (10-start,11-start,12-start; always with -upgrade)")
+	fitCases := flag.Bool("fit", false, "generate new-domain cases built to define (the define-root/ of -upgrade's cases as root/; with -start, more first starts are asked)")
 	upgrade := flag.Bool("upgrade", false, "generate firmware-upgrade cases (define-root/ = live case i, root/ = the same after one or two changes; existing domains)")
 	minOut := flag.String("minimize", "", "minimise the one given disagreeing case (fewer root entries, same disagreement) into this file")
 	flag.Usage = func() {
@@ -119,7 +124,7 @@ func main() {
 		report(*minOut, "")
 		return
 	}
-	if flag.NArg() != 0 || *n < 1 {
+	if flag.NArg() != 0 || *n < 1 || (*fitCases && *upgrade) {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -143,8 +148,11 @@ func main() {
 	var files []string
 	for i := *first; i < *first+*n; i++ {
 		name, gen := CaseName(*seed, i), Generate
-		if *upgrade {
+		switch {
+		case *upgrade:
 			name, gen = UpgradeCaseName(*seed, i), GenerateUpgrade
+		case *fitCases:
+			name, gen = FitCaseName(*seed, i), GenerateFit
 		}
 		f := filepath.Join(dir, name+".txtar")
 		if _, err := os.Stat(f); err != nil { // keep answers of an earlier, interrupted run

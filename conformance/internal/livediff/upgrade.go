@@ -174,23 +174,8 @@ func GenerateUpgrade(pool []PoolEntry, seed uint64, i int) *txtar.Archive {
 	g := &gen{r: rand.New(rand.NewPCG(seed^upgradeStream, uint64(i)))}
 	fit := &gen{r: rand.New(rand.NewPCG(seed^fitStream, uint64(i)))}
 
-	liveSeed, base := seed, Generate(pool, seed, i)
-	built := !fit.chance(asDrawn)
-	if built {
-		for k := range maxDraws {
-			s := drawSeed(seed, k)
-			ar := base
-			if k > 0 {
-				ar = Generate(pool, s, i)
-			}
-			if domainRefusal(parseDomain(ar)) == "" {
-				liveSeed, base = s, ar
-				break
-			}
-		}
-	}
-	dom := string(base.Files[casefile.Find(base, casefile.Domain)].Data)
-	dom = strings.ReplaceAll(dom, "fwl-"+CaseName(liveSeed, i), upgradeDomainName(seed, i))
+	dc := defineCase(pool, seed, i, fit, !fit.chance(asDrawn))
+	dom := strings.ReplaceAll(dc.domain, "fwl-"+CaseName(dc.liveSeed, i), upgradeDomainName(seed, i))
 	arch := ""
 	if m := domainArch.FindStringSubmatch(dom); m != nil {
 		arch = map[string]string{"i686": "i386"}[m[1]]
@@ -198,32 +183,7 @@ func GenerateUpgrade(pool []PoolEntry, seed uint64, i int) *txtar.Archive {
 			arch = m[1]
 		}
 	}
-
-	before := readTree(base)
-	var about []string
-	for _, line := range strings.Split(string(base.Comment), "\n") {
-		if strings.HasPrefix(line, "  ") {
-			about = append(about, line)
-		}
-	}
-	how := "as drawn"
-	if built {
-		how = "built to define"
-		d := parseDomain(base)
-		if r := domainRefusal(d); r != "" {
-			how = "built to define, but no draw escaped a refusal (" + r + ")"
-		} else if doc, origin := fit.fitting(pool, d); doc != nil {
-			dir := "usr"
-			if fit.chance(0.2) {
-				dir = "etc"
-			}
-			name := fitName(fit, before, origin)
-			before.files = append(before.files, treeFile{dir: dir, name: name, data: render(doc)})
-			before.sort()
-			about = append(about, fmt.Sprintf("  %s: %s (fitting the domain)", treeFile{dir: dir, name: name}.section(""), origin))
-			slices.Sort(about)
-		}
-	}
+	before, about, how := dc.tree, dc.about, dc.how
 
 	after := before.clone()
 	var notes []string
@@ -257,9 +217,67 @@ func GenerateUpgrade(pool []PoolEntry, seed uint64, i int) *txtar.Archive {
 	ar.Comment = []byte(fmt.Sprintf("Live firmware-upgrade case: seed %d, case %d (conformance/internal/livediff -upgrade): "+
 		"defined over the descriptors of live case %s (define-root/, %s), then loaded over root/: %s. Files of define-root:\n%s\n"+
 		"tags: existing, upgrade, live\nexisting: true\n",
-		seed, i, CaseName(liveSeed, i), how, strings.Join(notes, "; "), strings.Join(about, "\n")))
+		seed, i, CaseName(dc.liveSeed, i), how, strings.Join(notes, "; "), strings.Join(about, "\n")))
 	casefile.Sort(ar)
 	return ar
+}
+
+// A definedCase is the define-time half of a case (an upgrade case's
+// define-root/, a -fit case's root/): a live case, mostly built to define.
+type definedCase struct {
+	liveSeed uint64   // the seed of the live case drawn (drawSeed)
+	domain   string   // its domain, named after that live case
+	tree     *tree    // its descriptors, with the fitting one if any
+	about    []string // the comment's lines on tree's files, sorted
+	how      string   // "as drawn", "built to define" or why not
+}
+
+// defineCase draws live case i for seed: with built, the first of the live
+// cases (drawSeed(seed, k), i) whose domain escapes every define-time
+// refusal domainRefusal knows, plus a descriptor fitting that domain (from
+// fit's stream, under a random name in /usr/share or /etc); without, live
+// case (seed, i) as drawn.
+func defineCase(pool []PoolEntry, seed uint64, i int, fit *gen, built bool) definedCase {
+	liveSeed, base := seed, Generate(pool, seed, i)
+	if built {
+		for k := range maxDraws {
+			s := drawSeed(seed, k)
+			ar := base
+			if k > 0 {
+				ar = Generate(pool, s, i)
+			}
+			if domainRefusal(parseDomain(ar)) == "" {
+				liveSeed, base = s, ar
+				break
+			}
+		}
+	}
+	dc := definedCase{liveSeed: liveSeed, domain: string(base.Files[casefile.Find(base, casefile.Domain)].Data),
+		tree: readTree(base), how: "as drawn"}
+	for _, line := range strings.Split(string(base.Comment), "\n") {
+		if strings.HasPrefix(line, "  ") {
+			dc.about = append(dc.about, line)
+		}
+	}
+	if !built {
+		return dc
+	}
+	dc.how = "built to define"
+	d := parseDomain(base)
+	if r := domainRefusal(d); r != "" {
+		dc.how = "built to define, but no draw escaped a refusal (" + r + ")"
+	} else if doc, origin := fit.fitting(pool, d); doc != nil {
+		dir := "usr"
+		if fit.chance(0.2) {
+			dir = "etc"
+		}
+		name := fitName(fit, dc.tree, origin)
+		dc.tree.files = append(dc.tree.files, treeFile{dir: dir, name: name, data: render(doc)})
+		dc.tree.sort()
+		dc.about = append(dc.about, fmt.Sprintf("  %s: %s (fitting the domain)", treeFile{dir: dir, name: name}.section(""), origin))
+		slices.Sort(dc.about)
+	}
+	return dc
 }
 
 // fitStream separates the random stream that builds a case to define
