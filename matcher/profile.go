@@ -254,7 +254,12 @@ var (
 // reordering (recorded from 11.3; 10.0 runs them too, with its own format
 // mismatch check among the parse-time ones, the first two).
 var (
-	checks11Define = []check{checkArch, checkLoaderFormat, checkNVRAMFormat, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo}
+	// The parse-time checks of releases that read formats: the <os>
+	// attributes in libvirt's parsing order (<firmware> features and
+	// firmware, <nvram>, <loader>, <features> and <pm>); found with the
+	// oracle (conformance cases xml-*).
+	checksParse    = []check{checkArch, checkXMLFirmware, checkNVRAMFormat, checkXMLLoader, checkLoaderFormat}
+	checks11Define = []check{checkArch, checkXMLFirmware, checkNVRAMFormat, checkXMLLoader, checkLoaderFormat, checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo}
 	checks11Post   = []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
 	checks12Post   = []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
 	// Validation: the enrolled-keys and stateless NVRAM checks of Define
@@ -299,7 +304,7 @@ var (
 			LaunchSecurityTypes: launchBase,
 			// Validation at define, the QEMU driver's before the generic
 			// one; the selection at start is not validated again here.
-			Define: []check{checkArch, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort,
+			Define: []check{checkArch, checkXMLFirmware, checkXMLLoader, checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort,
 				checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			// Everything after the emulator but the address assignment is
 			// validation, which a stored definition meets at its start,
@@ -340,7 +345,7 @@ var (
 			NVRAMFormat:       true,
 		},
 		Checks: Checks{
-			Define:              append([]check{checkArch, checkLoaderFormat, checkNVRAMFormat, checkFormatMismatch}, checks11Define[3:]...),
+			Define:              append(append(slices.Clip(checksParse), checkFormatMismatch), checks11Define[len(checksParse):]...),
 			Post:                checks11Post,
 			Validation:          checks11Validation,
 			Messages:            messages11,
@@ -435,7 +440,7 @@ var (
 		},
 		Checks: Checks{
 			// The read/write and stateless NVRAM checks moved to parsing.
-			Define: []check{checkArch, checkLoaderFormat, checkNVRAMFormat, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkROMRW, checkROMFormat,
+			Define: []check{checkArch, checkXMLFirmware, checkNVRAMFormat, checkXMLLoader, checkLoaderFormat, checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkROMRW, checkROMFormat,
 				checkStatelessNVRAM, checkRWNVRAM},
 			// The QEMU driver's validation (machine ... tdx), then its
 			// device validation (a microvm PCI root), before the generic one

@@ -7,6 +7,7 @@ package matcher
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"libvirt.org/go/libvirtxml"
@@ -112,6 +113,10 @@ type Request struct {
 	// newly defined (no ABI update): libvirt then forces the loader format
 	// to raw before selecting, so an old domain never moves to qcow2.
 	Existing bool
+	// Invalid are the attribute values of the definition that libvirt's
+	// XML parser refuses, in the order it parses them (FromDomain finds
+	// them; a profile's checks report the first one their release meets).
+	Invalid []AttrError
 	// ExistingValidated: with Existing, the definition is validated as a
 	// new one is, as libvirt's own test harness does for its abi-update
 	// false cases (it parses without an ABI update, and validates). The
@@ -120,6 +125,114 @@ type Request struct {
 	// waits for its start (Profile.Checks.Validation; the existing-*
 	// conformance cases).
 	ExistingValidated bool
+}
+
+// An AttrError is an attribute of a domain definition that libvirt's XML
+// parser refuses: a value outside the attribute's enumeration (values are
+// case-sensitive; yes/no and on/off are not interchangeable), or a
+// required attribute left out. Error is libvirt's message.
+type AttrError struct {
+	Element, Attr, Value string
+	Missing              bool
+	part                 xmlPart
+}
+
+// xmlPart is the part of the definition libvirt parses an attribute in,
+// which decides which check reports it (checkXMLFirmware, ...).
+type xmlPart uint8
+
+const (
+	partFirmware     xmlPart = iota + 1 // <os><firmware><feature> and <os firmware>
+	partNVRAMFormat                     // <nvram format>
+	partLoader                          // <loader> but its format
+	partLoaderFormat                    // <loader format>
+	partFeatures                        // <features><smm> and <pm>
+)
+
+// Error is libvirt's message for the refusal.
+func (e AttrError) Error() string {
+	switch {
+	case e.Missing:
+		return fmt.Sprintf("XML error: Missing required attribute '%s' in element '%s'", e.Attr, e.Element)
+	case e.Element == "os" && e.Attr == "firmware":
+		return "XML error: unknown firmware value " + e.Value
+	}
+	return fmt.Sprintf("XML error: Invalid value for attribute '%s' in element '%s': '%s'.", e.Attr, e.Element, e.Value)
+}
+
+// storageFormats are libvirt's storage file formats (virStorageFileFormat):
+// a loader or NVRAM format outside them is an XML error, one of them other
+// than raw and qcow2 is unsupported (checkLoaderFormat).
+var storageFormats = []string{"raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop",
+	"cow", "qcow", "qcow2", "qed", "vmdk"}
+
+// attrChecks lists the attribute values of dom that libvirt's parser
+// refuses, in its parsing order (found with the oracle: the attribute
+// errors of one definition are reported in this order; conformance cases
+// xml-*). An attribute written empty reads as absent here, where libvirt
+// refuses it (secure=”): libvirtxml does not tell them apart.
+func attrChecks(dom *libvirtxml.Domain) []AttrError {
+	var bad []AttrError
+	add := func(part xmlPart, elem, attr, val string, ok bool) {
+		if !ok {
+			bad = append(bad, AttrError{Element: elem, Attr: attr, Value: val, part: part})
+		}
+	}
+	required := func(part xmlPart, elem, attr, val string) bool {
+		if val == "" {
+			bad = append(bad, AttrError{Element: elem, Attr: attr, Missing: true, part: part})
+			return false
+		}
+		return true
+	}
+	yesNo := func(s string) bool { return s == "" || s == "yes" || s == "no" }
+	onOff := func(s string) bool { return s == "" || s == "on" || s == "off" }
+	format := func(s string) bool { return s == "" || s == "none" || slices.Contains(storageFormats, s) }
+	os := dom.OS
+	// The <firmware> features before the firmware attribute.
+	if fi := os.FirmwareInfo; fi != nil {
+		for _, f := range fi.Features {
+			if required(partFirmware, "feature", "name", f.Name) {
+				add(partFirmware, "feature", "name", f.Name, f.Name == "secure-boot" || f.Name == "enrolled-keys")
+			}
+			if required(partFirmware, "feature", "enabled", f.Enabled) {
+				add(partFirmware, "feature", "enabled", f.Enabled, yesNo(f.Enabled))
+			}
+		}
+	}
+	add(partFirmware, "os", "firmware", os.Firmware, os.Firmware == "" || os.Firmware == "efi" || os.Firmware == "bios")
+	// <nvram> before <loader>, whose format comes after its other
+	// attributes.
+	if n := os.NVRam; n != nil {
+		add(partNVRAMFormat, "nvram", "format", n.Format, format(n.Format))
+	}
+	if l := os.Loader; l != nil {
+		add(partLoader, "loader", "readonly", l.Readonly, yesNo(l.Readonly))
+		add(partLoader, "loader", "type", l.Type, l.Type == "" || l.Type == "rom" || l.Type == "pflash")
+		add(partLoader, "loader", "secure", l.Secure, yesNo(l.Secure))
+		add(partLoader, "loader", "stateless", l.Stateless, yesNo(l.Stateless))
+		add(partLoaderFormat, "loader", "format", l.Format, format(l.Format))
+	}
+	if f := dom.Features; f != nil && f.SMM != nil {
+		add(partFeatures, "smm", "state", f.SMM.State, onOff(f.SMM.State))
+	}
+	if pm := dom.PM; pm != nil {
+		if pm.SuspendToMem != nil {
+			add(partFeatures, "suspend-to-mem", "enabled", pm.SuspendToMem.Enabled, yesNo(pm.SuspendToMem.Enabled))
+		}
+		if pm.SuspendToDisk != nil {
+			add(partFeatures, "suspend-to-disk", "enabled", pm.SuspendToDisk.Enabled, yesNo(pm.SuspendToDisk.Enabled))
+		}
+	}
+	return bad
+}
+
+// noneFormat reads a storage format as libvirt does: "none" is no format.
+func noneFormat(s string) string {
+	if s == "none" {
+		return ""
+	}
+	return s
 }
 
 // FromDomain extracts the Request from a parsed domain definition.
@@ -133,19 +246,21 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 		Machine:  dom.OS.Type.Machine,
 		Firmware: dom.OS.Firmware,
 		Kernel:   dom.OS.Kernel,
+		Invalid:  attrChecks(dom),
 	}
 	if l := dom.OS.Loader; l != nil {
 		r.Loader = &Loader{
-			Path:      strings.TrimSpace(l.Path),
+			// As written: libvirt does not trim the element's text.
+			Path:      l.Path,
 			Type:      l.Type,
 			Readonly:  parseTristate(l.Readonly),
 			Secure:    parseTristate(l.Secure),
 			Stateless: parseTristate(l.Stateless),
-			Format:    l.Format,
+			Format:    noneFormat(l.Format),
 		}
 	}
 	if n := dom.OS.NVRam; n != nil {
-		r.NVRAM = &NVRAM{Template: n.Template, TemplateFormat: n.TemplateFormat, Format: n.Format, Path: strings.TrimSpace(n.NVRam)}
+		r.NVRAM = &NVRAM{Template: n.Template, TemplateFormat: n.TemplateFormat, Format: noneFormat(n.Format), Path: strings.TrimSpace(n.NVRam)}
 		if s := n.Source; s != nil {
 			switch {
 			case s.File != nil:
@@ -206,12 +321,13 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 	return r, nil
 }
 
-// ParseDomain parses domain XML and extracts its Request. Launch security
-// types that libvirtxml does not model are kept as written, so that a
-// profile can reject them as the libvirt release would.
+// ParseDomain parses domain XML, as libvirt reads it (firstOnly), and
+// extracts its Request. Launch security types that libvirtxml models but a
+// release does not know are kept as written, so that a profile can reject
+// them as the libvirt release would.
 func ParseDomain(xml []byte) (*libvirtxml.Domain, *Request, error) {
 	dom := &libvirtxml.Domain{}
-	if err := dom.Unmarshal(string(xml)); err != nil {
+	if err := dom.Unmarshal(string(firstOnly(xml))); err != nil {
 		return nil, nil, fmt.Errorf("parsing domain XML: %w", err)
 	}
 	req, err := FromDomain(dom)

@@ -36,6 +36,11 @@ const (
 	checkLaunchSecurity
 	checkFeaturesAutoselect
 	checkROMFormat
+	// Attribute values the XML parser refuses (Request.Invalid), by the
+	// part of the definition it parses them in.
+	checkXMLFirmware
+	checkXMLLoader
+	checkXMLFeatures
 	// The <os> checks of generic domain validation (or, in later
 	// releases, of parsing).
 	checkEnrolledKeys
@@ -86,6 +91,9 @@ var checkNames = [numChecks]string{
 	checkMicrovmPCIRoot:      "microvm-pci-root",
 	checkSecureBoot:          "secure-boot",
 	checkVMPort:              "vmport",
+	checkXMLFirmware:         "xml-firmware",
+	checkXMLLoader:           "xml-loader",
+	checkXMLFeatures:         "xml-features",
 }
 
 // String returns the check's name ("bios-nvram").
@@ -122,6 +130,7 @@ type vstate struct {
 	launchSecurity string
 	devices        Devices
 	vmport         bool
+	attrs          []AttrError // Request.Invalid
 	// ekWithoutSB: the chosen descriptor has enrolled keys without Secure
 	// Boot and libvirt writes those features for an <os firmware> request.
 	ekWithoutSB bool
@@ -131,7 +140,7 @@ type vstate struct {
 func requested(r *Request) vstate {
 	v := vstate{arch: r.Arch, machine: r.Machine, firmware: r.Firmware, smm: r.SMM,
 		noACPI: r.NoACPI, s3: r.S3, s4: r.S4, features: r.FirmwareFeatures, sb: r.SecureBoot, ek: r.EnrolledKeys,
-		emulator: r.Emulator, devices: r.Devices, vmport: r.VMPort}
+		emulator: r.Emulator, devices: r.Devices, vmport: r.VMPort, attrs: r.Invalid}
 	if r.Loader != nil {
 		v.hasLoader, v.loader = true, *r.Loader
 	}
@@ -213,12 +222,24 @@ func writesEnrolledKeys(m *descriptor.Mapping, r *Request, p *Profile) bool {
 func (v *vstate) run(c check, p *Profile) string {
 	switch c {
 	// Parsing.
+	case checkXMLFirmware:
+		return v.invalid(partFirmware)
+	case checkXMLLoader:
+		return v.invalid(partLoader)
+	case checkXMLFeatures:
+		return v.invalid(partFeatures)
 	case checkLoaderFormat:
+		if msg := v.invalid(partLoaderFormat); msg != "" {
+			return msg
+		}
 		if l := &v.loader; v.hasLoader && l.Format != "" && l.Format != "raw" && l.Format != "qcow2" {
 			return fmt.Sprintf("XML error: Unsupported loader format '%s'", l.Format)
 		}
 		return ""
 	case checkNVRAMFormat:
+		if msg := v.invalid(partNVRAMFormat); msg != "" {
+			return msg
+		}
 		if v.nvramFormat != "" && v.nvramFormat != "raw" && v.nvramFormat != "qcow2" {
 			return fmt.Sprintf("XML error: Unsupported nvram format '%s'", v.nvramFormat)
 		}
@@ -485,4 +506,15 @@ func firstCheck(checks []check, v *vstate, p *Profile, ph phase) (string, check)
 
 func isI440FX(machine string) bool {
 	return machine == "pc" || strings.HasPrefix(machine, "pc-i440fx-") || strings.HasPrefix(machine, "pc-0.") || strings.HasPrefix(machine, "pc-1.")
+}
+
+// invalid is libvirt's error for the first attribute value of part that its
+// XML parser refuses, or "".
+func (v *vstate) invalid(part xmlPart) string {
+	for _, e := range v.attrs {
+		if e.part == part {
+			return e.Error()
+		}
+	}
+	return ""
 }
