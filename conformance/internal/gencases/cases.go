@@ -14,6 +14,7 @@ func synthetic() []Case {
 		discoveryCases(),
 		invalidCases(),
 		jsonSyntaxCases(),
+		xmlCases(),
 		descriptorCases(),
 		kernelMemoryCases(),
 		interfaceCases(),
