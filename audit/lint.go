@@ -109,12 +109,20 @@ func (a *auditor) invalid(e *descriptor.Entry) {
 		}
 	case a.p.Selection.InvalidFailsLookup:
 		f.Severity = report.Error
-		f.Message = fmt.Sprintf("libvirt rejects it: %s; libvirt %s then fails every firmware selection on this host", le.Msg, a.p.Version)
+		f.Message = fmt.Sprintf("libvirt rejects it: %s%s; libvirt %s then fails every firmware selection on this host", le.Msg, cause(le), a.p.Version)
 	default:
 		f.Severity = report.Warning
-		f.Message = fmt.Sprintf("libvirt rejects it: %s; libvirt %s skips the file", le.Msg, a.p.Version)
+		f.Message = fmt.Sprintf("libvirt rejects it: %s%s; libvirt %s skips the file", le.Msg, cause(le), a.p.Version)
 	}
 	a.add(f)
+}
+
+// cause is " (why)" for an error that says why, else "".
+func cause(e *descriptor.Error) string {
+	if e.Cause == "" {
+		return ""
+	}
+	return " (" + e.Cause + ")"
 }
 
 // notJSON reports whether the entry's data is not valid JSON at all.
@@ -164,10 +172,17 @@ func (a *auditor) active(e *descriptor.Entry) {
 	d := e.Descriptor
 	m := &d.Mapping
 	for _, p := range e.Problems {
-		if p.Kind == descriptor.KindSchema {
-			a.add(report.Finding{Rule: RuleDescriptorSchema, Descriptor: e.Name, File: e.Path, Line: p.Line, Column: p.Col,
-				Pointer: p.Pointer, Message: "QEMU's schema rejects it (libvirt accepts it): " + p.Msg})
+		msg := ""
+		switch p.Kind {
+		case descriptor.KindSchema:
+			msg = "QEMU's schema rejects it (libvirt accepts it): " + p.Msg
+		case descriptor.KindSyntax:
+			msg = fmt.Sprintf("not strict JSON (libvirt %s's parser accepts it): %s", a.p.Version, p.Msg)
+		default:
+			continue
 		}
+		a.add(report.Finding{Rule: RuleDescriptorSchema, Descriptor: e.Name, File: e.Path, Line: p.Line, Column: p.Col,
+			Pointer: p.Pointer, Message: msg})
 	}
 	unresolved := d.UnresolvedPaths()
 	for _, ptr := range slices.Sorted(maps.Keys(unresolved)) {

@@ -134,10 +134,13 @@ on the host (every UEFI or BIOS auto-selected domain is refused); 11.x and later
 the finding is a warning, except for a file that is not JSON at all, which is always an error. The
 message is libvirt's own.`}, CategoryLint},
 	{report.Rule{ID: RuleDescriptorSchema, Severity: report.Warning,
-		Summary: "The descriptor violates QEMU's firmware.json schema although libvirt accepts it",
+		Summary: "The descriptor violates QEMU's firmware.json schema, or is not strict JSON, although libvirt accepts it",
 		Help: `QEMU's schema makes description, interface-types, mapping, targets, features and tags mandatory and
 defines the allowed values. libvirt is more lenient, so the file works today, but other consumers
-(QEMU itself, virt-install, other management tools) may reject it.`}, CategoryLint},
+(QEMU itself, virt-install, other management tools) may reject it. The same holds for a file that is
+not strict JSON but that the release's JSON parser reads: NaN or "1." (json-c), a form feed between
+members (yajl), a NUL byte after the document (libvirt stops reading there); other releases' parsers
+may reject it.`}, CategoryLint},
 	{report.Rule{ID: RuleStrayFile, Severity: report.Warning,
 		Summary: "A non-.json or editor-backup file in a firmware directory is parsed by libvirt",
 		Help: `libvirt has no .json filter: every file whose name does not start with a dot is parsed, and it

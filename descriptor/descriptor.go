@@ -165,6 +165,9 @@ type Descriptor struct {
 	tree *node
 	data []byte
 	file string
+	// quirks are what the document holds that a release's parser reads
+	// otherwise than strict JSON (see Rules.Decode).
+	quirks quirks
 }
 
 // Has reports whether the descriptor lists feature f.

@@ -17,6 +17,8 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(`{"a":[[[[`))
 	f.Add([]byte("{\"x\":\"\\ud800\"}\x00"))
+	f.Add([]byte("{\"interface-types\": [\"uefi\"]}\x00{"))
+	f.Add([]byte(`{"a": 1, "a": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{"b": NaN, "b": 1.}]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := Parse("f.json", data)
 		if err != nil {
@@ -31,7 +33,17 @@ func FuzzParse(f *testing.F) {
 			_, _ = d.Position("/mapping/executable/filename")
 		}
 		for _, r := range []*Rules{RulesLibvirt9, RulesLibvirt11, RulesLibvirt12} {
-			_ = r.Check("f.json", data, d)
+			lv, lerr := r.Decode("f.json", data, d)
+			if lerr == nil {
+				// Load selects from lv: it must be usable.
+				if lv == nil {
+					t.Fatalf("%s accepts the file but decodes no descriptor", r.Name)
+				}
+				_ = lv.Summary()
+				_, _ = lv.Position("/mapping/executable/filename")
+			} else if lv != nil {
+				t.Fatalf("%s rejects the file (%v) but decodes a descriptor", r.Name, lerr)
+			}
 		}
 	})
 }

@@ -1,15 +1,21 @@
 package descriptor
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// maxDepth bounds the nesting of a descriptor document. Real descriptors nest
-// four levels deep; the bound keeps hostile input from exhausting the stack.
+// maxDepth bounds the nesting of a document read as strict JSON (QEMU's
+// view; a release's parser has its own bound, JSONSyntax.MaxDepth). Real
+// descriptors nest four levels deep. It is also the depth down to which
+// nodes are built: deeper values, which no member libvirt reads can hold,
+// are checked without recursion (parser.deep), so hostile nesting cannot
+// exhaust the stack.
 const maxDepth = 64
 
 // kind is the JSON type of a node.
@@ -116,11 +122,53 @@ type parser struct {
 	data  []byte
 	pos   int
 	depth int
+	// syn is the libvirt release's JSON, nil for strict JSON.
+	syn *JSONSyntax
+	// quirks records what the document holds that a release's parser
+	// reads otherwise than strict JSON does.
+	quirks quirks
 }
 
-// parseTree parses one JSON document.
+// quirks are what a document accepted as strict JSON holds that some
+// release's parser reads otherwise: a repeated member name, nesting deeper
+// than a release accepts, a NUL character in a string, which libvirt's C
+// strings end at, an integer too large for json-c, a string value that is
+// not ASCII.
+type quirks struct {
+	dup      bool
+	nul      bool
+	bigInt   bool // an integer out of 64 bits
+	nonASCII bool // a string value holds a byte above 0x7f
+	depth    int  // the deepest nesting (the document is level 1)
+}
+
+// same reports whether a document with quirks q, accepted as strict JSON,
+// reads the same under syn: then its strict tree is the release's.
+func (q quirks) same(syn *JSONSyntax) bool {
+	if syn == nil {
+		return true
+	}
+	return !q.nul && (!q.dup || syn.DuplicateKeys) && (syn.MaxDepth == 0 || q.depth <= syn.MaxDepth) &&
+		(!q.bigInt || !syn.IntRange) && (!q.nonASCII || syn.UTF8 != UTF8ValuesASCII)
+}
+
+// parseTree parses one document as strict JSON (RFC 8259, UTF-8), the last
+// of repeated member names winning.
 func parseTree(data []byte) (*node, error) {
-	p := &parser{data: data}
+	n, _, err := parseTreeAs(data, nil)
+	return n, err
+}
+
+// parseTreeAs parses one document as syn's parser reads it (strict JSON
+// when syn is nil), and reports the document's quirks.
+func parseTreeAs(data []byte, syn *JSONSyntax) (*node, quirks, error) {
+	p := &parser{data: data, syn: syn}
+	n, err := p.document()
+	return n, p.quirks, err
+}
+
+func (p *parser) document() (*node, error) {
+	data := p.data
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		return nil, &syntaxError{0, "byte order mark at start of file"}
 	}
@@ -158,27 +206,54 @@ func (p *parser) quoteChar() string {
 
 func (p *parser) skipSpace() {
 	for p.pos < len(p.data) {
-		switch p.data[p.pos] {
+		switch c := p.data[p.pos]; c {
 		case ' ', '\t', '\n', '\r':
 			p.pos++
 		default:
-			return
+			if p.syn == nil || strings.IndexByte(p.syn.Space, c) < 0 {
+				return
+			}
+			p.pos++
 		}
 	}
 }
 
 func (p *parser) value() (*node, error) {
+	if p.pos < len(p.data) && (p.data[p.pos] == '{' || p.data[p.pos] == '[') {
+		if p.syn != nil && p.depth >= maxDepth {
+			return p.deep()
+		}
+		if p.data[p.pos] == '{' {
+			return p.object()
+		}
+		return p.array()
+	}
+	return p.scalar()
+}
+
+// scalar parses the string, number or literal at p.pos.
+func (p *parser) scalar() (*node, error) {
 	if p.pos >= len(p.data) {
 		return nil, p.errorf("unexpected end of JSON input")
 	}
 	start := p.pos
+	// A scalar is one level deeper than its array or object, which a
+	// release's bound counts.
+	p.quirks.depth = max(p.quirks.depth, p.depth+1)
+	if p.syn != nil && p.syn.MaxDepth > 0 && p.depth+1 > p.syn.MaxDepth {
+		return nil, p.errorf("nesting deeper than %d levels", p.syn.MaxDepth)
+	}
+	if p.syn != nil {
+		for _, w := range p.syn.NonFinite {
+			if bytes.HasPrefix(p.data[p.pos:], []byte(w)) {
+				p.pos += len(w)
+				return &node{kind: kindNumber, off: start, str: w}, nil
+			}
+		}
+	}
 	switch c := p.data[p.pos]; {
-	case c == '{':
-		return p.object()
-	case c == '[':
-		return p.array()
 	case c == '"':
-		s, err := p.string()
+		s, err := p.string(false)
 		if err != nil {
 			return nil, err
 		}
@@ -203,12 +278,45 @@ func (p *parser) literal(word string, n *node) (*node, error) {
 	return n, nil
 }
 
+// enter opens an array or object, one level deeper.
 func (p *parser) enter() error {
 	p.depth++
-	if p.depth > maxDepth {
-		return p.errorf("nesting deeper than %d levels", maxDepth)
+	p.quirks.depth = max(p.quirks.depth, p.depth)
+	limit := maxDepth
+	if p.syn != nil {
+		limit = p.syn.MaxDepth
+	}
+	if limit > 0 && p.depth > limit {
+		return p.errorf("nesting deeper than %d levels", limit)
 	}
 	return nil
+}
+
+// member records key as the next member name of an object whose names so
+// far are keys (seen indexes them once there are many) and reports a
+// repeated name as p.syn's parser does: an error, or a quirk.
+func (p *parser) member(keys []string, seen map[string]struct{}, key string, at int) (map[string]struct{}, error) {
+	dup := false
+	if seen != nil {
+		_, dup = seen[key]
+		seen[key] = struct{}{}
+	} else {
+		dup = slices.Contains(keys, key)
+		if len(keys) >= 8 {
+			seen = make(map[string]struct{}, 2*len(keys))
+			for _, k := range keys {
+				seen[k] = struct{}{}
+			}
+			seen[key] = struct{}{}
+		}
+	}
+	if dup {
+		p.quirks.dup = true
+		if p.syn != nil && !p.syn.DuplicateKeys {
+			return seen, &syntaxError{at, fmt.Sprintf("duplicate key %q", key)}
+		}
+	}
+	return seen, nil
 }
 
 func (p *parser) object() (*node, error) {
@@ -223,6 +331,7 @@ func (p *parser) object() (*node, error) {
 		p.depth--
 		return n, nil
 	}
+	var seen map[string]struct{}
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.data) {
@@ -231,8 +340,12 @@ func (p *parser) object() (*node, error) {
 		if p.data[p.pos] != '"' {
 			return nil, p.errorf("invalid character %s looking for beginning of object key string", p.quoteChar())
 		}
-		key, err := p.string()
+		at := p.pos
+		key, err := p.string(true)
 		if err != nil {
+			return nil, err
+		}
+		if seen, err = p.member(n.keys, seen, key, at); err != nil {
 			return nil, err
 		}
 		p.skipSpace()
@@ -323,11 +436,13 @@ func (p *parser) number() (*node, error) {
 	}
 	if p.pos < len(d) && d[p.pos] == '.' {
 		p.pos++
-		if digits() == 0 {
+		if digits() == 0 && (p.syn == nil || !p.syn.EmptyFraction) {
 			return nil, p.errorf("invalid number: expected a digit after decimal point")
 		}
 	}
+	integer := !bytes.ContainsRune(d[start:p.pos], '.')
 	if p.pos < len(d) && (d[p.pos] == 'e' || d[p.pos] == 'E') {
+		integer = false
 		p.pos++
 		if p.pos < len(d) && (d[p.pos] == '+' || d[p.pos] == '-') {
 			p.pos++
@@ -336,11 +451,30 @@ func (p *parser) number() (*node, error) {
 			return nil, p.errorf("invalid number: expected a digit in exponent")
 		}
 	}
-	return &node{kind: kindNumber, off: start, str: string(d[start:p.pos])}, nil
+	text := string(d[start:p.pos])
+	if integer && len(text) > 18 { // shorter ones are in range
+		var err error
+		if text[0] == '-' {
+			_, err = strconv.ParseInt(text, 10, 64)
+		} else {
+			_, err = strconv.ParseUint(text, 10, 64)
+		}
+		if err != nil {
+			p.quirks.bigInt = true
+			if p.syn != nil && p.syn.IntRange {
+				p.pos = start
+				return nil, p.errorf("integer %s out of range", text)
+			}
+		}
+	}
+	return &node{kind: kindNumber, off: start, str: text}, nil
 }
 
-// string parses a JSON string at p.pos (which holds the opening quote).
-func (p *parser) string() (string, error) {
+// string parses a JSON string at p.pos (which holds the opening quote). Its
+// bytes must be UTF-8, as every release's parser and QEMU's require. An
+// escaped NUL (\u0000) is a quirk; a release's parser hands the string on
+// as a C string, which ends there.
+func (p *parser) string(key bool) (string, error) {
 	p.pos++
 	d := p.data
 	start := p.pos
@@ -348,6 +482,9 @@ func (p *parser) string() (string, error) {
 	for p.pos < len(d) {
 		c := d[p.pos]
 		if c == '"' {
+			if err := p.checkUTF8(start, p.pos, key); err != nil {
+				return "", err
+			}
 			s := string(d[start:p.pos])
 			p.pos++
 			return s, nil
@@ -362,11 +499,18 @@ func (p *parser) string() (string, error) {
 	}
 	var b strings.Builder
 	b.Write(d[start:p.pos])
+	cut := -1 // where an escaped NUL ends the string for a release's parser
 	for p.pos < len(d) {
 		c := d[p.pos]
 		switch {
 		case c == '"':
+			if err := p.checkUTF8(start, p.pos, key); err != nil {
+				return "", err
+			}
 			p.pos++
+			if cut >= 0 {
+				return b.String()[:cut], nil
+			}
 			return b.String(), nil
 		case c < 0x20:
 			return "", p.errorf("invalid %s in string literal", p.quoteChar())
@@ -410,6 +554,12 @@ func (p *parser) string() (string, error) {
 					r = utf8.RuneError
 				}
 			}
+			if r == 0 {
+				p.quirks.nul = true
+				if p.syn != nil && cut < 0 {
+					cut = b.Len()
+				}
+			}
 			b.WriteRune(r)
 		default:
 			return "", p.errorf("invalid escape %s in string literal", p.quoteChar())
@@ -417,6 +567,70 @@ func (p *parser) string() (string, error) {
 		p.pos++
 	}
 	return "", &syntaxError{len(d), "unexpected end of JSON input in string literal"}
+}
+
+// checkUTF8 reports the first byte of data[start:end], a member name when
+// key is set, that is not UTF-8 as the parser reads it (see UTF8Check;
+// strict JSON is UTF8Full).
+func (p *parser) checkUTF8(start, end int, key bool) error {
+	raw := p.data[start:end]
+	check := UTF8Full
+	if p.syn != nil {
+		check = p.syn.UTF8
+	}
+	if !key {
+		if i := bytes.IndexFunc(raw, func(r rune) bool { return r >= utf8.RuneSelf }); i >= 0 {
+			p.quirks.nonASCII = true
+			if check == UTF8ValuesASCII {
+				return &syntaxError{start + i, fmt.Sprintf("byte 0x%02x in a string value", raw[i])}
+			}
+		}
+	}
+	if check != UTF8Lead && utf8.Valid(raw) {
+		return nil
+	}
+	for i := 0; i < len(raw); {
+		size := 0
+		if check == UTF8Lead {
+			size = leadSize(raw[i:])
+		} else if r, n := utf8.DecodeRune(raw[i:]); r != utf8.RuneError || n > 1 {
+			size = n
+		}
+		if size == 0 {
+			return &syntaxError{start + i, fmt.Sprintf("invalid UTF-8 byte 0x%02x in string literal", raw[i])}
+		}
+		i += size
+	}
+	return nil
+}
+
+// leadSize is the length of the UTF8Lead sequence b starts with, or 0 when
+// b does not start with one: an ASCII byte, or a lead byte (110xxxxx,
+// 1110xxxx, 11110xxx) followed by as many continuation bytes (10xxxxxx) as
+// it announces, whatever they encode.
+func leadSize(b []byte) int {
+	n := 0
+	switch c := b[0]; {
+	case c < 0x80:
+		return 1
+	case c&0xE0 == 0xC0:
+		n = 2
+	case c&0xF0 == 0xE0:
+		n = 3
+	case c&0xF8 == 0xF0:
+		n = 4
+	default:
+		return 0
+	}
+	if len(b) < n {
+		return 0
+	}
+	for _, c := range b[1:n] {
+		if c&0xC0 != 0x80 {
+			return 0
+		}
+	}
+	return n
 }
 
 func (p *parser) hex4(at int) (rune, bool) {
@@ -541,7 +755,7 @@ func (p *parser) keyIs(key string) (match, ok bool) {
 		p.pos = end + 1
 		return string(d[start:end]) == key, true
 	}
-	s, err := p.string()
+	s, err := p.string(true)
 	return s == key, err == nil
 }
 
@@ -621,4 +835,113 @@ func position(data []byte, off int) (line, col int) {
 		}
 	}
 	return line, col
+}
+
+// deep reads the array or object at p.pos, nested deeper than maxDepth, as
+// p.syn's parser does (its depth bound, repeated names, NUL and UTF-8
+// rules) but without recursion and without building what it holds: no
+// member libvirt reads lies that deep, so the node keeps only its kind and
+// offset. Only a release's parser (p.syn set) nests that deep.
+func (p *parser) deep() (*node, error) {
+	d := p.data
+	n := &node{kind: kindArray, off: p.pos}
+	if d[p.pos] == '{' {
+		n.kind = kindObject
+	}
+	type open struct {
+		object bool
+		keys   []string
+		seen   map[string]struct{}
+	}
+	var stack []open
+	base := p.depth
+	// key reads an object's member name and the colon after it.
+	key := func() error {
+		p.skipSpace()
+		if p.pos >= len(d) {
+			return p.errorf("unexpected end of JSON input in object")
+		}
+		if d[p.pos] != '"' {
+			return p.errorf("invalid character %s looking for beginning of object key string", p.quoteChar())
+		}
+		at := p.pos
+		k, err := p.string(true)
+		if err != nil {
+			return err
+		}
+		if !p.syn.DuplicateKeys {
+			top := &stack[len(stack)-1]
+			if top.seen, err = p.member(top.keys, top.seen, k, at); err != nil {
+				return err
+			}
+			if top.seen == nil {
+				top.keys = append(top.keys, k)
+			}
+		}
+		p.skipSpace()
+		if p.pos >= len(d) {
+			return p.errorf("unexpected end of JSON input after object key")
+		}
+		if d[p.pos] != ':' {
+			return p.errorf("invalid character %s after object key", p.quoteChar())
+		}
+		p.pos++
+		return nil
+	}
+	for {
+		// A value starts here.
+		p.skipSpace()
+		if c := p.peek(); c == '{' || c == '[' {
+			if err := p.enter(); err != nil {
+				return nil, err
+			}
+			stack = append(stack, open{object: c == '{'})
+			p.pos++
+			p.skipSpace()
+			if p.peek() != '}' && p.peek() != ']' {
+				if c == '{' {
+					if err := key(); err != nil {
+						return nil, err
+					}
+				}
+				continue
+			}
+			// Empty: closed below.
+		} else if _, err := p.scalar(); err != nil {
+			return nil, err
+		}
+		// After a value: a comma, or the end of containers.
+		for next := false; !next; {
+			if len(stack) == 0 {
+				p.depth = base
+				return n, nil
+			}
+			p.skipSpace()
+			top := stack[len(stack)-1]
+			closer := byte(']')
+			if top.object {
+				closer = '}'
+			}
+			switch c := p.peek(); {
+			case p.pos >= len(d):
+				return nil, p.errorf("unexpected end of JSON input in %s", map[bool]string{true: "object", false: "array"}[top.object])
+			case c == ',':
+				p.pos++
+				if top.object {
+					if err := key(); err != nil {
+						return nil, err
+					}
+				}
+				next = true
+			case c == closer:
+				p.pos++
+				p.depth--
+				stack = stack[:len(stack)-1]
+			case top.object:
+				return nil, p.errorf("invalid character %s after object key:value pair", p.quoteChar())
+			default:
+				return nil, p.errorf("invalid character %s after array element", p.quoteChar())
+			}
+		}
+	}
 }

@@ -573,12 +573,17 @@ func judge(e *Entry, rules *Rules) {
 		e.Status = StatusInvalid
 	default:
 		e.parse()
-		e.Libvirt = rules.Check(e.Path, e.Data, e.Descriptor)
-		e.Descriptor.compact()
+		d, err := rules.Decode(e.Path, e.Data, e.Descriptor)
+		e.Libvirt = err
 		e.Status = StatusActive
-		if e.Libvirt != nil {
+		if err != nil {
 			e.Status = StatusInvalid
+		} else if d != e.Descriptor {
+			// The release reads the file otherwise than strict JSON
+			// does (Rules.Decode), and selects from what it reads.
+			e.Descriptor, e.feats = d, d.FeatureSet()
 		}
+		e.Descriptor.compact()
 	}
 }
 

@@ -33,9 +33,13 @@ type Error struct {
 	Pointer string    `json:"pointer,omitempty"`
 	Kind    ErrorKind `json:"kind"`
 	Msg     string    `json:"message"`
+	// Cause says, for a file a release's JSON parser rejects (Msg is then
+	// libvirt's bare "unable to parse json file"), what the parser
+	// stumbled on and which parser it is.
+	Cause string `json:"cause,omitempty"`
 }
 
-// Error formats the problem as "file:line:col: pointer: message".
+// Error formats the problem as "file:line:col: pointer: message (cause)".
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
@@ -48,6 +52,11 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Msg)
+	if e.Cause != "" {
+		b.WriteString(" (")
+		b.WriteString(e.Cause)
+		b.WriteString(")")
+	}
 	return b.String()
 }
 
@@ -76,13 +85,13 @@ func Parse(file string, data []byte) (*Descriptor, error) {
 	if len(data) > MaxSize {
 		return nil, Errors{{File: file, Kind: KindIO, Msg: fmt.Sprintf("file is %d bytes, larger than the %d bytes libvirt reads", len(data), MaxSize)}}
 	}
-	tree, err := parseTree(data)
+	tree, q, err := parseTreeAs(data, nil)
 	if err != nil {
 		se := err.(*syntaxError)
 		line, col := position(data, se.off)
 		return nil, Errors{{File: file, Line: line, Col: col, Kind: KindSyntax, Msg: se.msg}}
 	}
-	d := &Descriptor{tree: tree, data: data, file: file}
+	d := &Descriptor{tree: tree, data: data, file: file, quirks: q}
 	d.decode(tree)
 
 	var errs Errors

@@ -25,6 +25,8 @@ type Rules struct {
 	// RequireFilename rejects memory and kernel mappings without a filename
 	// (older releases logged an error and accepted them).
 	RequireFilename bool
+	// JSON is the JSON the release's parser reads; nil is strict JSON.
+	JSON *JSONSyntax
 }
 
 // libvirtArchitectures are libvirt's virArch names (libvirt 11), without
@@ -48,6 +50,7 @@ var (
 		Devices:       []Device{DeviceFlash, DeviceKernel, DeviceMemory},
 		Features: []Feature{FeatureACPIS3, FeatureACPIS4, FeatureAMDSEV, FeatureAMDSEVES,
 			FeatureEnrolledKeys, FeatureRequiresSMM, FeatureSecureBoot, FeatureVerboseDynamic, FeatureVerboseStatic},
+		JSON: JSONYajl,
 	}
 	// RulesLibvirt11 is libvirt 11.x: loongarch64, amd-sev-snp and
 	// intel-tdx known.
@@ -58,6 +61,7 @@ var (
 		Features: []Feature{FeatureACPIS3, FeatureACPIS4, FeatureAMDSEV, FeatureAMDSEVES, FeatureAMDSEVSNP,
 			FeatureIntelTDX, FeatureEnrolledKeys, FeatureRequiresSMM, FeatureSecureBoot, FeatureVerboseDynamic, FeatureVerboseStatic},
 		RequireFilename: true,
+		JSON:            JSONC113,
 	}
 	// RulesLibvirt12 is libvirt 12.x: kernel mappings are no longer
 	// accepted.
@@ -67,6 +71,7 @@ var (
 		Devices:         []Device{DeviceFlash, DeviceMemory},
 		Features:        RulesLibvirt11.Features,
 		RequireFilename: true,
+		JSON:            JSONC128,
 	}
 	// RulesLatest are the rules of the newest release modelled.
 	RulesLatest = RulesLibvirt12
@@ -79,7 +84,7 @@ func (r *Rules) Equal(o *Rules) bool {
 	if r == nil || o == nil {
 		return r == o
 	}
-	return r.Name == o.Name && r.RequireFilename == o.RequireFilename && slices.Equal(r.Architectures, o.Architectures) &&
+	return r.Name == o.Name && r.RequireFilename == o.RequireFilename && r.JSON.equal(o.JSON) && slices.Equal(r.Architectures, o.Architectures) &&
 		slices.Equal(r.Devices, o.Devices) && slices.Equal(r.Features, o.Features)
 }
 
@@ -102,20 +107,46 @@ func (r *Rules) KnowsFeature(f Feature) bool { return slices.Contains(r.Features
 // examined in libvirt's order and only the first problem is returned, as
 // libvirt stops there. The message is libvirt's own wording.
 func (r *Rules) Check(path string, data []byte, d *Descriptor) *Error {
+	_, err := r.Decode(path, data, d)
+	return err
+}
+
+// Decode is Check returning, when libvirt accepts the descriptor, the
+// descriptor as the release reads it: d itself when the release's JSON
+// parser (r.JSON) reads the file as strict JSON does, else the file decoded
+// as that parser reads it (a NUL byte ends the file, an escaped NUL ends a
+// string, JSONSyntax allows more or less than strict JSON), which is what
+// the release selects from. d may be nil, after a syntax error that the
+// release's parser does not make.
+func (r *Rules) Decode(path string, data []byte, d *Descriptor) (*Descriptor, *Error) {
 	view := libvirtView(data)
-	var root *node
-	if d != nil && d.tree != nil && len(view) == len(data) {
-		root = d.tree
-	} else {
-		t, err := parseTree(view)
-		if err != nil {
-			se := err.(*syntaxError)
-			line, col := position(data, se.off)
-			return &Error{File: path, Line: line, Col: col, Kind: KindLibvirt,
-				Msg: fmt.Sprintf("unable to parse json file '%s'", path)}
+	if d != nil && d.tree != nil && len(view) == len(data) && d.quirks.same(r.JSON) {
+		if err := r.check(path, data, d.tree); err != nil {
+			return nil, err
 		}
-		root = t
+		return d, nil
 	}
+	t, _, err := parseTreeAs(view, r.JSON)
+	if err != nil {
+		se := err.(*syntaxError)
+		line, col := position(data, se.off)
+		cause := se.msg
+		if r.JSON != nil {
+			cause += ", as " + r.JSON.Name + " reads it"
+		}
+		return nil, &Error{File: path, Line: line, Col: col, Kind: KindLibvirt,
+			Msg: fmt.Sprintf("unable to parse json file '%s'", path), Cause: cause}
+	}
+	if err := r.check(path, data, t); err != nil {
+		return nil, err
+	}
+	lv := &Descriptor{tree: t, data: view, file: path}
+	lv.decode(t)
+	return lv, nil
+}
+
+// check is Check over root, the document as the release's parser read it.
+func (r *Rules) check(path string, data []byte, root *node) *Error {
 	fail := func(n *node, ptr, msg string) *Error {
 		e := &Error{File: path, Pointer: ptr, Kind: KindLibvirt, Msg: msg}
 		if n != nil {
@@ -225,3 +256,82 @@ func (r *Rules) Check(path string, data []byte, d *Descriptor) *Error {
 	}
 	return nil
 }
+
+// A JSONSyntax is the JSON a release's parser reads descriptors as. libvirt
+// parsed them with yajl 2 up to 10.0 and with json-c (strict mode, UTF-8
+// validated) since; both go beyond strict JSON (RFC 8259), which is how
+// Parse and QEMU read them, and differ from each other. Both require UTF-8,
+// and both hand strings on as C strings, which an escaped NUL (\u0000)
+// ends.
+type JSONSyntax struct {
+	// Name names the parser ("yajl 2", "json-c").
+	Name string
+	// DuplicateKeys: a member name repeated in an object is accepted and
+	// its last value wins; otherwise the document is rejected.
+	DuplicateKeys bool
+	// MaxDepth is the deepest value accepted, 0 for no limit: the
+	// document's own value is level 1, and a value in an array or object
+	// one level deeper than it, strings, numbers and literals included.
+	MaxDepth int
+	// NonFinite are literals read as numbers besides JSON's ("NaN").
+	NonFinite []string
+	// EmptyFraction accepts a decimal point without digits after it ("1.").
+	EmptyFraction bool
+	// IntRange rejects an integer (a number without fraction or exponent)
+	// below -2^63 or above 2^64-1.
+	IntRange bool
+	// Space are the characters read as white space besides JSON's four.
+	Space string
+	// UTF8 is how strings are checked to be UTF-8.
+	UTF8 UTF8Check
+}
+
+// UTF8Check is how a parser checks that strings are UTF-8.
+type UTF8Check uint8
+
+const (
+	// UTF8Full is RFC 3629, as strict JSON: no overlong forms, no
+	// surrogates, nothing above U+10FFFF.
+	UTF8Full UTF8Check = iota
+	// UTF8Lead checks only that each lead byte (110xxxxx, 1110xxxx,
+	// 11110xxx) has its continuation bytes, whatever they encode (yajl's
+	// check): overlong forms, surrogates and code points above U+10FFFF
+	// pass, a stray 0xff or a cut sequence does not.
+	UTF8Lead
+	// UTF8ValuesASCII takes member names as UTF8Full does but rejects any
+	// byte above 0x7f in a string value, even in valid UTF-8 (json-c's
+	// check as libvirt 11.3 on Debian 13 runs it); an escape (\u20ac)
+	// passes.
+	UTF8ValuesASCII
+)
+
+func (s *JSONSyntax) equal(o *JSONSyntax) bool {
+	if s == nil || o == nil {
+		return s == o
+	}
+	return s.Name == o.Name && s.DuplicateKeys == o.DuplicateKeys && s.MaxDepth == o.MaxDepth &&
+		slices.Equal(s.NonFinite, o.NonFinite) && s.EmptyFraction == o.EmptyFraction && s.IntRange == o.IntRange &&
+		s.Space == o.Space && s.UTF8 == o.UTF8
+}
+
+// The JSON parsers of the releases modelled, as the oracle found them
+// (conformance cases json-*).
+var (
+	// JSONYajl is yajl 2 (libvirt 9.0 and 10.0): a repeated member name is
+	// an error ("duplicate key"), nesting has no limit, strings are checked
+	// for lead and continuation bytes only, form feed and vertical tab are
+	// white space.
+	JSONYajl = &JSONSyntax{Name: "yajl 2", UTF8: UTF8Lead, Space: "\f\v"}
+	// JSONC113 is json-c as libvirt 11.3 (Debian 13) reads descriptors: the
+	// last of repeated member names wins, 32 levels, NaN, Infinity and
+	// -Infinity are numbers, "1." is, an integer must fit 64 bits (signed
+	// when negative), a string value must be ASCII (UTF8ValuesASCII).
+	JSONC113 = &JSONSyntax{Name: "json-c (libvirt 11.3)", DuplicateKeys: true, MaxDepth: 32,
+		NonFinite: jsonCNonFinite, EmptyFraction: true, IntRange: true, UTF8: UTF8ValuesASCII}
+	// JSONC128 is json-c as libvirt 12.8 (Debian unstable) reads them: as
+	// 11.3, but 300 levels and strings checked as yajl does.
+	JSONC128 = &JSONSyntax{Name: "json-c (libvirt 12.8)", DuplicateKeys: true, MaxDepth: 300,
+		NonFinite: jsonCNonFinite, EmptyFraction: true, IntRange: true, UTF8: UTF8Lead}
+
+	jsonCNonFinite = []string{"NaN", "Infinity", "-Infinity"}
+)

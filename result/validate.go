@@ -72,10 +72,12 @@ func CheckFile(file string, rules *descriptor.Rules) (FileCheck, error) {
 	if errors.As(perr, &es) {
 		c.Problems = append(c.Problems, es...)
 	}
-	if lerr := rules.Check(file, data, d); lerr != nil {
+	lv, lerr := rules.Decode(file, data, d)
+	if lerr != nil {
 		c.Problems = append(c.Problems, lerr)
 	} else {
 		c.Libvirt = true
+		d = lv // the descriptor as the release reads it
 	}
 	if d != nil {
 		c.Summary = d.Summary()

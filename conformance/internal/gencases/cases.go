@@ -13,6 +13,7 @@ func synthetic() []Case {
 	for _, group := range [][]Case{
 		discoveryCases(),
 		invalidCases(),
+		jsonSyntaxCases(),
 		descriptorCases(),
 		kernelMemoryCases(),
 		interfaceCases(),
