@@ -360,9 +360,19 @@ func (d *Decision) firstStart(files fs.FS) string {
 	// gives its NVRAM neither a path from a template nor a format.
 	n := r.NVRAM
 	rwManual := d.Chosen == nil && r.Loader != nil && r.Loader.Type == "pflash" && r.Loader.Readonly == No && n != nil && !n.Network
-	if p.NVRAM.CopiesTemplateWithoutPath && rwManual && n.Template != "" && n.Path == "" {
-		// A read/write loader gets no NVRAM path at the define, yet the
-		// start copies the template, to a NULL path.
+	// A memory (ROM) build chosen for a domain with an NVRAM element: the
+	// define keeps the element, and gives it no path either.
+	memoryBuild := d.Chosen != nil && d.Chosen.Descriptor.Mapping.Device == descriptor.DeviceMemory && n != nil && !n.Network
+	if p.NVRAM.CreatesNVRAMWithoutPath && (rwManual || memoryBuild) && n.Path == "" && !n.Source {
+		// The start creates that NVRAM all the same, at a NULL path, from
+		// the domain's template only (no legacy list).
+		if n.Template == "" {
+			loader := r.Loader.Path
+			if memoryBuild {
+				loader = d.Chosen.Descriptor.Mapping.Filename
+			}
+			return "operation failed: unable to find any master var store for loader: " + loader
+		}
 		if files != nil {
 			if _, _, err := descriptor.Stat(files, n.Template); err != nil {
 				return fmt.Sprintf("Failed to open file '%s': No such file or directory", n.Template)

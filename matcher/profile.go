@@ -178,12 +178,15 @@ type NVRAMHandling struct {
 	// its executable's is chosen at the define and not found at the start
 	// (live-start-template-format-differs*, 10.0).
 	StartRematchesNVRAMFormat bool
-	// CopiesTemplateWithoutPath: a manual read/write pflash loader with an
-	// NVRAM template (the define gives it no NVRAM path) fails its first
-	// start copying the template: "Failed to open file" when the template
-	// is not on the host, else renaming to a NULL path
-	// (live-*manual-rw-template-start, 10.0 and 11.3).
-	CopiesTemplateWithoutPath bool
+	// CreatesNVRAMWithoutPath: the define gives no NVRAM path to the
+	// NVRAM element of a manual read/write pflash loader or of a memory
+	// (ROM) build it chose, and the first start creates that NVRAM all the
+	// same, from the domain's template only (no legacy list): without one
+	// "unable to find any master var store for loader", with one not on
+	// the host "Failed to open file", else renaming to a NULL path fails
+	// (live-*manual-rw-template-start, live-manual-rw-nvram-format-start,
+	// live-memory-build-nvram-*-start; 10.0 and 11.3).
+	CreatesNVRAMWithoutPath bool
 	// RWLoaderNVRAMNeedsFormat: a manual read/write pflash loader with an
 	// NVRAM path as the element's text, no template and no format (the
 	// define writes none) fails its first start: "mishandled storage
@@ -356,7 +359,7 @@ var (
 			LegacyPairs:               ubuntuLegacy,
 			CreatesAtStart:            true,
 			StartRematchesNVRAMFormat: true,
-			CopiesTemplateWithoutPath: true,
+			CreatesNVRAMWithoutPath:   true,
 			RWLoaderNVRAMNeedsFormat:  true,
 		},
 		Writes: WriteBack{
@@ -397,11 +400,11 @@ var (
 			LaunchSecurityTypes: append([]string{"sev-snp"}, launchBase...),
 		},
 		NVRAM: NVRAMHandling{
-			LegacyPairs:               debianLegacy,
-			CreatesAtStart:            true,
-			StartChecksBlock:          true,
-			CopiesTemplateWithoutPath: true,
-			RWLoaderNVRAMNeedsFormat:  true,
+			LegacyPairs:              debianLegacy,
+			CreatesAtStart:           true,
+			StartChecksBlock:         true,
+			CreatesNVRAMWithoutPath:  true,
+			RWLoaderNVRAMNeedsFormat: true,
 		},
 		Writes: WriteBack{
 			NVRAMFormatFromTemplate: true,
