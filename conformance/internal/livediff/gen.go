@@ -82,6 +82,9 @@ var (
 // gen is one case's random source.
 type gen struct {
 	r *rand.Rand
+	// q draws the syntax quirks (jsonQuirk, xmlQuirk) from a stream of its
+	// own, so that a case's other draws do not depend on them.
+	q *rand.Rand
 }
 
 func (g *gen) chance(p float64) bool  { return g.r.Float64() < p }
@@ -91,7 +94,7 @@ func (g *gen) pick(s []string) string { return s[g.r.IntN(len(s))] }
 // depends only on (seed, i) and the pool: the same arguments always give the
 // same bytes. The case has no answers yet.
 func Generate(pool []PoolEntry, seed uint64, i int) *txtar.Archive {
-	g := &gen{r: rand.New(rand.NewPCG(seed, uint64(i)))}
+	g := &gen{r: rand.New(rand.NewPCG(seed, uint64(i))), q: rand.New(rand.NewPCG(seed, ^uint64(i)))}
 	name := CaseName(seed, i)
 
 	type file struct {
@@ -127,7 +130,8 @@ func Generate(pool []PoolEntry, seed uint64, i int) *txtar.Archive {
 		if g.chance(0.2) {
 			dir = "etc"
 		}
-		files = append(files, file{dir: dir, name: uniqueName(stem), data: render(d), origin: e.Origin + notes})
+		data, quirk := g.jsonQuirk(render(d))
+		files = append(files, file{dir: dir, name: uniqueName(stem), data: data, origin: e.Origin + notes + quirk})
 	}
 
 	// /etc: masks, overrides and symlinks aimed at /usr/share files.
@@ -183,10 +187,10 @@ func Generate(pool []PoolEntry, seed uint64, i int) *txtar.Archive {
 		ar.Files = append(ar.Files, txtar.File{Name: casefile.Symlinks, Data: []byte(strings.Join(links, "\n") + "\n")})
 	}
 	sort.Strings(about)
-	dom := g.domain("fwl-"+name, docs)
+	dom, xmlNote := g.xmlQuirk(g.domain("fwl-"+name, docs))
 	ar.Files = append(ar.Files, txtar.File{Name: casefile.Domain, Data: []byte(dom)})
-	ar.Comment = []byte(fmt.Sprintf("Live differential case: seed %d, case %d (conformance/internal/livediff). Files:\n%s\ntags: live\n",
-		seed, i, strings.Join(about, "\n")))
+	ar.Comment = []byte(fmt.Sprintf("Live differential case: seed %d, case %d (conformance/internal/livediff). Files:\n%s\n%stags: live\n",
+		seed, i, strings.Join(about, "\n"), xmlNote))
 	casefile.Sort(ar)
 	return ar
 }
@@ -600,4 +604,96 @@ func hasBytes(ar *txtar.Archive, s string) bool {
 		}
 	}
 	return false
+}
+
+// jsonQuirks are ways of writing a descriptor that the releases' JSON
+// parsers read differently (descriptor.JSONSyntax; conformance cases
+// json-*): each takes the rendered file, whose last line is "}", and
+// returns it changed, or nil when it does not apply.
+var jsonQuirks = []struct {
+	name string
+	edit func(data []byte) []byte
+}{
+	{"repeated-targets", func(b []byte) []byte {
+		return lastMember(b, `"targets": [{"architecture": "aarch64", "machines": ["virt-*"]}]`)
+	}},
+	{"repeated-features", func(b []byte) []byte { return lastMember(b, `"features": []`) }},
+	{"nan", func(b []byte) []byte { return lastMember(b, `"x-extra": NaN`) }},
+	{"empty-fraction", func(b []byte) []byte { return lastMember(b, `"x-extra": 1.`) }},
+	{"big-integer", func(b []byte) []byte { return lastMember(b, `"x-extra": 18446744073709551616`) }},
+	{"form-feed", func(b []byte) []byte { return lastMember(b, "\f\"x-extra\": 1") }},
+	{"depth-33", func(b []byte) []byte {
+		return lastMember(b, `"x-extra": `+strings.Repeat("[", 32)+strings.Repeat("]", 32))
+	}},
+	{"non-ascii-description", func(b []byte) []byte {
+		return replaceOnce(b, `"description": "`, `"description": "\u00e9 é `)
+	}},
+	{"nul-in-filename", func(b []byte) []byte { return replaceOnce(b, `.fd"`, `.fd\u0000.old"`) }},
+	{"nul-after-document", func(b []byte) []byte { return append(b, "\x00{\n"...) }},
+}
+
+// jsonQuirk now and then writes data with one of jsonQuirks, and says
+// which.
+func (g *gen) jsonQuirk(data []byte) ([]byte, string) {
+	if g.q.Float64() >= 0.12 {
+		return data, ""
+	}
+	q := jsonQuirks[g.q.IntN(len(jsonQuirks))]
+	if out := q.edit(data); out != nil {
+		return out, " (json: " + q.name + ")"
+	}
+	return data, ""
+}
+
+// lastMember adds member, raw JSON, after the last member of the object
+// rendered as data.
+func lastMember(data []byte, member string) []byte {
+	s := strings.TrimSuffix(string(data), "\n")
+	if !strings.HasSuffix(s, "}") {
+		return nil
+	}
+	return []byte(strings.TrimSuffix(s, "}") + ",\n    " + member + "\n}\n")
+}
+
+// replaceOnce replaces the first old in data, or returns nil.
+func replaceOnce(data []byte, old, new string) []byte {
+	if !strings.Contains(string(data), old) {
+		return nil
+	}
+	return []byte(strings.Replace(string(data), old, new, 1))
+}
+
+// xmlQuirks are ways of writing a domain that libvirt's XML parser refuses
+// or reads otherwise than a plain reading (matcher.AttrError, firstOnly;
+// conformance cases xml-*).
+var xmlQuirks = []struct {
+	name     string
+	old, new string
+}{
+	{"secure-YES", "secure='yes'", "secure='YES'"},
+	{"secure-on", "secure='yes'", "secure='on'"},
+	{"readonly-on", "readonly='yes'", "readonly='on'"},
+	{"smm-yes", "state='on'", "state='yes'"},
+	{"feature-YES", "enabled='yes' name=", "enabled='YES' name="},
+	{"feature-name-case", "name='secure-boot'", "name='Secure-Boot'"},
+	{"firmware-EFI", "firmware='efi'", "firmware='EFI'"},
+	{"type-PFLASH", "type='pflash'", "type='PFLASH'"},
+	{"format-RAW", "format='raw'", "format='RAW'"},
+	{"second-loader", "<loader", "<loader secure='no'/>\n    <loader"},
+	{"second-type", "</type>", "</type>\n    <type arch='aarch64' machine='virt'>hvm</type>"},
+	{"second-nvram", "</os>", "  <nvram format='qcow2'/>\n  </os>"},
+}
+
+// xmlQuirk now and then writes dom with one of xmlQuirks that applies, and
+// returns a line saying which for the case's comment. second-loader puts
+// the added element first, where libvirt reads it.
+func (g *gen) xmlQuirk(dom string) (string, string) {
+	if g.q.Float64() >= 0.1 {
+		return dom, ""
+	}
+	q := xmlQuirks[g.q.IntN(len(xmlQuirks))]
+	if !strings.Contains(dom, q.old) {
+		return dom, ""
+	}
+	return strings.Replace(dom, q.old, q.new, 1), "Domain XML quirk: " + q.name + "\n"
 }

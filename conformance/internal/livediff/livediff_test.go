@@ -53,6 +53,9 @@ func TestGenerateWellFormed(t *testing.T) {
 	const n = 300
 	covered := map[string]int{}
 	probes := []probe{
+		{"a JSON syntax quirk", "(json: "},
+		{"a repeated descriptor member", "(json: repeated-"},
+		{"a domain XML quirk", "Domain XML quirk: "},
 		{"firmware efi", "<os firmware='efi'>"},
 		{"firmware bios", "<os firmware='bios'>"},
 		{"no firmware attribute", "  <os>\n"},
