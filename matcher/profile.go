@@ -262,7 +262,7 @@ var (
 	// firmware, <nvram>, <loader>, <features> and <pm>); found with the
 	// oracle (conformance cases xml-*).
 	checksParse    = []check{checkArch, checkXMLFirmware, checkNVRAMFormat, checkXMLLoader, checkLoaderFormat}
-	checks11Define = []check{checkArch, checkXMLFirmware, checkNVRAMFormat, checkXMLLoader, checkLoaderFormat, checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo}
+	checks11Define = append(slices.Clip(checksParse), checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo)
 	checks11Post   = []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
 	checks12Post   = []check{checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
 	// Validation: the enrolled-keys and stateless NVRAM checks of Define
@@ -443,8 +443,8 @@ var (
 		},
 		Checks: Checks{
 			// The read/write and stateless NVRAM checks moved to parsing.
-			Define: []check{checkArch, checkXMLFirmware, checkNVRAMFormat, checkXMLLoader, checkLoaderFormat, checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkROMRW, checkROMFormat,
-				checkStatelessNVRAM, checkRWNVRAM},
+			Define: append(slices.Clip(checksParse), checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkROMRW, checkROMFormat,
+				checkStatelessNVRAM, checkRWNVRAM),
 			// The QEMU driver's validation (machine ... tdx), then its
 			// device validation (a microvm PCI root), before the generic one
 			// (the written features, the NVRAM).
