@@ -23,6 +23,9 @@ func TestFirstOnly(t *testing.T) {
 		{"smm repeats stay", `<domain><features><smm state='off'/><smm state='on'/></features></domain>`, ``},
 		{"deeper loader elements stay", `<domain><devices><x><loader/><loader/></x></devices></domain>`, ``},
 		{"not XML", `<domain><os><loader/><loader/>`, ``},
+		{"empty attributes",
+			`<domain><os><loader secure="" readonly='yes' type = ''/><x secure=''/></os><pm><suspend-to-mem enabled=''/></pm></domain>`,
+			`<domain><os><loader secure='` + emptyValue + `' readonly='yes' type = '` + emptyValue + `'/><x secure=''/></os><pm><suspend-to-mem enabled='` + emptyValue + `'/></pm></domain>`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want := tc.want

@@ -174,6 +174,9 @@ var storageFormats = []string{"raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc
 func attrChecks(dom *libvirtxml.Domain) []AttrError {
 	var bad []AttrError
 	add := func(part xmlPart, elem, attr, val string, ok bool) {
+		if val == emptyValue { // written empty (firstOnly)
+			ok, val = false, ""
+		}
 		if !ok {
 			bad = append(bad, AttrError{Element: elem, Attr: attr, Value: val, part: part})
 		}

@@ -42,6 +42,12 @@ func xmlCases() []Case {
 		x("two-types", "§3: a second <type> naming aarch64: libvirt reads the first.", Dom{Loader: "<type arch='aarch64' machine='virt'>hvm</type>"}),
 		x("two-smm", "§3: <smm state='off'/> then <smm state='on'/>: libvirt reads each in turn, the last wins.",
 			Dom{PM: "", SMM: "off'/><smm state='on"}),
+		x("empty-loader-secure", "§3: secure='' is an invalid value, not an absent attribute.", Dom{Loader: "<loader secure=''/>"}),
+		x("empty-loader-type", "§3: type=''.", Dom{Loader: "<loader type=''/>"}),
+		x("empty-loader-format", "§3: format='' (9.0 does not read formats).", Dom{Loader: "<loader format=''/>"}),
+		x("empty-nvram-format", "§3: <nvram format=''>.", Dom{NVRAM: "<nvram format=''/>"}),
+		x("empty-feature-enabled", "§3: a firmware feature with enabled=''.", Dom{Feat: feat("secure-boot=")}),
+		x("empty-pm-enabled", "§3: <suspend-to-mem enabled=''>.", Dom{PM: "<suspend-to-mem enabled=''/>"}),
 		x("loader-path-untrimmed", "§3: a loader path with spaces around it is not trimmed: it names no descriptor's file.",
 			Dom{Loader: "<loader readonly='yes' type='pflash'>  " + x86 + "CODE.fd  </loader>"}),
 	}

@@ -94,6 +94,12 @@ func (g *gen) pick(s []string) string { return s[g.r.IntN(len(s))] }
 // depends only on (seed, i) and the pool: the same arguments always give the
 // same bytes. The case has no answers yet.
 func Generate(pool []PoolEntry, seed uint64, i int) *txtar.Archive {
+	return generate(pool, seed, i, true)
+}
+
+// generate is Generate, with the domain XML quirks (xmlQuirk) when quirks
+// is set; firmware-upgrade cases, built to define, go without them.
+func generate(pool []PoolEntry, seed uint64, i int, quirks bool) *txtar.Archive {
 	g := &gen{r: rand.New(rand.NewPCG(seed, uint64(i))), q: rand.New(rand.NewPCG(seed, ^uint64(i)))}
 	name := CaseName(seed, i)
 
@@ -187,7 +193,10 @@ func Generate(pool []PoolEntry, seed uint64, i int) *txtar.Archive {
 		ar.Files = append(ar.Files, txtar.File{Name: casefile.Symlinks, Data: []byte(strings.Join(links, "\n") + "\n")})
 	}
 	sort.Strings(about)
-	dom, xmlNote := g.xmlQuirk(g.domain("fwl-"+name, docs))
+	dom, xmlNote := g.domain("fwl-"+name, docs), ""
+	if quirks {
+		dom, xmlNote = g.xmlQuirk(dom)
+	}
 	ar.Files = append(ar.Files, txtar.File{Name: casefile.Domain, Data: []byte(dom)})
 	ar.Comment = []byte(fmt.Sprintf("Live differential case: seed %d, case %d (conformance/internal/livediff). Files:\n%s\n%stags: live\n",
 		seed, i, strings.Join(about, "\n"), xmlNote))
@@ -682,18 +691,26 @@ var xmlQuirks = []struct {
 	{"second-loader", "<loader", "<loader secure='no'/>\n    <loader"},
 	{"second-type", "</type>", "</type>\n    <type arch='aarch64' machine='virt'>hvm</type>"},
 	{"second-nvram", "</os>", "  <nvram format='qcow2'/>\n  </os>"},
+	{"empty-readonly", "readonly='yes'", "readonly=''"},
+	{"empty-enabled", "enabled='yes'", "enabled=''"},
 }
 
 // xmlQuirk now and then writes dom with one of xmlQuirks that applies, and
 // returns a line saying which for the case's comment. second-loader puts
 // the added element first, where libvirt reads it.
 func (g *gen) xmlQuirk(dom string) (string, string) {
-	if g.q.Float64() >= 0.1 {
+	if g.q.Float64() >= 0.15 {
 		return dom, ""
 	}
-	q := xmlQuirks[g.q.IntN(len(xmlQuirks))]
-	if !strings.Contains(dom, q.old) {
+	var fit []int
+	for i, q := range xmlQuirks {
+		if strings.Contains(dom, q.old) {
+			fit = append(fit, i)
+		}
+	}
+	if len(fit) == 0 {
 		return dom, ""
 	}
+	q := xmlQuirks[fit[g.q.IntN(len(fit))]]
 	return strings.Replace(dom, q.old, q.new, 1), "Domain XML quirk: " + q.name + "\n"
 }

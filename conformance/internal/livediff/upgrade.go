@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
+	"github.com/fwaudit/fwaudit/matcher"
 	"golang.org/x/tools/txtar"
 	"libvirt.org/go/libvirtxml"
 )
@@ -238,13 +239,13 @@ type definedCase struct {
 // fit's stream, under a random name in /usr/share or /etc); without, live
 // case (seed, i) as drawn.
 func defineCase(pool []PoolEntry, seed uint64, i int, fit *gen, built bool) definedCase {
-	liveSeed, base := seed, Generate(pool, seed, i)
+	liveSeed, base := seed, generate(pool, seed, i, false)
 	if built {
 		for k := range maxDraws {
 			s := drawSeed(seed, k)
 			ar := base
 			if k > 0 {
-				ar = Generate(pool, s, i)
+				ar = generate(pool, s, i, false)
 			}
 			if domainRefusal(parseDomain(ar)) == "" {
 				liveSeed, base = s, ar
@@ -305,8 +306,9 @@ func drawSeed(seed uint64, k int) uint64 {
 // parseDomain reads a generated case's domain; a domain it cannot read
 // comes back empty (domainRefusal refuses it).
 func parseDomain(ar *txtar.Archive) *libvirtxml.Domain {
-	d := &libvirtxml.Domain{}
-	if d.Unmarshal(string(ar.Files[casefile.Find(ar, casefile.Domain)].Data)) != nil {
+	// As libvirt reads it: the first of repeated elements (xmlQuirk).
+	d, _, _ := matcher.ParseDomain(ar.Files[casefile.Find(ar, casefile.Domain)].Data)
+	if d == nil {
 		return &libvirtxml.Domain{}
 	}
 	return d
