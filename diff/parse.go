@@ -28,7 +28,7 @@ type firmwareDomain struct {
 // parseDomain reads what firmware selection needs from domain XML.
 func parseDomain(data []byte) (name string, req *matcher.Request, err error) {
 	var fd firmwareDomain
-	if err := xml.Unmarshal(data, &fd); err != nil {
+	if err := xml.Unmarshal(matcher.LibvirtXML(data), &fd); err != nil {
 		return "", nil, fmt.Errorf("parsing domain XML: %w", err)
 	}
 	dom := &libvirtxml.Domain{Name: fd.Name, OS: fd.OS, Features: fd.Features, PM: fd.PM, LaunchSecurity: fd.LaunchSecurity}

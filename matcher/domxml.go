@@ -25,17 +25,18 @@ var singular = map[string][]string{
 // xml-empty-*), where libvirtxml reads them as absent.
 var emptyChecked = []string{"loader", "nvram", "feature", "smm", "suspend-to-mem", "suspend-to-disk"}
 
-// emptyValue stands for an attribute written empty in what firstOnly hands
+// emptyValue stands for an attribute written empty in what LibvirtXML hands
 // libvirtxml, so that attrChecks can refuse it: a noncharacter, which no
 // value libvirt takes holds.
 const emptyValue = "\uFDD0"
 
-// firstOnly returns data as libvirtxml should read it to see what libvirt
-// reads: without the repeated singular elements after the first, and with
-// the empty attributes of emptyChecked elements written as emptyValue. A
-// document encoding/xml cannot read is returned as it is, for libvirtxml
-// to refuse.
-func firstOnly(data []byte) []byte {
+// LibvirtXML returns domain XML as libvirtxml should read it to see what
+// libvirt reads: without the repeated singular elements after the first,
+// and with the empty attributes of emptyChecked elements written as
+// emptyValue. A document encoding/xml cannot read is returned as it is, for
+// libvirtxml to refuse. ParseDomain reads through it; a program that
+// unmarshals domain XML itself for FromDomain should too.
+func LibvirtXML(data []byte) []byte {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	var path []string
 	seen := map[string]bool{} // "parent/child" already read

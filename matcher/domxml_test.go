@@ -32,8 +32,8 @@ func TestFirstOnly(t *testing.T) {
 			if want == "" {
 				want = tc.in
 			}
-			if got := string(firstOnly([]byte(tc.in))); got != want {
-				t.Errorf("firstOnly(%s)\n got %s\nwant %s", tc.in, got, want)
+			if got := string(LibvirtXML([]byte(tc.in))); got != want {
+				t.Errorf("LibvirtXML(%s)\n got %s\nwant %s", tc.in, got, want)
 			}
 		})
 	}

@@ -111,3 +111,23 @@ func ExampleGuest() {
 	// policy 0x37, machine q35
 	// 60-edk2-x86_64-amdsev.json pc-q35-noble
 }
+
+// LibvirtXML hands libvirtxml a definition as libvirt reads it: of two
+// <loader> elements libvirt reads the first.
+func ExampleLibvirtXML() {
+	in := []byte(`<domain><os><loader secure='no'/><loader secure='yes'/></os></domain>`)
+	fmt.Println(string(matcher.LibvirtXML(in)))
+	// Output: <domain><os><loader secure='no'/></os></domain>
+}
+
+// ParseDomain reports attribute values libvirt's parser refuses; the
+// first one the release meets is its error.
+func ExampleParseDomain_invalid() {
+	_, req, err := matcher.ParseDomain([]byte(`<domain type='qemu'><name>d</name><os firmware='efi'>
+  <type arch='x86_64' machine='q35'>hvm</type><loader secure='YES'/></os></domain>`))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(req.Invalid[0].Error())
+	// Output: XML error: Invalid value for attribute 'secure' in element 'loader': 'YES'.
+}

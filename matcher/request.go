@@ -174,7 +174,7 @@ var storageFormats = []string{"raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc
 func attrChecks(dom *libvirtxml.Domain) []AttrError {
 	var bad []AttrError
 	add := func(part xmlPart, elem, attr, val string, ok bool) {
-		if val == emptyValue { // written empty (firstOnly)
+		if val == emptyValue { // written empty (LibvirtXML)
 			ok, val = false, ""
 		}
 		if !ok {
@@ -324,13 +324,13 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 	return r, nil
 }
 
-// ParseDomain parses domain XML, as libvirt reads it (firstOnly), and
+// ParseDomain parses domain XML, as libvirt reads it (LibvirtXML), and
 // extracts its Request. Launch security types that libvirtxml models but a
 // release does not know are kept as written, so that a profile can reject
 // them as the libvirt release would.
 func ParseDomain(xml []byte) (*libvirtxml.Domain, *Request, error) {
 	dom := &libvirtxml.Domain{}
-	if err := dom.Unmarshal(string(firstOnly(xml))); err != nil {
+	if err := dom.Unmarshal(string(LibvirtXML(xml))); err != nil {
 		return nil, nil, fmt.Errorf("parsing domain XML: %w", err)
 	}
 	req, err := FromDomain(dom)

@@ -673,7 +673,7 @@ func replaceOnce(data []byte, old, new string) []byte {
 }
 
 // xmlQuirks are ways of writing a domain that libvirt's XML parser refuses
-// or reads otherwise than a plain reading (matcher.AttrError, firstOnly;
+// or reads otherwise than a plain reading (matcher.AttrError, matcher.LibvirtXML;
 // conformance cases xml-*).
 var xmlQuirks = []struct {
 	name     string
