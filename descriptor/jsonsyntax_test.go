@@ -55,3 +55,32 @@ func TestParseTreeAsDeep(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeNULEscape checks that a release reads a string as the C string
+// libvirt hands on: an escaped NUL ends the executable's file name
+// (conformance case json-nul-escape-filename: every release selects the
+// file name cut there), while strict JSON keeps the whole string.
+func TestDecodeNULEscape(t *testing.T) {
+	data := []byte(`{"description": "d", "interface-types": ["uefi"], "mapping": {"device": "flash",
+  "executable": {"filename": "/opt/CODE.fd\u0000.old", "format": "raw"}, "nvram-template": {"filename": "/opt/VARS.fd", "format": "raw"}},
+  "targets": [{"architecture": "x86_64", "machines": ["pc-q35-*"]}], "features": [], "tags": []}`)
+	d, err := Parse("f.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Mapping.Executable.Filename; got != "/opt/CODE.fd\x00.old" {
+		t.Errorf("strict JSON file name %q", got)
+	}
+	for _, r := range []*Rules{RulesLibvirt9, RulesLibvirt11, RulesLibvirt12} {
+		lv, lerr := r.Decode("f.json", data, d)
+		if lerr != nil {
+			t.Fatalf("%s: %v", r.Name, lerr)
+		}
+		if lv == d {
+			t.Errorf("%s: the strict descriptor is reused although a string holds a NUL", r.Name)
+		}
+		if got := lv.Mapping.Executable.Filename; got != "/opt/CODE.fd" {
+			t.Errorf("%s reads the file name %q, want /opt/CODE.fd", r.Name, got)
+		}
+	}
+}

@@ -579,7 +579,7 @@ func (p *parser) checkUTF8(start, end int, key bool) error {
 		check = p.syn.UTF8
 	}
 	if !key {
-		if i := bytes.IndexFunc(raw, func(r rune) bool { return r >= utf8.RuneSelf }); i >= 0 {
+		if i := firstNonASCII(raw); i >= 0 {
 			p.quirks.nonASCII = true
 			if check == UTF8ValuesASCII {
 				return &syntaxError{start + i, fmt.Sprintf("byte 0x%02x in a string value", raw[i])}
@@ -602,6 +602,16 @@ func (p *parser) checkUTF8(start, end int, key bool) error {
 		i += size
 	}
 	return nil
+}
+
+// firstNonASCII is the index of the first byte of b above 0x7f, or -1.
+func firstNonASCII(b []byte) int {
+	for i, c := range b {
+		if c >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return -1
 }
 
 // leadSize is the length of the UTF8Lead sequence b starts with, or 0 when

@@ -40,8 +40,10 @@ func xmlCases() []Case {
 		x("two-loaders", "§3: two <loader> elements: libvirt reads the first (secure='no').", Dom{Loader: "<loader secure='no'/><loader secure='yes'/>"}),
 		x("two-nvram", "§3: two <nvram> elements: libvirt reads the first (qcow2).", Dom{NVRAM: "<nvram format='qcow2'/><nvram format='raw'/>"}),
 		x("two-types", "§3: a second <type> naming aarch64: libvirt reads the first.", Dom{Loader: "<type arch='aarch64' machine='virt'>hvm</type>"}),
+		// Dom writes one <smm state='SMM'/>: this value closes it and opens
+		// a second.
 		x("two-smm", "§3: <smm state='off'/> then <smm state='on'/>: libvirt reads each in turn, the last wins.",
-			Dom{PM: "", SMM: "off'/><smm state='on"}),
+			Dom{SMM: "off'/><smm state='on"}),
 		x("empty-loader-secure", "§3: secure='' is an invalid value, not an absent attribute.", Dom{Loader: "<loader secure=''/>"}),
 		x("empty-loader-type", "§3: type=''.", Dom{Loader: "<loader type=''/>"}),
 		x("empty-loader-format", "§3: format='' (9.0 does not read formats).", Dom{Loader: "<loader format=''/>"}),
