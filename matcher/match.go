@@ -255,9 +255,13 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		}
 		if e.Status == descriptor.StatusInvalid {
 			if p.Selection.InvalidFailsLookup {
-				if e.Data == nil { // the file could not be read
+				switch {
+				case e.Data == nil: // the file could not be read
 					d.Err = e.Libvirt.Msg
-				} else {
+				case set.Rules.Equal(p.Rules):
+					// Load judged the file with these rules.
+					d.Err = "internal error: " + e.Libvirt.Msg
+				default:
 					d.Err = "internal error: " + p.Rules.Check(e.Path, e.Data, e.Descriptor).Msg
 				}
 				d.Chosen, d.Also = nil, nil
