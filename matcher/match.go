@@ -88,11 +88,20 @@ type MatchOptions struct {
 	// it. It must implement fs.ReadLinkFS for symlinks to be followed. Nil:
 	// the profile's HostFiles.
 	Files fs.FS
-	// AnyEmulator takes every emulator as installed, for a question about
-	// a descriptor set rather than a host: libvirt refuses a domain whose
-	// emulator the host lacks ("No emulator found for arch"), which says
-	// nothing about the descriptors.
+	// AnyEmulator takes every emulator as installed, with KVM for every
+	// architecture, for a question about a descriptor set rather than a
+	// host: libvirt refuses a domain whose emulator the host lacks ("No
+	// emulator found for arch") or cannot accelerate ("does not support
+	// virt type 'kvm'"), which says nothing about the descriptors.
 	AnyEmulator bool
+	// KVM are the guest architectures the host's KVM runs (x86_64 and
+	// i686 on an x86_64 host with /dev/kvm; empty, not nil, without KVM;
+	// "*" for every architecture, with launch security, for a host whose
+	// KVM is not known): a kvm domain of another architecture is refused,
+	// and its machine alias resolves to nothing. Nil: the profile's
+	// HostKVM and HostKVMLaunchSecurity, the host its answers were
+	// recorded on.
+	KVM []string
 }
 
 // Match predicts libvirt's firmware selection for req over set.
@@ -114,8 +123,15 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		d.Stage = "start"
 	}
 	qemu := cmpOr(opts.QEMU, p.QEMU)
-	r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
-	badMachine := !machineSupported(r.Arch, r.Machine, qemu)
+	kvm, kvmLaunch := hostKVM(r.Arch, opts, p)
+	if !slices.Contains(p.Parsing.AccelMachines, r.VirtType) || (r.VirtType == "kvm" && kvm) {
+		r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
+	}
+	h := host{
+		badMachine:       !machineSupported(r.Arch, r.Machine, qemu),
+		badVirtType:      r.VirtType != "" && r.VirtType != "qemu" && (r.VirtType != "kvm" || !kvm),
+		kvmLaunchRefused: r.VirtType == "kvm" && !kvmLaunch,
+	}
 	var archKnown int8                           // p.Rules.KnowsArch(r.Arch), asked once (knownArch)
 	files := hostFiles(opts, p)                  // the host's files, read by the checks below
 	stored := r.Existing && !r.ExistingValidated // loaded by the daemon: checks by phase
@@ -139,15 +155,15 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			switch {
 			case !stored:
 				if d.Err == "" {
-					if msg := validate(d, badMachine, allChecks); msg != "" {
+					if msg := validate(d, h, allChecks); msg != "" {
 						d.Stage, d.Err = "define", msg
 					}
 				}
 			case d.Err == "" || d.Stage == "start":
-				if msg := validate(d, badMachine, loadChecks); msg != "" {
+				if msg := validate(d, h, loadChecks); msg != "" {
 					d.Stage, d.Err = "load", msg
 				} else if d.Err == "" {
-					if msg := validate(d, badMachine, validationChecks); msg != "" {
+					if msg := validate(d, h, validationChecks); msg != "" {
 						d.Stage, d.Err = "start", msg
 					}
 				}
@@ -179,7 +195,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		emulators = nil
 	}
 	if !stored {
-		if err, _ := preChecks(r, p, badMachine, &archKnown, emulators, allChecks); err != "" {
+		if err, _ := preChecks(r, p, h, &archKnown, emulators, allChecks); err != "" {
 			d.Stage, d.Err = "define", err
 			return d
 		}
@@ -188,7 +204,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		// daemon does not load at all; validation waits for the start,
 		// which, for a release that selects at start, validates before
 		// it selects.
-		if err, c := preChecks(r, p, badMachine, &archKnown, emulators, loadChecks); err != "" {
+		if err, c := preChecks(r, p, h, &archKnown, emulators, loadChecks); err != "" {
 			d.Stage, d.Err = "load", err
 			if slices.Contains(p.Checks.LoadTolerates, c) {
 				// Kept as parsed so far, without a selection; the start
@@ -198,7 +214,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			return d
 		}
 		if p.Selection.AtStart {
-			if err, _ := preChecks(r, p, badMachine, &archKnown, emulators, validationChecks); err != "" {
+			if err, _ := preChecks(r, p, h, &archKnown, emulators, validationChecks); err != "" {
 				d.Stage, d.Err = "start", err
 				return d
 			}
@@ -327,6 +343,20 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 // (Decision.Crash): its connection drops.
 const ErrDaemonCrashed = "End of file while reading data: Input/output error"
 
+// hostKVM reports whether the host's KVM runs guests of arch, and whether
+// it runs their launch security as the release checks it: the caller's
+// host (MatchOptions.KVM), else the profile's; with AnyEmulator, every
+// architecture, with launch security.
+func hostKVM(arch string, opts MatchOptions, p *Profile) (kvm, launch bool) {
+	switch {
+	case opts.AnyEmulator:
+		return true, true
+	case opts.KVM != nil:
+		return slices.Contains(opts.KVM, arch) || slices.Contains(opts.KVM, "*"), true
+	}
+	return slices.Contains(p.HostKVM, arch), p.HostKVMLaunchSecurity
+}
+
 // hostFiles is the host file system Match reads: the caller's, else the
 // profile's.
 func hostFiles(opts MatchOptions, p *Profile) fs.FS {
@@ -371,9 +401,11 @@ func (d *Decision) firstStart(files fs.FS) string {
 		// The start creates that NVRAM all the same, at a NULL path, from
 		// the domain's template only (no legacy list).
 		if n.Template == "" {
-			loader := r.Loader.Path
-			if memoryBuild {
+			var loader string
+			if memoryBuild { // a domain without <loader> may get one
 				loader = d.Chosen.Descriptor.Mapping.Filename
+			} else {
+				loader = r.Loader.Path
 			}
 			return "operation failed: unable to find any master var store for loader: " + loader
 		}
@@ -470,9 +502,9 @@ func cmpOr(a, b string) string {
 
 // preChecks are the define-time refusals that precede selection.
 // archKnown is knownArch's answer for r.Arch, shared with the caller.
-func preChecks(r *Request, p *Profile, badMachine bool, archKnown *int8, files fs.FS, ph phase) (string, check) {
+func preChecks(r *Request, p *Profile, h host, archKnown *int8, files fs.FS, ph phase) (string, check) {
 	v := requested(r)
-	v.badMachine = badMachine
+	v.host = h
 	v.archKnown = *archKnown
 	v.files = files
 	msg, c := firstCheck(p.Checks.Define, &v, p, ph)
@@ -482,7 +514,7 @@ func preChecks(r *Request, p *Profile, badMachine bool, archKnown *int8, files f
 
 // validate is the validation that follows a define-time selection, on the
 // definition as the selection filled it in (or left it).
-func validate(d *Decision, badMachine bool, ph phase) string {
+func validate(d *Decision, h host, ph phase) string {
 	p := d.Profile
 	if p.Selection.AtStart || len(p.Checks.Post) == 0 {
 		return ""
@@ -493,7 +525,7 @@ func validate(d *Decision, badMachine bool, ph phase) string {
 	} else {
 		v = requested(&d.Request)
 	}
-	v.badMachine = badMachine
+	v.host = h
 	if ph == validationChecks {
 		// The start validates a stored definition as a whole: the checks
 		// a new one meets before the selection come first.
@@ -557,7 +589,7 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 			if r.NVRAM.Template != "" {
 				return because("No matching path in '%s'", path)
 			}
-			if r.NVRAM.Path != "" || r.NVRAM.Network || r.NVRAM.Format != "" {
+			if r.NVRAM.Path != "" || r.NVRAM.Network || r.NVRAM.Format != "" || p.Filters.MemorySkipsEmptyNVRAM {
 				// libvirt skips it without a word.
 				return because("Memory firmware '%s' takes no NVRAM (libvirt logs nothing)", path)
 			}

@@ -38,6 +38,7 @@ const (
 	checkROMFormat
 	// Attribute values the XML parser refuses (Request.Invalid), by the
 	// part of the definition it parses them in.
+	checkXMLDomain
 	checkXMLFirmware
 	checkXMLLoader
 	checkXMLFeatures
@@ -52,11 +53,14 @@ const (
 	checkStatelessNVRAM
 	checkStatelessNo
 	// The QEMU driver's validation.
+	checkOSType
+	checkVirtType
 	checkMachine
 	checkACPI
 	checkPM
 	checkEnrolledKeysWritten
 	checkTDX
+	checkKVMLaunchSecurity
 	checkMicrovmPCI
 	checkMicrovmPCIRoot
 	checkSecureBoot
@@ -82,15 +86,19 @@ var checkNames = [numChecks]string{
 	checkRWNVRAM:             "rw-nvram",
 	checkStatelessNVRAM:      "stateless-nvram",
 	checkStatelessNo:         "stateless-no",
+	checkOSType:              "os-type",
+	checkVirtType:            "virt-type",
 	checkMachine:             "machine",
 	checkACPI:                "acpi",
 	checkPM:                  "pm",
 	checkEnrolledKeysWritten: "enrolled-keys-written",
 	checkTDX:                 "tdx",
+	checkKVMLaunchSecurity:   "kvm-launch-security",
 	checkMicrovmPCI:          "microvm-pci",
 	checkMicrovmPCIRoot:      "microvm-pci-root",
 	checkSecureBoot:          "secure-boot",
 	checkVMPort:              "vmport",
+	checkXMLDomain:           "xml-domain",
 	checkXMLFirmware:         "xml-firmware",
 	checkXMLLoader:           "xml-loader",
 	checkXMLFeatures:         "xml-features",
@@ -122,7 +130,9 @@ type vstate struct {
 	features                bool // <os><firmware> given
 	sb, ek                  Tristate
 	emulator                string
-	badMachine              bool
+	osType                  string
+	virtType                string
+	host                    host
 	// archKnown is p.Rules.KnowsArch(arch), asked once per Match: 0 not
 	// asked yet, 1 known, 2 unknown.
 	archKnown      int8
@@ -140,7 +150,7 @@ type vstate struct {
 func requested(r *Request) vstate {
 	v := vstate{arch: r.Arch, machine: r.Machine, firmware: r.Firmware, smm: r.SMM,
 		noACPI: r.NoACPI, s3: r.S3, s4: r.S4, features: r.FirmwareFeatures, sb: r.SecureBoot, ek: r.EnrolledKeys,
-		emulator: r.Emulator, devices: r.Devices, vmport: r.VMPort, attrs: r.Invalid}
+		emulator: r.Emulator, devices: r.Devices, vmport: r.VMPort, attrs: r.Invalid, osType: r.OSType, virtType: r.VirtType}
 	if r.Loader != nil {
 		v.hasLoader, v.loader = true, *r.Loader
 	}
@@ -222,6 +232,8 @@ func writesEnrolledKeys(m *descriptor.Mapping, r *Request, p *Profile) bool {
 func (v *vstate) run(c check, p *Profile) string {
 	switch c {
 	// Parsing.
+	case checkXMLDomain:
+		return v.invalid(partDomain)
 	case checkXMLFirmware:
 		return v.invalid(partFirmware)
 	case checkXMLLoader:
@@ -360,8 +372,18 @@ func (v *vstate) run(c check, p *Profile) string {
 		return ""
 
 	// The QEMU driver's validation.
+	case checkOSType:
+		if v.osType != "" && v.osType != "hvm" {
+			return fmt.Sprintf("unsupported configuration: Emulator '%s' does not support os type '%s'", emulatorFor(&Request{Arch: v.arch, Emulator: v.emulator}), v.osType)
+		}
+		return ""
+	case checkVirtType:
+		if v.host.badVirtType {
+			return fmt.Sprintf("unsupported configuration: Emulator '%s' does not support virt type '%s'", emulatorFor(&Request{Arch: v.arch, Emulator: v.emulator}), v.virtType)
+		}
+		return ""
 	case checkMachine:
-		if v.badMachine {
+		if v.host.badMachine {
 			return errMachine(emulatorFor(&Request{Arch: v.arch, Emulator: v.emulator}), v.machine)
 		}
 		return ""
@@ -404,6 +426,14 @@ func (v *vstate) run(c check, p *Profile) string {
 		}
 		if v.hasLoader && v.loader.Type == "pflash" {
 			return "unsupported configuration: Intel TDX launch security is not supported with pflash loader"
+		}
+		return ""
+	case checkKVMLaunchSecurity:
+		switch v.launchSecurity {
+		case "sev", "sev-snp", "tdx":
+			if v.host.kvmLaunchRefused {
+				return fmt.Sprintf("unsupported configuration: '%s' launch security is not supported with this QEMU binary", v.launchSecurity)
+			}
 		}
 		return ""
 	case checkMicrovmPCI:
@@ -452,6 +482,20 @@ func (v *vstate) run(c check, p *Profile) string {
 		return ""
 	}
 	panic("matcher: unknown check " + c.String())
+}
+
+// host is what the QEMU driver's checks know of the host beyond its
+// files, worked out once per Match.
+type host struct {
+	// badMachine: the emulator has no such machine type.
+	badMachine bool
+	// badVirtType: the emulator does not run guests of the domain type
+	// here (it runs qemu always, kvm where the host's KVM runs the
+	// architecture).
+	badVirtType bool
+	// kvmLaunchRefused: a KVM guest's launch security is refused
+	// (Profile.HostKVMLaunchSecurity).
+	kvmLaunchRefused bool
 }
 
 // romLoader reports whether the parse-time ROM checks take the loader for

@@ -94,7 +94,7 @@ func TestChecks(t *testing.T) {
 		{"validate-bios-stateless-no", checkStatelessNo, Libvirt113,
 			vstate{firmware: "bios", hasLoader: true, loader: Loader{Stateless: No}}, "Only EFI firmware permits NVRAM"},
 		{"mach-explicit-pc-q35-11.1", checkMachine, Libvirt113,
-			vstate{arch: "x86_64", machine: "pc-q35-11.1", badMachine: true},
+			vstate{arch: "x86_64", machine: "pc-q35-11.1", host: host{badMachine: true}},
 			"unsupported configuration: Emulator '/usr/bin/qemu-system-x86_64' does not support machine type 'pc-q35-11.1'"},
 	}
 	for _, tt := range tests {

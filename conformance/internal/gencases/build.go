@@ -328,6 +328,8 @@ type Dom struct {
 	PM      string // inner XML of <pm>
 	LS      string // full <launchSecurity> element
 	NoACPI  bool
+	OSType  string // the text of <os><type>: default hvm, "(empty)" for none
+	Type    string // <domain type>: default qemu, "-" for none
 }
 
 // feat gives "name=yes|no" firmware feature requests, e.g. feat("secure-boot=yes").
@@ -350,7 +352,18 @@ func (d Dom) xml(name string) string {
 		emulator = "/usr/bin/qemu-system-aarch64"
 	}
 	var b strings.Builder
-	b.WriteString("<domain type='qemu'>\n")
+	typ := d.Type
+	if typ == "" {
+		typ = "qemu"
+	}
+	if typ == "(empty)" {
+		typ = ""
+	}
+	if typ == "-" {
+		b.WriteString("<domain>\n")
+	} else {
+		fmt.Fprintf(&b, "<domain type='%s'>\n", typ)
+	}
 	fmt.Fprintf(&b, "  <name>%s</name>\n", name)
 	b.WriteString("  <memory unit='MiB'>256</memory>\n  <vcpu>1</vcpu>\n")
 	switch d.FW {
@@ -361,7 +374,14 @@ func (d Dom) xml(name string) string {
 	default:
 		fmt.Fprintf(&b, "  <os firmware='%s'>\n", d.FW)
 	}
-	fmt.Fprintf(&b, "    <type arch='%s' machine='%s'>hvm</type>\n", arch, machine)
+	ostype := d.OSType
+	switch ostype {
+	case "":
+		ostype = "hvm"
+	case "(empty)":
+		ostype = ""
+	}
+	fmt.Fprintf(&b, "    <type arch='%s' machine='%s'>%s</type>\n", arch, machine, ostype)
 	if len(d.Feat) > 0 {
 		b.WriteString("    <firmware>\n")
 		for _, f := range d.Feat {
