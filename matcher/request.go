@@ -142,11 +142,12 @@ type AttrError struct {
 type xmlPart uint8
 
 const (
-	partFirmware     xmlPart = iota + 1 // <os><firmware><feature> and <os firmware>
-	partNVRAMFormat                     // <nvram format>
-	partLoader                          // <loader> but its format
-	partLoaderFormat                    // <loader format>
-	partFeatures                        // <features><smm> and <pm>
+	partFirmware       xmlPart = iota + 1 // <os><firmware><feature> and <os firmware>
+	partNVRAMFormat                       // <nvram format>
+	partLoader                            // <loader> but its format
+	partLoaderFormat                      // <loader format>
+	partFeatures                          // <features><smm> and <pm>
+	partLaunchSecurity                    // <launchSecurity type>
 )
 
 // Error is libvirt's message for the refusal.
@@ -227,7 +228,30 @@ func attrChecks(dom *libvirtxml.Domain) []AttrError {
 			add(partFeatures, "suspend-to-disk", "enabled", pm.SuspendToDisk.Enabled, yesNo(pm.SuspendToDisk.Enabled))
 		}
 	}
+	// <launchSecurity> after <pm>; a type libvirtxml does not model comes
+	// marked (LibvirtXML). Types it models but a release does not are
+	// that release's (checkLaunchSecurity).
+	if typ, missing, ok := markedLaunchSecurity(dom); ok {
+		if !missing || required(partLaunchSecurity, "launchSecurity", "type", "") {
+			add(partLaunchSecurity, "launchSecurity", "type", typ, false)
+		}
+	}
 	return bad
+}
+
+// markedLaunchSecurity reads the <launchSecurity> type LibvirtXML marked as
+// one libvirtxml does not model: the type as written, or missing.
+func markedLaunchSecurity(dom *libvirtxml.Domain) (typ string, missing, ok bool) {
+	ls := dom.LaunchSecurity
+	if ls == nil || ls.SEV == nil {
+		return "", false, false
+	}
+	rest, ok := strings.CutPrefix(ls.SEV.DHCert, unknownLaunchSecurity)
+	if !ok {
+		return "", false, false
+	}
+	typ, found := strings.CutPrefix(rest, "=")
+	return typ, !found, true
 }
 
 // noneFormat reads a storage format as libvirt does: "none" is no format.
@@ -306,7 +330,9 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 			r.S4 = parseTristate(pm.SuspendToDisk.Enabled)
 		}
 	}
-	if ls := dom.LaunchSecurity; ls != nil {
+	// A marked type is refused (Invalid): no launch security.
+	if _, _, marked := markedLaunchSecurity(dom); !marked && dom.LaunchSecurity != nil {
+		ls := dom.LaunchSecurity
 		switch {
 		case ls.SEV != nil:
 			r.LaunchSecurity = "sev"
@@ -327,7 +353,8 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 // ParseDomain parses domain XML, as libvirt reads it (LibvirtXML), and
 // extracts its Request. Launch security types that libvirtxml models but a
 // release does not know are kept as written, so that a profile can reject
-// them as the libvirt release would.
+// them as the libvirt release would; other types, and a missing one, are in
+// Request.Invalid, as every release refuses them.
 func ParseDomain(xml []byte) (*libvirtxml.Domain, *Request, error) {
 	dom := &libvirtxml.Domain{}
 	if err := dom.Unmarshal(string(LibvirtXML(xml))); err != nil {
