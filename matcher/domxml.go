@@ -20,6 +20,24 @@ var singular = map[string][]string{
 	"pm": {"suspend-to-mem", "suspend-to-disk"},
 }
 
+// singularTop are the children of <domain> that libvirt reads with an
+// XPath query taking the first match, where libvirtxml reads (and, for an
+// unknown <launchSecurity> type, refuses) every one (xml-launchsec-two-*).
+var singularTop = []string{"launchSecurity"}
+
+// launchSecurityTypes are the <launchSecurity type> values libvirtxml
+// models; LibvirtXML rewrites an element with any other (or none) so that
+// libvirtxml can read it and attrChecks can refuse the value as libvirt
+// does.
+var launchSecurityTypes = []string{"sev", "sev-snp", "s390-pv", "tdx"}
+
+// unknownLaunchSecurity starts the <dhCert> text of the SEV element that
+// LibvirtXML writes in place of a <launchSecurity> whose type libvirtxml
+// does not model: the marker alone for a missing type, the marker, "=" and
+// the type as written otherwise. A noncharacter, which no certificate
+// holds.
+const unknownLaunchSecurity = "\uFDD1"
+
 // emptyChecked are the elements whose attributes libvirt refuses when
 // written empty (secure=” is an invalid value ”, conformance cases
 // xml-empty-*), where libvirtxml reads them as absent.
@@ -33,7 +51,9 @@ const emptyValue = "\uFDD0"
 // LibvirtXML returns domain XML as libvirtxml should read it to see what
 // libvirt reads: without the repeated singular elements after the first,
 // and with the empty attributes of emptyChecked elements written as
-// emptyValue. A document encoding/xml cannot read is returned as it is, for
+// emptyValue, and a <launchSecurity> whose type libvirtxml does not model
+// (or which has none) written as a marked SEV element
+// (unknownLaunchSecurity). A document encoding/xml cannot read is returned as it is, for
 // libvirtxml to refuse. ParseDomain reads through it; a program that
 // unmarshals domain XML itself for FromDomain should too.
 func LibvirtXML(data []byte) []byte {
@@ -57,6 +77,25 @@ func LibvirtXML(data []byte) []byte {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			name := t.Name.Local
+			if len(path) == 1 && path[0] == "domain" && slices.Contains(singularTop, name) {
+				if seen[name] {
+					if err := d.Skip(); err != nil {
+						return data
+					}
+					edits = append(edits, edit{start, d.InputOffset(), nil})
+					continue
+				}
+				seen[name] = true
+			}
+			if len(path) == 1 && path[0] == "domain" && name == "launchSecurity" {
+				if with, ok := markLaunchSecurity(t); ok {
+					if err := d.Skip(); err != nil {
+						return data
+					}
+					edits = append(edits, edit{start, d.InputOffset(), with})
+					continue
+				}
+			}
 			if len(path) == 2 && path[0] == "domain" && slices.Contains(singular[path[1]], name) {
 				key := path[1] + "/" + name
 				if seen[key] {
@@ -98,4 +137,24 @@ func LibvirtXML(data []byte) []byte {
 		prev = e.end
 	}
 	return append(b, data[prev:]...)
+}
+
+// markLaunchSecurity returns what LibvirtXML writes for a <launchSecurity>
+// element whose type libvirtxml does not model, or false for one it does.
+func markLaunchSecurity(t xml.StartElement) ([]byte, bool) {
+	text := unknownLaunchSecurity
+	for _, a := range t.Attr {
+		if a.Name.Space == "" && a.Name.Local == "type" {
+			if slices.Contains(launchSecurityTypes, a.Value) {
+				return nil, false
+			}
+			text += "=" + a.Value
+			break
+		}
+	}
+	var b bytes.Buffer
+	b.WriteString("<launchSecurity type='sev'><dhCert>")
+	_ = xml.EscapeText(&b, []byte(text)) // a bytes.Buffer does not fail
+	b.WriteString("</dhCert></launchSecurity>")
+	return b.Bytes(), true
 }

@@ -154,12 +154,13 @@ type AttrError struct {
 type xmlPart uint8
 
 const (
-	partDomain       xmlPart = iota + 1 // <domain type> and <os><type>'s text
-	partFirmware                        // <os><firmware><feature> and <os firmware>
-	partNVRAMFormat                     // <nvram format>
-	partLoader                          // <loader> but its format
-	partLoaderFormat                    // <loader format>
-	partFeatures                        // <features><smm> and <pm>
+	partDomain         xmlPart = iota + 1 // <domain type> and <os><type>'s text
+	partFirmware                          // <os><firmware><feature> and <os firmware>
+	partNVRAMFormat                       // <nvram format>
+	partLoader                            // <loader> but its format
+	partLoaderFormat                      // <loader format>
+	partFeatures                          // <features><smm> and <pm>
+	partLaunchSecurity                    // <launchSecurity type>
 )
 
 // Error is libvirt's message for the refusal.
@@ -263,6 +264,14 @@ func attrChecks(dom *libvirtxml.Domain) []AttrError {
 			add(partFeatures, "suspend-to-disk", "enabled", pm.SuspendToDisk.Enabled, yesNo(pm.SuspendToDisk.Enabled))
 		}
 	}
+	// <launchSecurity> after <pm>; a type libvirtxml does not model comes
+	// marked (LibvirtXML). Types it models but a release does not are
+	// that release's (checkLaunchSecurity).
+	if typ, missing, ok := markedLaunchSecurity(dom); ok {
+		if !missing || required(partLaunchSecurity, "launchSecurity", "type", "") {
+			add(partLaunchSecurity, "launchSecurity", "type", typ, false)
+		}
+	}
 	return bad
 }
 
@@ -284,6 +293,21 @@ func readsFirmware(t string) bool { return t == "" || t == "hvm" }
 // guest of OS type t: hvm, and the xen, xenpvh and uml kinds
 // (dtype-ostype-*-manual-loader, -bad-loader-attr).
 func readsLoader(t string) bool { return readsFirmware(t) || t == "xen" || t == "xenpvh" || t == "uml" }
+
+// markedLaunchSecurity reads the <launchSecurity> type LibvirtXML marked as
+// one libvirtxml does not model: the type as written, or missing.
+func markedLaunchSecurity(dom *libvirtxml.Domain) (typ string, missing, ok bool) {
+	ls := dom.LaunchSecurity
+	if ls == nil || ls.SEV == nil {
+		return "", false, false
+	}
+	rest, ok := strings.CutPrefix(ls.SEV.DHCert, unknownLaunchSecurity)
+	if !ok {
+		return "", false, false
+	}
+	typ, found := strings.CutPrefix(rest, "=")
+	return typ, !found, true
+}
 
 // noneFormat reads a storage format as libvirt does: "none" is no format.
 func noneFormat(s string) string {
@@ -366,7 +390,9 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 			r.S4 = parseTristate(pm.SuspendToDisk.Enabled)
 		}
 	}
-	if ls := dom.LaunchSecurity; ls != nil {
+	// A marked type is refused (Invalid): no launch security.
+	if _, _, marked := markedLaunchSecurity(dom); !marked && dom.LaunchSecurity != nil {
+		ls := dom.LaunchSecurity
 		switch {
 		case ls.SEV != nil:
 			r.LaunchSecurity = "sev"
@@ -387,7 +413,8 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 // ParseDomain parses domain XML, as libvirt reads it (LibvirtXML), and
 // extracts its Request. Launch security types that libvirtxml models but a
 // release does not know are kept as written, so that a profile can reject
-// them as the libvirt release would.
+// them as the libvirt release would; other types, and a missing one, are in
+// Request.Invalid, as every release refuses them.
 func ParseDomain(xml []byte) (*libvirtxml.Domain, *Request, error) {
 	dom := &libvirtxml.Domain{}
 	if err := dom.Unmarshal(string(LibvirtXML(xml))); err != nil {

@@ -282,6 +282,9 @@ func (v *vstate) run(c check, p *Profile) string {
 		return ""
 	case checkLaunchSecurity:
 		// Parsed after <os>: its format errors come first.
+		if msg := v.invalid(partLaunchSecurity); msg != "" {
+			return msg
+		}
 		if v.launchSecurity != "" && !slices.Contains(p.Checks.LaunchSecurityTypes, v.launchSecurity) {
 			return fmt.Sprintf("XML error: Invalid value for attribute 'type' in element 'launchSecurity': '%s'.", v.launchSecurity)
 		}

@@ -1,5 +1,7 @@
 package main
 
+import "strings"
+
 // §3 domain XML: the attribute values libvirt's domain parser refuses (an
 // enumeration value misspelt, yes/no where on/off is wanted, a required
 // attribute left out), the order it meets them in, and which of repeated
@@ -50,6 +52,18 @@ func xmlCases() []Case {
 		x("empty-nvram-format", "§3: <nvram format=''>.", Dom{NVRAM: "<nvram format=''/>"}),
 		x("empty-feature-enabled", "§3: a firmware feature with enabled=''.", Dom{Feat: feat("secure-boot=")}),
 		x("empty-pm-enabled", "§3: <suspend-to-mem enabled=''>.", Dom{PM: "<suspend-to-mem enabled=''/>"}),
+		x("launchsec-unknown", "§3: <launchSecurity type='foo'>: an invalid value in every release (libvirtxml does not read it).", Dom{LS: "<launchSecurity type='foo'/>"}),
+		x("launchsec-uppercase", "§3: <launchSecurity type='SEV'>: values are case-sensitive.", Dom{LS: strings.Replace(sev("0x0003"), "'sev'", "'SEV'", 1)}),
+		x("launchsec-leading-space", "§3: <launchSecurity type=' sev'>: not trimmed.", Dom{LS: strings.Replace(sev("0x0003"), "'sev'", "' sev'", 1)}),
+		x("launchsec-none", "§3: <launchSecurity type='none'>: not a type.", Dom{LS: "<launchSecurity type='none'/>"}),
+		x("launchsec-unknown-children", "§3: an unknown type with children libvirt never reads.", Dom{LS: "<launchSecurity type='foo'><policy>zzz</policy><bar/></launchSecurity>"}),
+		x("empty-launchsec-type", "§3: <launchSecurity type=''>.", Dom{LS: "<launchSecurity type=''/>"}),
+		x("launchsec-type-missing", "§3: <launchSecurity> without a type.", Dom{LS: "<launchSecurity/>"}),
+		x("launchsec-after-pm", "§3: a bad <pm> and an unknown launch security type: <pm> first.", Dom{PM: "<suspend-to-mem enabled='on'/>", LS: "<launchSecurity type='foo'/>"}),
+		x("launchsec-after-smm", "§3: a bad <smm> and an unknown launch security type: <smm> first.", Dom{SMM: "yes", LS: "<launchSecurity type='foo'/>"}),
+		x("launchsec-after-loader", "§3: a bad <loader> attribute and an unknown launch security type: the loader first.", Dom{Loader: "<loader secure='YES'/>", LS: "<launchSecurity type='foo'/>"}),
+		x("two-launchsec-unknown-first", "§3: an unknown launch security type, then SEV: libvirt reads the first.", Dom{LS: "<launchSecurity type='foo'/>\n  " + sev("0x0003")}),
+		x("two-launchsec-sev-first", "§3: SEV, then an unknown type: libvirt reads the first (the SEV build is chosen).", Dom{LS: sev("0x0003") + "\n  <launchSecurity type='foo'/>"}),
 		x("loader-path-untrimmed", "§3: a loader path with spaces around it is not trimmed: it names no descriptor's file.",
 			Dom{Loader: "<loader readonly='yes' type='pflash'>  " + x86 + "CODE.fd  </loader>"}),
 	}

@@ -254,15 +254,11 @@ func report(file, keep string) bool {
 		return false
 	}
 	diffs, compared, err := Compare(ar)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "livediff: %s: %v\n", file, err)
-		return false
-	}
-	if compared == 0 {
+	if err == nil && compared == 0 {
 		fmt.Fprintf(os.Stderr, "livediff: %s: no answers recorded\n", file)
 		return false
 	}
-	if len(diffs) == 0 {
+	if err == nil && len(diffs) == 0 {
 		return false
 	}
 	where := file
@@ -272,6 +268,12 @@ func report(file, keep string) bool {
 			fmt.Fprintln(os.Stderr, "livediff:", err)
 			where = file
 		}
+	}
+	if err != nil {
+		// libvirt answered what fwaudit cannot predict (a domain it
+		// cannot read, ...): a disagreement too.
+		fmt.Printf("DISAGREE %s: fwaudit cannot predict: %v\n", where, err)
+		return true
 	}
 	for _, d := range diffs {
 		fmt.Printf("DISAGREE %s libvirt %s (%s) (-libvirt +fwaudit):\n%s\n", where, d.Version, d.Profile, d.Text)
