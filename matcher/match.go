@@ -96,11 +96,10 @@ type MatchOptions struct {
 	AnyEmulator bool
 	// KVM are the guest architectures the host's KVM runs (x86_64 and
 	// i686 on an x86_64 host with /dev/kvm; empty, not nil, without KVM;
-	// "*" for every architecture, with launch security, for a host whose
-	// KVM is not known): a kvm domain of another architecture is refused,
-	// and its machine alias resolves to nothing. Nil: the profile's
-	// HostKVM and HostKVMLaunchSecurity, the host its answers were
-	// recorded on.
+	// "*" for every architecture, for a host whose KVM is not known): a
+	// kvm domain of another architecture is refused, and its machine
+	// alias resolves to nothing. Nil: the profile's HostKVM, the host its
+	// answers were recorded on.
 	KVM []string
 }
 
@@ -123,14 +122,13 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		d.Stage = "start"
 	}
 	qemu := cmpOr(opts.QEMU, p.QEMU)
-	kvm, kvmLaunch := hostKVM(r.Arch, opts, p)
+	kvm := hostKVM(r.Arch, opts, p)
 	if !slices.Contains(p.Parsing.AccelMachines, r.VirtType) || (r.VirtType == "kvm" && kvm) {
 		r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
 	}
 	h := host{
-		badMachine:       !machineSupported(r.Arch, r.Machine, qemu),
-		badVirtType:      r.VirtType != "" && r.VirtType != "qemu" && (r.VirtType != "kvm" || !kvm),
-		kvmLaunchRefused: r.VirtType == "kvm" && !kvmLaunch,
+		badMachine:  !machineSupported(r.Arch, r.Machine, qemu),
+		badVirtType: r.VirtType != "" && r.VirtType != "qemu" && (r.VirtType != "kvm" || !kvm),
 	}
 	var archKnown int8                           // p.Rules.KnowsArch(r.Arch), asked once (knownArch)
 	files := hostFiles(opts, p)                  // the host's files, read by the checks below
@@ -343,18 +341,17 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 // (Decision.Crash): its connection drops.
 const ErrDaemonCrashed = "End of file while reading data: Input/output error"
 
-// hostKVM reports whether the host's KVM runs guests of arch, and whether
-// it runs their launch security as the release checks it: the caller's
-// host (MatchOptions.KVM), else the profile's; with AnyEmulator, every
-// architecture, with launch security.
-func hostKVM(arch string, opts MatchOptions, p *Profile) (kvm, launch bool) {
+// hostKVM reports whether the host's KVM runs guests of arch: the
+// caller's host (MatchOptions.KVM), else the profile's; with AnyEmulator,
+// every architecture.
+func hostKVM(arch string, opts MatchOptions, p *Profile) bool {
 	switch {
 	case opts.AnyEmulator:
-		return true, true
+		return true
 	case opts.KVM != nil:
-		return slices.Contains(opts.KVM, arch) || slices.Contains(opts.KVM, "*"), true
+		return slices.Contains(opts.KVM, arch) || slices.Contains(opts.KVM, "*")
 	}
-	return slices.Contains(p.HostKVM, arch), p.HostKVMLaunchSecurity
+	return slices.Contains(p.HostKVM, arch)
 }
 
 // hostFiles is the host file system Match reads: the caller's, else the

@@ -50,15 +50,6 @@ type Profile struct {
 	// MatchOptions.KVM left nil: x86_64 and i686 on the oracle's x86_64
 	// machine, whose /dev/kvm the daemons use (dtype-kvm-*).
 	HostKVM []string
-	// HostKVMLaunchSecurity: that host runs KVM guests with launch
-	// security (SEV, SEV-SNP, TDX) as far as the release checks it, for
-	// MatchOptions.KVM left nil. The oracle has no SEV or TDX hardware
-	// and fakes the capability flags its releases read (its README);
-	// 12.8 asks the KVM accelerator itself and refuses a KVM guest's
-	// launch security after selecting ("'sev' launch security is not
-	// supported with this QEMU binary", dtype-kvm-sev), while TCG guests
-	// pass in every release.
-	HostKVMLaunchSecurity bool
 
 	// Nova marks OpenStack nova's own selection (NovaLegacy), which Match
 	// runs instead of libvirt's; the fields above do not apply to it.
@@ -283,8 +274,8 @@ var (
 	// oracle (conformance cases xml-*).
 	checksParse    = []check{checkXMLDomain, checkArch, checkXMLFirmware, checkNVRAMFormat, checkXMLLoader, checkLoaderFormat}
 	checks11Define = append(slices.Clip(checksParse), checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo)
-	checks11Post   = []check{checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkKVMLaunchSecurity, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
-	checks12Post   = []check{checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkKVMLaunchSecurity, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
+	checks11Post   = []check{checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
+	checks12Post   = []check{checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
 	// Validation: the enrolled-keys and stateless NVRAM checks of Define
 	// (existing-enrolled-keys-without-sb, existing-stateless-loader-template)
 	// and all of Post but the address assignment at the end of post-parse,
@@ -304,10 +295,9 @@ var (
 var (
 	Libvirt90 = &Profile{
 		Name: "libvirt-9.0", Version: "9.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "7.2",
-		Note:                  "recorded from libvirt 9.0.0 (Debian 12) with QEMU 7.2",
-		HostFiles:             hostfs.Debian12,
-		HostKVM:               []string{"x86_64", "i686"},
-		HostKVMLaunchSecurity: true,
+		Note:      "recorded from libvirt 9.0.0 (Debian 12) with QEMU 7.2",
+		HostFiles: hostfs.Debian12,
+		HostKVM:   []string{"x86_64", "i686"},
 		Selection: Selection{
 			InvalidFailsLookup:  true,
 			AtStart:             true,
@@ -331,12 +321,12 @@ var (
 			// Validation at define, the QEMU driver's before the generic
 			// one; the selection at start is not validated again here.
 			Define: []check{checkXMLDomain, checkArch, checkXMLFirmware, checkXMLLoader, checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI,
-				checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkKVMLaunchSecurity,
+				checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort,
 				checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			// Everything after the emulator but the address assignment is
 			// validation, which a stored definition meets at its start,
 			// before the selection (existing-*).
-			Validation: []check{checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkKVMLaunchSecurity,
+			Validation: []check{checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort,
 				checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			Messages:        messagesOld,
 			MicrovmDefaults: true,
@@ -352,10 +342,9 @@ var (
 	}
 	Libvirt100 = &Profile{
 		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2" + ubuntuSuffix,
-		Note:                  "recorded from libvirt 10.0.0 (Ubuntu 24.04) with QEMU 8.2",
-		HostFiles:             hostfs.Ubuntu2404,
-		HostKVM:               []string{"x86_64", "i686"},
-		HostKVMLaunchSecurity: true,
+		Note:      "recorded from libvirt 10.0.0 (Ubuntu 24.04) with QEMU 8.2",
+		HostFiles: hostfs.Ubuntu2404,
+		HostKVM:   []string{"x86_64", "i686"},
 		Selection: Selection{
 			CrashesOnKernelSMM: true,
 			InvalidFailsLookup: true,
@@ -399,10 +388,9 @@ var (
 	}
 	Libvirt113 = &Profile{
 		Name: "libvirt-11.3", Version: "11.3.0", Rules: descriptor.RulesLibvirt11, QEMU: "10.0",
-		Note:                  "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
-		HostFiles:             hostfs.Debian13,
-		HostKVM:               []string{"x86_64", "i686"},
-		HostKVMLaunchSecurity: true,
+		Note:      "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
+		HostFiles: hostfs.Debian13,
+		HostKVM:   []string{"x86_64", "i686"},
 		Selection: Selection{
 			CrashesOnKernelSMM: true,
 			ManualTypes:        []string{"", "pflash"},
@@ -445,10 +433,9 @@ var (
 	}
 	Libvirt128 = &Profile{
 		Name: "libvirt-12.8", Version: "12.8.0", Rules: descriptor.RulesLibvirt12, QEMU: "11.1",
-		Note:                  "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
-		HostFiles:             hostfs.DebianUnstable,
-		HostKVM:               []string{"x86_64", "i686"},
-		HostKVMLaunchSecurity: false,
+		Note:      "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
+		HostFiles: hostfs.DebianUnstable,
+		HostKVM:   []string{"x86_64", "i686"},
 		Selection: Selection{
 			ManualTypes: []string{"", "pflash", "rom"},
 			NoMatch:     "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",

@@ -60,7 +60,6 @@ const (
 	checkPM
 	checkEnrolledKeysWritten
 	checkTDX
-	checkKVMLaunchSecurity
 	checkMicrovmPCI
 	checkMicrovmPCIRoot
 	checkSecureBoot
@@ -93,7 +92,6 @@ var checkNames = [numChecks]string{
 	checkPM:                  "pm",
 	checkEnrolledKeysWritten: "enrolled-keys-written",
 	checkTDX:                 "tdx",
-	checkKVMLaunchSecurity:   "kvm-launch-security",
 	checkMicrovmPCI:          "microvm-pci",
 	checkMicrovmPCIRoot:      "microvm-pci-root",
 	checkSecureBoot:          "secure-boot",
@@ -431,14 +429,6 @@ func (v *vstate) run(c check, p *Profile) string {
 			return "unsupported configuration: Intel TDX launch security is not supported with pflash loader"
 		}
 		return ""
-	case checkKVMLaunchSecurity:
-		switch v.launchSecurity {
-		case "sev", "sev-snp", "tdx":
-			if v.host.kvmLaunchRefused {
-				return fmt.Sprintf("unsupported configuration: '%s' launch security is not supported with this QEMU binary", v.launchSecurity)
-			}
-		}
-		return ""
 	case checkMicrovmPCI:
 		// Address assignment: a device that wants a PCI slot on a
 		// microvm without a declared PCI root. Releases before 12.x add
@@ -496,9 +486,6 @@ type host struct {
 	// here (it runs qemu always, kvm where the host's KVM runs the
 	// architecture).
 	badVirtType bool
-	// kvmLaunchRefused: a KVM guest's launch security is refused
-	// (Profile.HostKVMLaunchSecurity).
-	kvmLaunchRefused bool
 }
 
 // romLoader reports whether the parse-time ROM checks take the loader for

@@ -9,7 +9,8 @@
 // symlinks) and domain.xml are extracted into a temporary directory, which query.sh gets in its root
 // layout. The oracle's stdout is stored re-indented (4 spaces, key order kept) without the
 // firmware_log key. A case that already has the answer for a version is skipped unless -force is
-// given. An answer with "oracle_failure": true is never stored. Each version's queries run one after
+// given. An answer with "oracle_failure": true is never stored, nor one refusing launch security as
+// a QEMU without SEV support does (the oracle's faked SEV support was lost: run setup.sh again). Each version's queries run one after
 // the other (the oracle serialises them anyway); different versions run in parallel, up to -j at once.
 //
 // The recorder never runs from go test: it needs root and the oracle daemons.
@@ -249,6 +250,10 @@ func (r *recorder) one(ctx context.Context, v, file string, n, total int) {
 	case runErr != nil:
 		r.fail("%s: libvirt %s: query.sh: %v; stderr: %s", file, v, runErr, strings.TrimSpace(stderr.String()))
 		return
+	case lostSEVPatch(answer):
+		r.fail("%s: libvirt %s: not stored: the oracle refuses launch security (%q): its faked SEV support is lost; run setup.sh again",
+			file, v, sevUnsupported)
+		return
 	}
 
 	lock.Lock()
@@ -271,6 +276,21 @@ func (r *recorder) one(ctx context.Context, v, file string, n, total int) {
 	r.stored++
 	r.mu.Unlock()
 	fmt.Fprintf(os.Stderr, "record: [%d/%d] libvirt %s %s: %s (%s)\n", n, total, v, filepath.Base(file), verdict(answer), took)
+}
+
+// sevUnsupported ends the refusal every release gives a <launchSecurity>
+// guest when its QEMU capabilities lack the SEV, SEV-SNP or TDX flags: the
+// oracle fakes them (its README, patch-sev-caps.sh), so on the oracle the
+// refusal means the fake was lost (a capability cache probed again), not
+// an answer of libvirt's to the case.
+const sevUnsupported = "launch security is not supported with this QEMU binary"
+
+// lostSEVPatch reports whether answer is that refusal.
+func lostSEVPatch(answer []byte) bool {
+	var a struct {
+		Error string `json:"error"`
+	}
+	return json.Unmarshal(answer, &a) == nil && strings.HasSuffix(a.Error, sevUnsupported)
 }
 
 // normalizeAnswer re-indents the oracle's JSON object (4 spaces, key order kept) and drops

@@ -36,3 +36,22 @@ func TestShort(t *testing.T) {
 		}
 	}
 }
+
+// The oracle fakes SEV support; a refusal for its lack means the fake was
+// lost, and is never stored. Other errors are answers.
+func TestLostSEVPatch(t *testing.T) {
+	for _, tt := range []struct {
+		answer string
+		want   bool
+	}{
+		{`{"ok": false, "error": "unsupported configuration: SEV launch security is not supported with this QEMU binary"}`, true},
+		{`{"ok": false, "error": "unsupported configuration: 'sev-snp' launch security is not supported with this QEMU binary"}`, true},
+		{`{"ok": false, "error": "unsupported configuration: Intel TDX launch security is not supported with SMM enabled"}`, false},
+		{`{"ok": false, "error": "XML error: Invalid value for attribute 'type' in element 'launchSecurity': 'tdx'."}`, false},
+		{`{"ok": true, "descriptor": "40-sb-sev.json"}`, false},
+	} {
+		if got := lostSEVPatch([]byte(tt.answer)); got != tt.want {
+			t.Errorf("lostSEVPatch(%s) = %v, want %v", tt.answer, got, tt.want)
+		}
+	}
+}
