@@ -93,6 +93,10 @@ type MatchOptions struct {
 	// emulator the host lacks ("No emulator found for arch"), which says
 	// nothing about the descriptors.
 	AnyEmulator bool
+	// AnyMachine takes every machine type as one the emulator offers, as
+	// libvirt's own test harness does with the capabilities it fakes;
+	// aliases and the default machine still come from QEMU's machine list.
+	AnyMachine bool
 }
 
 // Match predicts libvirt's firmware selection for req over set.
@@ -114,8 +118,15 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		d.Stage = "start"
 	}
 	qemu := cmpOr(opts.QEMU, p.QEMU)
+	if r.Machine == "" {
+		// No machine type (or machine=''): the emulator's first.
+		r.Machine = DefaultMachine(r.Arch, qemu)
+	}
 	r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
-	badMachine := !machineSupported(r.Arch, r.Machine, qemu)
+	mf := factsOf(r.Arch, r.Machine, qemu)
+	if opts.AnyMachine {
+		mf = machineFacts{}
+	}
 	var archKnown int8                           // p.Rules.KnowsArch(r.Arch), asked once (knownArch)
 	files := hostFiles(opts, p)                  // the host's files, read by the checks below
 	stored := r.Existing && !r.ExistingValidated // loaded by the daemon: checks by phase
@@ -139,15 +150,15 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			switch {
 			case !stored:
 				if d.Err == "" {
-					if msg := validate(d, badMachine, allChecks); msg != "" {
+					if msg := validate(d, mf, allChecks); msg != "" {
 						d.Stage, d.Err = "define", msg
 					}
 				}
 			case d.Err == "" || d.Stage == "start":
-				if msg := validate(d, badMachine, loadChecks); msg != "" {
+				if msg := validate(d, mf, loadChecks); msg != "" {
 					d.Stage, d.Err = "load", msg
 				} else if d.Err == "" {
-					if msg := validate(d, badMachine, validationChecks); msg != "" {
+					if msg := validate(d, mf, validationChecks); msg != "" {
 						d.Stage, d.Err = "start", msg
 					}
 				}
@@ -179,7 +190,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		emulators = nil
 	}
 	if !stored {
-		if err, _ := preChecks(r, p, badMachine, &archKnown, emulators, allChecks); err != "" {
+		if err, _ := preChecks(r, p, mf, &archKnown, emulators, allChecks); err != "" {
 			d.Stage, d.Err = "define", err
 			return d
 		}
@@ -188,7 +199,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		// daemon does not load at all; validation waits for the start,
 		// which, for a release that selects at start, validates before
 		// it selects.
-		if err, c := preChecks(r, p, badMachine, &archKnown, emulators, loadChecks); err != "" {
+		if err, c := preChecks(r, p, mf, &archKnown, emulators, loadChecks); err != "" {
 			d.Stage, d.Err = "load", err
 			if slices.Contains(p.Checks.LoadTolerates, c) {
 				// Kept as parsed so far, without a selection; the start
@@ -198,7 +209,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			return d
 		}
 		if p.Selection.AtStart {
-			if err, _ := preChecks(r, p, badMachine, &archKnown, emulators, validationChecks); err != "" {
+			if err, _ := preChecks(r, p, mf, &archKnown, emulators, validationChecks); err != "" {
 				d.Stage, d.Err = "start", err
 				return d
 			}
@@ -367,9 +378,11 @@ func (d *Decision) firstStart(files fs.FS) string {
 		// The start creates that NVRAM all the same, at a NULL path, from
 		// the domain's template only (no legacy list).
 		if n.Template == "" {
-			loader := r.Loader.Path
+			var loader string
 			if memoryBuild {
 				loader = d.Chosen.Descriptor.Mapping.Filename
+			} else {
+				loader = r.Loader.Path
 			}
 			return "operation failed: unable to find any master var store for loader: " + loader
 		}
@@ -466,9 +479,9 @@ func cmpOr(a, b string) string {
 
 // preChecks are the define-time refusals that precede selection.
 // archKnown is knownArch's answer for r.Arch, shared with the caller.
-func preChecks(r *Request, p *Profile, badMachine bool, archKnown *int8, files fs.FS, ph phase) (string, check) {
+func preChecks(r *Request, p *Profile, mf machineFacts, archKnown *int8, files fs.FS, ph phase) (string, check) {
 	v := requested(r)
-	v.badMachine = badMachine
+	v.machineFacts = mf
 	v.archKnown = *archKnown
 	v.files = files
 	msg, c := firstCheck(p.Checks.Define, &v, p, ph)
@@ -478,7 +491,7 @@ func preChecks(r *Request, p *Profile, badMachine bool, archKnown *int8, files f
 
 // validate is the validation that follows a define-time selection, on the
 // definition as the selection filled it in (or left it).
-func validate(d *Decision, badMachine bool, ph phase) string {
+func validate(d *Decision, mf machineFacts, ph phase) string {
 	p := d.Profile
 	if p.Selection.AtStart || len(p.Checks.Post) == 0 {
 		return ""
@@ -489,7 +502,7 @@ func validate(d *Decision, badMachine bool, ph phase) string {
 	} else {
 		v = requested(&d.Request)
 	}
-	v.badMachine = badMachine
+	v.machineFacts = mf
 	if ph == validationChecks {
 		// The start validates a stored definition as a whole: the checks
 		// a new one meets before the selection come first.

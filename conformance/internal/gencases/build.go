@@ -328,6 +328,10 @@ type Dom struct {
 	PM      string // inner XML of <pm>
 	LS      string // full <launchSecurity> element
 	NoACPI  bool
+	// NoMachine leaves the machine attribute out; EmptyMachine writes
+	// machine=''.
+	NoMachine, EmptyMachine bool
+	Devices                 string // more <devices> children, after <emulator>
 }
 
 // feat gives "name=yes|no" firmware feature requests, e.g. feat("secure-boot=yes").
@@ -361,7 +365,14 @@ func (d Dom) xml(name string) string {
 	default:
 		fmt.Fprintf(&b, "  <os firmware='%s'>\n", d.FW)
 	}
-	fmt.Fprintf(&b, "    <type arch='%s' machine='%s'>hvm</type>\n", arch, machine)
+	switch {
+	case d.NoMachine:
+		fmt.Fprintf(&b, "    <type arch='%s'>hvm</type>\n", arch)
+	case d.EmptyMachine:
+		fmt.Fprintf(&b, "    <type arch='%s' machine=''>hvm</type>\n", arch)
+	default:
+		fmt.Fprintf(&b, "    <type arch='%s' machine='%s'>hvm</type>\n", arch, machine)
+	}
 	if len(d.Feat) > 0 {
 		b.WriteString("    <firmware>\n")
 		for _, f := range d.Feat {
@@ -401,6 +412,9 @@ func (d Dom) xml(name string) string {
 	}
 	b.WriteString("  <devices>\n")
 	fmt.Fprintf(&b, "    <emulator>%s</emulator>\n", emulator)
+	if d.Devices != "" {
+		fmt.Fprintf(&b, "    %s\n", d.Devices)
+	}
 	b.WriteString("  </devices>\n")
 	if d.LS != "" {
 		fmt.Fprintf(&b, "  %s\n", d.LS)

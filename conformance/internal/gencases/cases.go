@@ -21,6 +21,7 @@ func synthetic() []Case {
 		pinCases(),
 		archCases(),
 		machineCases(),
+		machSpellCases(),
 		pmCases(),
 		featureCases(),
 		smmSecureCases(),
