@@ -338,7 +338,7 @@ func Request(arch, machine, name string) (*matcher.Request, error) {
 
 func (a *auditor) cell(f family, fs FeatureSet) cell {
 	r, _ := Request(f.Arch, f.Machine, fs.Name)
-	d := matcher.Match(a.set, r, a.p, matcher.MatchOptions{QEMU: a.qemu, NoTrace: true, Files: a.opts.HostFiles, AnyEmulator: !a.opts.CheckEmulators})
+	d := matcher.Match(a.set, r, a.p, a.matchOptions())
 	c := cell{Coverage: report.Coverage{Arch: f.Arch, Machine: f.Machine, FeatureSet: fs.Name}, fs: fs}
 	if !d.OK() {
 		c.Status = "gap"

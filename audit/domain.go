@@ -190,7 +190,7 @@ func stateless(r *matcher.Request) matcher.Tristate {
 }
 
 func (a *auditor) domain(file, name string, req *matcher.Request) report.DomainImpact {
-	mo := matcher.MatchOptions{QEMU: a.qemu, NoTrace: true, Files: a.opts.HostFiles, AnyEmulator: !a.opts.CheckEmulators} // only the choice is read
+	mo := a.matchOptions() // only the choice is read
 	im := report.DomainImpact{Name: name, File: file, HardRebootKeeps: true}
 
 	// Current firmware: as the XML names it, or libvirt's choice for a

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"github.com/fwaudit/fwaudit/domcaps"
-	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/report"
 )
 
@@ -22,7 +21,8 @@ func (a *auditor) domainCaps() {
 		// The capabilities name their host's QEMU through their machine
 		// (pc-q35-10.0 is QEMU 10.0's): domcaps.Compare takes it from
 		// there, not from the audit's QEMU.
-		mo := matcher.MatchOptions{NoTrace: true, Files: a.opts.HostFiles, AnyEmulator: !a.opts.CheckEmulators}
+		mo := a.matchOptions()
+		mo.QEMU = "" // domcaps.Compare takes it from the capabilities' machine
 		for _, d := range domcaps.Compare(a.set, c, a.p, domcaps.Options{Match: mo}) {
 			a.add(report.Finding{Rule: domcapsRules[d.Kind], File: c.File, Subject: d.Subject, Message: d.Message})
 		}

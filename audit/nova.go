@@ -3,7 +3,6 @@ package audit
 import (
 	"fmt"
 
-	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/nova"
 	"github.com/fwaudit/fwaudit/report"
 )
@@ -17,7 +16,7 @@ func (a *auditor) nova() error {
 		}
 		return nil
 	}
-	opts := nova.Options{Match: matcher.MatchOptions{QEMU: a.qemu, NoTrace: true, Files: a.opts.HostFiles, AnyEmulator: !a.opts.CheckEmulators}}
+	opts := nova.Options{Match: a.matchOptions()}
 	for _, c := range a.opts.Nova {
 		if err := a.ctx.Err(); err != nil {
 			return err

@@ -15,6 +15,7 @@ import (
 // whole domain.
 type firmwareDomain struct {
 	XMLName        xml.Name                         `xml:"domain"`
+	Type           string                           `xml:"type,attr"`
 	Name           string                           `xml:"name,omitempty"`
 	OS             *libvirtxml.DomainOS             `xml:"os"`
 	Features       *libvirtxml.DomainFeatureList    `xml:"features"`
@@ -31,7 +32,7 @@ func parseDomain(data []byte) (name string, req *matcher.Request, err error) {
 	if err := xml.Unmarshal(matcher.LibvirtXML(data), &fd); err != nil {
 		return "", nil, fmt.Errorf("parsing domain XML: %w", err)
 	}
-	dom := &libvirtxml.Domain{Name: fd.Name, OS: fd.OS, Features: fd.Features, PM: fd.PM, LaunchSecurity: fd.LaunchSecurity}
+	dom := &libvirtxml.Domain{Type: fd.Type, Name: fd.Name, OS: fd.OS, Features: fd.Features, PM: fd.PM, LaunchSecurity: fd.LaunchSecurity}
 	if fd.Devices != nil {
 		dom.Devices = &libvirtxml.DomainDeviceList{Emulator: fd.Devices.Emulator}
 	}

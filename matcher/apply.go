@@ -55,6 +55,9 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 		// are dropped when it is loaded (existing-features-without-firmware).
 		os.FirmwareInfo = nil
 	}
+	// libvirt writes no <nvram> element with nothing in it (a domain's
+	// empty <nvram/> beside a memory build: start-memory-build-empty-nvram).
+	defer dropEmptyNVRAM(dom)
 	if p.Parsing.NoTemplateFormat || p.Writes.RawFormatImplicit {
 		defer d.writtenFormats(dom)
 	}
@@ -242,9 +245,14 @@ func (d *Decision) writtenFormats(dom *libvirtxml.Domain) {
 		if p.Writes.RawFormatImplicit && n.Format == "raw" {
 			n.Format = ""
 		}
-		if *n == (libvirtxml.DomainNVRam{}) {
-			dom.OS.NVRam = nil // nothing left to write
-		}
+	}
+	dropEmptyNVRAM(dom)
+}
+
+// dropEmptyNVRAM removes an <nvram> element left with nothing to write.
+func dropEmptyNVRAM(dom *libvirtxml.Domain) {
+	if n := dom.OS.NVRam; n != nil && *n == (libvirtxml.DomainNVRam{}) {
+		dom.OS.NVRam = nil
 	}
 }
 

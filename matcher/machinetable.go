@@ -143,19 +143,3 @@ func DefaultMachine(arch, qemu string) string {
 	}
 	return ""
 }
-
-// machineFacts are what the checks need to know of the domain's machine
-// type beyond its name.
-type machineFacts struct {
-	unsupported   bool // the emulator lacks it (checkMachine)
-	machineNoACPI bool // it has no ACPI (checkMachineACPI)
-}
-
-// factsOf judges the (canonical) machine of arch with QEMU build qemu.
-func factsOf(arch, machine, qemu string) machineFacts {
-	f := machineFacts{unsupported: !machineSupported(arch, machine, qemu)}
-	if l := machinesFor(arch, qemu); l != nil {
-		f.machineNoACPI = l.noACPI(machine)
-	}
-	return f
-}

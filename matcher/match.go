@@ -88,15 +88,24 @@ type MatchOptions struct {
 	// it. It must implement fs.ReadLinkFS for symlinks to be followed. Nil:
 	// the profile's HostFiles.
 	Files fs.FS
-	// AnyEmulator takes every emulator as installed, for a question about
-	// a descriptor set rather than a host: libvirt refuses a domain whose
-	// emulator the host lacks ("No emulator found for arch"), which says
-	// nothing about the descriptors.
+	// AnyEmulator takes every emulator as installed, with KVM for every
+	// architecture, for a question about a descriptor set rather than a
+	// host: libvirt refuses a domain whose emulator the host lacks ("No
+	// emulator found for arch") or cannot accelerate ("does not support
+	// virt type 'kvm'"), which says nothing about the descriptors.
 	AnyEmulator bool
 	// AnyMachine takes every machine type as one the emulator offers, as
 	// libvirt's own test harness does with the capabilities it fakes;
 	// aliases and the default machine still come from QEMU's machine list.
 	AnyMachine bool
+	// KVM are the guest architectures the host's KVM runs (x86_64 and
+	// i686 on an x86_64 host with /dev/kvm; empty, not nil, without KVM;
+	// "*" for every architecture, with launch security, for a host whose
+	// KVM is not known): a kvm domain of another architecture is refused,
+	// and its machine alias resolves to nothing. Nil: the profile's
+	// HostKVM and HostKVMLaunchSecurity, the host its answers were
+	// recorded on.
+	KVM []string
 }
 
 // Match predicts libvirt's firmware selection for req over set.
@@ -118,14 +127,24 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		d.Stage = "start"
 	}
 	qemu := cmpOr(opts.QEMU, p.QEMU)
-	if r.Machine == "" {
-		// No machine type (or machine=''): the emulator's first.
-		r.Machine = DefaultMachine(r.Arch, qemu)
+	kvm, kvmLaunch := hostKVM(r.Arch, opts, p)
+	if !slices.Contains(p.Parsing.AccelMachines, r.VirtType) || (r.VirtType == "kvm" && kvm) {
+		if r.Machine == "" {
+			// No machine type (or machine=''): the emulator's first.
+			r.Machine = DefaultMachine(r.Arch, qemu)
+		}
+		r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
 	}
-	r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
-	mf := factsOf(r.Arch, r.Machine, qemu)
+	h := host{
+		badMachine:       !machineSupported(r.Arch, r.Machine, qemu),
+		badVirtType:      r.VirtType != "" && r.VirtType != "qemu" && (r.VirtType != "kvm" || !kvm),
+		kvmLaunchRefused: r.VirtType == "kvm" && !kvmLaunch,
+	}
+	if l := machinesFor(r.Arch, qemu); l != nil {
+		h.machineNoACPI = l.noACPI(r.Machine)
+	}
 	if opts.AnyMachine {
-		mf = machineFacts{}
+		h.badMachine, h.machineNoACPI = false, false
 	}
 	var archKnown int8                           // p.Rules.KnowsArch(r.Arch), asked once (knownArch)
 	files := hostFiles(opts, p)                  // the host's files, read by the checks below
@@ -150,15 +169,15 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			switch {
 			case !stored:
 				if d.Err == "" {
-					if msg := validate(d, mf, allChecks); msg != "" {
+					if msg := validate(d, h, allChecks); msg != "" {
 						d.Stage, d.Err = "define", msg
 					}
 				}
 			case d.Err == "" || d.Stage == "start":
-				if msg := validate(d, mf, loadChecks); msg != "" {
+				if msg := validate(d, h, loadChecks); msg != "" {
 					d.Stage, d.Err = "load", msg
 				} else if d.Err == "" {
-					if msg := validate(d, mf, validationChecks); msg != "" {
+					if msg := validate(d, h, validationChecks); msg != "" {
 						d.Stage, d.Err = "start", msg
 					}
 				}
@@ -190,7 +209,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		emulators = nil
 	}
 	if !stored {
-		if err, _ := preChecks(r, p, mf, &archKnown, emulators, allChecks); err != "" {
+		if err, _ := preChecks(r, p, h, &archKnown, emulators, allChecks); err != "" {
 			d.Stage, d.Err = "define", err
 			return d
 		}
@@ -199,7 +218,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		// daemon does not load at all; validation waits for the start,
 		// which, for a release that selects at start, validates before
 		// it selects.
-		if err, c := preChecks(r, p, mf, &archKnown, emulators, loadChecks); err != "" {
+		if err, c := preChecks(r, p, h, &archKnown, emulators, loadChecks); err != "" {
 			d.Stage, d.Err = "load", err
 			if slices.Contains(p.Checks.LoadTolerates, c) {
 				// Kept as parsed so far, without a selection; the start
@@ -209,7 +228,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			return d
 		}
 		if p.Selection.AtStart {
-			if err, _ := preChecks(r, p, mf, &archKnown, emulators, validationChecks); err != "" {
+			if err, _ := preChecks(r, p, h, &archKnown, emulators, validationChecks); err != "" {
 				d.Stage, d.Err = "start", err
 				return d
 			}
@@ -266,9 +285,13 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		}
 		if e.Status == descriptor.StatusInvalid {
 			if p.Selection.InvalidFailsLookup {
-				if e.Data == nil { // the file could not be read
+				switch {
+				case e.Data == nil: // the file could not be read
 					d.Err = e.Libvirt.Msg
-				} else {
+				case set.Rules.Equal(p.Rules):
+					// Load judged the file with these rules.
+					d.Err = "internal error: " + e.Libvirt.Msg
+				default:
 					d.Err = "internal error: " + p.Rules.Check(e.Path, e.Data, e.Descriptor).Msg
 				}
 				d.Chosen, d.Also = nil, nil
@@ -334,6 +357,20 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 // (Decision.Crash): its connection drops.
 const ErrDaemonCrashed = "End of file while reading data: Input/output error"
 
+// hostKVM reports whether the host's KVM runs guests of arch, and whether
+// it runs their launch security as the release checks it: the caller's
+// host (MatchOptions.KVM), else the profile's; with AnyEmulator, every
+// architecture, with launch security.
+func hostKVM(arch string, opts MatchOptions, p *Profile) (kvm, launch bool) {
+	switch {
+	case opts.AnyEmulator:
+		return true, true
+	case opts.KVM != nil:
+		return slices.Contains(opts.KVM, arch) || slices.Contains(opts.KVM, "*"), true
+	}
+	return slices.Contains(p.HostKVM, arch), p.HostKVMLaunchSecurity
+}
+
 // hostFiles is the host file system Match reads: the caller's, else the
 // profile's.
 func hostFiles(opts MatchOptions, p *Profile) fs.FS {
@@ -379,7 +416,7 @@ func (d *Decision) firstStart(files fs.FS) string {
 		// the domain's template only (no legacy list).
 		if n.Template == "" {
 			var loader string
-			if memoryBuild {
+			if memoryBuild { // a domain without <loader> may get one
 				loader = d.Chosen.Descriptor.Mapping.Filename
 			} else {
 				loader = r.Loader.Path
@@ -479,9 +516,9 @@ func cmpOr(a, b string) string {
 
 // preChecks are the define-time refusals that precede selection.
 // archKnown is knownArch's answer for r.Arch, shared with the caller.
-func preChecks(r *Request, p *Profile, mf machineFacts, archKnown *int8, files fs.FS, ph phase) (string, check) {
+func preChecks(r *Request, p *Profile, h host, archKnown *int8, files fs.FS, ph phase) (string, check) {
 	v := requested(r)
-	v.machineFacts = mf
+	v.host = h
 	v.archKnown = *archKnown
 	v.files = files
 	msg, c := firstCheck(p.Checks.Define, &v, p, ph)
@@ -491,7 +528,7 @@ func preChecks(r *Request, p *Profile, mf machineFacts, archKnown *int8, files f
 
 // validate is the validation that follows a define-time selection, on the
 // definition as the selection filled it in (or left it).
-func validate(d *Decision, mf machineFacts, ph phase) string {
+func validate(d *Decision, h host, ph phase) string {
 	p := d.Profile
 	if p.Selection.AtStart || len(p.Checks.Post) == 0 {
 		return ""
@@ -502,7 +539,7 @@ func validate(d *Decision, mf machineFacts, ph phase) string {
 	} else {
 		v = requested(&d.Request)
 	}
-	v.machineFacts = mf
+	v.host = h
 	if ph == validationChecks {
 		// The start validates a stored definition as a whole: the checks
 		// a new one meets before the selection come first.
@@ -566,7 +603,7 @@ func matchOne(r *Request, e *descriptor.Entry, p *Profile, env *matchEnv) why {
 			if r.NVRAM.Template != "" {
 				return because("No matching path in '%s'", path)
 			}
-			if r.NVRAM.Path != "" || r.NVRAM.Network || r.NVRAM.Format != "" {
+			if r.NVRAM.Path != "" || r.NVRAM.Network || r.NVRAM.Format != "" || p.Filters.MemorySkipsEmptyNVRAM {
 				// libvirt skips it without a word.
 				return because("Memory firmware '%s' takes no NVRAM (libvirt logs nothing)", path)
 			}

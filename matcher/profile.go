@@ -46,6 +46,19 @@ type Profile struct {
 	// firmware files the release's distribution installs, as on the host
 	// its answers were recorded on.
 	HostFiles fs.FS
+	// HostKVM are the guest architectures KVM runs on that host, for
+	// MatchOptions.KVM left nil: x86_64 and i686 on the oracle's x86_64
+	// machine, whose /dev/kvm the daemons use (dtype-kvm-*).
+	HostKVM []string
+	// HostKVMLaunchSecurity: that host runs KVM guests with launch
+	// security (SEV, SEV-SNP, TDX) as far as the release checks it, for
+	// MatchOptions.KVM left nil. The oracle has no SEV or TDX hardware
+	// and fakes the capability flags its releases read (its README);
+	// 12.8 asks the KVM accelerator itself and refuses a KVM guest's
+	// launch security after selecting ("'sev' launch security is not
+	// supported with this QEMU binary", dtype-kvm-sev), while TCG guests
+	// pass in every release.
+	HostKVMLaunchSecurity bool
 
 	// Nova marks OpenStack nova's own selection (NovaLegacy), which Match
 	// runs instead of libvirt's; the fields above do not apply to it.
@@ -83,6 +96,12 @@ type Parsing struct {
 	NoTemplateFormat        bool // <nvram templateFormat> does not exist yet: dropped at parse, never written
 	LoaderFormatFromNVRAM   bool // with <os firmware> and no <loader> element, the loader format is <nvram format> before matching
 	NVRAMFormatCopyExisting bool // ... only for an existing domain (a new one is matched by the template-format filter instead)
+	// AccelMachines are the domain types whose machine aliases (q35) are
+	// resolved in their own accelerator's machine list, which is empty
+	// where the host lacks the accelerator: the alias then names no
+	// machine and matches no descriptor (dtype-hvf, dtype-kvm-aarch64).
+	// Other types use TCG's list.
+	AccelMachines []string
 }
 
 // Filters are the per-descriptor tests of matching that differ between
@@ -100,6 +119,7 @@ type Filters struct {
 	KernelPathChecked                bool // a kernel descriptor must name the domain's <kernel> path, if any (else it overwrites it)
 	MemoryNeedsStateless             bool // a memory descriptor is skipped when <loader stateless='no'>
 	MemorySkipsNVRAM                 bool // a memory descriptor is skipped when the domain pins <nvram template> or names an NVRAM file or network source
+	MemorySkipsEmptyNVRAM            bool // ... or has any <nvram> element, an empty one too (start-memory-build-empty-nvram)
 	PinnedTemplateIgnoresNVRAMFormat bool // a pinned <nvram template> stops <nvram format> steering the match (the loader format copy, the template-format filter)
 	NVRAMFormatNeedsNoLoader         bool // the NVRAMFormat filter applies only without a <loader> element (or with an empty <loader/>)
 
@@ -261,10 +281,10 @@ var (
 	// attributes in libvirt's parsing order (<firmware> features and
 	// firmware, <nvram>, <loader>, <features> and <pm>); found with the
 	// oracle (conformance cases xml-*).
-	checksParse    = []check{checkArch, checkXMLFirmware, checkNVRAMFormat, checkXMLLoader, checkLoaderFormat}
+	checksParse    = []check{checkXMLDomain, checkArch, checkXMLFirmware, checkNVRAMFormat, checkXMLLoader, checkLoaderFormat}
 	checks11Define = append(slices.Clip(checksParse), checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo)
-	checks11Post   = []check{checkMicrovmPCI, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
-	checks12Post   = []check{checkPCIMachine, checkMicrovmPCI, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
+	checks11Post   = []check{checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkKVMLaunchSecurity, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
+	checks12Post   = []check{checkPCIMachine, checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkKVMLaunchSecurity, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
 	// Validation: the enrolled-keys and stateless NVRAM checks of Define
 	// (existing-enrolled-keys-without-sb, existing-stateless-loader-template)
 	// and all of Post but the address assignment at the end of post-parse,
@@ -284,8 +304,10 @@ var (
 var (
 	Libvirt90 = &Profile{
 		Name: "libvirt-9.0", Version: "9.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "7.2",
-		Note:      "recorded from libvirt 9.0.0 (Debian 12) with QEMU 7.2",
-		HostFiles: hostfs.Debian12,
+		Note:                  "recorded from libvirt 9.0.0 (Debian 12) with QEMU 7.2",
+		HostFiles:             hostfs.Debian12,
+		HostKVM:               []string{"x86_64", "i686"},
+		HostKVMLaunchSecurity: true,
 		Selection: Selection{
 			InvalidFailsLookup:  true,
 			AtStart:             true,
@@ -295,6 +317,7 @@ var (
 			NoMatch:             "operation failed: Unable to find any firmware to satisfy '%s'",
 		},
 		Parsing: Parsing{
+			AccelMachines:       []string{"kvm", "hvf"},
 			EnrolledKeysImplySB: true,
 			IgnoresFormats:      true,
 		},
@@ -307,12 +330,13 @@ var (
 			LaunchSecurityTypes: launchBase,
 			// Validation at define, the QEMU driver's before the generic
 			// one; the selection at start is not validated again here.
-			Define: []check{checkArch, checkXMLFirmware, checkXMLLoader, checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort,
+			Define: []check{checkXMLDomain, checkArch, checkXMLFirmware, checkXMLLoader, checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI,
+				checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkKVMLaunchSecurity,
 				checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			// Everything after the emulator but the address assignment is
 			// validation, which a stored definition meets at its start,
 			// before the selection (existing-*).
-			Validation: []check{checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort,
+			Validation: []check{checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkKVMLaunchSecurity,
 				checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			Messages:        messagesOld,
 			MicrovmDefaults: true,
@@ -328,8 +352,10 @@ var (
 	}
 	Libvirt100 = &Profile{
 		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2" + ubuntuSuffix,
-		Note:      "recorded from libvirt 10.0.0 (Ubuntu 24.04) with QEMU 8.2",
-		HostFiles: hostfs.Ubuntu2404,
+		Note:                  "recorded from libvirt 10.0.0 (Ubuntu 24.04) with QEMU 8.2",
+		HostFiles:             hostfs.Ubuntu2404,
+		HostKVM:               []string{"x86_64", "i686"},
+		HostKVMLaunchSecurity: true,
 		Selection: Selection{
 			CrashesOnKernelSMM: true,
 			InvalidFailsLookup: true,
@@ -337,6 +363,7 @@ var (
 			NoMatch:            "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
 		},
 		Parsing: Parsing{
+			AccelMachines:         []string{"kvm", "hvf"},
 			NoTemplateFormat:      true,
 			LoaderFormatFromNVRAM: true,
 		},
@@ -372,14 +399,17 @@ var (
 	}
 	Libvirt113 = &Profile{
 		Name: "libvirt-11.3", Version: "11.3.0", Rules: descriptor.RulesLibvirt11, QEMU: "10.0",
-		Note:      "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
-		HostFiles: hostfs.Debian13,
+		Note:                  "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
+		HostFiles:             hostfs.Debian13,
+		HostKVM:               []string{"x86_64", "i686"},
+		HostKVMLaunchSecurity: true,
 		Selection: Selection{
 			CrashesOnKernelSMM: true,
 			ManualTypes:        []string{"", "pflash"},
 			NoMatch:            "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
 		},
 		Parsing: Parsing{
+			AccelMachines:         []string{"kvm", "hvf"},
 			LoaderFormatFromNVRAM: true,
 		},
 		Filters: Filters{
@@ -415,13 +445,16 @@ var (
 	}
 	Libvirt128 = &Profile{
 		Name: "libvirt-12.8", Version: "12.8.0", Rules: descriptor.RulesLibvirt12, QEMU: "11.1",
-		Note:      "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
-		HostFiles: hostfs.DebianUnstable,
+		Note:                  "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
+		HostFiles:             hostfs.DebianUnstable,
+		HostKVM:               []string{"x86_64", "i686"},
+		HostKVMLaunchSecurity: false,
 		Selection: Selection{
 			ManualTypes: []string{"", "pflash", "rom"},
 			NoMatch:     "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
 		},
 		Parsing: Parsing{
+			AccelMachines:           []string{"kvm", "hvf", "hyperv"},
 			LoaderFormatFromNVRAM:   true,
 			NVRAMFormatCopyExisting: true,
 		},
@@ -439,6 +472,7 @@ var (
 			FlashChecksLoaderType:            true,
 			MemoryChecksLoader:               true,
 			MemorySkipsNVRAM:                 true,
+			MemorySkipsEmptyNVRAM:            true,
 			ResolvesPaths:                    true,
 		},
 		Checks: Checks{
@@ -452,7 +486,8 @@ var (
 			// checks of Define (existing-*) and all of Post (12.8 loads a
 			// stored microvm domain with a PCI device too:
 			// existing-microvm-pci-device), but the PCI controller of an
-			// unknown x86 machine, added at post-parse.
+			// x86 machine other than the PC ones, added at post-parse
+			// (existing-pci-machine-unknown).
 			Post:                checks12Post,
 			Validation:          append([]check{checkEnrolledKeys, checkStatelessNVRAM}, checks12Post[1:]...),
 			LoadTolerates:       []check{checkEmulator},

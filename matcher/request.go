@@ -113,6 +113,18 @@ type Request struct {
 	// newly defined (no ABI update): libvirt then forces the loader format
 	// to raw before selecting, so an old domain never moves to qcow2.
 	Existing bool
+	// VirtType is <domain type>, the hypervisor the guest asks for
+	// ("kvm", "qemu", "hvf", ...): the QEMU driver runs qemu (TCG) and
+	// kvm where the host's KVM runs the guest's architecture
+	// (MatchOptions.KVM), and resolves a machine alias with the machine
+	// list of the guest's accelerator. "" (a Request built by hand) is not
+	// checked.
+	VirtType string
+	// OSType is the text of <os><type>; "" is hvm. libvirt reads <os
+	// firmware> and <os><firmware> of an hvm guest only, and <loader> and
+	// <nvram> of hvm, xen, xenpvh and uml guests; the QEMU driver then
+	// refuses any type but hvm.
+	OSType string
 	// Invalid are the attribute values of the definition that libvirt's
 	// XML parser refuses, in the order it parses them (FromDomain finds
 	// them; a profile's checks report the first one their release meets).
@@ -142,7 +154,8 @@ type AttrError struct {
 type xmlPart uint8
 
 const (
-	partFirmware       xmlPart = iota + 1 // <os><firmware><feature> and <os firmware>
+	partDomain         xmlPart = iota + 1 // <domain type> and <os><type>'s text
+	partFirmware                          // <os><firmware><feature> and <os firmware>
 	partNVRAMFormat                       // <nvram format>
 	partLoader                            // <loader> but its format
 	partLoaderFormat                      // <loader format>
@@ -153,6 +166,16 @@ const (
 // Error is libvirt's message for the refusal.
 func (e AttrError) Error() string {
 	switch {
+	case e.Element == "domain" && e.Attr == "type" && e.Missing:
+		return "internal error: missing domain type attribute"
+	case e.Element == "domain" && e.Attr == "type":
+		return "unsupported configuration: invalid domain type " + e.Value
+	case e.Element == "type" && e.Attr == "" && e.Missing: // <os><type>'s text
+		return "XML error: an os <type> must be specified"
+	case e.Element == "type" && e.Attr == "":
+		return fmt.Sprintf("unsupported configuration: unknown OS type '%s'", e.Value)
+	case e.Element == "init" && e.Missing:
+		return "XML error: init binary must be specified"
 	case e.Missing:
 		return fmt.Sprintf("XML error: Missing required attribute '%s' in element '%s'", e.Attr, e.Element)
 	case e.Element == "os" && e.Attr == "firmware":
@@ -189,12 +212,23 @@ func attrChecks(dom *libvirtxml.Domain) []AttrError {
 		}
 		return true
 	}
+	// The domain's type, then the guest's OS type.
+	if required(partDomain, "domain", "type", dom.Type) {
+		add(partDomain, "domain", "type", dom.Type, slices.Contains(virtTypes, dom.Type))
+	}
+	ostype := dom.OS.Type.Type
+	if required(partDomain, "type", "", ostype) {
+		add(partDomain, "type", "", ostype, slices.Contains(osTypes, ostype))
+	}
 	yesNo := func(s string) bool { return s == "" || s == "yes" || s == "no" }
 	onOff := func(s string) bool { return s == "" || s == "on" || s == "off" }
 	format := func(s string) bool { return s == "" || s == "none" || slices.Contains(storageFormats, s) }
 	os := dom.OS
+	if ostype == "exe" && os.Init == "" {
+		bad = append(bad, AttrError{Element: "init", Missing: true, part: partFirmware})
+	}
 	// The <firmware> features before the firmware attribute.
-	if fi := os.FirmwareInfo; fi != nil {
+	if fi := os.FirmwareInfo; fi != nil && readsFirmware(ostype) {
 		for _, f := range fi.Features {
 			if required(partFirmware, "feature", "name", f.Name) {
 				add(partFirmware, "feature", "name", f.Name, f.Name == "secure-boot" || f.Name == "enrolled-keys")
@@ -204,13 +238,15 @@ func attrChecks(dom *libvirtxml.Domain) []AttrError {
 			}
 		}
 	}
-	add(partFirmware, "os", "firmware", os.Firmware, os.Firmware == "" || os.Firmware == "efi" || os.Firmware == "bios")
+	if readsFirmware(ostype) {
+		add(partFirmware, "os", "firmware", os.Firmware, os.Firmware == "" || os.Firmware == "efi" || os.Firmware == "bios")
+	}
 	// <nvram> before <loader>, whose format comes after its other
 	// attributes.
-	if n := os.NVRam; n != nil {
+	if n := os.NVRam; n != nil && readsLoader(ostype) {
 		add(partNVRAMFormat, "nvram", "format", n.Format, format(n.Format))
 	}
-	if l := os.Loader; l != nil {
+	if l := os.Loader; l != nil && readsLoader(ostype) {
 		add(partLoader, "loader", "readonly", l.Readonly, yesNo(l.Readonly))
 		add(partLoader, "loader", "type", l.Type, l.Type == "" || l.Type == "rom" || l.Type == "pflash")
 		add(partLoader, "loader", "secure", l.Secure, yesNo(l.Secure))
@@ -238,6 +274,25 @@ func attrChecks(dom *libvirtxml.Domain) []AttrError {
 	}
 	return bad
 }
+
+// virtTypes are libvirt's domain types (virDomainVirtType), in every
+// modelled release; another <domain type> is refused while parsing
+// (dtype-* conformance cases: nvmm, mshv and whpx are refused too).
+var virtTypes = []string{"none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test", "vmware",
+	"hyperv", "vbox", "phyp", "parallels", "bhyve", "vz", "hvf"}
+
+// osTypes are libvirt's guest OS types (virDomainOSType).
+var osTypes = []string{"hvm", "xen", "linux", "exe", "uml", "xenpvh"}
+
+// readsFirmware reports whether libvirt parses <os firmware> and
+// <os><firmware> for a guest of OS type t: for hvm guests only
+// (dtype-ostype-xen-bad-firmware, -xen-features).
+func readsFirmware(t string) bool { return t == "" || t == "hvm" }
+
+// readsLoader reports whether libvirt parses <loader> and <nvram> for a
+// guest of OS type t: hvm, and the xen, xenpvh and uml kinds
+// (dtype-ostype-*-manual-loader, -bad-loader-attr).
+func readsLoader(t string) bool { return readsFirmware(t) || t == "xen" || t == "xenpvh" || t == "uml" }
 
 // markedLaunchSecurity reads the <launchSecurity> type LibvirtXML marked as
 // one libvirtxml does not model: the type as written, or missing.
@@ -267,15 +322,20 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 	if dom == nil || dom.OS == nil || dom.OS.Type == nil {
 		return nil, fmt.Errorf("domain has no <os><type>")
 	}
+	ostype := dom.OS.Type.Type
 	r := &Request{
 		Name:     dom.Name,
 		Arch:     dom.OS.Type.Arch,
 		Machine:  dom.OS.Type.Machine,
-		Firmware: dom.OS.Firmware,
 		Kernel:   dom.OS.Kernel,
+		VirtType: dom.Type,
+		OSType:   ostype,
 		Invalid:  attrChecks(dom),
 	}
-	if l := dom.OS.Loader; l != nil {
+	if readsFirmware(ostype) {
+		r.Firmware = dom.OS.Firmware
+	}
+	if l := dom.OS.Loader; l != nil && readsLoader(ostype) {
 		r.Loader = &Loader{
 			// As written: libvirt does not trim the element's text.
 			Path:      l.Path,
@@ -286,7 +346,7 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 			Format:    noneFormat(l.Format),
 		}
 	}
-	if n := dom.OS.NVRam; n != nil {
+	if n := dom.OS.NVRam; n != nil && readsLoader(ostype) {
 		r.NVRAM = &NVRAM{Template: n.Template, TemplateFormat: n.TemplateFormat, Format: noneFormat(n.Format), Path: strings.TrimSpace(n.NVRam)}
 		if s := n.Source; s != nil {
 			switch {
@@ -299,7 +359,7 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 			}
 		}
 	}
-	if fi := dom.OS.FirmwareInfo; fi != nil {
+	if fi := dom.OS.FirmwareInfo; fi != nil && readsFirmware(ostype) {
 		r.FirmwareFeatures = true
 		for _, f := range fi.Features {
 			switch f.Name {

@@ -38,6 +38,7 @@ const (
 	checkROMFormat
 	// Attribute values the XML parser refuses (Request.Invalid), by the
 	// part of the definition it parses them in.
+	checkXMLDomain
 	checkXMLFirmware
 	checkXMLLoader
 	checkXMLFeatures
@@ -52,11 +53,14 @@ const (
 	checkStatelessNVRAM
 	checkStatelessNo
 	// The QEMU driver's validation.
+	checkOSType
+	checkVirtType
 	checkMachine
 	checkACPI
 	checkPM
 	checkEnrolledKeysWritten
 	checkTDX
+	checkKVMLaunchSecurity
 	checkMicrovmPCI
 	checkMicrovmPCIRoot
 	checkMachineACPI
@@ -84,17 +88,21 @@ var checkNames = [numChecks]string{
 	checkRWNVRAM:             "rw-nvram",
 	checkStatelessNVRAM:      "stateless-nvram",
 	checkStatelessNo:         "stateless-no",
+	checkOSType:              "os-type",
+	checkVirtType:            "virt-type",
 	checkMachine:             "machine",
 	checkACPI:                "acpi",
 	checkPM:                  "pm",
 	checkEnrolledKeysWritten: "enrolled-keys-written",
 	checkTDX:                 "tdx",
+	checkKVMLaunchSecurity:   "kvm-launch-security",
 	checkMicrovmPCI:          "microvm-pci",
 	checkMicrovmPCIRoot:      "microvm-pci-root",
 	checkMachineACPI:         "machine-acpi",
 	checkPCIMachine:          "pci-machine",
 	checkSecureBoot:          "secure-boot",
 	checkVMPort:              "vmport",
+	checkXMLDomain:           "xml-domain",
 	checkXMLFirmware:         "xml-firmware",
 	checkXMLLoader:           "xml-loader",
 	checkXMLFeatures:         "xml-features",
@@ -126,7 +134,9 @@ type vstate struct {
 	features                bool // <os><firmware> given
 	sb, ek                  Tristate
 	emulator                string
-	machineFacts            // of the machine type
+	osType                  string
+	virtType                string
+	host                    host
 	// archKnown is p.Rules.KnowsArch(arch), asked once per Match: 0 not
 	// asked yet, 1 known, 2 unknown.
 	archKnown      int8
@@ -144,7 +154,7 @@ type vstate struct {
 func requested(r *Request) vstate {
 	v := vstate{arch: r.Arch, machine: r.Machine, firmware: r.Firmware, smm: r.SMM,
 		noACPI: r.NoACPI, s3: r.S3, s4: r.S4, features: r.FirmwareFeatures, sb: r.SecureBoot, ek: r.EnrolledKeys,
-		emulator: r.Emulator, devices: r.Devices, vmport: r.VMPort, attrs: r.Invalid}
+		emulator: r.Emulator, devices: r.Devices, vmport: r.VMPort, attrs: r.Invalid, osType: r.OSType, virtType: r.VirtType}
 	if r.Loader != nil {
 		v.hasLoader, v.loader = true, *r.Loader
 	}
@@ -226,6 +236,8 @@ func writesEnrolledKeys(m *descriptor.Mapping, r *Request, p *Profile) bool {
 func (v *vstate) run(c check, p *Profile) string {
 	switch c {
 	// Parsing.
+	case checkXMLDomain:
+		return v.invalid(partDomain)
 	case checkXMLFirmware:
 		return v.invalid(partFirmware)
 	case checkXMLLoader:
@@ -367,15 +379,25 @@ func (v *vstate) run(c check, p *Profile) string {
 		return ""
 
 	// The QEMU driver's validation.
+	case checkOSType:
+		if v.osType != "" && v.osType != "hvm" {
+			return fmt.Sprintf("unsupported configuration: Emulator '%s' does not support os type '%s'", emulatorFor(&Request{Arch: v.arch, Emulator: v.emulator}), v.osType)
+		}
+		return ""
+	case checkVirtType:
+		if v.host.badVirtType {
+			return fmt.Sprintf("unsupported configuration: Emulator '%s' does not support virt type '%s'", emulatorFor(&Request{Arch: v.arch, Emulator: v.emulator}), v.virtType)
+		}
+		return ""
 	case checkMachine:
-		if v.unsupported {
+		if v.host.badMachine {
 			return errMachine(emulatorFor(&Request{Arch: v.arch, Emulator: v.emulator}), v.machine)
 		}
 		return ""
 	case checkMachineACPI:
 		// The machine list says the type has no ACPI (aarch64 sbsa-ref,
 		// the BMC boards, ...): <acpi/> is refused (10.0 and later).
-		if v.machineNoACPI && !v.noACPI {
+		if v.host.machineNoACPI && !v.noACPI {
 			return fmt.Sprintf("unsupported configuration: machine type '%s' does not support ACPI", v.machine)
 		}
 		return ""
@@ -428,6 +450,14 @@ func (v *vstate) run(c check, p *Profile) string {
 			return "unsupported configuration: Intel TDX launch security is not supported with pflash loader"
 		}
 		return ""
+	case checkKVMLaunchSecurity:
+		switch v.launchSecurity {
+		case "sev", "sev-snp", "tdx":
+			if v.host.kvmLaunchRefused {
+				return fmt.Sprintf("unsupported configuration: '%s' launch security is not supported with this QEMU binary", v.launchSecurity)
+			}
+		}
+		return ""
 	case checkMicrovmPCI:
 		// Address assignment: a device that wants a PCI slot on an x86
 		// machine without a PCI bus of its own (microvm, isapc, and any
@@ -476,6 +506,23 @@ func (v *vstate) run(c check, p *Profile) string {
 		return ""
 	}
 	panic("matcher: unknown check " + c.String())
+}
+
+// host is what the QEMU driver's checks know of the host beyond its
+// files, worked out once per Match.
+type host struct {
+	// badMachine: the emulator has no such machine type.
+	badMachine bool
+	// machineNoACPI: the emulator's machine list says the type has no
+	// ACPI (checkMachineACPI).
+	machineNoACPI bool
+	// badVirtType: the emulator does not run guests of the domain type
+	// here (it runs qemu always, kvm where the host's KVM runs the
+	// architecture).
+	badVirtType bool
+	// kvmLaunchRefused: a KVM guest's launch security is refused
+	// (Profile.HostKVMLaunchSecurity).
+	kvmLaunchRefused bool
 }
 
 // romLoader reports whether the parse-time ROM checks take the loader for
@@ -530,7 +577,7 @@ func firstCheck(checks []check, v *vstate, p *Profile, ph phase) (string, check)
 
 // isI440FX is libvirt's qemuDomainMachineIsI440FX: its "rhel" prefix
 // makes rhel7.0.0 a PC machine with a PCI bus even where the emulator
-// lacks it (mach-pci-rhel-prefix).
+// lacks it (mach-list-rhel-prefix).
 func isI440FX(machine string) bool {
 	return machine == "pc" || strings.HasPrefix(machine, "pc-i440fx-") || strings.HasPrefix(machine, "pc-0.") || strings.HasPrefix(machine, "pc-1.") ||
 		strings.HasPrefix(machine, "rhel")

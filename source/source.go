@@ -269,9 +269,18 @@ func (src *Source) openRoot(dir string) (fs.FS, error) {
 }
 
 // MatchOptions are the options matcher.Match needs for this source: the
-// chosen QEMU version and the host files.
+// chosen QEMU version, the host files and, for this host or a bundled set,
+// KVM for every architecture (a root or --dir is predicted as on the host
+// the profile was recorded on, as for its files).
 func (src *Source) MatchOptions() matcher.MatchOptions {
-	return matcher.MatchOptions{QEMU: src.Choice.QEMU, Files: src.HostFiles}
+	o := matcher.MatchOptions{QEMU: src.Choice.QEMU, Files: src.HostFiles}
+	if src.Spec.Distro != "" || (src.Choice.HostRelease && src.Spec.Root == "") {
+		// A bundled set (a question about a distribution, not about
+		// the host the profile was recorded on) or this host, whose KVM
+		// fwaudit does not probe: KVM is taken as running every guest.
+		o.KVM = []string{"*"}
+	}
+	return o
 }
 
 // Close closes the file systems Open opened.

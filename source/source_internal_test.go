@@ -3,9 +3,11 @@ package source
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/fwaudit/fwaudit/internal/hostiletest"
+	"github.com/fwaudit/fwaudit/release"
 )
 
 // noDescriptors decides whether a command shows the bundled set instead
@@ -55,6 +57,27 @@ func TestNoDescriptors(t *testing.T) {
 		defer os.Chmod(locked, 0o755)
 		if noDescriptors([]string{locked}) {
 			t.Error("an unreadable directory counts as no descriptors")
+		}
+	}
+}
+
+// A root or a --dir is predicted as on the host the profile was recorded
+// on, KVM included; this host and a bundled set take KVM as running every
+// guest (fwaudit does not probe it).
+func TestMatchOptionsKVM(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		src  Source
+		want []string
+	}{
+		{"root", Source{Spec: Spec{Root: "/r"}}, nil},
+		{"dir", Source{Spec: Spec{Dirs: []string{"/d"}}}, nil},
+		{"bundled set", Source{Spec: Spec{Distro: "debian-13"}}, []string{"*"}},
+		{"this host", Source{Choice: release.Choice{HostRelease: true}}, []string{"*"}},
+		{"a root with this host's release", Source{Spec: Spec{Root: "/r"}, Choice: release.Choice{HostRelease: true}}, nil},
+	} {
+		if got := tt.src.MatchOptions().KVM; !slices.Equal(got, tt.want) || (got == nil) != (tt.want == nil) {
+			t.Errorf("%s: KVM %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }

@@ -328,6 +328,8 @@ type Dom struct {
 	PM      string // inner XML of <pm>
 	LS      string // full <launchSecurity> element
 	NoACPI  bool
+	OSType  string // the text of <os><type>: default hvm, "(empty)" for none
+	Type    string // <domain type>: default qemu, "-" for none
 	// NoMachine leaves the machine attribute out; EmptyMachine writes
 	// machine=''.
 	NoMachine, EmptyMachine bool
@@ -354,7 +356,18 @@ func (d Dom) xml(name string) string {
 		emulator = "/usr/bin/qemu-system-aarch64"
 	}
 	var b strings.Builder
-	b.WriteString("<domain type='qemu'>\n")
+	typ := d.Type
+	if typ == "" {
+		typ = "qemu"
+	}
+	if typ == "(empty)" {
+		typ = ""
+	}
+	if typ == "-" {
+		b.WriteString("<domain>\n")
+	} else {
+		fmt.Fprintf(&b, "<domain type='%s'>\n", typ)
+	}
 	fmt.Fprintf(&b, "  <name>%s</name>\n", name)
 	b.WriteString("  <memory unit='MiB'>256</memory>\n  <vcpu>1</vcpu>\n")
 	switch d.FW {
@@ -365,13 +378,20 @@ func (d Dom) xml(name string) string {
 	default:
 		fmt.Fprintf(&b, "  <os firmware='%s'>\n", d.FW)
 	}
+	ostype := d.OSType
+	switch ostype {
+	case "":
+		ostype = "hvm"
+	case "(empty)":
+		ostype = ""
+	}
 	switch {
 	case d.NoMachine:
-		fmt.Fprintf(&b, "    <type arch='%s'>hvm</type>\n", arch)
+		fmt.Fprintf(&b, "    <type arch='%s'>%s</type>\n", arch, ostype)
 	case d.EmptyMachine:
-		fmt.Fprintf(&b, "    <type arch='%s' machine=''>hvm</type>\n", arch)
+		fmt.Fprintf(&b, "    <type arch='%s' machine=''>%s</type>\n", arch, ostype)
 	default:
-		fmt.Fprintf(&b, "    <type arch='%s' machine='%s'>hvm</type>\n", arch, machine)
+		fmt.Fprintf(&b, "    <type arch='%s' machine='%s'>%s</type>\n", arch, machine, ostype)
 	}
 	if len(d.Feat) > 0 {
 		b.WriteString("    <firmware>\n")

@@ -15,6 +15,8 @@ func synthetic() []Case {
 		invalidCases(),
 		jsonSyntaxCases(),
 		xmlCases(),
+		domainTypeCases(),
+		startCases(),
 		descriptorCases(),
 		kernelMemoryCases(),
 		interfaceCases(),

@@ -196,6 +196,9 @@ func generate(pool []PoolEntry, seed uint64, i int, quirks bool) *txtar.Archive 
 	dom, xmlNote := g.domain("fwl-"+name, docs), ""
 	if quirks {
 		dom, xmlNote = g.xmlQuirk(dom)
+		var typeNote string
+		dom, typeNote = g.domainType(dom)
+		xmlNote += typeNote
 	}
 	ar.Files = append(ar.Files, txtar.File{Name: casefile.Domain, Data: []byte(dom)})
 	ar.Comment = []byte(fmt.Sprintf("Live differential case: seed %d, case %d (conformance/internal/livediff). Files:\n%s\n%stags: live\n",
@@ -713,4 +716,31 @@ func (g *gen) xmlQuirk(dom string) (string, string) {
 	}
 	q := xmlQuirks[fit[g.q.IntN(len(fit))]]
 	return strings.Replace(dom, q.old, q.new, 1), "Domain XML quirk: " + q.name + "\n"
+}
+
+// domainTypes are the <domain type> values domainType draws from, KVM the
+// most often: the QEMU driver runs qemu and kvm (where the host's KVM runs
+// the architecture), resolves machine aliases in the accelerator's own
+// list, and refuses or rejects the others (conformance cases dtype-*).
+var domainTypes = []string{"kvm", "kvm", "kvm", "kvm", "kvm", "kvm", "hvf", "xen", "hyperv", "test", "KVM", "", "none"}
+
+// osTypes are the <os><type> values other than hvm that domainType draws.
+var osTypes = []string{"xen", "uml", "linux", "HVM"}
+
+// domainType now and then writes dom with another domain type than qemu
+// (20 %) or another OS type than hvm (3 %), from the quirk stream, and
+// returns a line saying which for the case's comment.
+func (g *gen) domainType(dom string) (string, string) {
+	var note string
+	if g.q.Float64() < 0.20 {
+		t := domainTypes[g.q.IntN(len(domainTypes))]
+		dom = strings.Replace(dom, "<domain type='qemu'>", "<domain type='"+t+"'>", 1)
+		note += "Domain type: " + t + "\n"
+	}
+	if g.q.Float64() < 0.03 {
+		t := osTypes[g.q.IntN(len(osTypes))]
+		dom = strings.Replace(dom, ">hvm</type>", ">"+t+"</type>", 1)
+		note += "OS type: " + t + "\n"
+	}
+	return dom, note
 }

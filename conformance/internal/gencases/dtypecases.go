@@ -1,0 +1,96 @@
+package main
+
+// §3 domain type: <domain type='kvm'> (the hypervisor the guest runs on)
+// against the TCG guests ('qemu') of every other case, and types the QEMU
+// driver does not run.
+func domainTypeCases() []Case {
+	ls := launchSecurityCases()[0].Files // SB+SEV, SEV-ES, SNP and TDX builds
+	sbOnlySet := stdSet()[:2]            // no amd-sev
+	i386 := []F{usr("50-i386-secure.json", i386SB()), usr("60-i386.json", i386Plain())}
+	k := func(name, about string, files []F, d Dom) Case {
+		if d.Type == "" {
+			d.Type = "kvm"
+		}
+		return Case{Name: "dtype-" + name, About: about, Tags: tags("domain-type"), Files: files, Dom: d}
+	}
+	return []Case{
+		k("kvm-plain", "§3: a KVM guest asking for plain UEFI.", stdSet(), Dom{}),
+		k("kvm-secure-boot", "§3: a KVM guest asking for Secure Boot with enrolled keys.", stdSet(), Dom{Feat: feat("secure-boot=yes", "enrolled-keys=yes")}),
+		k("kvm-smm-off", "§3: a KVM guest with SMM off: the Secure Boot builds need it.", stdSet(), Dom{SMM: "off"}),
+		k("kvm-bios", "§3: a KVM guest with firmware='bios'.", stdSet(), Dom{FW: "bios"}),
+		k("kvm-i440fx", "§3: a KVM guest on the pc machine.", stdSet(), Dom{Machine: "pc"}),
+		k("kvm-i686", "§3: an i686 KVM guest on an x86_64 host.", i386, Dom{Arch: "i686", Machine: "pc"}),
+		k("kvm-aarch64", "§3: an aarch64 KVM guest on an x86_64 host: no KVM for that architecture.", stdSet(), Dom{Arch: "aarch64"}),
+		k("kvm-manual-loader", "§3: a KVM guest naming its loader.", stdSet(),
+			Dom{FW: "none", Loader: "<loader readonly='yes' type='pflash'>" + x86 + "CODE.fd</loader>"}),
+		k("kvm-sev", "§3: a KVM guest with SEV (policy 0x1).", ls, Dom{LS: sev("0x0001")}),
+		k("kvm-sev-es", "§3: a KVM guest with SEV-ES (policy 0x7).", ls, Dom{LS: sev("0x0007")}),
+		k("kvm-sev-snp", "§3: a KVM guest with SEV-SNP.", ls, Dom{LS: sevSNP}),
+		k("kvm-tdx", "§3: a KVM guest with TDX.", ls, Dom{LS: tdx}),
+		k("hvf", "§3: type='hvf' (macOS): the QEMU driver has no capabilities for it on Linux.", stdSet(), Dom{Type: "hvf"}),
+		k("xen", "§3: type='xen': not a QEMU driver type.", stdSet(), Dom{Type: "xen"}),
+		k("kvm-uppercase", "§3: type='KVM': values are case-sensitive.", stdSet(), Dom{Type: "KVM"}),
+		k("unknown", "§3: type='foo'.", stdSet(), Dom{Type: "foo"}),
+		k("empty", "§3: type=''.", stdSet(), Dom{Type: "(empty)"}),
+		k("missing", "§3: no type attribute.", stdSet(), Dom{Type: "-"}),
+		k("unknown-before-firmware", "§3: an unknown type and <os firmware='EFI'>: which is refused first.", stdSet(), Dom{Type: "foo", FW: "EFI"}),
+		k("hvf-full-machine", "§3: type='hvf' with the full machine name pc-q35-7.2.", stdSet(), Dom{Type: "hvf", Machine: "pc-q35-7.2"}),
+		k("hvf-manual-loader", "§3: type='hvf' naming its loader: nothing to select.", stdSet(),
+			Dom{Type: "hvf", FW: "none", Loader: "<loader readonly='yes' type='pflash'>" + x86 + "CODE.fd</loader>"}),
+		k("xen-no-match", "§3: type='xen' asking for firmware no descriptor has (SEV).", sbOnlySet, Dom{Type: "xen", LS: sev("0x0001")}),
+		k("kvm-aarch64-full-machine", "§3: an aarch64 KVM guest on an x86_64 host with the full machine name virt-7.2.", stdSet(), Dom{Arch: "aarch64", Machine: "virt-7.2"}),
+		k("kvm-sev-no-match", "§3: a KVM SEV guest where no descriptor has amd-sev.", sbOnlySet, Dom{LS: sev("0x0001")}),
+		k("lxc", "§3: type='lxc'.", stdSet(), Dom{Type: "lxc"}),
+		k("kqemu", "§3: type='kqemu' (removed from QEMU long ago).", stdSet(), Dom{Type: "kqemu"}),
+		k("test", "§3: type='test'.", stdSet(), Dom{Type: "test"}),
+		k("vmware", "§3: type='vmware'.", stdSet(), Dom{Type: "vmware"}),
+		k("bhyve", "§3: type='bhyve'.", stdSet(), Dom{Type: "bhyve"}),
+		k("none", "§3: type='none'.", stdSet(), Dom{Type: "none"}),
+		k("nvmm", "§3: type='nvmm' (NetBSD), known to later releases only.", stdSet(), Dom{Type: "nvmm"}),
+		k("nvmm-full-machine", "§3: type='nvmm' with the full machine name pc-q35-7.2.", stdSet(), Dom{Type: "nvmm", Machine: "pc-q35-7.2"}),
+		k("mshv", "§3: type='mshv'.", stdSet(), Dom{Type: "mshv"}),
+		k("whpx", "§3: type='whpx'.", stdSet(), Dom{Type: "whpx"}),
+		k("hyperv", "§3: type='hyperv'.", stdSet(), Dom{Type: "hyperv"}),
+		k("kvm-space", "§3: type=' kvm': values are not trimmed.", stdSet(), Dom{Type: " kvm"}),
+		k("ostype-xen", "§3: <os><type>xen</type>: not an OS type the QEMU driver runs.", stdSet(), Dom{Type: "qemu", OSType: "xen"}),
+		k("ostype-linux", "§3: <os><type>linux</type>.", stdSet(), Dom{Type: "qemu", OSType: "linux"}),
+		k("ostype-exe", "§3: <os><type>exe</type>.", stdSet(), Dom{Type: "qemu", OSType: "exe"}),
+		k("ostype-uppercase", "§3: <os><type>HVM</type>: values are case-sensitive.", stdSet(), Dom{Type: "qemu", OSType: "HVM"}),
+		k("ostype-unknown", "§3: <os><type>foo</type>.", stdSet(), Dom{Type: "qemu", OSType: "foo"}),
+		k("ostype-space", "§3: <os><type> hvm </type>.", stdSet(), Dom{Type: "qemu", OSType: " hvm "}),
+		k("ostype-xen-manual-loader", "§3: <os><type>xen</type> naming its loader.", stdSet(),
+			Dom{Type: "qemu", OSType: "xen", FW: "none", Loader: "<loader readonly='yes' type='pflash'>" + x86 + "CODE.fd</loader>"}),
+		k("ostype-empty", "§3: an empty <os><type>.", stdSet(), Dom{Type: "qemu", OSType: "(empty)"}),
+		k("ostype-uml", "§3: <os><type>uml</type>.", stdSet(), Dom{Type: "qemu", OSType: "uml"}),
+		k("ostype-xenpvh", "§3: <os><type>xenpvh</type>.", stdSet(), Dom{Type: "qemu", OSType: "xenpvh"}),
+		k("ostype-xen-features", "§3: <os><type>xen</type> with firmware features: are they read without autoselection?", stdSet(),
+			Dom{Type: "qemu", OSType: "xen", Feat: feat("secure-boot=yes")}),
+		k("ostype-xen-nvram-template", "§3: <os><type>xen</type> naming its loader and an NVRAM template.", stdSet(),
+			Dom{Type: "qemu", OSType: "xen", FW: "none", Loader: "<loader readonly='yes' type='pflash'>" + x86 + "CODE.secboot.fd</loader>", NVRAM: "<nvram template='" + x86 + "VARS.fd'/>"}),
+		k("ostype-uml-manual-loader", "§3: <os><type>uml</type> naming its loader.", stdSet(),
+			Dom{Type: "qemu", OSType: "uml", FW: "none", Loader: "<loader readonly='yes' type='pflash'>" + x86 + "CODE.fd</loader>"}),
+		k("ostype-xenpvh-manual-loader", "§3: <os><type>xenpvh</type> naming its loader.", stdSet(),
+			Dom{Type: "qemu", OSType: "xenpvh", FW: "none", Loader: "<loader readonly='yes' type='pflash'>" + x86 + "CODE.fd</loader>"}),
+		k("ostype-exe-manual-loader", "§3: <os><type>exe</type> naming its loader.", stdSet(),
+			Dom{Type: "qemu", OSType: "exe", FW: "none", Loader: "<loader readonly='yes' type='pflash'>" + x86 + "CODE.fd</loader>"}),
+		k("ostype-xen-bad-loader-attr", "§3: <os><type>xen</type> with <loader secure='YES'>: is the loader parsed?", stdSet(),
+			Dom{Type: "qemu", OSType: "xen", FW: "none", Loader: "<loader secure='YES'>" + x86 + "CODE.fd</loader>"}),
+		k("ostype-linux-bad-loader-attr", "§3: <os><type>linux</type> with <loader secure='YES'>.", stdSet(),
+			Dom{Type: "qemu", OSType: "linux", FW: "none", Loader: "<loader secure='YES'>" + x86 + "CODE.fd</loader>"}),
+		k("ostype-xen-bad-firmware", "§3: <os><type>xen</type> with <os firmware='EFI'>.", stdSet(), Dom{Type: "qemu", OSType: "xen", FW: "EFI"}),
+		k("ostype-unknown-before-arch", "§3: <os><type arch='foo'>bar</type>: which is refused first.", stdSet(), Dom{Type: "qemu", OSType: "bar", Arch: "foo", Machine: "q35"}),
+		k("unknown-before-ostype", "§3: type='foo' and <os><type>bar</type>.", stdSet(), Dom{Type: "foo", OSType: "bar"}),
+		k("ostype-linux-manual-loader", "§3: <os><type>linux</type> naming its loader.", stdSet(),
+			Dom{Type: "qemu", OSType: "linux", FW: "none", Loader: "<loader readonly='yes' type='pflash'>" + x86 + "CODE.fd</loader>"}),
+		k("uml", "§3: type='uml'.", stdSet(), Dom{Type: "uml"}),
+		k("openvz", "§3: type='openvz'.", stdSet(), Dom{Type: "openvz"}),
+		k("vbox", "§3: type='vbox'.", stdSet(), Dom{Type: "vbox"}),
+		k("phyp", "§3: type='phyp'.", stdSet(), Dom{Type: "phyp"}),
+		k("parallels", "§3: type='parallels'.", stdSet(), Dom{Type: "parallels"}),
+		k("vz", "§3: type='vz'.", stdSet(), Dom{Type: "vz"}),
+		k("hyperv-full-machine", "§3: type='hyperv' with the full machine name pc-q35-7.2.", stdSet(), Dom{Type: "hyperv", Machine: "pc-q35-7.2"}),
+		k("kvm-i686-q35-alias", "§3: an i686 KVM guest on the q35 alias.", []F{usr("50-i386-secure.json", i386SB()), usr("60-i386.json", i386Plain())}, Dom{Arch: "i686"}),
+		k("ostype-xen-kvm-aarch64", "§3: <os><type>xen</type>, an aarch64 KVM guest: the OS type is checked before the virt type.", stdSet(),
+			Dom{OSType: "xen", Arch: "aarch64", Machine: "virt-7.2"}),
+	}
+}
