@@ -50,8 +50,10 @@ const emptyValue = "\uFDD0"
 
 // LibvirtXML returns domain XML as libvirtxml should read it to see what
 // libvirt reads: without the repeated singular elements after the first,
-// and with the empty attributes of emptyChecked elements written as
-// emptyValue, and a <launchSecurity> whose type libvirtxml does not model
+// with a tab, newline or carriage return written in an attribute value read
+// as a space, as libxml2 normalizes attribute values (machine='q35<TAB>' is
+// 'q35 ' to libvirt: mach-attr-tab), with the empty attributes of
+// emptyChecked elements written as emptyValue, and a <launchSecurity> whose type libvirtxml does not model
 // (or which has none) written as a marked SEV element
 // (unknownLaunchSecurity). A document encoding/xml cannot read is returned as it is, for
 // libvirtxml to refuse. ParseDomain reads through it; a program that
@@ -107,18 +109,18 @@ func LibvirtXML(data []byte) []byte {
 				}
 				seen[key] = true
 			}
+			end := d.InputOffset()
+			tag := normalizeAttrs(data[start:end])
 			if slices.Contains(emptyChecked, name) {
-				end := d.InputOffset()
-				tag := data[start:end]
 				for _, a := range t.Attr {
 					if a.Value == "" && a.Name.Space == "" {
 						re := regexp.MustCompile(`(\s` + regexp.QuoteMeta(a.Name.Local) + `\s*=\s*)(''|"")`)
 						tag = re.ReplaceAll(tag, []byte("${1}'"+emptyValue+"'"))
 					}
 				}
-				if !bytes.Equal(tag, data[start:end]) {
-					edits = append(edits, edit{start, end, tag})
-				}
+			}
+			if !bytes.Equal(tag, data[start:end]) {
+				edits = append(edits, edit{start, end, tag})
 			}
 			path = append(path, name)
 		case xml.EndElement:
@@ -157,4 +159,39 @@ func markLaunchSecurity(t xml.StartElement) ([]byte, bool) {
 	_ = xml.EscapeText(&b, []byte(text)) // a bytes.Buffer does not fail
 	b.WriteString("</dhCert></launchSecurity>")
 	return b.Bytes(), true
+}
+
+// normalizeAttrs returns a start tag with the tabs, newlines and carriage
+// returns written literally inside its attribute values replaced by spaces
+// (a CR LF pair by one), as XML's attribute-value normalization does for
+// CDATA attributes; character references (&#9;) are left alone, as they
+// are. A tag without any is returned as it is.
+func normalizeAttrs(tag []byte) []byte {
+	var out []byte
+	var quote byte
+	for i := 0; i < len(tag); i++ {
+		c := tag[i]
+		switch {
+		case quote == 0 && (c == '\'' || c == '"'):
+			quote = c
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote != 0 && (c == '\t' || c == '\n' || c == '\r'):
+			if out == nil {
+				out = append(make([]byte, 0, len(tag)), tag[:i]...)
+			}
+			out = append(out, ' ')
+			if c == '\r' && i+1 < len(tag) && tag[i+1] == '\n' {
+				i++
+			}
+			continue
+		}
+		if out != nil {
+			out = append(out, c)
+		}
+	}
+	if out == nil {
+		return tag
+	}
+	return out
 }

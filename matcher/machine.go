@@ -55,9 +55,11 @@ func aliasPrefix(arch, machine string) (string, bool) {
 }
 
 // CanonicalMachine resolves a machine alias as libvirt does before
-// selection, with QEMU version qemu ("10.0"): q35 becomes pc-q35-10.0. Other
-// names, and aliases without versions (riscv64 and loongarch64 "virt",
-// microvm), are returned unchanged. With qemu empty the name is unchanged.
+// selection, with QEMU version qemu ("10.0"): q35 becomes pc-q35-10.0. Where
+// the build's machine list is known (machinesFor), an alias is what the
+// list says. Other names, and aliases without versions (riscv64 and
+// loongarch64 "virt", microvm), are returned unchanged. With qemu empty the
+// name is unchanged.
 //
 // A version ending in "+ubuntu" ("8.2+ubuntu", as hostinfo reports
 // Ubuntu's builds) names Ubuntu's QEMU, whose x86 aliases lead to machine
@@ -66,6 +68,12 @@ func aliasPrefix(arch, machine string) (string, bool) {
 // 10.0 oracle host).
 func CanonicalMachine(arch, machine, qemu string) string {
 	if qemu == "" {
+		return machine
+	}
+	if l := machinesFor(arch, qemu); l != nil {
+		if name, ok := l.alias(machine); ok {
+			return name
+		}
 		return machine
 	}
 	qemu, ubuntu := strings.CutSuffix(qemu, ubuntuSuffix)

@@ -6,13 +6,19 @@ import (
 )
 
 // machineSupported reports whether QEMU version qemu ("10.0") has the
-// machine type: a versioned type (pc-q35-X.Y, virt-X.Y, ...) newer than
-// the QEMU itself does not exist there, and libvirt refuses the domain.
-// Names it cannot judge (unversioned, unknown families) count as
-// supported, and so does everything when qemu is empty.
+// machine type. Where the build's machine list is known (machinesFor), the
+// type must be in it, spelt exactly (case and spaces count). Otherwise a
+// versioned type (pc-q35-X.Y, virt-X.Y, ...) newer than the QEMU itself does
+// not exist there, and libvirt refuses the domain; names it cannot judge
+// (unversioned, unknown families) count as supported, and so does
+// everything when qemu is empty.
 func machineSupported(arch, machine, qemu string) bool {
 	if qemu == "" {
 		return true
+	}
+	if l := machinesFor(arch, qemu); l != nil {
+		_, alias := l.alias(machine)
+		return l.index[machine] || alias
 	}
 	qmaj, qmin, ok := leadingMajorMinor(qemu)
 	if !ok {

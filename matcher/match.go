@@ -94,6 +94,10 @@ type MatchOptions struct {
 	// emulator found for arch") or cannot accelerate ("does not support
 	// virt type 'kvm'"), which says nothing about the descriptors.
 	AnyEmulator bool
+	// AnyMachine takes every machine type as one the emulator offers, as
+	// libvirt's own test harness does with the capabilities it fakes;
+	// aliases and the default machine still come from QEMU's machine list.
+	AnyMachine bool
 	// KVM are the guest architectures the host's KVM runs (x86_64 and
 	// i686 on an x86_64 host with /dev/kvm; empty, not nil, without KVM;
 	// "*" for every architecture, for a host whose KVM is not known): a
@@ -124,11 +128,21 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	qemu := cmpOr(opts.QEMU, p.QEMU)
 	kvm := hostKVM(r.Arch, opts, p)
 	if !slices.Contains(p.Parsing.AccelMachines, r.VirtType) || (r.VirtType == "kvm" && kvm) {
+		if r.Machine == "" {
+			// No machine type (or machine=''): the emulator's first.
+			r.Machine = DefaultMachine(r.Arch, qemu)
+		}
 		r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
 	}
 	h := host{
 		badMachine:  !machineSupported(r.Arch, r.Machine, qemu),
 		badVirtType: r.VirtType != "" && r.VirtType != "qemu" && (r.VirtType != "kvm" || !kvm),
+	}
+	if l := machinesFor(r.Arch, qemu); l != nil {
+		h.machineNoACPI = l.noACPI(r.Machine)
+	}
+	if opts.AnyMachine {
+		h.badMachine, h.machineNoACPI = false, false
 	}
 	var archKnown int8                           // p.Rules.KnowsArch(r.Arch), asked once (knownArch)
 	files := hostFiles(opts, p)                  // the host's files, read by the checks below

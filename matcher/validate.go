@@ -62,6 +62,8 @@ const (
 	checkTDX
 	checkMicrovmPCI
 	checkMicrovmPCIRoot
+	checkMachineACPI
+	checkPCIMachine
 	checkSecureBoot
 	checkVMPort
 	numChecks // not a check: the number of check values
@@ -94,6 +96,8 @@ var checkNames = [numChecks]string{
 	checkTDX:                 "tdx",
 	checkMicrovmPCI:          "microvm-pci",
 	checkMicrovmPCIRoot:      "microvm-pci-root",
+	checkMachineACPI:         "machine-acpi",
+	checkPCIMachine:          "pci-machine",
 	checkSecureBoot:          "secure-boot",
 	checkVMPort:              "vmport",
 	checkXMLDomain:           "xml-domain",
@@ -388,6 +392,21 @@ func (v *vstate) run(c check, p *Profile) string {
 			return errMachine(emulatorFor(&Request{Arch: v.arch, Emulator: v.emulator}), v.machine)
 		}
 		return ""
+	case checkMachineACPI:
+		// The machine list says the type has no ACPI (aarch64 sbsa-ref,
+		// the BMC boards, ...): <acpi/> is refused (10.0 and later).
+		if v.host.machineNoACPI && !v.noACPI {
+			return fmt.Sprintf("unsupported configuration: machine type '%s' does not support ACPI", v.machine)
+		}
+		return ""
+	case checkPCIMachine:
+		// 12.x: an x86 machine type other than the PC ones, microvm and
+		// isapc is taken to support PCI, and none of its controllers is
+		// added, whatever the domain declares (mach-pci-*).
+		if isX86(v.arch) && !isQ35(v.machine) && !isI440FX(v.machine) && v.machine != "microvm" && v.machine != "isapc" {
+			return fmt.Sprintf("internal error: Machine type '%s' supports PCI but no PCI controller added", v.machine)
+		}
+		return ""
 	case checkACPI:
 		uefi := v.firmware == "efi" || (v.hasLoader && v.loader.Type == "pflash")
 		switch {
@@ -430,11 +449,13 @@ func (v *vstate) run(c check, p *Profile) string {
 		}
 		return ""
 	case checkMicrovmPCI:
-		// Address assignment: a device that wants a PCI slot on a
-		// microvm without a declared PCI root. Releases before 12.x add
-		// a USB controller and a memory balloon by default, both PCI.
+		// Address assignment: a device that wants a PCI slot on an x86
+		// machine without a PCI bus of its own (microvm, isapc, and any
+		// type but the PC ones: ' q35', Q35, pc-q35, none; mach-pci-*)
+		// and without a declared PCI root. Releases before 12.x add a
+		// USB controller and a memory balloon by default, both PCI.
 		dv := &v.devices
-		if v.machine == "microvm" && !dv.PCIRoot && (dv.PCI || (p.Checks.MicrovmDefaults && (!dv.NoUSB || !dv.NoBalloon))) {
+		if isX86(v.arch) && !isQ35(v.machine) && !isI440FX(v.machine) && !dv.PCIRoot && (dv.PCI || (p.Checks.MicrovmDefaults && (!dv.NoUSB || !dv.NoBalloon))) {
 			return "XML error: No PCI buses available"
 		}
 		return ""
@@ -482,6 +503,9 @@ func (v *vstate) run(c check, p *Profile) string {
 type host struct {
 	// badMachine: the emulator has no such machine type.
 	badMachine bool
+	// machineNoACPI: the emulator's machine list says the type has no
+	// ACPI (checkMachineACPI).
+	machineNoACPI bool
 	// badVirtType: the emulator does not run guests of the domain type
 	// here (it runs qemu always, kvm where the host's KVM runs the
 	// architecture).
@@ -538,9 +562,15 @@ func firstCheck(checks []check, v *vstate, p *Profile, ph phase) (string, check)
 	return "", 0
 }
 
+// isI440FX is libvirt's qemuDomainMachineIsI440FX: its "rhel" prefix
+// makes rhel7.0.0 a PC machine with a PCI bus even where the emulator
+// lacks it (mach-list-rhel-prefix).
 func isI440FX(machine string) bool {
-	return machine == "pc" || strings.HasPrefix(machine, "pc-i440fx-") || strings.HasPrefix(machine, "pc-0.") || strings.HasPrefix(machine, "pc-1.")
+	return machine == "pc" || strings.HasPrefix(machine, "pc-i440fx-") || strings.HasPrefix(machine, "pc-0.") || strings.HasPrefix(machine, "pc-1.") ||
+		strings.HasPrefix(machine, "rhel")
 }
+
+func isX86(arch string) bool { return arch == "x86_64" || arch == "i686" }
 
 // invalid is libvirt's error for the first attribute value of part that its
 // XML parser refuses, or "".

@@ -330,6 +330,10 @@ type Dom struct {
 	NoACPI  bool
 	OSType  string // the text of <os><type>: default hvm, "(empty)" for none
 	Type    string // <domain type>: default qemu, "-" for none
+	// NoMachine leaves the machine attribute out; EmptyMachine writes
+	// machine=''.
+	NoMachine, EmptyMachine bool
+	Devices                 string // more <devices> children, after <emulator>
 }
 
 // feat gives "name=yes|no" firmware feature requests, e.g. feat("secure-boot=yes").
@@ -381,7 +385,14 @@ func (d Dom) xml(name string) string {
 	case "(empty)":
 		ostype = ""
 	}
-	fmt.Fprintf(&b, "    <type arch='%s' machine='%s'>%s</type>\n", arch, machine, ostype)
+	switch {
+	case d.NoMachine:
+		fmt.Fprintf(&b, "    <type arch='%s'>%s</type>\n", arch, ostype)
+	case d.EmptyMachine:
+		fmt.Fprintf(&b, "    <type arch='%s' machine=''>%s</type>\n", arch, ostype)
+	default:
+		fmt.Fprintf(&b, "    <type arch='%s' machine='%s'>%s</type>\n", arch, machine, ostype)
+	}
 	if len(d.Feat) > 0 {
 		b.WriteString("    <firmware>\n")
 		for _, f := range d.Feat {
@@ -421,6 +432,9 @@ func (d Dom) xml(name string) string {
 	}
 	b.WriteString("  <devices>\n")
 	fmt.Fprintf(&b, "    <emulator>%s</emulator>\n", emulator)
+	if d.Devices != "" {
+		fmt.Fprintf(&b, "    %s\n", d.Devices)
+	}
 	b.WriteString("  </devices>\n")
 	if d.LS != "" {
 		fmt.Fprintf(&b, "  %s\n", d.LS)

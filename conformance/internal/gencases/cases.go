@@ -23,6 +23,7 @@ func synthetic() []Case {
 		pinCases(),
 		archCases(),
 		machineCases(),
+		machSpellCases(),
 		pmCases(),
 		featureCases(),
 		smmSecureCases(),
