@@ -53,11 +53,12 @@ type Profile struct {
 	// HostKVMLaunchSecurity: that host runs KVM guests with launch
 	// security (SEV, SEV-SNP, TDX) as far as the release checks it, for
 	// MatchOptions.KVM left nil. The oracle has no SEV or TDX hardware
-	// and fakes the capability flags its releases read (its README);
-	// 12.8 asks the KVM accelerator itself and refuses a KVM guest's
-	// launch security after selecting ("'sev' launch security is not
-	// supported with this QEMU binary", dtype-kvm-sev), while TCG guests
-	// pass in every release.
+	// and fakes the capability flags its releases read (its README), for
+	// KVM and TCG guests alike: every release accepts them (dtype-kvm-sev*,
+	// dtype-kvm-tdx). 12.8's refusal recorded first ("'sev' launch
+	// security is not supported with this QEMU binary") was the 12.8
+	// oracle's capability cache re-probed without the fake flags, which
+	// refused TCG guests the same way.
 	HostKVMLaunchSecurity bool
 
 	// Nova marks OpenStack nova's own selection (NovaLegacy), which Match
@@ -448,7 +449,7 @@ var (
 		Note:                  "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
 		HostFiles:             hostfs.DebianUnstable,
 		HostKVM:               []string{"x86_64", "i686"},
-		HostKVMLaunchSecurity: false,
+		HostKVMLaunchSecurity: true,
 		Selection: Selection{
 			ManualTypes: []string{"", "pflash", "rom"},
 			NoMatch:     "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
