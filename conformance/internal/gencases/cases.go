@@ -24,6 +24,7 @@ func synthetic() []Case {
 		archCases(),
 		machineCases(),
 		machSpellCases(),
+		osXMLCases(),
 		pmCases(),
 		featureCases(),
 		smmSecureCases(),
