@@ -17,6 +17,7 @@ func synthetic() []Case {
 		xmlCases(),
 		domainTypeCases(),
 		startCases(),
+		nameCases(),
 		descriptorCases(),
 		kernelMemoryCases(),
 		interfaceCases(),
