@@ -696,6 +696,28 @@ var xmlQuirks = []struct {
 	{"second-nvram", "</os>", "  <nvram format='qcow2'/>\n  </os>"},
 	{"empty-readonly", "readonly='yes'", "readonly=''"},
 	{"empty-enabled", "enabled='yes'", "enabled=''"},
+	// The type libvirtxml does not model, and which of two libvirt reads
+	// (xml-launchsec-*).
+	{"launchsec-SEV", "<launchSecurity type='sev'", "<launchSecurity type='SEV'"},
+	{"launchsec-unknown", "<launchSecurity type='", "<launchSecurity type='x-"},
+	{"launchsec-no-type", "<launchSecurity type='sev'>", "<launchSecurity>"},
+	{"second-launchsec", "  <launchSecurity", "  <launchSecurity type='foo'/>\n  <launchSecurity"},
+	// Machine types spelt otherwise, missing, or not in every QEMU's
+	// list; an architecture left out (mach-*, xml-arch-*).
+	{"machine-Q35", "machine='q35'", "machine='Q35'"},
+	{"machine-space", "machine='q35'", "machine=' q35'"},
+	{"machine-pc-q35", "machine='q35'", "machine='pc-q35'"},
+	{"machine-tab", "machine='pc'", "machine='pc\t'"},
+	{"machine-absent", " machine='q35'", ""},
+	{"machine-empty", "machine='pc'", "machine=''"},
+	{"machine-isapc", "machine='pc'", "machine='isapc'"},
+	{"machine-i440fx-2.0", "machine='pc-i440fx-7.2'", "machine='pc-i440fx-2.0'"},
+	{"machine-q35-5.2", "machine='pc-q35-7.2'", "machine='pc-q35-5.2'"},
+	{"machine-virt-2.6", "machine='virt-7.2'", "machine='virt-2.6'"},
+	{"machine-aarch64-absent", "<type arch='aarch64' machine='virt'>", "<type arch='aarch64'>"},
+	{"machine-sbsa-ref", "machine='virt'", "machine='sbsa-ref'"},
+	{"arch-absent", "<type arch='x86_64' ", "<type "},
+	{"arch-empty", "arch='x86_64'", "arch=''"},
 }
 
 // xmlQuirk now and then writes dom with one of xmlQuirks that applies, and
