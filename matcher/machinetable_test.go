@@ -1,6 +1,11 @@
 package matcher
 
-import "testing"
+import (
+	"testing"
+	"testing/fstest"
+
+	"github.com/fwaudit/fwaudit/descriptor"
+)
 
 // TestMachineLists checks what the embedded machine lists of the oracle
 // hosts' QEMU builds decide: the default machine type, the alias
@@ -51,6 +56,34 @@ func TestParseMachines(t *testing.T) {
 		}
 		if got != tt.err {
 			t.Errorf("parseMachines(%q): error %q, want %q", tt.text, got, tt.err)
+		}
+	}
+}
+
+// TestDefaultArch checks the architecture a domain that names none gets:
+// the host's, x86_64 on the recorded hosts (xml-arch-absent, -empty), and
+// with it that architecture's default machine.
+func TestDefaultArch(t *testing.T) {
+	set, err := descriptor.Load(descriptor.Options{FS: fstest.MapFS{}, Rules: Libvirt128.Rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		xml, hostArch, arch, machine string
+	}{
+		{"<type machine='q35'>hvm</type>", "", "x86_64", "pc-q35-11.1"},
+		{"<type arch='' machine='q35'>hvm</type>", "", "x86_64", "pc-q35-11.1"},
+		{"<type>hvm</type>", "", "x86_64", "pc-i440fx-11.1"},
+		{"<type>hvm</type>", "aarch64", "aarch64", "virt-11.1"},
+		{"<type arch='i686'>hvm</type>", "aarch64", "i686", "pc-i440fx-11.1"},
+	} {
+		_, req, err := ParseDomain([]byte("<domain type='qemu'><name>d</name><os firmware='efi'>" + tt.xml + "</os></domain>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := Match(set, req, Libvirt128, MatchOptions{HostArch: tt.hostArch})
+		if d.Request.Arch != tt.arch || d.Request.Machine != tt.machine {
+			t.Errorf("%s, host %q: arch %q machine %q, want %q %q", tt.xml, tt.hostArch, d.Request.Arch, d.Request.Machine, tt.arch, tt.machine)
 		}
 	}
 }

@@ -105,6 +105,10 @@ type MatchOptions struct {
 	// alias resolves to nothing. Nil: the profile's HostKVM, the host its
 	// answers were recorded on.
 	KVM []string
+	// HostArch is the host's architecture, which libvirt gives a domain
+	// whose <os><type> names none (or arch=''), whatever its emulator or
+	// machine (mach-noarch-*). Empty: x86_64, the recorded hosts'.
+	HostArch string
 }
 
 // Match predicts libvirt's firmware selection for req over set.
@@ -126,6 +130,9 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		d.Stage = "start"
 	}
 	qemu := cmpOr(opts.QEMU, p.QEMU)
+	if r.Arch == "" {
+		r.Arch = cmpOr(opts.HostArch, "x86_64")
+	}
 	kvm := hostKVM(r.Arch, opts, p)
 	if !slices.Contains(p.Parsing.AccelMachines, r.VirtType) || (r.VirtType == "kvm" && kvm) {
 		if r.Machine == "" {

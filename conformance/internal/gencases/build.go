@@ -317,7 +317,7 @@ func with(set []F, more ...F) []F { return append(append([]F{}, set...), more...
 // Dom describes the domain XML of a case. Zero values give the default: x86_64, q35,
 // <os firmware='efi'>, <features><acpi/></features>.
 type Dom struct {
-	Arch    string // default x86_64
+	Arch    string // default x86_64; "(none)" leaves the attribute out, "(empty)" writes arch=''
 	Machine string // default q35 (aarch64: virt)
 	FW      string // os firmware attribute: "" = efi, "none" = no attribute, or "bios"
 	Feat    []string
@@ -334,6 +334,7 @@ type Dom struct {
 	// machine=''.
 	NoMachine, EmptyMachine bool
 	Devices                 string // more <devices> children, after <emulator>
+	FeatXML                 string // more <features> children, after <smm>
 }
 
 // feat gives "name=yes|no" firmware feature requests, e.g. feat("secure-boot=yes").
@@ -385,13 +386,20 @@ func (d Dom) xml(name string) string {
 	case "(empty)":
 		ostype = ""
 	}
+	typeOpen := fmt.Sprintf("<type arch='%s'", arch)
+	switch arch {
+	case "(none)":
+		typeOpen = "<type"
+	case "(empty)":
+		typeOpen = "<type arch=''"
+	}
 	switch {
 	case d.NoMachine:
-		fmt.Fprintf(&b, "    <type arch='%s'>%s</type>\n", arch, ostype)
+		fmt.Fprintf(&b, "    %s>%s</type>\n", typeOpen, ostype)
 	case d.EmptyMachine:
-		fmt.Fprintf(&b, "    <type arch='%s' machine=''>%s</type>\n", arch, ostype)
+		fmt.Fprintf(&b, "    %s machine=''>%s</type>\n", typeOpen, ostype)
 	default:
-		fmt.Fprintf(&b, "    <type arch='%s' machine='%s'>%s</type>\n", arch, machine, ostype)
+		fmt.Fprintf(&b, "    %s machine='%s'>%s</type>\n", typeOpen, machine, ostype)
 	}
 	if len(d.Feat) > 0 {
 		b.WriteString("    <firmware>\n")
@@ -420,6 +428,9 @@ func (d Dom) xml(name string) string {
 	}
 	if d.SMM != "" {
 		feats = append(feats, fmt.Sprintf("<smm state='%s'/>", d.SMM))
+	}
+	if d.FeatXML != "" {
+		feats = append(feats, d.FeatXML)
 	}
 	if len(feats) > 0 {
 		fmt.Fprintf(&b, "  <features>%s</features>\n", strings.Join(feats, ""))

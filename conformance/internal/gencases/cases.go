@@ -25,6 +25,7 @@ func synthetic() []Case {
 		archCases(),
 		machineCases(),
 		machSpellCases(),
+		osXMLCases(),
 		pmCases(),
 		featureCases(),
 		smmSecureCases(),

@@ -1,0 +1,41 @@
+package main
+
+// §3 the <os> values libvirt reads that the other families never vary:
+// architecture spellings and a missing architecture, loader and NVRAM
+// template paths that are relative, empty or hold a newline or tab, the
+// firmware attribute with a space, an empty <firmware> block, and <smm>
+// written without a state or with a TSEG size.
+func osXMLCases() []Case {
+	x := func(name, about string, d Dom) Case {
+		return Case{Name: "xml-" + name, About: about, Tags: tags("domain-xml"), Files: stdSet(), Dom: d}
+	}
+	s := func(name, about string, d Dom) Case {
+		return Case{Name: "smm-" + name, About: about, Tags: tags("smm"), Files: stdSet(), Dom: d}
+	}
+	return []Case{
+		x("arch-uppercase", "§3: arch 'X86_64': architectures are case-sensitive (Unknown architecture).", Dom{Arch: "X86_64"}),
+		x("arch-amd64", "§3: arch 'amd64' is no libvirt architecture.", Dom{Arch: "amd64"}),
+		x("arch-i386", "§3: arch 'i386' is no libvirt architecture (i686 is).", Dom{Arch: "i386"}),
+		x("arch-leading-space", "§3: arch ' x86_64' is not trimmed.", Dom{Arch: " x86_64"}),
+		x("arch-empty", "§3: arch='' is no architecture: the host's (x86_64).", Dom{Arch: "(empty)"}),
+		x("arch-absent", "§3: <type> without arch: the host's (x86_64).", Dom{Arch: "(none)"}),
+		x("arch-absent-virt", "§3: no arch and machine virt: the host's x86_64, on which virt is no alias and no PC machine (no PCI bus).",
+			Dom{Arch: "(none)", Machine: "virt"}),
+		x("firmware-leading-space", "§3: <os firmware=' efi'>: not trimmed.", Dom{FW: " efi"}),
+		x("firmware-block-empty", "§3: an empty <firmware/> block asks for nothing.", Dom{Loader: "<firmware/>"}),
+		x("loader-path-relative", "§3: a relative loader path names no descriptor's file (9.0 refuses any loader path under <os firmware>).",
+			Dom{Loader: "<loader>CODE.fd</loader>"}),
+		x("loader-path-relative-manual", "§3: a manual pflash loader with a relative path: no descriptor, no legacy entry; custom firmware.",
+			Dom{FW: "none", Loader: "<loader readonly='yes' type='pflash'>CODE.fd</loader>"}),
+		x("loader-path-newline", "§3: a loader path followed by a newline is not trimmed.", Dom{Loader: "<loader>" + x86 + "CODE.fd\n</loader>"}),
+		x("loader-no-path-efi", "§3: <loader readonly='yes' type='pflash'></loader> under <os firmware='efi'>: no path pinned (9.0 refuses readonly).",
+			Dom{Loader: "<loader readonly='yes' type='pflash'></loader>"}),
+		x("nvram-template-empty", "§3: <nvram template=''> pins an empty template: nothing matches (9.0 refuses any template).", Dom{NVRAM: "<nvram template=''/>"}),
+		x("nvram-template-relative", "§3: a relative NVRAM template pins a file no descriptor names.", Dom{NVRAM: "<nvram template='VARS.fd'/>"}),
+		x("nvram-template-tab", "§3: a tab at the end of the template attribute is a space: it names no descriptor's template.",
+			Dom{NVRAM: "<nvram template='" + x86 + "VARS.fd\t'/>"}),
+		s("no-state", "§3.2: <smm/> without a state is on.", Dom{FeatXML: "<smm/>"}),
+		s("tseg-on", "§3.2: <smm state='on'> with a TSEG size.", Dom{FeatXML: "<smm state='on'><tseg unit='MiB'>48</tseg></smm>"}),
+		s("tseg-off", "§3.2: <smm state='off'> with a TSEG size: off (9.0 picks the SMM build and refuses at start).", Dom{FeatXML: "<smm state='off'><tseg unit='MiB'>48</tseg></smm>"}),
+	}
+}
