@@ -23,6 +23,16 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 		d.applyNova(dom)
 		return
 	}
+	// What libvirt does not parse for the guest's OS type, it does not
+	// write back either (existing-dtype-ostype-xen).
+	if os := dom.OS; os != nil {
+		if !readsFirmware(d.Request.OSType) {
+			os.Firmware, os.FirmwareInfo = "", nil
+		}
+		if !readsLoader(d.Request.OSType) {
+			os.Loader, os.NVRam = nil, nil
+		}
+	}
 	if !d.stored() || (!d.OK() && d.Selected && d.Chosen == nil && d.Request.Firmware != "") {
 		// An existing domain whose selection failed is still loaded,
 		// with the loader format its loading forced.

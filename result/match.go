@@ -229,15 +229,15 @@ func (out *Match) writeText(w io.Writer, opts MatchTextOptions) error {
 			}
 			rows = append(rows, []string{"features", strings.Join(fs, " ")})
 		}
-		if st := a.Start; st != nil {
-			// Defined (or, for an existing domain, loaded) as above,
-			// then refused by the first start.
-			after := "the define"
-			if d != nil && d.Request.Existing {
-				after = "loading the stored definition"
-			}
-			rows = append(rows, []string{"error", deref(st.Error) + "  (at start, after " + after + ")"})
+	}
+	if st := a.Start; a.OK && st != nil {
+		// Defined (or, for an existing domain, loaded) as above, with or
+		// without a selection, then refused by the first start.
+		after := "the define"
+		if d != nil && d.Request.Existing {
+			after = "loading the stored definition"
 		}
+		rows = append(rows, []string{"error", deref(st.Error) + "  (at start, after " + after + ")"})
 	}
 	for _, r := range rows {
 		r[1] = clean(r[1])

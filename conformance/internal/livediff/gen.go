@@ -685,7 +685,7 @@ var xmlQuirks = []struct {
 	{"secure-YES", "secure='yes'", "secure='YES'"},
 	{"secure-on", "secure='yes'", "secure='on'"},
 	{"readonly-on", "readonly='yes'", "readonly='on'"},
-	{"smm-yes", "state='on'", "state='yes'"},
+	{"smm-yes", "<smm state='on'", "<smm state='yes'"}, // not another feature's state (live-7500-9)
 	{"feature-YES", "enabled='yes' name=", "enabled='YES' name="},
 	{"feature-name-case", "name='secure-boot'", "name='Secure-Boot'"},
 	{"firmware-EFI", "firmware='efi'", "firmware='EFI'"},
