@@ -48,25 +48,29 @@ var emptyChecked = []string{"loader", "nvram", "feature", "smm", "suspend-to-mem
 // value libvirt takes holds.
 const emptyValue = "\uFDD0"
 
+// An xmlEdit replaces data[start:end] by with.
+type xmlEdit struct {
+	start, end int64
+	with       []byte
+}
+
 // LibvirtXML returns domain XML as libvirtxml should read it to see what
 // libvirt reads: without the repeated singular elements after the first,
 // with a tab, newline or carriage return written in an attribute value read
 // as a space, as libxml2 normalizes attribute values (machine='q35<TAB>' is
 // 'q35 ' to libvirt: mach-attr-tab), with the empty attributes of
-// emptyChecked elements written as emptyValue, and a <launchSecurity> whose type libvirtxml does not model
-// (or which has none) written as a marked SEV element
-// (unknownLaunchSecurity). A document encoding/xml cannot read is returned as it is, for
+// emptyChecked elements written as emptyValue, a <launchSecurity> whose
+// type libvirtxml does not model (or which has none) written as a marked SEV
+// element (unknownLaunchSecurity), and one of a type it models with the
+// values libvirt reads in it (readLaunchSecurity; refusedLaunch when
+// libvirt refuses them). A document encoding/xml cannot read is returned as it is, for
 // libvirtxml to refuse. ParseDomain reads through it; a program that
 // unmarshals domain XML itself for FromDomain should too.
 func LibvirtXML(data []byte) []byte {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	var path []string
 	seen := map[string]bool{} // "parent/child" already read
-	type edit struct {
-		start, end int64
-		with       []byte
-	}
-	var edits []edit
+	var edits []xmlEdit
 	for {
 		start := d.InputOffset()
 		tok, err := d.Token()
@@ -84,7 +88,7 @@ func LibvirtXML(data []byte) []byte {
 					if err := d.Skip(); err != nil {
 						return data
 					}
-					edits = append(edits, edit{start, d.InputOffset(), nil})
+					edits = append(edits, xmlEdit{start, d.InputOffset(), nil})
 					continue
 				}
 				seen[name] = true
@@ -94,9 +98,15 @@ func LibvirtXML(data []byte) []byte {
 					if err := d.Skip(); err != nil {
 						return data
 					}
-					edits = append(edits, edit{start, d.InputOffset(), with})
+					edits = append(edits, xmlEdit{start, d.InputOffset(), with})
 					continue
 				}
+				more, err := readLaunchSecurity(d, t, start, d.InputOffset(), data)
+				if err != nil {
+					return data
+				}
+				edits = append(edits, more...)
+				continue
 			}
 			if len(path) == 2 && path[0] == "domain" && slices.Contains(singular[path[1]], name) {
 				key := path[1] + "/" + name
@@ -104,7 +114,7 @@ func LibvirtXML(data []byte) []byte {
 					if err := d.Skip(); err != nil {
 						return data
 					}
-					edits = append(edits, edit{start, d.InputOffset(), nil})
+					edits = append(edits, xmlEdit{start, d.InputOffset(), nil})
 					continue
 				}
 				seen[key] = true
@@ -120,7 +130,7 @@ func LibvirtXML(data []byte) []byte {
 				}
 			}
 			if !bytes.Equal(tag, data[start:end]) {
-				edits = append(edits, edit{start, end, tag})
+				edits = append(edits, xmlEdit{start, end, tag})
 			}
 			path = append(path, name)
 		case xml.EndElement:

@@ -92,7 +92,8 @@ type Parsing struct {
 	// where the host lacks the accelerator: the alias then names no
 	// machine and matches no descriptor (dtype-hvf, dtype-kvm-aarch64).
 	// Other types use TCG's list.
-	AccelMachines []string
+	AccelMachines     []string
+	LaunchPolicyFirst bool // <launchSecurity>'s policy is read before <cbitpos> and <reducedPhysBits>
 }
 
 // Filters are the per-descriptor tests of matching that differ between
@@ -245,6 +246,7 @@ type Messages struct {
 	StatelessTemplate string // a stateless loader with an NVRAM template
 	StatelessNVRAM    string // a stateless loader with an NVRAM file
 	PM                string // <pm> on a machine without ACPI S3/S4 control ("": the S3 and S4 messages apart)
+	S390PV            string // s390-pv launch security with a QEMU binary that has none
 }
 
 var (
@@ -252,6 +254,7 @@ var (
 		BIOSNVRAM:         "firmware type 'bios' does not support nvram",
 		StatelessTemplate: "NVRAM template is not permitted when loader is stateless",
 		StatelessNVRAM:    "NVRAM is not permitted when loader is stateless",
+		S390PV:            "unsupported configuration: S390 PV launch security is not supported with this QEMU binary",
 	}
 	varstore   = "Variable storage (NVRAM/varstore) is not permitted when loader is "
 	messages12 = Messages{
@@ -261,7 +264,9 @@ var (
 		StatelessTemplate: varstore + "stateless",
 		StatelessNVRAM:    varstore + "stateless",
 		PM:                "unsupported configuration: setting ACPI S3/S4 not supported",
+		S390PV:            s390pv11,
 	}
+	s390pv11 = "unsupported configuration: 's390-pv' launch security is not supported with this QEMU binary"
 )
 
 // The checks of the releases that select at define and before the 12.x
@@ -274,8 +279,8 @@ var (
 	// oracle (conformance cases xml-*).
 	checksParse    = []check{checkXMLDomain, checkArch, checkXMLFirmware, checkNVRAMFormat, checkXMLLoader, checkLoaderFormat}
 	checks11Define = append(slices.Clip(checksParse), checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo)
-	checks11Post   = []check{checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
-	checks12Post   = []check{checkPCIMachine, checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
+	checks11Post   = []check{checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
+	checks12Post   = []check{checkPCIMachine, checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
 	// Validation: the enrolled-keys and stateless NVRAM checks of Define
 	// (existing-enrolled-keys-without-sb, existing-stateless-loader-template)
 	// and all of Post but the address assignment at the end of post-parse,
@@ -284,7 +289,13 @@ var (
 	checks11Validation = append([]check{checkEnrolledKeys, checkStatelessNVRAM}, checks11Post[1:]...)
 	messages11         = func() Messages {
 		m := messagesOld
-		m.PM = messages12.PM
+		m.PM, m.S390PV = messages12.PM, messages12.S390PV
+		return m
+	}()
+	// 10.0 words the s390-pv refusal as 9.0 does (xml-launchsec-s390-pv).
+	messages10 = func() Messages {
+		m := messages11
+		m.S390PV = messagesOld.S390PV
 		return m
 	}()
 )
@@ -310,6 +321,7 @@ var (
 			AccelMachines:       []string{"kvm", "hvf"},
 			EnrolledKeysImplySB: true,
 			IgnoresFormats:      true,
+			LaunchPolicyFirst:   true,
 		},
 		Filters: Filters{
 			// A manual pflash loader never takes a memory build (live
@@ -321,12 +333,12 @@ var (
 			// Validation at define, the QEMU driver's before the generic
 			// one; the selection at start is not validated again here.
 			Define: []check{checkXMLDomain, checkArch, checkXMLFirmware, checkXMLLoader, checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI,
-				checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort,
+				checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV,
 				checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			// Everything after the emulator but the address assignment is
 			// validation, which a stored definition meets at its start,
 			// before the selection (existing-*).
-			Validation: []check{checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort,
+			Validation: []check{checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV,
 				checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			Messages:        messagesOld,
 			MicrovmDefaults: true,
@@ -355,6 +367,7 @@ var (
 			AccelMachines:         []string{"kvm", "hvf"},
 			NoTemplateFormat:      true,
 			LoaderFormatFromNVRAM: true,
+			LaunchPolicyFirst:     true,
 		},
 		Filters: Filters{
 			SMMOff:            true,
@@ -367,7 +380,7 @@ var (
 			Define:              append(append(slices.Clip(checksParse), checkFormatMismatch), checks11Define[len(checksParse):]...),
 			Post:                checks11Post,
 			Validation:          checks11Validation,
-			Messages:            messages11,
+			Messages:            messages10,
 			MicrovmDefaults:     true,
 			LaunchSecurityTypes: launchBase,
 		},

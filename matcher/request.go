@@ -98,6 +98,11 @@ type Request struct {
 	// "s390-pv" or "". SEVPolicy is the SEV policy (bit 0x4 asks for SEV-ES).
 	LaunchSecurity string
 	SEVPolicy      uint64
+	// TDXPolicy is the TDX policy (12.8 takes bits 0 and 28 only).
+	TDXPolicy uint64
+	// launchParse is what libvirt's parser refuses inside the
+	// <launchSecurity> element (checkLaunchSecurity).
+	launchParse launchParse
 	// Kernel is <os><kernel>.
 	Kernel string
 	// Emulator is <devices><emulator>, or "" for the architecture's
@@ -390,8 +395,11 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 			r.S4 = parseTristate(pm.SuspendToDisk.Enabled)
 		}
 	}
-	// A marked type is refused (Invalid): no launch security.
-	if _, _, marked := markedLaunchSecurity(dom); !marked && dom.LaunchSecurity != nil {
+	// A marked type is refused (Invalid): no launch security; a marked
+	// content keeps its type, for the release's type check to come first.
+	if typ, lp, refused := refusedLaunchSecurity(dom); refused {
+		r.LaunchSecurity, r.launchParse = typ, lp
+	} else if _, _, marked := markedLaunchSecurity(dom); !marked && dom.LaunchSecurity != nil {
 		ls := dom.LaunchSecurity
 		switch {
 		case ls.SEV != nil:
@@ -403,6 +411,9 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 			r.LaunchSecurity = "sev-snp"
 		case ls.TDX != nil:
 			r.LaunchSecurity = "tdx"
+			if ls.TDX.Policy != nil {
+				r.TDXPolicy = uint64(*ls.TDX.Policy)
+			}
 		case ls.S390PV != nil:
 			r.LaunchSecurity = "s390-pv"
 		}

@@ -64,6 +64,7 @@ const (
 	checkMicrovmPCIRoot
 	checkMachineACPI
 	checkPCIMachine
+	checkS390PV
 	checkSecureBoot
 	checkVMPort
 	numChecks // not a check: the number of check values
@@ -98,6 +99,7 @@ var checkNames = [numChecks]string{
 	checkMicrovmPCIRoot:      "microvm-pci-root",
 	checkMachineACPI:         "machine-acpi",
 	checkPCIMachine:          "pci-machine",
+	checkS390PV:              "s390-pv",
 	checkSecureBoot:          "secure-boot",
 	checkVMPort:              "vmport",
 	checkXMLDomain:           "xml-domain",
@@ -140,6 +142,8 @@ type vstate struct {
 	archKnown      int8
 	files          fs.FS // the host's, for the emulator; nil: any emulator is there
 	launchSecurity string
+	launchParse    launchParse // Request.launchParse
+	tdxPolicy      uint64
 	devices        Devices
 	vmport         bool
 	attrs          []AttrError // Request.Invalid
@@ -156,7 +160,7 @@ func requested(r *Request) vstate {
 	if r.Loader != nil {
 		v.hasLoader, v.loader = true, *r.Loader
 	}
-	v.launchSecurity = r.LaunchSecurity
+	v.launchSecurity, v.launchParse, v.tdxPolicy = r.LaunchSecurity, r.launchParse, r.TDXPolicy
 	if n := r.NVRAM; n != nil {
 		v.nvramElement = true
 		// An element left empty (9.0 drops the format attributes it does
@@ -289,6 +293,15 @@ func (v *vstate) run(c check, p *Profile) string {
 		}
 		if v.launchSecurity != "" && !slices.Contains(p.Checks.LaunchSecurityTypes, v.launchSecurity) {
 			return fmt.Sprintf("XML error: Invalid value for attribute 'type' in element 'launchSecurity': '%s'.", v.launchSecurity)
+		}
+		// Then what is inside it: kernelHashes, and the policy before
+		// or after <cbitpos> and <reducedPhysBits> (xml-launchsec-*).
+		return v.launchParse.err(v.launchSecurity, p.Parsing.LaunchPolicyFirst)
+	case checkS390PV:
+		// No x86 or Arm QEMU runs s390 protected guests (the oracles have
+		// no s390x emulator: xml-launchsec-s390-pv).
+		if v.launchSecurity == "s390-pv" && v.arch != "s390x" {
+			return p.Checks.Messages.S390PV
 		}
 		return ""
 	case checkFeaturesAutoselect:
@@ -440,6 +453,10 @@ func (v *vstate) run(c check, p *Profile) string {
 	case checkTDX:
 		if v.launchSecurity != "tdx" {
 			return ""
+		}
+		if v.tdxPolicy&^(1|1<<28) != 0 {
+			// Before SMM (xml-launchsec-tdx-policy-bits-smm).
+			return "unsupported configuration: Only bit0(debug) and bit28(sept-ve-disable) are supported intel TDX launch security policy"
 		}
 		if v.smm == Yes {
 			return "unsupported configuration: Intel TDX launch security is not supported with SMM enabled"

@@ -26,6 +26,7 @@ func synthetic() []Case {
 		machineCases(),
 		machSpellCases(),
 		osXMLCases(),
+		lsContentCases(),
 		pmCases(),
 		featureCases(),
 		smmSecureCases(),
@@ -731,7 +732,14 @@ func formatCases() []Case {
 
 // §3.2 step 10: launch security.
 func launchSecurityCases() []Case {
-	set := []F{
+	set := lsSet()
+	return launchSecurityCasesOver(set)
+}
+
+// lsSet is the launch-security set: SB, SB with SEV, plain, SEV-ES flash,
+// an SEV/SEV-ES/SNP ROM and a TDX ROM.
+func lsSet() []F {
+	return []F{
 		usr("30-sb-enrolled.json", sbEnrolled()),
 		usr("40-sb-sev.json", sbOnly().addFeats("amd-sev")),
 		usr("50-plain.json", plainD().machines(q35Only...).feats("acpi-s3", "verbose-dynamic")),
@@ -739,6 +747,9 @@ func launchSecurityCases() []Case {
 		usr("60-snp-memory.json", memoryD("x86_64 SEV/SEV-ES/SNP ROM", x86+"OVMF.amdsev.fd", "x86_64", q35Only, "amd-sev", "amd-sev-es", "amd-sev-snp", "verbose-dynamic")),
 		usr("65-tdx-memory.json", memoryD("x86_64 TDX ROM", x86+"OVMF.inteltdx.fd", "x86_64", q35Only, "intel-tdx", "verbose-dynamic")),
 	}
+}
+
+func launchSecurityCasesOver(set []F) []Case {
 	return []Case{
 		{Name: "sev-policy-1", About: "§3.2 step 10: SEV policy 0x1 requires amd-sev: the SB build with amd-sev (requires-smm) wins.",
 			Tags: tags("sev"), Files: set, Dom: Dom{LS: sev("0x0001")}},
