@@ -59,7 +59,9 @@ type xmlEdit struct {
 // with a tab, newline or carriage return written in an attribute value read
 // as a space, as libxml2 normalizes attribute values (machine='q35<TAB>' is
 // 'q35 ' to libvirt: mach-attr-tab), with the empty attributes of
-// emptyChecked elements written as emptyValue, a <launchSecurity> whose
+// emptyChecked elements and of <features> and its descendants written as
+// emptyValue, every <features> state but the first one libvirt refuses
+// (neither on nor off) written 'on' (fstate-*), a <launchSecurity> whose
 // type libvirtxml does not model (or which has none) written as a marked SEV
 // element (unknownLaunchSecurity), and one of a type it models with the
 // values libvirt reads in it (readLaunchSecurity; refusedLaunch when
@@ -70,6 +72,7 @@ func LibvirtXML(data []byte) []byte {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	var path []string
 	seen := map[string]bool{} // "parent/child" already read
+	badState := false         // a <features> state that is neither on nor off was met
 	var edits []xmlEdit
 	for {
 		start := d.InputOffset()
@@ -121,12 +124,28 @@ func LibvirtXML(data []byte) []byte {
 			}
 			end := d.InputOffset()
 			tag := normalizeAttrs(data[start:end])
-			if slices.Contains(emptyChecked, name) {
+			inFeatures := len(path) >= 2 && path[0] == "domain" && path[1] == "features"
+			if slices.Contains(emptyChecked, name) || inFeatures {
 				for _, a := range t.Attr {
 					if a.Value == "" && a.Name.Space == "" {
 						re := regexp.MustCompile(`(\s` + regexp.QuoteMeta(a.Name.Local) + `\s*=\s*)(''|"")`)
 						tag = re.ReplaceAll(tag, []byte("${1}'"+emptyValue+"'"))
 					}
+				}
+			}
+			if inFeatures {
+				for _, a := range t.Attr {
+					if a.Name.Space != "" || a.Name.Local != "state" || a.Value == "on" || a.Value == "off" {
+						continue
+					}
+					if badState {
+						// libvirt reports the first bad state of <features>
+						// in document order, which attrChecks cannot see in
+						// libvirtxml's structs: the later ones are made good.
+						re := regexp.MustCompile(`(\sstate\s*=\s*)('[^']*'|"[^"]*")`)
+						tag = re.ReplaceAll(tag, []byte("${1}'on'"))
+					}
+					badState = true
 				}
 			}
 			if !bytes.Equal(tag, data[start:end]) {

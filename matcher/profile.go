@@ -273,12 +273,13 @@ var (
 // reordering (recorded from 11.3; 10.0 runs them too, with its own format
 // mismatch check among the parse-time ones, the first two).
 var (
-	// The parse-time checks of releases that read formats: the <os>
-	// attributes in libvirt's parsing order (<firmware> features and
-	// firmware, <nvram>, <loader>, <features> and <pm>); found with the
-	// oracle (conformance cases xml-*).
-	checksParse    = []check{checkXMLDomain, checkArch, checkXMLFirmware, checkNVRAMFormat, checkXMLLoader, checkLoaderFormat}
-	checks11Define = append(slices.Clip(checksParse), checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo)
+	// The parse-time checks of releases that read formats, in libvirt's
+	// parsing order: the domain and OS types, the architecture, the
+	// states of <features> and <pm>, then the <os> attributes (<firmware>
+	// features and firmware, <nvram>, <loader>); found with the oracle
+	// (conformance cases xml-*, dtype-*, fstate-*).
+	checksParse    = []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkNVRAMFormat, checkXMLLoader, checkLoaderFormat}
+	checks11Define = append(slices.Clip(checksParse), checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo)
 	checks11Post   = []check{checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
 	checks12Post   = []check{checkPCIMachine, checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
 	// Validation: the enrolled-keys and stateless NVRAM checks of Define
@@ -332,7 +333,7 @@ var (
 			LaunchSecurityTypes: launchBase,
 			// Validation at define, the QEMU driver's before the generic
 			// one; the selection at start is not validated again here.
-			Define: []check{checkXMLDomain, checkArch, checkXMLFirmware, checkXMLLoader, checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI,
+			Define: []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkXMLLoader, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI,
 				checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV,
 				checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			// Everything after the emulator but the address assignment is
@@ -477,7 +478,7 @@ var (
 		},
 		Checks: Checks{
 			// The read/write and stateless NVRAM checks moved to parsing.
-			Define: append(slices.Clip(checksParse), checkXMLFeatures, checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkROMRW, checkROMFormat,
+			Define: append(slices.Clip(checksParse), checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkROMRW, checkROMFormat,
 				checkStatelessNVRAM, checkRWNVRAM),
 			// The QEMU driver's validation (machine ... tdx), then its
 			// device validation (a microvm PCI root), before the generic one

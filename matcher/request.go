@@ -6,7 +6,9 @@
 package matcher
 
 import (
+	"encoding/xml"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -164,7 +166,7 @@ const (
 	partNVRAMFormat                       // <nvram format>
 	partLoader                            // <loader> but its format
 	partLoaderFormat                      // <loader format>
-	partFeatures                          // <features><smm> and <pm>
+	partFeatures                          // the states of <features> (<smm>, <pmu>, ...) and <pm>
 	partLaunchSecurity                    // <launchSecurity type>
 )
 
@@ -258,8 +260,10 @@ func attrChecks(dom *libvirtxml.Domain) []AttrError {
 		add(partLoader, "loader", "stateless", l.Stateless, yesNo(l.Stateless))
 		add(partLoaderFormat, "loader", "format", l.Format, format(l.Format))
 	}
-	if f := dom.Features; f != nil && f.SMM != nil {
-		add(partFeatures, "smm", "state", f.SMM.State, onOff(f.SMM.State))
+	if dom.Features != nil {
+		featureStates(reflect.ValueOf(dom.Features), "features", func(elem, state string) {
+			add(partFeatures, elem, "state", state, onOff(state))
+		})
 	}
 	if pm := dom.PM; pm != nil {
 		if pm.SuspendToMem != nil {
@@ -312,6 +316,41 @@ func markedLaunchSecurity(dom *libvirtxml.Domain) (typ string, missing, ok bool)
 	}
 	typ, found := strings.CutPrefix(rest, "=")
 	return typ, !found, true
+}
+
+// featureStates calls found for every state attribute of <features> and
+// its descendants (<smm state>, <pmu state>, <hyperv><relaxed state>, ...),
+// with the element's name, in the order libvirtxml's types declare them:
+// libvirt reads each as on/off, in document order (fstate-*), which
+// LibvirtXML keeps by leaving only the first bad one bad.
+func featureStates(v reflect.Value, elem string, found func(elem, state string)) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			featureStates(v.Elem(), elem, found)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			featureStates(v.Index(i), elem, found)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, opts, _ := strings.Cut(f.Tag.Get("xml"), ",")
+			switch {
+			case !f.IsExported():
+			case f.Anonymous: // an embedded DomainFeatureState
+				featureStates(v.Field(i), elem, found)
+			case name == "state" && strings.Contains(opts, "attr") && f.Type.Kind() == reflect.String:
+				if s := v.Field(i).String(); s != "" {
+					found(elem, s)
+				}
+			case name != "" && name != "-" && !strings.Contains(opts, "attr") && f.Type != reflect.TypeFor[xml.Name]():
+				featureStates(v.Field(i), name, found)
+			}
+		}
+	}
 }
 
 // noneFormat reads a storage format as libvirt does: "none" is no format.

@@ -18,6 +18,7 @@ func synthetic() []Case {
 		domainTypeCases(),
 		startCases(),
 		nameCases(),
+		featureStateCases(),
 		descriptorCases(),
 		kernelMemoryCases(),
 		interfaceCases(),

@@ -689,6 +689,7 @@ var xmlQuirks = []struct {
 	{"feature-YES", "enabled='yes' name=", "enabled='YES' name="},
 	{"feature-name-case", "name='secure-boot'", "name='Secure-Boot'"},
 	{"firmware-EFI", "firmware='efi'", "firmware='EFI'"},
+	{"pmu-YES", "<features><acpi/>", "<features><acpi/><pmu state='YES'/>"},
 	{"type-PFLASH", "type='pflash'", "type='PFLASH'"},
 	{"format-RAW", "format='raw'", "format='RAW'"},
 	{"second-loader", "<loader", "<loader secure='no'/>\n    <loader"},
