@@ -60,12 +60,12 @@ type xmlEdit struct {
 // as a space, as libxml2 normalizes attribute values (machine='q35<TAB>' is
 // 'q35 ' to libvirt: mach-attr-tab), with the empty attributes of
 // emptyChecked elements and of <features> and its descendants written as
-// emptyValue, every <features> state but the first one libvirt refuses
-// (neither on nor off) written 'on' (fstate-*), a <launchSecurity> whose
-// type libvirtxml does not model (or which has none) written as a marked SEV
-// element (unknownLaunchSecurity), and one of a type it models with the
-// values libvirt reads in it (readLaunchSecurity; refusedLaunch when
-// libvirt refuses them). A document encoding/xml cannot read is returned as it is, for
+// emptyValue, whatever follows the first <features> state libvirt refuses
+// (neither on nor off) in <features> left out (fstate-*), a <launchSecurity>
+// whose type libvirtxml does not model (or which has none) written as a
+// marked SEV element (unknownLaunchSecurity), and one of a type it models
+// with the values libvirt reads in it (readLaunchSecurity; refusedLaunch
+// when libvirt refuses them). A document encoding/xml cannot read is returned as it is, for
 // libvirtxml to refuse. ParseDomain reads through it; a program that
 // unmarshals domain XML itself for FromDomain should too.
 func LibvirtXML(data []byte) []byte {
@@ -134,18 +134,22 @@ func LibvirtXML(data []byte) []byte {
 				}
 			}
 			if inFeatures {
+				if badState {
+					// libvirt refuses the first bad state of <features>
+					// in document order, which attrChecks cannot see in
+					// libvirtxml's structs (nor a repeated element's
+					// first value: live-7600-53): what follows it in
+					// <features> is left out.
+					if err := d.Skip(); err != nil {
+						return data
+					}
+					edits = append(edits, xmlEdit{start, d.InputOffset(), nil})
+					continue
+				}
 				for _, a := range t.Attr {
-					if a.Name.Space != "" || a.Name.Local != "state" || a.Value == "on" || a.Value == "off" {
-						continue
+					if a.Name.Space == "" && a.Name.Local == "state" && a.Value != "on" && a.Value != "off" {
+						badState = true
 					}
-					if badState {
-						// libvirt reports the first bad state of <features>
-						// in document order, which attrChecks cannot see in
-						// libvirtxml's structs: the later ones are made good.
-						re := regexp.MustCompile(`(\sstate\s*=\s*)('[^']*'|"[^"]*")`)
-						tag = re.ReplaceAll(tag, []byte("${1}'on'"))
-					}
-					badState = true
 				}
 			}
 			if !bytes.Equal(tag, data[start:end]) {

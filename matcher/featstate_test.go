@@ -20,6 +20,11 @@ func TestFeatureStates(t *testing.T) {
 		{"<hyperv mode='custom'><relaxed state='on'/><spinlocks state='1' retries='8191'/></hyperv>",
 			"XML error: Invalid value for attribute 'state' in element 'spinlocks': '1'."},
 		{"<kvm><hidden state='true'/></kvm><vmport state='x'/>", "XML error: Invalid value for attribute 'state' in element 'hidden': 'true'."},
+		// libvirtxml keeps the last of repeated elements; libvirt meets the
+		// first (live-7600-53).
+		{"<pmu state='YES'/><pmu state='off'/>", "XML error: Invalid value for attribute 'state' in element 'pmu': 'YES'."},
+		{"<hyperv mode='custom'><relaxed state='no'/><relaxed state='on'/></hyperv><pmu state='on'/>",
+			"XML error: Invalid value for attribute 'state' in element 'relaxed': 'no'."},
 	} {
 		dom := "<domain type='qemu'><name>x</name><os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type></os><features><acpi/>" +
 			tt.features + "</features></domain>"
