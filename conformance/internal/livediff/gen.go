@@ -703,6 +703,15 @@ var xmlQuirks = []struct {
 	{"launchsec-unknown", "<launchSecurity type='", "<launchSecurity type='x-"},
 	{"launchsec-no-type", "<launchSecurity type='sev'>", "<launchSecurity>"},
 	{"second-launchsec", "  <launchSecurity", "  <launchSecurity type='foo'/>\n  <launchSecurity"},
+	// What libvirt reads inside it (xml-launchsec-* of known types).
+	{"policy-no-prefix", "<policy>0x", "<policy>"},
+	{"policy-0X", "<policy>0x", "<policy>0X"},
+	{"policy-leading-space", "<policy>0x", "<policy> 0x"},
+	{"policy-trailing-space", "</policy>", " </policy>"},
+	{"second-policy", "</policy>", "</policy><policy>0x0001</policy>"},
+	{"cbitpos-hex", "<cbitpos>47<", "<cbitpos>0x2f<"},
+	{"kernelhashes-yes", "<launchSecurity type='sev'>", "<launchSecurity type='sev' kernelHashes='yes'>"},
+	{"kernelhashes-on", "<launchSecurity type='sev'>", "<launchSecurity type='sev' kernelHashes='on'>"},
 	// Machine types spelt otherwise, missing, or not in every QEMU's
 	// list; an architecture left out (mach-*, xml-arch-*).
 	{"machine-Q35", "machine='q35'", "machine='Q35'"},
