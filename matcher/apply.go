@@ -26,6 +26,19 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 	// What libvirt does not parse for the guest's OS type, it does not
 	// write back either (existing-dtype-ostype-xen).
 	if os := dom.OS; os != nil {
+		// format='none' is no format, which libvirt does not write
+		// (xml-loader-nvram-format-none).
+		if l := os.Loader; l != nil && l.Format == "none" {
+			l.Format = ""
+		}
+		if n := os.NVRam; n != nil {
+			if n.Format == "none" {
+				n.Format = ""
+			}
+			if n.TemplateFormat == "none" {
+				n.TemplateFormat = ""
+			}
+		}
 		if !readsFirmware(d.Request.OSType) {
 			os.Firmware, os.FirmwareInfo = "", nil
 		}

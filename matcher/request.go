@@ -164,6 +164,7 @@ const (
 	partDomain         xmlPart = iota + 1 // <domain type> and <os><type>'s text
 	partFirmware                          // <os><firmware><feature> and <os firmware>
 	partNVRAMFormat                       // <nvram format>
+	partTemplateFormat                    // <nvram templateFormat>
 	partLoader                            // <loader> but its format
 	partLoaderFormat                      // <loader format>
 	partFeatures                          // the states of <features> (<smm>, <pmu>, ...) and <pm>
@@ -251,6 +252,9 @@ func attrChecks(dom *libvirtxml.Domain) []AttrError {
 	// <nvram> before <loader>, whose format comes after its other
 	// attributes.
 	if n := os.NVRam; n != nil && readsLoader(ostype) {
+		// templateFormat before format (11.3 and later; 9.0 and 10.0 do
+		// not read it: checkTemplateFormat).
+		add(partTemplateFormat, "nvram", "templateFormat", n.TemplateFormat, format(n.TemplateFormat))
 		add(partNVRAMFormat, "nvram", "format", n.Format, format(n.Format))
 	}
 	if l := os.Loader; l != nil && readsLoader(ostype) {
@@ -391,7 +395,7 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 		}
 	}
 	if n := dom.OS.NVRam; n != nil && readsLoader(ostype) {
-		r.NVRAM = &NVRAM{Template: n.Template, TemplateFormat: n.TemplateFormat, Format: noneFormat(n.Format), Path: strings.TrimSpace(n.NVRam)}
+		r.NVRAM = &NVRAM{Template: n.Template, TemplateFormat: noneFormat(n.TemplateFormat), Format: noneFormat(n.Format), Path: strings.TrimSpace(n.NVRam)}
 		if s := n.Source; s != nil {
 			switch {
 			case s.File != nil:

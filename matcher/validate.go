@@ -65,6 +65,7 @@ const (
 	checkMachineACPI
 	checkPCIMachine
 	checkS390PV
+	checkTemplateFormat
 	checkSecureBoot
 	checkVMPort
 	numChecks // not a check: the number of check values
@@ -100,6 +101,7 @@ var checkNames = [numChecks]string{
 	checkMachineACPI:         "machine-acpi",
 	checkPCIMachine:          "pci-machine",
 	checkS390PV:              "s390-pv",
+	checkTemplateFormat:      "template-format",
 	checkSecureBoot:          "secure-boot",
 	checkVMPort:              "vmport",
 	checkXMLDomain:           "xml-domain",
@@ -128,6 +130,7 @@ type vstate struct {
 	nvram                   bool   // an <nvram> element with something in it
 	nvramElement            bool   // any <nvram> element, even an empty one
 	nvramFormat             string
+	templateFormat          string // <nvram templateFormat>
 	smm                     Tristate
 	noACPI                  bool
 	s3, s4                  Tristate
@@ -168,6 +171,7 @@ func requested(r *Request) vstate {
 		v.nvram = n.Template != "" || n.Path != "" || n.Network || n.Format != "" || n.TemplateFormat != ""
 		v.template = n.Template
 		v.nvramFormat = n.Format
+		v.templateFormat = n.TemplateFormat
 		v.nvramFile = n.Path != "" || n.Network
 		v.nvramSource = v.nvramFile || n.Format != ""
 	}
@@ -252,6 +256,19 @@ func (v *vstate) run(c check, p *Profile) string {
 		}
 		if l := &v.loader; v.hasLoader && l.Format != "" && l.Format != "raw" && l.Format != "qcow2" {
 			return fmt.Sprintf("XML error: Unsupported loader format '%s'", l.Format)
+		}
+		return ""
+	case checkTemplateFormat:
+		// 11.3 and later read <nvram templateFormat> before its format
+		// (xml-nvram-template-format-*); 9.0 and 10.0 do not read it.
+		if p.Parsing.IgnoresFormats || p.Parsing.NoTemplateFormat {
+			return ""
+		}
+		if msg := v.invalid(partTemplateFormat); msg != "" {
+			return msg
+		}
+		if tf := v.templateFormat; tf != "" && tf != "raw" && tf != "qcow2" {
+			return fmt.Sprintf("XML error: Unsupported nvram template format '%s'", tf)
 		}
 		return ""
 	case checkNVRAMFormat:
