@@ -703,6 +703,11 @@ var xmlQuirks = []struct {
 	{"launchsec-unknown", "<launchSecurity type='", "<launchSecurity type='x-"},
 	{"launchsec-no-type", "<launchSecurity type='sev'>", "<launchSecurity>"},
 	{"second-launchsec", "  <launchSecurity", "  <launchSecurity type='foo'/>\n  <launchSecurity"},
+	// Template and NVRAM formats (xml-nvram-template-format-*).
+	{"templateFormat-RAW", "templateFormat='raw'", "templateFormat='RAW'"},
+	{"templateFormat-none", "templateFormat='raw'", "templateFormat='none'"},
+	{"templateFormat-vmdk", "templateFormat='", "templateFormat='vmdk' x='"},
+	{"format-none", "format='raw'", "format='none'"},
 	// What libvirt reads inside it (xml-launchsec-* of known types).
 	{"policy-no-prefix", "<policy>0x", "<policy>"},
 	{"policy-0X", "<policy>0x", "<policy>0X"},
