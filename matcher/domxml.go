@@ -69,6 +69,7 @@ type xmlEdit struct {
 // libvirtxml to refuse. ParseDomain reads through it; a program that
 // unmarshals domain XML itself for FromDomain should too.
 func LibvirtXML(data []byte) []byte {
+	data = markNVRAMType(data)
 	d := xml.NewDecoder(bytes.NewReader(data))
 	var path []string
 	seen := map[string]bool{} // "parent/child" already read

@@ -156,6 +156,9 @@ type Checks struct {
 	MicrovmDefaults bool
 	// Messages words the checks' errors the release's way.
 	Messages Messages
+	// UnsupportedNVRAMTypes are the <nvram> source types the release
+	// refuses (checkNVRAMDiskType).
+	UnsupportedNVRAMTypes []string
 }
 
 // NVRAMHandling is how a release prepares the NVRAM at start, and the
@@ -278,10 +281,10 @@ var (
 	// states of <features> and <pm>, then the <os> attributes (<firmware>
 	// features and firmware, <nvram>, <loader>); found with the oracle
 	// (conformance cases xml-*, dtype-*, fstate-*).
-	checksParse    = []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkTemplateFormat, checkNVRAMFormat, checkXMLLoader, checkLoaderFormat}
+	checksParse    = []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkTemplateFormat, checkNVRAMFormat, checkNVRAMType, checkXMLLoader, checkLoaderFormat}
 	checks11Define = append(slices.Clip(checksParse), checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo)
-	checks11Post   = []check{checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
-	checks12Post   = []check{checkPCIMachine, checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
+	checks11Post   = []check{checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
+	checks12Post   = []check{checkPCIMachine, checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
 	// Validation: the enrolled-keys and stateless NVRAM checks of Define
 	// (existing-enrolled-keys-without-sb, existing-stateless-loader-template)
 	// and all of Post but the address assignment at the end of post-parse,
@@ -330,16 +333,17 @@ var (
 			MemoryChecksLoader: true,
 		},
 		Checks: Checks{
-			LaunchSecurityTypes: launchBase,
+			LaunchSecurityTypes:   launchBase,
+			UnsupportedNVRAMTypes: []string{"dir", "volume"},
 			// Validation at define, the QEMU driver's before the generic
 			// one; the selection at start is not validated again here.
-			Define: []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkXMLLoader, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI,
-				checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV,
+			Define: []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkNVRAMType, checkXMLLoader, checkLaunchSecurity, checkEmulator, checkEnrolledKeys, checkMicrovmPCI,
+				checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType,
 				checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			// Everything after the emulator but the address assignment is
 			// validation, which a stored definition meets at its start,
 			// before the selection (existing-*).
-			Validation: []check{checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV,
+			Validation: []check{checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType,
 				checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			Messages:        messagesOld,
 			MicrovmDefaults: true,
@@ -378,12 +382,13 @@ var (
 			NVRAMFormat:       true,
 		},
 		Checks: Checks{
-			Define:              append(append(slices.Clip(checksParse), checkFormatMismatch), checks11Define[len(checksParse):]...),
-			Post:                checks11Post,
-			Validation:          checks11Validation,
-			Messages:            messages10,
-			MicrovmDefaults:     true,
-			LaunchSecurityTypes: launchBase,
+			Define:                append(append(slices.Clip(checksParse), checkFormatMismatch), checks11Define[len(checksParse):]...),
+			Post:                  checks11Post,
+			Validation:            checks11Validation,
+			Messages:              messages10,
+			MicrovmDefaults:       true,
+			LaunchSecurityTypes:   launchBase,
+			UnsupportedNVRAMTypes: []string{"dir"},
 		},
 		NVRAM: NVRAMHandling{
 			LegacyPairs:               ubuntuLegacy,
@@ -423,13 +428,14 @@ var (
 			MemoryChecksLoader:    true,
 		},
 		Checks: Checks{
-			Define:              checks11Define,
-			Post:                checks11Post,
-			Validation:          checks11Validation,
-			LoadTolerates:       []check{checkEmulator},
-			Messages:            messages11,
-			MicrovmDefaults:     true,
-			LaunchSecurityTypes: append([]string{"sev-snp"}, launchBase...),
+			Define:                checks11Define,
+			Post:                  checks11Post,
+			Validation:            checks11Validation,
+			LoadTolerates:         []check{checkEmulator},
+			Messages:              messages11,
+			MicrovmDefaults:       true,
+			LaunchSecurityTypes:   append([]string{"sev-snp"}, launchBase...),
+			UnsupportedNVRAMTypes: []string{"dir", "volume"},
 		},
 		NVRAM: NVRAMHandling{
 			LegacyPairs:              debianLegacy,
@@ -489,11 +495,12 @@ var (
 			// existing-microvm-pci-device), but the PCI controller of an
 			// x86 machine other than the PC ones, added at post-parse
 			// (existing-pci-machine-unknown).
-			Post:                checks12Post,
-			Validation:          append([]check{checkEnrolledKeys, checkStatelessNVRAM}, checks12Post[1:]...),
-			LoadTolerates:       []check{checkEmulator},
-			Messages:            messages12,
-			LaunchSecurityTypes: append([]string{"sev-snp", "tdx"}, launchBase...),
+			Post:                  checks12Post,
+			Validation:            append([]check{checkEnrolledKeys, checkStatelessNVRAM}, checks12Post[1:]...),
+			LoadTolerates:         []check{checkEmulator},
+			Messages:              messages12,
+			LaunchSecurityTypes:   append([]string{"sev-snp", "tdx"}, launchBase...),
+			UnsupportedNVRAMTypes: []string{"dir", "volume"},
 		},
 		NVRAM: NVRAMHandling{
 			LegacyPairs:             debianLegacy,

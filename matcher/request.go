@@ -69,6 +69,10 @@ type NVRAM struct {
 	// Network is set for a network source (nbd, iscsi, ...), where libvirt
 	// records no template.
 	Network bool
+	// DiskType is a source type other than file, block and network
+	// ("dir", "volume", ...), which releases refuse for an NVRAM
+	// (Checks.UnsupportedNVRAMTypes).
+	DiskType string
 }
 
 // Request is everything libvirt's firmware selection reads from a domain.
@@ -154,6 +158,7 @@ type AttrError struct {
 	Element, Attr, Value string
 	Missing              bool
 	part                 xmlPart
+	msg                  string // libvirt's message, where it is not the usual one
 }
 
 // xmlPart is the part of the definition libvirt parses an attribute in,
@@ -165,6 +170,7 @@ const (
 	partFirmware                          // <os><firmware><feature> and <os firmware>
 	partNVRAMFormat                       // <nvram format>
 	partTemplateFormat                    // <nvram templateFormat>
+	partNVRAMType                         // <nvram type>
 	partLoader                            // <loader> but its format
 	partLoaderFormat                      // <loader format>
 	partFeatures                          // the states of <features> (<smm>, <pmu>, ...) and <pm>
@@ -174,6 +180,8 @@ const (
 // Error is libvirt's message for the refusal.
 func (e AttrError) Error() string {
 	switch {
+	case e.msg != "":
+		return e.msg
 	case e.Element == "domain" && e.Attr == "type" && e.Missing:
 		return "internal error: missing domain type attribute"
 	case e.Element == "domain" && e.Attr == "type":
@@ -256,6 +264,12 @@ func attrChecks(dom *libvirtxml.Domain) []AttrError {
 		// not read it: checkTemplateFormat).
 		add(partTemplateFormat, "nvram", "templateFormat", n.TemplateFormat, format(n.TemplateFormat))
 		add(partNVRAMFormat, "nvram", "format", n.Format, format(n.Format))
+		// Then its type (LibvirtXML marks what libvirt refuses).
+		if v, ok := strings.CutPrefix(n.NVRam, nvramTypeInvalid); ok {
+			bad = append(bad, AttrError{Element: "nvram", Attr: "type", Value: v, part: partNVRAMType})
+		} else if strings.HasPrefix(n.NVRam, nvramTypeNoSource) {
+			bad = append(bad, AttrError{Element: "nvram", Attr: "type", part: partNVRAMType, msg: errUnknownCause})
+		}
 	}
 	if l := os.Loader; l != nil && readsLoader(ostype) {
 		add(partLoader, "loader", "readonly", l.Readonly, yesNo(l.Readonly))
@@ -396,6 +410,9 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 	}
 	if n := dom.OS.NVRam; n != nil && readsLoader(ostype) {
 		r.NVRAM = &NVRAM{Template: n.Template, TemplateFormat: noneFormat(n.TemplateFormat), Format: noneFormat(n.Format), Path: strings.TrimSpace(n.NVRam)}
+		if strings.HasPrefix(n.NVRam, nvramTypeInvalid) || strings.HasPrefix(n.NVRam, nvramTypeNoSource) {
+			r.NVRAM.Path = "" // a refused type (Invalid), not a path
+		}
 		if s := n.Source; s != nil {
 			switch {
 			case s.File != nil:
@@ -404,6 +421,10 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 				r.NVRAM.Path, r.NVRAM.Source, r.NVRAM.Block = s.Block.Dev, true, true
 			case s.Network != nil:
 				r.NVRAM.Network = true
+			case s.Dir != nil:
+				r.NVRAM.DiskType = "dir"
+			case s.Volume != nil:
+				r.NVRAM.DiskType = "volume"
 			}
 		}
 	}

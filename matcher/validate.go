@@ -66,6 +66,8 @@ const (
 	checkPCIMachine
 	checkS390PV
 	checkTemplateFormat
+	checkNVRAMType
+	checkNVRAMDiskType
 	checkSecureBoot
 	checkVMPort
 	numChecks // not a check: the number of check values
@@ -102,6 +104,8 @@ var checkNames = [numChecks]string{
 	checkPCIMachine:          "pci-machine",
 	checkS390PV:              "s390-pv",
 	checkTemplateFormat:      "template-format",
+	checkNVRAMType:           "nvram-type",
+	checkNVRAMDiskType:       "nvram-disk-type",
 	checkSecureBoot:          "secure-boot",
 	checkVMPort:              "vmport",
 	checkXMLDomain:           "xml-domain",
@@ -131,6 +135,7 @@ type vstate struct {
 	nvramElement            bool   // any <nvram> element, even an empty one
 	nvramFormat             string
 	templateFormat          string // <nvram templateFormat>
+	nvramDiskType           string // NVRAM.DiskType
 	smm                     Tristate
 	noACPI                  bool
 	s3, s4                  Tristate
@@ -172,6 +177,7 @@ func requested(r *Request) vstate {
 		v.template = n.Template
 		v.nvramFormat = n.Format
 		v.templateFormat = n.TemplateFormat
+		v.nvramDiskType = n.DiskType
 		v.nvramFile = n.Path != "" || n.Network
 		v.nvramSource = v.nvramFile || n.Format != ""
 	}
@@ -269,6 +275,17 @@ func (v *vstate) run(c check, p *Profile) string {
 		}
 		if tf := v.templateFormat; tf != "" && tf != "raw" && tf != "qcow2" {
 			return fmt.Sprintf("XML error: Unsupported nvram template format '%s'", tf)
+		}
+		return ""
+	case checkNVRAMType:
+		// After the NVRAM's formats, before the loader
+		// (xml-nvram-type-*).
+		return v.invalid(partNVRAMType)
+	case checkNVRAMDiskType:
+		// A source type the release cannot use for an NVRAM (9.0 at
+		// define; the others after selecting: xml-nvram-type-dir).
+		if v.nvramDiskType != "" && slices.Contains(p.Checks.UnsupportedNVRAMTypes, v.nvramDiskType) {
+			return fmt.Sprintf("unsupported configuration: unsupported nvram disk type '%s'", v.nvramDiskType)
 		}
 		return ""
 	case checkNVRAMFormat:
