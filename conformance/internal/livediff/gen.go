@@ -703,6 +703,10 @@ var xmlQuirks = []struct {
 	{"launchsec-unknown", "<launchSecurity type='", "<launchSecurity type='x-"},
 	{"launchsec-no-type", "<launchSecurity type='sev'>", "<launchSecurity>"},
 	{"second-launchsec", "  <launchSecurity", "  <launchSecurity type='foo'/>\n  <launchSecurity"},
+	// NVRAM source types (xml-nvram-type-*).
+	{"nvram-type-FILE", "<nvram type='file'>", "<nvram type='FILE'>"},
+	{"nvram-type-no-source", "<nvram type='block'><source dev=", "<nvram type='block'><x dev="},
+	{"nvram-type-dir", "<nvram type='file'><source file=", "<nvram type='dir'><source dir="},
 	// Template and NVRAM formats (xml-nvram-template-format-*).
 	{"templateFormat-RAW", "templateFormat='raw'", "templateFormat='RAW'"},
 	{"templateFormat-none", "templateFormat='raw'", "templateFormat='none'"},
