@@ -291,6 +291,15 @@ func (d *Decision) ensureNVRAM(dom *libvirtxml.Domain) {
 		n = &libvirtxml.DomainNVRam{}
 		dom.OS.NVRam = n
 	}
+	// A source without its path is none: the default path is written as a
+	// file source (xml-nvram-source-no-path-*).
+	if s := n.Source; s != nil && (s.File != nil && s.File.File == "" || s.Block != nil && s.Block.Dev == "") {
+		n.Source = nil
+		defer func() {
+			n.Source = &libvirtxml.DomainDiskSource{File: &libvirtxml.DomainDiskSourceFile{File: n.NVRam}}
+			n.NVRam = ""
+		}()
+	}
 	if p.Writes.Formats && n.Format == "" && (n.NVRam != "" || n.Source != nil) {
 		n.Format = l.Format
 	}

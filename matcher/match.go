@@ -240,6 +240,11 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		}
 	}
 
+	if p.NVRAM.EmptySourceFailsStart && r.NVRAM != nil && r.NVRAM.EmptySource {
+		// 9.0's start, before it selects (xml-nvram-source-no-path-*).
+		d.Stage, d.Err = "start", errUnknownCause
+		return d
+	}
 	auto := r.Firmware != ""
 	if !auto && (r.Loader == nil || !slices.Contains(p.Selection.ManualTypes, r.Loader.Type) || (p.Selection.ManualNeedsReadonly && r.Loader.Readonly != Yes)) {
 		return d // nothing to select

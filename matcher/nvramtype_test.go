@@ -1,6 +1,9 @@
 package matcher
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestNVRAMType checks what ParseDomain makes of <nvram type>: the type
 // libvirt refuses, or a storage type without a source, is the request's
@@ -15,6 +18,8 @@ func TestNVRAMType(t *testing.T) {
 		{"<nvram type='none'/>", errUnknownCause, ""},
 		{"<nvram type='file'><source file='/var/x_VARS.fd'/></nvram>", "", "/var/x_VARS.fd"},
 		{"<nvram>/var/x_VARS.fd</nvram>", "", "/var/x_VARS.fd"},
+		{"<nvram type='file'><source/></nvram>", "", ""},
+		{"<nvram type='block'><source dev=''/></nvram>", "", ""},
 		{"<nvram type='foo' format='RAW'/>", "XML error: Invalid value for attribute 'format' in element 'nvram': 'RAW'.", ""},
 	} {
 		t.Run(tt.nvram, func(t *testing.T) {
@@ -31,6 +36,9 @@ func TestNVRAMType(t *testing.T) {
 			}
 			if req.NVRAM.Path != tt.path {
 				t.Errorf("NVRAM path %q, want %q", req.NVRAM.Path, tt.path)
+			}
+			if empty := strings.Contains(tt.nvram, "<source/>") || strings.Contains(tt.nvram, "dev=''"); req.NVRAM.EmptySource != empty || (empty && req.NVRAM.Source) {
+				t.Errorf("EmptySource %v, Source %v; want EmptySource %v and no source", req.NVRAM.EmptySource, req.NVRAM.Source, empty)
 			}
 		})
 	}

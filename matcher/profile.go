@@ -214,6 +214,10 @@ type NVRAMHandling struct {
 	// qemu.conf entry's VARS file too for the entry to match (else only
 	// the loader path is compared and the pinned template is kept).
 	LegacyNeedsTemplate bool
+	// EmptySourceFailsStart: a file or block NVRAM <source> without its
+	// path fails the start, before selection, with libvirt's unknown-cause
+	// error (9.0: xml-nvram-source-no-path-*).
+	EmptySourceFailsStart bool
 }
 
 // WriteBack is what a release writes into the definition after selection
@@ -349,8 +353,9 @@ var (
 			MicrovmDefaults: true,
 		},
 		NVRAM: NVRAMHandling{
-			LegacyPairs:    debianLegacy,
-			CreatesAtStart: true,
+			EmptySourceFailsStart: true,
+			LegacyPairs:           debianLegacy,
+			CreatesAtStart:        true,
 		},
 		Writes: WriteBack{
 			NetworkNVRAMTemplate: true,

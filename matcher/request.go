@@ -73,6 +73,10 @@ type NVRAM struct {
 	// ("dir", "volume", ...), which releases refuse for an NVRAM
 	// (Checks.UnsupportedNVRAMTypes).
 	DiskType string
+	// EmptySource: a file or block <source> without its path, which
+	// 10.0 and later replace by the default file source and 9.0's start
+	// fails on (Profile.NVRAM.EmptySourceFailsStart).
+	EmptySource bool
 }
 
 // Request is everything libvirt's firmware selection reads from a domain.
@@ -415,6 +419,10 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 		}
 		if s := n.Source; s != nil {
 			switch {
+			case s.File != nil && s.File.File == "", s.Block != nil && s.Block.Dev == "":
+				// A source without its path is none
+				// (xml-nvram-source-no-path-*).
+				r.NVRAM.EmptySource = true
 			case s.File != nil:
 				r.NVRAM.Path, r.NVRAM.Source = s.File.File, true
 			case s.Block != nil:
