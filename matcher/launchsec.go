@@ -23,9 +23,13 @@ import (
 
 // refusedLaunch starts the <dhCert> text of the SEV element LibvirtXML
 // writes in place of a <launchSecurity> libvirt refuses for its content:
-// the marker, the type, "|", one letter per refusal (launchFlags), "|" and
-// the kernelHashes value as written.
-const refusedLaunch = "\uFDD2"
+// the marker, then the type, one letter per refusal (flag*), and the
+// kernelHashes, authorKey and vcek values as written, each after a
+// launchSep.
+const (
+	refusedLaunch = "\uFDD2"
+	launchSep     = "\uFDD5"
+)
 
 // The refusals a launchSecurity element's content can carry.
 const (
@@ -33,14 +37,17 @@ const (
 	flagCBitPos      = 'C'
 	flagReducedPhys  = 'R'
 	flagPolicy       = 'P'
+	flagAuthorKey    = 'A'
+	flagVCEK         = 'V'
 )
 
 // launchParse is what libvirt's parser refuses inside a <launchSecurity>
 // whose type libvirtxml models; the release decides which it meets first
 // (launchParse.err).
 type launchParse struct {
-	kernelHashes                            string // as written, when refused
+	kernelHashes, authorKey, vcek           string // as written, when refused
 	badKernelHashes, badCBitPos, badReduced bool
+	badAuthorKey, badVCEK                   bool // SEV-SNP's yes/no attributes
 	badPolicy                               bool
 }
 
@@ -64,6 +71,14 @@ func (lp launchParse) err(typ string, policyFirst bool) string {
 	}
 	if lp.badReduced {
 		msgs = append(msgs, "XML error: Invalid format for launch security reduced-phys-bits")
+	}
+	// SEV-SNP's attributes after the common elements, before its policy
+	// (xml-launchsec-snp-*).
+	if lp.badAuthorKey {
+		msgs = append(msgs, fmt.Sprintf("XML error: Invalid value for attribute 'authorKey' in element 'launchSecurity': '%s'.", lp.authorKey))
+	}
+	if lp.badVCEK {
+		msgs = append(msgs, fmt.Sprintf("XML error: Invalid value for attribute 'vcek' in element 'launchSecurity': '%s'.", lp.vcek))
 	}
 	if !policyFirst && lp.badPolicy {
 		msgs = append(msgs, policy)
@@ -167,6 +182,7 @@ func readLaunchSecurity(d *xml.Decoder, start xml.StartElement, startOff, tagEnd
 // launchEdits decides what readLaunchSecurity returns.
 func launchEdits(start xml.StartElement, startOff, tagEnd, end int64, children []launchChild, data []byte) []xmlEdit {
 	typ, kh, hasKH := "", "", false
+	ak, hasAK, vcek, hasVCEK := "", false, "", false
 	for _, a := range start.Attr {
 		if a.Name.Space != "" {
 			continue
@@ -176,6 +192,10 @@ func launchEdits(start xml.StartElement, startOff, tagEnd, end int64, children [
 			typ = a.Value
 		case "kernelHashes":
 			kh, hasKH = normalizeValue(a.Value), true
+		case "authorKey":
+			ak, hasAK = normalizeValue(a.Value), true
+		case "vcek":
+			vcek, hasVCEK = normalizeValue(a.Value), true
 		}
 	}
 	first := map[string]*launchChild{}
@@ -199,6 +219,12 @@ func launchEdits(start xml.StartElement, startOff, tagEnd, end int64, children [
 	if hasKH && kh != "yes" && kh != "no" && typ != "s390-pv" && typ != "tdx" {
 		lp.badKernelHashes, lp.kernelHashes = true, kh
 		flags = append(flags, flagKernelHashes)
+	}
+	if typ == "sev-snp" && hasAK && ak != "yes" && ak != "no" {
+		flags = append(flags, flagAuthorKey)
+	}
+	if typ == "sev-snp" && hasVCEK && vcek != "yes" && vcek != "no" {
+		flags = append(flags, flagVCEK)
 	}
 	values := map[string]string{}
 	if typ == "sev" || typ == "sev-snp" {
@@ -231,7 +257,8 @@ func launchEdits(start xml.StartElement, startOff, tagEnd, end int64, children [
 	if len(flags) > 0 {
 		var b bytes.Buffer
 		b.WriteString("<launchSecurity type='sev'><dhCert>")
-		_ = xml.EscapeText(&b, []byte(refusedLaunch+typ+"|"+string(flags)+"|"+kh)) // a bytes.Buffer does not fail
+		text := refusedLaunch + strings.Join([]string{typ, string(flags), kh, ak, vcek}, launchSep)
+		_ = xml.EscapeText(&b, []byte(text)) // a bytes.Buffer does not fail
 		b.WriteString("</dhCert></launchSecurity>")
 		return []xmlEdit{{startOff, end, b.Bytes()}}
 	}
@@ -301,16 +328,27 @@ func refusedLaunchSecurity(dom *libvirtxml.Domain) (string, launchParse, bool) {
 	if !ok {
 		return "", launchParse{}, false
 	}
-	typ, rest, _ := strings.Cut(rest, "|")
-	flags, kh, _ := strings.Cut(rest, "|")
+	f := strings.Split(rest, launchSep)
+	if len(f) != 5 {
+		return "", launchParse{}, false
+	}
+	typ, flags := f[0], f[1]
 	lp := launchParse{
 		badKernelHashes: strings.IndexByte(flags, flagKernelHashes) >= 0,
 		badCBitPos:      strings.IndexByte(flags, flagCBitPos) >= 0,
 		badReduced:      strings.IndexByte(flags, flagReducedPhys) >= 0,
+		badAuthorKey:    strings.IndexByte(flags, flagAuthorKey) >= 0,
+		badVCEK:         strings.IndexByte(flags, flagVCEK) >= 0,
 		badPolicy:       strings.IndexByte(flags, flagPolicy) >= 0,
 	}
 	if lp.badKernelHashes {
-		lp.kernelHashes = kh
+		lp.kernelHashes = f[2]
+	}
+	if lp.badAuthorKey {
+		lp.authorKey = f[3]
+	}
+	if lp.badVCEK {
+		lp.vcek = f[4]
 	}
 	return typ, lp, true
 }

@@ -65,6 +65,11 @@ func TestLaunchSecurityContent(t *testing.T) {
 		{"<launchSecurity type='tdx'><policy>zz</policy></launchSecurity>", "tdx", 0, 0,
 			policyErr + " for launch security type TDX", policyErr + " for launch security type TDX"},
 		{"<launchSecurity type='s390-pv'/>", "s390-pv", 0, 0, "", ""},
+		{"<launchSecurity type='sev-snp' vcek='v' authorKey='a'><policy>1</policy></launchSecurity>", "sev-snp", 0, 0,
+			"XML error: Invalid value for attribute 'authorKey' in element 'launchSecurity': 'a'.",
+			"XML error: Invalid value for attribute 'authorKey' in element 'launchSecurity': 'a'."},
+		{"<launchSecurity type='sev-snp' vcek='v'><cbitpos>abc</cbitpos><policy>1</policy></launchSecurity>", "sev-snp", 0, 0, cbitErr, cbitErr},
+		{"<launchSecurity type='sev' authorKey='a'><policy>7</policy></launchSecurity>", "sev", 7, 0, "", ""},
 	} {
 		t.Run(tt.ls, func(t *testing.T) {
 			_, req, err := ParseDomain([]byte("<domain type='qemu'><name>d</name><os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type></os>" + tt.ls + "</domain>"))
