@@ -126,9 +126,12 @@ func LibvirtXML(data []byte) []byte {
 			end := d.InputOffset()
 			tag := normalizeAttrs(data[start:end])
 			inFeatures := len(path) >= 2 && path[0] == "domain" && path[1] == "features"
-			if slices.Contains(emptyChecked, name) || inFeatures {
+			// An NVRAM source's empty protocol is refused, its empty file
+			// or dev is no path (xml-nvram-network-protocol-empty).
+			nvramSource := name == "source" && len(path) == 3 && path[0] == "domain" && path[1] == "os" && path[2] == "nvram"
+			if slices.Contains(emptyChecked, name) || inFeatures || nvramSource {
 				for _, a := range t.Attr {
-					if a.Value == "" && a.Name.Space == "" {
+					if a.Value == "" && a.Name.Space == "" && (!nvramSource || a.Name.Local == "protocol") {
 						re := regexp.MustCompile(`(\s` + regexp.QuoteMeta(a.Name.Local) + `\s*=\s*)(''|"")`)
 						tag = re.ReplaceAll(tag, []byte("${1}'"+emptyValue+"'"))
 					}

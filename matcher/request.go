@@ -273,6 +273,11 @@ func attrChecks(dom *libvirtxml.Domain) []AttrError {
 			bad = append(bad, AttrError{Element: "nvram", Attr: "type", Value: v, part: partNVRAMType})
 		} else if strings.HasPrefix(n.NVRam, nvramTypeNoSource) {
 			bad = append(bad, AttrError{Element: "nvram", Attr: "type", part: partNVRAMType, msg: errUnknownCause})
+		} else if s := n.Source; s != nil && s.Network != nil {
+			// A network source's protocol (xml-nvram-network-protocol-*).
+			if required(partNVRAMType, "source", "protocol", s.Network.Protocol) {
+				add(partNVRAMType, "source", "protocol", s.Network.Protocol, slices.Contains(netProtocols, s.Network.Protocol))
+			}
 		}
 	}
 	if l := os.Loader; l != nil && readsLoader(ostype) {
@@ -374,6 +379,10 @@ func featureStates(v reflect.Value, elem string, found func(elem, state string))
 		}
 	}
 }
+
+// netProtocols are libvirt's network storage protocols
+// (virStorageNetProtocol).
+var netProtocols = []string{"none", "nbd", "rbd", "sheepdog", "gluster", "iscsi", "http", "https", "ftp", "ftps", "tftp", "ssh", "vxhs", "nfs"}
 
 // noneFormat reads a storage format as libvirt does: "none" is no format.
 func noneFormat(s string) string {
