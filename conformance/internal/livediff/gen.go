@@ -707,6 +707,8 @@ var xmlQuirks = []struct {
 	{"nvram-type-FILE", "<nvram type='file'>", "<nvram type='FILE'>"},
 	{"nvram-type-no-source", "<nvram type='block'><source dev=", "<nvram type='block'><x dev="},
 	{"nvram-type-dir", "<nvram type='file'><source file=", "<nvram type='dir'><source dir="},
+	{"protocol-NBD", "protocol='nbd'", "protocol='NBD'"},
+	{"protocol-missing", "<source protocol='nbd' ", "<source "},
 	// Template and NVRAM formats (xml-nvram-template-format-*).
 	{"templateFormat-RAW", "templateFormat='raw'", "templateFormat='RAW'"},
 	{"templateFormat-none", "templateFormat='raw'", "templateFormat='none'"},
