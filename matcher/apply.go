@@ -102,11 +102,12 @@ func (d *Decision) Apply(dom *libvirtxml.Domain) {
 		}
 	}
 	if p.Writes.LiveNetworkTLS {
-		// Preparing a network NVRAM for the start marks it tls='no';
-		// an NVRAM a pflash loader does not use stays unprepared.
+		// Preparing an NBD NVRAM for the start marks it tls='no' (other
+		// protocols stay as they are: xml-nvram-network-protocol-http,
+		// -iscsi); an NVRAM a pflash loader does not use stays unprepared.
 		defer func() {
 			n, l := dom.OS.NVRam, dom.OS.Loader
-			if n != nil && n.Source != nil && n.Source.Network != nil && n.Source.Network.TLS == "" && l != nil && l.Type == "pflash" && l.Stateless != "yes" {
+			if n != nil && n.Source != nil && n.Source.Network != nil && n.Source.Network.Protocol == "nbd" && n.Source.Network.TLS == "" && l != nil && l.Type == "pflash" && l.Stateless != "yes" {
 				n.Source.Network.TLS = "no"
 			}
 		}()
