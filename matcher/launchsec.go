@@ -352,3 +352,35 @@ func refusedLaunchSecurity(dom *libvirtxml.Domain) (string, launchParse, bool) {
 	}
 	return typ, lp, true
 }
+
+// glibBase64Len is the length of what GLib's g_base64_decode makes of s,
+// which libvirt checks SEV-SNP's guestVisibleWorkarounds with: characters
+// outside the alphabet are skipped, a final incomplete group of four is
+// dropped, and each '=' of the last group takes a byte off.
+func glibBase64Len(s string) int {
+	n, pad := 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
+			n++
+			if n%4 == 1 {
+				pad = 0
+			}
+		case c == '=':
+			n++
+			if n%4 == 1 {
+				pad = 0
+			}
+			pad++
+		}
+	}
+	groups := n / 4
+	if groups == 0 {
+		return 0
+	}
+	if n%4 != 0 {
+		pad = 0 // the '=' were in the dropped group
+	}
+	return groups*3 - min(pad, 2)
+}

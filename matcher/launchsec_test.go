@@ -88,3 +88,24 @@ func TestLaunchSecurityContent(t *testing.T) {
 		})
 	}
 }
+
+// TestGlibBase64Len checks the decoded length libvirt checks SEV-SNP's
+// guestVisibleWorkarounds with (xml-launchsec-snp-workarounds-* cases).
+func TestGlibBase64Len(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want int
+	}{
+		{"AAAAAAAAAAAAAAAAAAAAAA==", 16},
+		{" AAAAAAAAAAAAAAAAAAAAAA== ", 16},
+		{"AAAAAAAAAAAAAAAAAAAAAAAA", 18},
+		{"AAAAAAAAAAAAAAAAAAAAAA", 15},
+		{"AAAA", 3},
+		{"zzzz", 3},
+		{"zz", 0},
+	} {
+		if got := glibBase64Len(tt.s); got != tt.want {
+			t.Errorf("glibBase64Len(%q) = %d, want %d", tt.s, got, tt.want)
+		}
+	}
+}

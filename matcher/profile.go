@@ -287,8 +287,8 @@ var (
 	// (conformance cases xml-*, dtype-*, fstate-*).
 	checksParse    = []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkTemplateFormat, checkNVRAMFormat, checkNVRAMType, checkXMLLoader, checkLoaderFormat}
 	checks11Define = append(slices.Clip(checksParse), checkLaunchSecurity, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo)
-	checks11Post   = []check{checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
-	checks12Post   = []check{checkPCIMachine, checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
+	checks11Post   = []check{checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
+	checks12Post   = []check{checkPCIMachine, checkMicrovmPCI, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
 	// Validation: the enrolled-keys and stateless NVRAM checks of Define
 	// (existing-enrolled-keys-without-sb, existing-stateless-loader-template)
 	// and all of Post but the address assignment at the end of post-parse,

@@ -110,6 +110,9 @@ type Request struct {
 	SEVPolicy      uint64
 	// TDXPolicy is the TDX policy (12.8 takes bits 0 and 28 only).
 	TDXPolicy uint64
+	// snpWorkarounds is the length of SEV-SNP's guestVisibleWorkarounds
+	// as libvirt decodes it (it wants 16), plus one; 0 without one.
+	snpWorkarounds int
 	// launchParse is what libvirt's parser refuses inside the
 	// <launchSecurity> element (checkLaunchSecurity).
 	launchParse launchParse
@@ -490,6 +493,9 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 			}
 		case ls.SEVSNP != nil:
 			r.LaunchSecurity = "sev-snp"
+			if w := ls.SEVSNP.GuestVisibleWorkarounds; w != "" {
+				r.snpWorkarounds = glibBase64Len(w) + 1
+			}
 		case ls.TDX != nil:
 			r.LaunchSecurity = "tdx"
 			if ls.TDX.Policy != nil {

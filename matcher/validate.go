@@ -68,6 +68,7 @@ const (
 	checkTemplateFormat
 	checkNVRAMType
 	checkNVRAMDiskType
+	checkSNPWorkarounds
 	checkSecureBoot
 	checkVMPort
 	numChecks // not a check: the number of check values
@@ -106,6 +107,7 @@ var checkNames = [numChecks]string{
 	checkTemplateFormat:      "template-format",
 	checkNVRAMType:           "nvram-type",
 	checkNVRAMDiskType:       "nvram-disk-type",
+	checkSNPWorkarounds:      "snp-workarounds",
 	checkSecureBoot:          "secure-boot",
 	checkVMPort:              "vmport",
 	checkXMLDomain:           "xml-domain",
@@ -152,6 +154,7 @@ type vstate struct {
 	launchSecurity string
 	launchParse    launchParse // Request.launchParse
 	tdxPolicy      uint64
+	snpWorkarounds int // Request.snpWorkarounds
 	devices        Devices
 	vmport         bool
 	attrs          []AttrError // Request.Invalid
@@ -168,7 +171,7 @@ func requested(r *Request) vstate {
 	if r.Loader != nil {
 		v.hasLoader, v.loader = true, *r.Loader
 	}
-	v.launchSecurity, v.launchParse, v.tdxPolicy = r.LaunchSecurity, r.launchParse, r.TDXPolicy
+	v.launchSecurity, v.launchParse, v.tdxPolicy, v.snpWorkarounds = r.LaunchSecurity, r.launchParse, r.TDXPolicy, r.snpWorkarounds
 	if n := r.NVRAM; n != nil {
 		v.nvramElement = true
 		// An element left empty (9.0 drops the format attributes it does
@@ -331,6 +334,12 @@ func (v *vstate) run(c check, p *Profile) string {
 		// Then what is inside it: kernelHashes, and the policy before
 		// or after <cbitpos> and <reducedPhysBits> (xml-launchsec-*).
 		return v.launchParse.err(v.launchSecurity, p.Parsing.LaunchPolicyFirst)
+	case checkSNPWorkarounds:
+		// 11.3 and later, after selecting (xml-launchsec-snp-workarounds-*).
+		if v.launchSecurity == "sev-snp" && v.snpWorkarounds > 0 && v.snpWorkarounds-1 != 16 {
+			return fmt.Sprintf("unsupported configuration: Unexpected length of 'guestVisibleWorkarounds', expected 16 got %d", v.snpWorkarounds-1)
+		}
+		return ""
 	case checkS390PV:
 		// No x86 or Arm QEMU runs s390 protected guests (the oracles have
 		// no s390x emulator: xml-launchsec-s390-pv).

@@ -20,6 +20,9 @@ func lsContentCases() []Case {
 		return "<launchSecurity type='tdx'><policy>" + policy + "</policy></launchSecurity>"
 	}
 	smmOn := func(d *Dom) { d.SMM = "on" }
+	snpW := func(w string) string {
+		return "<launchSecurity type='sev-snp'><policy>0x30000</policy><guestVisibleWorkarounds>" + w + "</guestVisibleWorkarounds></launchSecurity>"
+	}
 	return []Case{
 		x("policy-hex-no-prefix", "§3: policy '7' is hex 7 (SEV-ES).", sevP("7")),
 		x("policy-letters-no-prefix", "§3: policy 'abc' is 0xabc, whose SEV-ES bit is set.", sevP("abc")),
@@ -68,6 +71,13 @@ func lsContentCases() []Case {
 		x("snp-authorkey-before-policy", "§3: a bad authorKey and no policy: authorKey first.", "<launchSecurity type='sev-snp' authorKey='a'/>"),
 		x("snp-cbitpos-before-vcek", "§3: a bad vcek and a bad cbitpos: cbitpos first.", "<launchSecurity type='sev-snp' vcek='v'><cbitpos>abc</cbitpos></launchSecurity>"),
 		x("sev-ignores-authorkey", "§3: plain SEV does not read authorKey.", "<launchSecurity type='sev' authorKey='a'><policy>7</policy></launchSecurity>"),
+		x("snp-workarounds-16-bytes", "§3: guestVisibleWorkarounds of 16 bytes (base64) is accepted.", snpW("AAAAAAAAAAAAAAAAAAAAAA==")),
+		x("snp-workarounds-spaces", "§3: white space around it is skipped by the base64 decoder.", snpW(" AAAAAAAAAAAAAAAAAAAAAA== ")),
+		x("snp-workarounds-3-bytes", "§3: 'AAAA' is 3 bytes: refused after selecting (11.3 and later).", snpW("AAAA")),
+		x("snp-workarounds-18-bytes", "§3: 24 base64 letters are 18 bytes.", snpW("AAAAAAAAAAAAAAAAAAAAAAAA")),
+		x("snp-workarounds-no-padding", "§3: 22 letters without padding: the incomplete group is dropped, 15 bytes.", snpW("AAAAAAAAAAAAAAAAAAAAAA")),
+		x("snp-workarounds-not-base64", "§3: 'zz' decodes to nothing.", snpW("zz")),
+		x("snp-workarounds-empty", "§3: an empty element is none.", snpW("")),
 		x("tdx-policy-missing", "§3: TDX without a policy (12.8 only knows TDX).", "<launchSecurity type='tdx'/>"),
 		x("tdx-policy-empty", "§3: TDX with an empty policy: none.", tdxP("")),
 		x("tdx-policy-invalid", "§3: TDX policy 'zz': 12.8's own message.", tdxP("zz")),
