@@ -237,15 +237,12 @@ func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*re
 
 // matchOptions are the options of the audit's predictions: only the
 // choice is read; with CheckEmulators, the host's emulators (HostFiles,
-// else the profile's) and, for a host given in HostFiles, KVM for every
-// guest (fwaudit does not probe the host's KVM; the profile's host has its
-// own, Profile.HostKVM).
+// else the profile's). KVM is taken to run every guest: the coverage and
+// nova guests stand for guests a host runs, and fwaudit does not probe a
+// host's KVM (the profile's recorded host has its own, Profile.HostKVM).
 func (a *auditor) matchOptions() matcher.MatchOptions {
-	o := matcher.MatchOptions{QEMU: a.qemu, NoTrace: true, Files: a.opts.HostFiles, AnyEmulator: !a.opts.CheckEmulators}
-	if a.opts.CheckEmulators && a.opts.HostFiles != nil {
-		o.KVM = []string{"*"}
-	}
-	return o
+	return matcher.MatchOptions{QEMU: a.qemu, NoTrace: true, Files: a.opts.HostFiles, AnyEmulator: !a.opts.CheckEmulators,
+		KVM: []string{"*"}}
 }
 
 // add records a finding, filling the default severity and the fingerprint

@@ -93,6 +93,7 @@ func (in MatchInput) Predict(ctx context.Context) (m *Match, note string, err er
 		}
 	} else {
 		dom = in.Guest.Domain()
+		in.Options.Built = true
 	}
 	spec, note := in.Spec.FallBack()
 	m, err = Predict(ctx, spec, dom, in.Options)

@@ -1,12 +1,16 @@
 package result
 
 import (
+	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/release"
+	"github.com/fwaudit/fwaudit/source"
 )
 
 // TestMatchInputCheck: the domain is described in exactly one way, and a
@@ -74,6 +78,41 @@ func TestCheckArch(t *testing.T) {
 		}
 		if err := CheckArch(alias); err == nil || !strings.Contains(err.Error(), "libvirt calls it "+name) {
 			t.Errorf("CheckArch(%q) = %v", alias, err)
+		}
+	}
+}
+
+// A guest built from the request flags stands for one the host runs: its
+// KVM is taken to run the guest's architecture, whatever the host the
+// release was recorded on could. The same kvm domain given as a file over a
+// --root is judged as on that recorded x86_64 host, which cannot accelerate
+// aarch64: libvirt 12.8 resolves its machine alias to nothing there
+// (conformance case dtype-kvm-aarch64).
+func TestMatchInputBuiltGuestKVM(t *testing.T) {
+	spec := source.Spec{Root: "../testdata/descriptors/debian-13", Libvirt: "12.8"}
+	guest := matcher.Guest{Name: "guest", Arch: "aarch64", Machine: "virt", Firmware: "efi"}
+	file := filepath.Join(t.TempDir(), "vm.xml")
+	x, err := guest.Domain().Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(x), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		in   MatchInput
+		ok   bool
+	}{
+		{"flags", MatchInput{Spec: spec, Guest: guest, GuestFlags: []string{"--arch", "--machine"}}, true},
+		{"domain file", MatchInput{Spec: spec, DomainFile: file}, false},
+	} {
+		m, _, err := tc.in.Predict(context.Background())
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if m.Answer.OK != tc.ok {
+			t.Errorf("%s: ok %v, want %v (%v)", tc.name, m.Answer.OK, tc.ok, m.Answer.Error)
 		}
 	}
 }

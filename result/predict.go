@@ -21,6 +21,13 @@ type PredictOptions struct {
 	Existing bool
 	// All lists every other matching descriptor (Match.Also).
 	All bool
+	// Built says the domain is one fwaudit built for a question about the
+	// descriptors (the request flags of fwaudit match, nova's request):
+	// the host's KVM is taken to run its architecture. A domain file is
+	// judged as the host would, and a --root or --dir is the host the
+	// release was recorded on, whose KVM runs x86_64 and i686 only
+	// (matcher.Profile.HostKVM).
+	Built bool
 }
 
 // Predict is fwaudit match for dom: the firmware libvirt picks from the
@@ -45,9 +52,17 @@ func Predict(ctx context.Context, spec source.Spec, dom *libvirtxml.Domain, opts
 
 func match(src *source.Source, dom *libvirtxml.Domain, req *matcher.Request, opts PredictOptions) *Match {
 	req.Existing = opts.Existing
-	d := matcher.Match(src.Set, req, src.Choice.Profile, src.MatchOptions())
+	mo := src.MatchOptions()
+	if opts.Built {
+		mo.KVM = anyKVM
+	}
+	d := matcher.Match(src.Set, req, src.Choice.Profile, mo)
 	return NewMatch(src.Choice, dom, d, opts.All)
 }
+
+// anyKVM is matcher.MatchOptions.KVM for a host whose KVM runs every
+// guest.
+var anyKVM = []string{"*"}
 
 // ReadDomain reads a domain definition (virsh dumpxml) for Predict. A file
 // that is not a domain libvirt would take is a *release.UsageError; one
@@ -114,7 +129,9 @@ func PredictNova(ctx context.Context, spec source.Spec, nr NovaRequest, opts Pre
 	if src.Choice.Profile.Nova {
 		return nil, &release.UsageError{Msg: "--profile nova-legacy: with nova's flags, choose nova's release with --nova-release and libvirt's with --libvirt"}
 	}
-	pr, err := nova.Predict(src.Set, nr.Properties, rel, src.Choice.Profile, nova.Options{Name: nr.Name, Match: src.MatchOptions()})
+	mo := src.MatchOptions()
+	mo.KVM = anyKVM // nova's guest stands for one its host runs
+	pr, err := nova.Predict(src.Set, nr.Properties, rel, src.Choice.Profile, nova.Options{Name: nr.Name, Match: mo})
 	if err != nil {
 		return nil, err
 	}
