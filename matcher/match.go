@@ -402,6 +402,10 @@ func nvramToCreate(r *Request, p *Profile) bool {
 // NVRAM (Profile.NVRAM.CreatesAtStart); it returns libvirt's error, or "".
 func (d *Decision) firstStart(files fs.FS) string {
 	r, p := &d.Request, d.Profile
+	if p.NVRAM.NoneProtocolFailsStart && r.NVRAM != nil && r.NVRAM.NoneProtocol {
+		// 9.0 (xml-nvram-network-protocol-none).
+		return "internal error: Unexpected enum value 0 for virStorageNetProtocol"
+	}
 	if p.NVRAM.StartRematchesNVRAMFormat && !p.Selection.AtStart && d.Chosen != nil {
 		// The start selects again over the stored definition, whose
 		// NVRAM the define gave the loader's format: the template-format

@@ -218,6 +218,9 @@ type NVRAMHandling struct {
 	// path fails the start, before selection, with libvirt's unknown-cause
 	// error (9.0: xml-nvram-source-no-path-*).
 	EmptySourceFailsStart bool
+	// NoneProtocolFailsStart: a network NVRAM source with protocol='none'
+	// fails the start (9.0: xml-nvram-network-protocol-none).
+	NoneProtocolFailsStart bool
 }
 
 // WriteBack is what a release writes into the definition after selection
@@ -233,6 +236,9 @@ type WriteBack struct {
 	RawSuffixFromTemplate   bool // a new domain's raw NVRAM file is named _VARS.raw when its template's name ends in .raw (an existing domain keeps .fd)
 	NetworkNVRAMTemplate    bool // the template is recorded even for a network NVRAM source
 	LiveNetworkTLS          bool // the live definition gets tls='no' on a network NVRAM source (start-time preparation)
+	// NoneProtocolToFile: a network NVRAM source with protocol='none' is
+	// written as the default file source (xml-nvram-network-protocol-none).
+	NoneProtocolToFile bool
 }
 
 // ReadsHostFiles reports whether the release's answer depends on the
@@ -353,9 +359,10 @@ var (
 			MicrovmDefaults: true,
 		},
 		NVRAM: NVRAMHandling{
-			EmptySourceFailsStart: true,
-			LegacyPairs:           debianLegacy,
-			CreatesAtStart:        true,
+			EmptySourceFailsStart:  true,
+			NoneProtocolFailsStart: true,
+			LegacyPairs:            debianLegacy,
+			CreatesAtStart:         true,
 		},
 		Writes: WriteBack{
 			NetworkNVRAMTemplate: true,
@@ -450,6 +457,7 @@ var (
 			RWLoaderNVRAMNeedsFormat: true,
 		},
 		Writes: WriteBack{
+			NoneProtocolToFile:      true,
 			NVRAMFormatFromTemplate: true,
 			FirmwareFeatures:        true,
 			Formats:                 true,
@@ -516,6 +524,7 @@ var (
 			LegacyNeedsTemplate:     true,
 		},
 		Writes: WriteBack{
+			NoneProtocolToFile:    true,
 			FirmwareFeatures:      true,
 			Formats:               true,
 			RawSuffixFromTemplate: true,

@@ -77,6 +77,10 @@ type NVRAM struct {
 	// 10.0 and later replace by the default file source and 9.0's start
 	// fails on (Profile.NVRAM.EmptySourceFailsStart).
 	EmptySource bool
+	// NoneProtocol: a network source with protocol='none', which 11.3 and
+	// later replace by the default file source (after deciding, as for a
+	// network NVRAM, to record no template) and 9.0's start fails on.
+	NoneProtocol bool
 }
 
 // Request is everything libvirt's firmware selection reads from a domain.
@@ -441,6 +445,7 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 				r.NVRAM.Path, r.NVRAM.Source, r.NVRAM.Block = s.Block.Dev, true, true
 			case s.Network != nil:
 				r.NVRAM.Network = true
+				r.NVRAM.NoneProtocol = s.Network.Protocol == "none"
 			case s.Dir != nil:
 				r.NVRAM.DiskType = "dir"
 			case s.Volume != nil:

@@ -90,6 +90,8 @@ func osXMLCases() []Case {
 			Dom{NVRAM: "<nvram type='network' format='RAW'><source protocol='foo' name='x'><host name='h'/></source></nvram>"}),
 		x("nvram-network-protocol-before-loader", "§3: an unknown protocol and a bad loader attribute: the NVRAM first.",
 			Dom{Loader: "<loader secure='YES'/>", NVRAM: "<nvram type='network'><source protocol='foo' name='x'><host name='h'/></source></nvram>"}),
+		x("nvram-network-protocol-none", "§3: protocol='none' is a network source without storage: 11.3 and 12.8 write the default file source (and no template), 10.0 keeps it, 9.0's start fails.",
+			Dom{NVRAM: "<nvram type='network'><source protocol='none' name='x'><host name='h'/></source></nvram>"}),
 		x("nvram-network-protocol-http", "§3: an http NVRAM source: 9.0's start marks only NBD sources tls='no'.",
 			Dom{NVRAM: "<nvram type='network'><source protocol='http' name='x'><host name='h'/></source></nvram>"}),
 		x("nvram-network-protocol-iscsi", "§3: an iSCSI NVRAM source: no tls attribute either.",
