@@ -295,7 +295,8 @@ func (d *Decision) ensureNVRAM(dom *libvirtxml.Domain) {
 	// A source without its path is none: the default path is written as a
 	// file source (xml-nvram-source-no-path-*).
 	if s := n.Source; s != nil && (s.File != nil && s.File.File == "" || s.Block != nil && s.Block.Dev == "" ||
-		p.Writes.NoneProtocolToFile && s.Network != nil && s.Network.Protocol == "none") {
+		p.Writes.NoneProtocolToFile && s.Network != nil && s.Network.Protocol == "none" ||
+		p.Writes.VolumeToFile && s.Volume != nil) {
 		n.Source = nil
 		defer func() {
 			n.Source = &libvirtxml.DomainDiskSource{File: &libvirtxml.DomainDiskSourceFile{File: n.NVRam}}

@@ -239,6 +239,10 @@ type WriteBack struct {
 	// NoneProtocolToFile: a network NVRAM source with protocol='none' is
 	// written as the default file source (xml-nvram-network-protocol-none).
 	NoneProtocolToFile bool
+	// VolumeToFile: a storage-pool volume NVRAM source is written as the
+	// default file source (10.0, which alone accepts it:
+	// xml-nvram-type-volume).
+	VolumeToFile bool
 }
 
 // ReadsHostFiles reports whether the release's answer depends on the
@@ -410,6 +414,7 @@ var (
 			RWLoaderNVRAMNeedsFormat:  true,
 		},
 		Writes: WriteBack{
+			VolumeToFile:          true,
 			RawFormatImplicit:     true,
 			NVRAMFormatFromLoader: true,
 			FirmwareFeatures:      true,

@@ -449,7 +449,9 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 			case s.Dir != nil:
 				r.NVRAM.DiskType = "dir"
 			case s.Volume != nil:
-				r.NVRAM.DiskType = "volume"
+				// Not a local file: no template is recorded for it
+				// (xml-nvram-type-volume).
+				r.NVRAM.DiskType, r.NVRAM.Network = "volume", true
 			}
 		}
 	}

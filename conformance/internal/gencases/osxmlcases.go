@@ -65,6 +65,8 @@ func osXMLCases() []Case {
 		x("nvram-type-nvme", "§3: type='nvme' without a source.", Dom{NVRAM: "<nvram type='nvme'/>"}),
 		x("nvram-type-dir", "§3: type='dir' with a source: unsupported for an NVRAM (9.0 at define, the others after selecting).",
 			Dom{NVRAM: "<nvram type='dir'><source dir='/tmp'/></nvram>"}),
+		x("nvram-type-volume", "§3: a storage-pool volume source: 9.0 (at define), 11.3 and 12.8 (after selecting) refuse it; 10.0 writes the default file source, without a template.",
+			Dom{NVRAM: "<nvram type='volume'><source pool='p' volume='v'/></nvram>"}),
 		x("nvram-type-after-format", "§3: an unknown type and an invalid format: the format first (9.0 does not read formats).",
 			Dom{NVRAM: "<nvram type='foo' format='RAW'/>"}),
 		x("nvram-type-after-template-format", "§3: an unknown type and an invalid templateFormat: templateFormat first (11.3 and later).",
