@@ -134,7 +134,10 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		r.Arch = cmpOr(opts.HostArch, "x86_64")
 	}
 	kvm := hostKVM(r.Arch, opts, p)
-	if !slices.Contains(p.Parsing.AccelMachines, r.VirtType) || (r.VirtType == "kvm" && kvm) {
+	// An emulator without TCG has no machine type for a qemu guest, so
+	// no alias resolves either (emulator-microvm-binary-q35, 10.0).
+	noTCG := r.VirtType == "qemu" && slices.Contains(p.NoTCGEmulators, r.Emulator)
+	if (!slices.Contains(p.Parsing.AccelMachines, r.VirtType) || (r.VirtType == "kvm" && kvm)) && !noTCG {
 		if r.Machine == "" {
 			// No machine type (or machine=''): the emulator's first.
 			r.Machine = DefaultMachine(r.Arch, qemu)
@@ -142,8 +145,9 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
 	}
 	h := host{
-		badMachine:  !machineSupported(r.Arch, r.Machine, qemu),
-		badVirtType: r.VirtType != "" && r.VirtType != "qemu" && (r.VirtType != "kvm" || !kvm),
+		badMachine: !machineSupported(r.Arch, r.Machine, qemu),
+		badVirtType: r.VirtType != "" && r.VirtType != "qemu" && (r.VirtType != "kvm" || !kvm) ||
+			noTCG,
 	}
 	if l := machinesFor(r.Arch, qemu); l != nil {
 		h.machineNoACPI = l.noACPI(r.Machine)
@@ -216,6 +220,11 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	if !stored {
 		if err, _ := preChecks(r, p, h, &archKnown, emulators, allChecks); err != "" {
 			d.Stage, d.Err = "define", err
+			return d
+		}
+		if p.Selection.CrashesWithoutTCG && noTCG {
+			// Post-parse, before selecting (emulator-microvm-binary-*).
+			d.Stage, d.Err, d.Crash = "define", ErrDaemonCrashed, true
 			return d
 		}
 	} else {

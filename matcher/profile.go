@@ -50,6 +50,11 @@ type Profile struct {
 	// MatchOptions.KVM left nil: x86_64 and i686 on the oracle's x86_64
 	// machine, whose /dev/kvm the daemons use (dtype-kvm-*).
 	HostKVM []string
+	// NoTCGEmulators are the emulator binaries of the release's
+	// distribution built without TCG, which run no type='qemu' guest
+	// (Debian's and Ubuntu's qemu-system-x86_64-microvm:
+	// emulator-microvm-binary-*).
+	NoTCGEmulators []string
 
 	// Nova marks OpenStack nova's own selection (NovaLegacy), which Match
 	// runs instead of libvirt's; the fields above do not apply to it.
@@ -77,6 +82,11 @@ type Selection struct {
 	CrashesOnKernelSMM bool
 	// NoMatch is the error when nothing matches; %s is "efi" or "bios".
 	NoMatch string
+	// CrashesWithoutTCG: the daemon crashes defining a type='qemu' domain
+	// whose emulator has no TCG (NoTCGEmulators), before selecting
+	// (11.3, 12.8: emulator-microvm-binary-*); older releases refuse the
+	// virt type.
+	CrashesWithoutTCG bool
 }
 
 // Parsing is how a release reads the firmware parts of a domain before it
@@ -318,15 +328,20 @@ var (
 	}()
 )
 
+// microvmBinary is the oracle hosts' QEMU build for microvm guests, which
+// has no TCG.
+var microvmBinary = []string{"/usr/bin/qemu-system-x86_64-microvm"}
+
 // The modelled releases. Behaviour recorded from real libvirt through the
 // project's oracle (9.0, 11.3, 12.8) and its Ubuntu 24.04 extension
 // (10.0: its Ubuntu 24.04 oracle, query.sh --libvirt 10).
 var (
 	Libvirt90 = &Profile{
 		Name: "libvirt-9.0", Version: "9.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "7.2",
-		Note:      "recorded from libvirt 9.0.0 (Debian 12) with QEMU 7.2",
-		HostFiles: hostfs.Debian12,
-		HostKVM:   []string{"x86_64", "i686"},
+		Note:           "recorded from libvirt 9.0.0 (Debian 12) with QEMU 7.2",
+		HostFiles:      hostfs.Debian12,
+		HostKVM:        []string{"x86_64", "i686"},
+		NoTCGEmulators: microvmBinary,
 		Selection: Selection{
 			InvalidFailsLookup:  true,
 			AtStart:             true,
@@ -375,9 +390,10 @@ var (
 	}
 	Libvirt100 = &Profile{
 		Name: "libvirt-10.0", Version: "10.0.0", Rules: descriptor.RulesLibvirt9, QEMU: "8.2" + ubuntuSuffix,
-		Note:      "recorded from libvirt 10.0.0 (Ubuntu 24.04) with QEMU 8.2",
-		HostFiles: hostfs.Ubuntu2404,
-		HostKVM:   []string{"x86_64", "i686"},
+		Note:           "recorded from libvirt 10.0.0 (Ubuntu 24.04) with QEMU 8.2",
+		HostFiles:      hostfs.Ubuntu2404,
+		HostKVM:        []string{"x86_64", "i686"},
+		NoTCGEmulators: microvmBinary,
 		Selection: Selection{
 			CrashesOnKernelSMM: true,
 			InvalidFailsLookup: true,
@@ -424,11 +440,13 @@ var (
 	}
 	Libvirt113 = &Profile{
 		Name: "libvirt-11.3", Version: "11.3.0", Rules: descriptor.RulesLibvirt11, QEMU: "10.0",
-		Note:      "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
-		HostFiles: hostfs.Debian13,
-		HostKVM:   []string{"x86_64", "i686"},
+		Note:           "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
+		HostFiles:      hostfs.Debian13,
+		HostKVM:        []string{"x86_64", "i686"},
+		NoTCGEmulators: microvmBinary,
 		Selection: Selection{
 			CrashesOnKernelSMM: true,
+			CrashesWithoutTCG:  true,
 			ManualTypes:        []string{"", "pflash"},
 			NoMatch:            "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
 		},
@@ -471,12 +489,14 @@ var (
 	}
 	Libvirt128 = &Profile{
 		Name: "libvirt-12.8", Version: "12.8.0", Rules: descriptor.RulesLibvirt12, QEMU: "11.1",
-		Note:      "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
-		HostFiles: hostfs.DebianUnstable,
-		HostKVM:   []string{"x86_64", "i686"},
+		Note:           "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
+		HostFiles:      hostfs.DebianUnstable,
+		HostKVM:        []string{"x86_64", "i686"},
+		NoTCGEmulators: microvmBinary,
 		Selection: Selection{
-			ManualTypes: []string{"", "pflash", "rom"},
-			NoMatch:     "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
+			CrashesWithoutTCG: true,
+			ManualTypes:       []string{"", "pflash", "rom"},
+			NoMatch:           "operation failed: Unable to find '%s' firmware that is compatible with the current configuration",
 		},
 		Parsing: Parsing{
 			AccelMachines:           []string{"kvm", "hvf", "hyperv"},
