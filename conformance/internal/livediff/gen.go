@@ -708,6 +708,9 @@ var xmlQuirks = []struct {
 	{"nvram-type-no-source", "<nvram type='block'><source dev=", "<nvram type='block'><x dev="},
 	{"nvram-type-dir", "<nvram type='file'><source file=", "<nvram type='dir'><source dir="},
 	{"protocol-NBD", "protocol='nbd'", "protocol='NBD'"},
+	{"protocol-none", "protocol='nbd'", "protocol='none'"},
+	{"nvram-type-volume", "<nvram type='file'><source file='/var/lib/libvirt/qemu/nvram/", "<nvram type='volume'><source pool='default' volume='"},
+	{"emulator-microvm-binary", "<emulator>/usr/bin/qemu-system-x86_64</emulator>", "<emulator>/usr/bin/qemu-system-x86_64-microvm</emulator>"},
 	{"protocol-missing", "<source protocol='nbd' ", "<source "},
 	// Template and NVRAM formats (xml-nvram-template-format-*).
 	{"templateFormat-RAW", "templateFormat='raw'", "templateFormat='RAW'"},
