@@ -417,12 +417,16 @@ func (d *Decision) firstStart(files fs.FS) string {
 	}
 	if p.NVRAM.StartRematchesNVRAMFormat && !p.Selection.AtStart && d.Chosen != nil {
 		// The start selects again over the stored definition, whose
-		// NVRAM the define gave the loader's format: the template-format
-		// filter (Filters.NVRAMFormat) now rejects a build whose
-		// template's format differs from its executable's.
+		// NVRAM the define gave the loader's format, whatever format the
+		// domain asked for: the template-format filter
+		// (Filters.NVRAMFormat) now rejects a build whose template's
+		// format differs from its executable's
+		// (live-start-template-format-differs*, live-fit-8300-37:
+		// <nvram format='qcow2'/> over a raw executable and a qcow2
+		// template).
 		m := &d.Chosen.Descriptor.Mapping
 		if m.Device == descriptor.DeviceFlash && m.Executable != nil && m.EffectiveMode() == descriptor.ModeSplit && m.NVRAMTemplate != nil &&
-			(r.NVRAM == nil || r.NVRAM.Format == "") && m.NVRAMTemplate.Format != m.Executable.Format {
+			m.NVRAMTemplate.Format != m.Executable.Format {
 			return textf(p.Selection.NoMatch, cmpOr(r.Firmware, "efi"))
 		}
 	}

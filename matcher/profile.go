@@ -198,10 +198,11 @@ type NVRAMHandling struct {
 	// format it leaves unset (nvram-source-user-template-missing).
 	TemplateFormatMustMatch bool
 	// StartRematchesNVRAMFormat: the first start selects again over the
-	// stored definition, whose NVRAM now has the loader's format, so
-	// with Filters.NVRAMFormat a build whose template format differs from
-	// its executable's is chosen at the define and not found at the start
-	// (live-start-template-format-differs*, 10.0).
+	// stored definition, whose NVRAM now has the loader's format whatever
+	// the domain asked for, so with Filters.NVRAMFormat a build whose
+	// template format differs from its executable's is chosen at the
+	// define and not found at the start (live-start-template-format-differs*,
+	// live-fit-8300-37, 10.0).
 	StartRematchesNVRAMFormat bool
 	// CreatesNVRAMWithoutPath: the define gives no NVRAM path to the
 	// NVRAM element of a manual read/write pflash loader or of a memory
