@@ -26,6 +26,10 @@ type machineType struct {
 type machineList struct {
 	types []machineType
 	index map[string]bool // the names
+	// aliases maps an alias to the first type listing it, noACPI holds
+	// the types without ACPI: Match asks both for every request.
+	aliases map[string]string
+	noACPIs map[string]bool
 }
 
 // qemuMachines are the machine lists by QEMU build key ("7.2",
@@ -80,11 +84,17 @@ func parseMachines(text string) (string, map[string]*machineList, error) {
 		}
 		l := lists[f[0]]
 		if l == nil {
-			l = &machineList{index: map[string]bool{}}
+			l = &machineList{index: map[string]bool{}, aliases: map[string]string{}, noACPIs: map[string]bool{}}
 			lists[f[0]] = l
 		}
 		l.types = append(l.types, t)
 		l.index[t.name] = true
+		if _, ok := l.aliases[t.alias]; t.alias != "" && !ok {
+			l.aliases[t.alias] = t.name
+		}
+		if t.noACPI {
+			l.noACPIs[t.name] = true
+		}
 	}
 	if key == "" {
 		return "", nil, fmt.Errorf("no \"# qemu KEY\" line")
@@ -114,23 +124,12 @@ func machinesFor(arch, qemu string) *machineList {
 
 // alias is the machine type alias resolves to: the first one listing it.
 func (l *machineList) alias(name string) (string, bool) {
-	for _, t := range l.types {
-		if t.alias == name {
-			return t.name, true
-		}
-	}
-	return "", false
+	t, ok := l.aliases[name]
+	return t, ok
 }
 
 // noACPI reports whether the list says machine has no ACPI.
-func (l *machineList) noACPI(machine string) bool {
-	for _, t := range l.types {
-		if t.name == machine {
-			return t.noACPI
-		}
-	}
-	return false
-}
+func (l *machineList) noACPI(machine string) bool { return l.noACPIs[machine] }
 
 // DefaultMachine is the machine type libvirt gives a domain of arch that
 // names none, with QEMU build qemu: the first its emulator's capability
