@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 )
 
 // machineFiles are the machine types of the QEMU builds the modelled
@@ -33,8 +34,10 @@ type machineList struct {
 }
 
 // qemuMachines are the machine lists by QEMU build key ("7.2",
-// "8.2+ubuntu", ...; see machinesFor) and libvirt architecture.
-var qemuMachines = func() map[string]map[string]*machineList {
+// "8.2+ubuntu", ...; see machinesFor) and libvirt architecture, parsed on
+// first use (a millisecond and half a megabyte that commands which predict
+// nothing do not pay).
+var qemuMachines = sync.OnceValue(func() map[string]map[string]*machineList {
 	all := map[string]map[string]*machineList{}
 	files, err := fs.Glob(machineFiles, "machines/*.txt")
 	if err != nil {
@@ -52,7 +55,7 @@ var qemuMachines = func() map[string]map[string]*machineList {
 		all[key] = lists
 	}
 	return all
-}()
+})
 
 // parseMachines reads one machines/*.txt file: comment lines, one of them
 // "# qemu KEY", then "ARCH NAME [alias=ALIAS] [acpi=no]" lines.
@@ -110,14 +113,14 @@ func machinesFor(arch, qemu string) *machineList {
 	if qemu == "" {
 		return nil
 	}
-	lists, ok := qemuMachines[qemu]
+	lists, ok := qemuMachines()[qemu]
 	if !ok {
 		v, ubuntu := strings.CutSuffix(qemu, ubuntuSuffix)
 		key := majorMinor(v)
 		if ubuntu {
 			key += ubuntuSuffix
 		}
-		lists = qemuMachines[key]
+		lists = qemuMachines()[key]
 	}
 	return lists[arch]
 }
