@@ -74,6 +74,21 @@ func ExampleCanonicalMachine() {
 	// pc-q35-noble
 }
 
+// A domain that names no machine type gets the first its emulator lists:
+// for x86_64 the i440fx machine, for aarch64 integratorcp in 9.0's QEMU
+// 7.2 and virt in later ones.
+func ExampleDefaultMachine() {
+	fmt.Println(matcher.DefaultMachine("x86_64", "10.0"))
+	fmt.Println(matcher.DefaultMachine("aarch64", "7.2"))
+	fmt.Println(matcher.DefaultMachine("aarch64", "11.1"))
+	fmt.Printf("%q\n", matcher.DefaultMachine("x86_64", "6.0")) // no list of that build is known
+	// Output:
+	// pc-i440fx-10.0
+	// integratorcp
+	// virt-11.1
+	// ""
+}
+
 // libvirt matches descriptor machine patterns with GLib's simple globs,
 // where '[' is an ordinary character (nova's legacy selection used Python's
 // fnmatch, where it starts a class).
