@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unique"
 
 	"github.com/fwaudit/fwaudit/schema"
@@ -181,12 +183,32 @@ func isArr(n *node) bool { return n != nil && n.kind == kindArray }
 // patterns and tags repeat across a set's descriptors (a set of 100,000
 // holds a few dozen distinct ones), and a decoded descriptor outlives its
 // parse, so each would otherwise keep its own copy.
+//
+// unique.Make's canonical copy lasts only while a Handle to it does: with
+// the handle dropped, a collection forgets it and the next descriptor
+// gets a copy of its own (TestParseInterns failed so under load). The
+// first maxPinned distinct values keep their handle for the life of the
+// process, which bounds what a hostile set of unique tags can pin.
 func intern(s string) string {
 	if s == "" {
 		return s
 	}
-	return unique.Make(s).Value()
+	h := unique.Make(s)
+	if _, ok := pinned.Load(h); !ok && pinnedN.Load() < maxPinned {
+		if _, loaded := pinned.LoadOrStore(h, struct{}{}); !loaded {
+			pinnedN.Add(1)
+		}
+	}
+	return h.Value()
 }
+
+// maxPinned bounds the interned values whose handles intern keeps.
+const maxPinned = 4096
+
+var (
+	pinned  sync.Map // unique.Handle[string] -> struct{}
+	pinnedN atomic.Int64
+)
 
 func str(n *node) string {
 	if n == nil || n.kind != kindString {

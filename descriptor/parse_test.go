@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -195,6 +196,10 @@ func TestParseInterns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A collection between the two parses must not forget the copies
+	// (unique.Make alone keeps them only while a handle does).
+	runtime.GC()
+	runtime.GC()
 	b, err := Parse("b.json", doc(2))
 	if err != nil {
 		t.Fatal(err)
