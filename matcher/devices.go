@@ -33,6 +33,14 @@ type Devices struct {
 	// controllers in that order and, on microvm, refuses whichever of
 	// the two it meets first, each with a message of its own.
 	USBBeforeRoot string
+	// USBInput and USBHostdev: an <input bus='usb'> and a USB <hostdev>,
+	// which the parser refuses beside NoUSB; USBOther: another USB
+	// device (a disk or redirdev on the usb bus, a USB hub), which
+	// validation refuses so (usb-* cases).
+	USBInput, USBHostdev, USBOther bool
+	// USBController: a <controller type='usb'> of a model other than
+	// none.
+	USBController bool
 }
 
 // wantsPCI reports whether a device with address a takes a PCI slot: it
@@ -70,6 +78,9 @@ func readDevices(dl *libvirtxml.DomainDeviceList) Devices {
 		case "virtio", "sata", "scsi", "usb":
 			pci(disk.Address)
 		}
+		if bus == "usb" {
+			d.USBOther = true
+		}
 	}
 	for _, c := range dl.Controllers {
 		switch {
@@ -77,8 +88,11 @@ func readDevices(dl *libvirtxml.DomainDeviceList) Devices {
 			d.PCIRoot = true
 		case c.Type == "usb" && c.Model == "none":
 			d.NoUSB = true
+		case c.Type == "usb" && (c.Model == "" || d.PCIRoot || d.USBBeforeRoot != ""):
+			d.USBController = true
+			pci(c.Address)
 		case c.Type == "usb" && c.Model != "" && !d.PCIRoot && d.USBBeforeRoot == "":
-			d.USBBeforeRoot = c.Model
+			d.USBBeforeRoot, d.USBController = c.Model, true
 			pci(c.Address)
 		case c.Type == "ide" || c.Type == "fdc" || c.Type == "xenbus" || c.Type == "isa":
 		default:
@@ -110,6 +124,9 @@ func readDevices(dl *libvirtxml.DomainDeviceList) Devices {
 		if in := &dl.Inputs[i]; in.Bus == "virtio" || in.Bus == "usb" {
 			pci(in.Address)
 		}
+		if dl.Inputs[i].Bus == "usb" {
+			d.USBInput = true
+		}
 	}
 	for i := range dl.Sounds {
 		if s := &dl.Sounds[i]; s.Model != "pcspk" {
@@ -129,6 +146,19 @@ func readDevices(dl *libvirtxml.DomainDeviceList) Devices {
 	}
 	for i := range dl.Hostdevs {
 		pci(dl.Hostdevs[i].Address)
+		if dl.Hostdevs[i].SubsysUSB != nil {
+			d.USBHostdev = true
+		}
+	}
+	for i := range dl.RedirDevs {
+		if dl.RedirDevs[i].Bus == "usb" {
+			d.USBOther = true
+		}
+	}
+	for i := range dl.Hubs {
+		if dl.Hubs[i].Type == "usb" {
+			d.USBOther = true
+		}
 	}
 	for i := range dl.Filesystems {
 		pci(dl.Filesystems[i].Address)

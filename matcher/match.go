@@ -148,6 +148,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		badMachine: !machineSupported(r.Arch, r.Machine, qemu),
 		badVirtType: r.VirtType != "" && r.VirtType != "qemu" && (r.VirtType != "kvm" || !kvm) ||
 			noTCG,
+		noTCG: noTCG,
 	}
 	if l := machinesFor(r.Arch, qemu); l != nil {
 		h.machineNoACPI = l.noACPI(r.Machine)

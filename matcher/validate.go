@@ -39,6 +39,7 @@ const (
 	// Attribute values the XML parser refuses (Request.Invalid), by the
 	// part of the definition it parses them in.
 	checkXMLDomain
+	checkXMLUSB
 	checkXMLFirmware
 	checkXMLLoader
 	checkXMLFeatures
@@ -53,6 +54,7 @@ const (
 	checkStatelessNVRAM
 	checkStatelessNo
 	// The QEMU driver's validation.
+	checkUSBDisabled
 	checkOSType
 	checkVirtType
 	checkMachine
@@ -111,6 +113,8 @@ var checkNames = [numChecks]string{
 	checkSecureBoot:          "secure-boot",
 	checkVMPort:              "vmport",
 	checkXMLDomain:           "xml-domain",
+	checkXMLUSB:              "xml-usb",
+	checkUSBDisabled:         "usb-disabled",
 	checkXMLFirmware:         "xml-firmware",
 	checkXMLLoader:           "xml-loader",
 	checkXMLFeatures:         "xml-features",
@@ -253,6 +257,25 @@ func (v *vstate) run(c check, p *Profile) string {
 	// Parsing.
 	case checkXMLDomain:
 		return v.invalid(partDomain)
+	case checkXMLUSB:
+		// The devices' parse, with <controller type='usb' model='none'/>
+		// (usb-tablet-usb-none, usb-hostdev-usb-none).
+		switch dv := &v.devices; {
+		case dv.NoUSB && dv.USBInput:
+			return "unsupported configuration: Can't add USB input device. USB bus is disabled"
+		case dv.NoUSB && dv.USBHostdev:
+			return "unsupported configuration: Can't add host USB device: USB is disabled in this host"
+		}
+		return ""
+	case checkUSBDisabled:
+		// Without a USB controller, given as none or, for an emulator
+		// without TCG, never added (live-8700-20, 9.0), any USB device.
+		dv := &v.devices
+		noUSB := dv.NoUSB || (v.host.noTCG && !dv.USBController)
+		if noUSB && (dv.USBOther || dv.USBInput || dv.USBHostdev) {
+			return "unsupported configuration: USB is disabled for this domain, but USB devices are present in the domain XML"
+		}
+		return ""
 	case checkXMLFirmware:
 		return v.invalid(partFirmware)
 	case checkXMLLoader:
@@ -570,6 +593,9 @@ type host struct {
 	// here (it runs qemu always, kvm where the host's KVM runs the
 	// architecture).
 	badVirtType bool
+	// noTCG: the emulator has no TCG (Profile.NoTCGEmulators) for a qemu
+	// domain, and so no default USB controller either.
+	noTCG bool
 }
 
 // romLoader reports whether the parse-time ROM checks take the loader for

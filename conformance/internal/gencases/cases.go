@@ -19,6 +19,7 @@ func synthetic() []Case {
 		startCases(),
 		nameCases(),
 		featureStateCases(),
+		usbCases(),
 		descriptorCases(),
 		kernelMemoryCases(),
 		interfaceCases(),
