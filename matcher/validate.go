@@ -601,9 +601,10 @@ type host struct {
 // romLoader reports whether the parse-time ROM checks take the loader for
 // a ROM: type='rom', or no type without <os firmware>, which libvirt makes
 // a ROM (12.8 refuses a read/write or qcow2 untyped loader so; with <os
-// firmware> the selection decides the type: live-5000-170).
+// firmware> the selection decides the type: live-5000-170), for an hvm
+// guest only (a xen guest's untyped loader is none: live-8800-18).
 func (v *vstate) romLoader() bool {
-	return v.hasLoader && (v.loader.Type == "rom" || (v.loader.Type == "" && v.firmware == ""))
+	return v.hasLoader && (v.loader.Type == "rom" || (v.loader.Type == "" && v.firmware == "" && readsFirmware(v.osType)))
 }
 
 // exists reports whether the rooted path p exists in files, symlinks
