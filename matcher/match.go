@@ -219,13 +219,8 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		emulators = nil
 	}
 	if !stored {
-		if err, _ := preChecks(r, p, h, &archKnown, emulators, allChecks); err != "" {
-			d.Stage, d.Err = "define", err
-			return d
-		}
-		if p.Selection.CrashesWithoutTCG && noTCG {
-			// Post-parse, before selecting (emulator-microvm-binary-*).
-			d.Stage, d.Err, d.Crash = "define", ErrDaemonCrashed, true
+		if err, c := preChecks(r, p, h, &archKnown, emulators, allChecks); err != "" {
+			d.Stage, d.Err, d.Crash = "define", err, c == checkNoTCGCrash
 			return d
 		}
 	} else {
@@ -234,7 +229,7 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		// which, for a release that selects at start, validates before
 		// it selects.
 		if err, c := preChecks(r, p, h, &archKnown, emulators, loadChecks); err != "" {
-			d.Stage, d.Err = "load", err
+			d.Stage, d.Err, d.Crash = "load", err, c == checkNoTCGCrash // (a crash at load: not recorded)
 			if slices.Contains(p.Checks.LoadTolerates, c) {
 				// Kept as parsed so far, without a selection; the start
 				// fails.

@@ -307,7 +307,7 @@ var (
 	// features and firmware, <nvram>, <loader>); found with the oracle
 	// (conformance cases xml-*, dtype-*, fstate-*).
 	checksParse    = []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkTemplateFormat, checkNVRAMFormat, checkNVRAMType, checkXMLLoader, checkLoaderFormat}
-	checks11Define = append(slices.Clip(checksParse), checkLaunchSecurity, checkXMLUSB, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo)
+	checks11Define = append(slices.Clip(checksParse), checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo)
 	checks11Post   = []check{checkMicrovmPCI, checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
 	checks12Post   = []check{checkPCIMachine, checkMicrovmPCI, checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
 	// Validation: the enrolled-keys and stateless NVRAM checks of Define
@@ -367,7 +367,7 @@ var (
 			UnsupportedNVRAMTypes: []string{"dir", "volume"},
 			// Validation at define, the QEMU driver's before the generic
 			// one; the selection at start is not validated again here.
-			Define: []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkNVRAMType, checkXMLLoader, checkLaunchSecurity, checkXMLUSB, checkEmulator, checkEnrolledKeys, checkMicrovmPCI,
+			Define: []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkNVRAMType, checkXMLLoader, checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkEnrolledKeys, checkMicrovmPCI,
 				checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType,
 				checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			// Everything after the emulator but the address assignment is
@@ -523,7 +523,7 @@ var (
 		},
 		Checks: Checks{
 			// The read/write and stateless NVRAM checks moved to parsing.
-			Define: append(slices.Clip(checksParse), checkLaunchSecurity, checkXMLUSB, checkEmulator, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkROMRW, checkROMFormat,
+			Define: append(slices.Clip(checksParse), checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkROMRW, checkROMFormat,
 				checkStatelessNVRAM, checkRWNVRAM),
 			// The QEMU driver's validation (machine ... tdx), then its
 			// device validation (a microvm PCI root), before the generic one

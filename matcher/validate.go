@@ -33,6 +33,7 @@ const (
 	checkFormatMismatch
 	checkArch
 	checkEmulator
+	checkNoTCGCrash
 	checkLaunchSecurity
 	checkFeaturesAutoselect
 	checkROMFormat
@@ -83,6 +84,7 @@ var checkNames = [numChecks]string{
 	checkFormatMismatch:      "format-mismatch",
 	checkArch:                "arch",
 	checkEmulator:            "emulator",
+	checkNoTCGCrash:          "no-tcg-crash",
 	checkLaunchSecurity:      "launch-security",
 	checkFeaturesAutoselect:  "features-autoselect",
 	checkROMFormat:           "rom-format",
@@ -344,6 +346,14 @@ func (v *vstate) run(c check, p *Profile) string {
 			}
 		} else if !exists(v.files, emulatorFor(&Request{Arch: v.arch})) {
 			return fmt.Sprintf("unsupported configuration: No emulator found for arch '%s'", v.arch)
+		}
+		return ""
+	case checkNoTCGCrash:
+		// Post-parse, right after the emulator's capabilities are
+		// looked up: before the feature and loader checks
+		// (emulator-microvm-binary-*, live-9000-46).
+		if p.Selection.CrashesWithoutTCG && v.host.noTCG {
+			return ErrDaemonCrashed
 		}
 		return ""
 	case checkLaunchSecurity:
