@@ -452,7 +452,7 @@ func (d *Decision) firstStart(files fs.FS) string {
 		}
 		return "cannot rename file '(null).new' as '(null)': Bad address"
 	}
-	if p.NVRAM.RWLoaderNVRAMNeedsFormat && rwManual && n.Path != "" && !n.Source && n.Template == "" && n.Format == "" {
+	if p.NVRAM.RWLoaderNVRAMNeedsFormat && rwManual && n.Path != "" && !n.Source && n.Format == "" {
 		// The define writes no format for the NVRAM of a read/write
 		// loader; the start cannot give QEMU one.
 		return "internal error: mishandled storage format 'none'"

@@ -214,9 +214,10 @@ type NVRAMHandling struct {
 	// live-memory-build-nvram-*-start; 10.0 and 11.3).
 	CreatesNVRAMWithoutPath bool
 	// RWLoaderNVRAMNeedsFormat: a manual read/write pflash loader with an
-	// NVRAM path as the element's text, no template and no format (the
-	// define writes none) fails its first start: "mishandled storage
-	// format 'none'" (live-manual-rw-nvram-path-start, 10.0 and 11.3).
+	// NVRAM path as the element's text and no format (the define writes
+	// none), with or without a template, fails its first start:
+	// "mishandled storage format 'none'" (live-manual-rw-nvram-path-start,
+	// live-fit-9100-5; 10.0 and 11.3).
 	RWLoaderNVRAMNeedsFormat bool
 	// LegacyPairs is the build's qemu.conf nvram list, "CODE:VARS" pairs
 	// a manual pflash loader no descriptor matches is looked up in.
