@@ -136,7 +136,8 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	kvm := hostKVM(r.Arch, opts, p)
 	// An emulator without TCG has no machine type for a qemu guest, so
 	// no alias resolves either (emulator-microvm-binary-q35, 10.0).
-	noTCG := r.VirtType == "qemu" && slices.Contains(p.NoTCGEmulators, r.Emulator)
+	tcgLess := slices.Contains(p.NoTCGEmulators, r.Emulator)
+	noTCG := r.VirtType == "qemu" && tcgLess
 	if (!slices.Contains(p.Parsing.AccelMachines, r.VirtType) || (r.VirtType == "kvm" && kvm)) && !noTCG {
 		if r.Machine == "" {
 			// No machine type (or machine=''): the emulator's first.
@@ -148,7 +149,8 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 		badMachine: !machineSupported(r.Arch, r.Machine, qemu),
 		badVirtType: r.VirtType != "" && r.VirtType != "qemu" && (r.VirtType != "kvm" || !kvm) ||
 			noTCG,
-		noTCG: noTCG,
+		noTCG:   noTCG,
+		tcgLess: tcgLess,
 	}
 	if l := machinesFor(r.Arch, qemu); l != nil {
 		h.machineNoACPI = l.noACPI(r.Machine)
