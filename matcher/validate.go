@@ -270,10 +270,12 @@ func (v *vstate) run(c check, p *Profile) string {
 		}
 		return ""
 	case checkUSBDisabled:
-		// Without a USB controller, given as none or, for an emulator
-		// without TCG, never added (live-8700-20, 9.0), any USB device.
+		// Without a USB controller, given as none or, for q35 on an
+		// emulator without TCG, never added (9.0: live-8700-20; i440fx
+		// gets its PIIX3 controller all the same, live-9400-88), any USB
+		// device.
 		dv := &v.devices
-		noUSB := dv.NoUSB || (v.host.noTCG && !dv.USBController)
+		noUSB := dv.NoUSB || (v.host.noTCG && isQ35(v.machine) && !dv.USBController)
 		if noUSB && (dv.USBOther || dv.USBInput || dv.USBHostdev) {
 			return "unsupported configuration: USB is disabled for this domain, but USB devices are present in the domain XML"
 		}
