@@ -105,6 +105,9 @@ func parseMachines(text string) (string, map[string]*machineList, error) {
 	return key, lists, nil
 }
 
+// machineKeys caches the list key of a QEMU version with a patch level.
+var machineKeys memo[string]
+
 // machinesFor is the machine list of arch's emulator in QEMU build qemu,
 // or nil when no list is known. A version with a patch level ("10.0.13")
 // uses its major.minor's list: distributions other than Ubuntu ("+ubuntu")
@@ -115,12 +118,16 @@ func machinesFor(arch, qemu string) *machineList {
 	}
 	lists, ok := qemuMachines()[qemu]
 	if !ok {
-		v, ubuntu := strings.CutSuffix(qemu, ubuntuSuffix)
-		key := majorMinor(v)
-		if ubuntu {
-			key += ubuntuSuffix
-		}
-		lists = qemuMachines()[key]
+		// A host's version ("7.2.22", "8.2.2+ubuntu"): its key is built
+		// once (memo), so that Match allocates nothing for it.
+		lists = qemuMachines()[machineKeys.get(qemu, func(q string) string {
+			v, ubuntu := strings.CutSuffix(q, ubuntuSuffix)
+			key := majorMinor(v)
+			if ubuntu {
+				key += ubuntuSuffix
+			}
+			return key
+		})]
 	}
 	return lists[arch]
 }
