@@ -242,7 +242,7 @@ func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*re
 // host's KVM (the profile's recorded host has its own, Profile.HostKVM).
 func (a *auditor) matchOptions() matcher.MatchOptions {
 	return matcher.MatchOptions{QEMU: a.qemu, NoTrace: true, Files: a.opts.HostFiles, AnyEmulator: !a.opts.CheckEmulators,
-		KVM: []string{"*"}}
+		KVM: matcher.AnyKVM()}
 }
 
 // add records a finding, filling the default severity and the fingerprint

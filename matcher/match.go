@@ -100,7 +100,7 @@ type MatchOptions struct {
 	AnyMachine bool
 	// KVM are the guest architectures the host's KVM runs (x86_64 and
 	// i686 on an x86_64 host with /dev/kvm; empty, not nil, without KVM;
-	// "*" for every architecture, for a host whose KVM is not known): a
+	// AnyKVM for every architecture, for a host whose KVM is not known): a
 	// kvm domain of another architecture is refused, and its machine
 	// alias resolves to nothing. Nil: the profile's HostKVM, the host its
 	// answers were recorded on.
@@ -374,6 +374,14 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 // (Decision.Crash): its connection drops.
 const ErrDaemonCrashed = "End of file while reading data: Input/output error"
 
+// anyArch stands for every architecture in MatchOptions.KVM.
+const anyArch = "*"
+
+// AnyKVM returns MatchOptions.KVM for a host whose KVM is taken to run
+// every guest: this host and the bundled sets (fwaudit does not probe
+// /dev/kvm), and the guests fwaudit builds itself.
+func AnyKVM() []string { return []string{anyArch} }
+
 // hostKVM reports whether the host's KVM runs guests of arch: the
 // caller's host (MatchOptions.KVM), else the profile's; with AnyEmulator,
 // every architecture.
@@ -382,7 +390,7 @@ func hostKVM(arch string, opts MatchOptions, p *Profile) bool {
 	case opts.AnyEmulator:
 		return true
 	case opts.KVM != nil:
-		return slices.Contains(opts.KVM, arch) || slices.Contains(opts.KVM, "*")
+		return slices.Contains(opts.KVM, arch) || slices.Contains(opts.KVM, anyArch)
 	}
 	return slices.Contains(p.HostKVM, arch)
 }

@@ -54,15 +54,11 @@ func match(src *source.Source, dom *libvirtxml.Domain, req *matcher.Request, opt
 	req.Existing = opts.Existing
 	mo := src.MatchOptions()
 	if opts.Built {
-		mo.KVM = anyKVM
+		mo.KVM = matcher.AnyKVM()
 	}
 	d := matcher.Match(src.Set, req, src.Choice.Profile, mo)
 	return NewMatch(src.Choice, dom, d, opts.All)
 }
-
-// anyKVM is matcher.MatchOptions.KVM for a host whose KVM runs every
-// guest.
-var anyKVM = []string{"*"}
 
 // ReadDomain reads a domain definition (virsh dumpxml) for Predict. A file
 // that is not a domain libvirt would take is a *release.UsageError; one
@@ -130,7 +126,7 @@ func PredictNova(ctx context.Context, spec source.Spec, nr NovaRequest, opts Pre
 		return nil, &release.UsageError{Msg: "--profile nova-legacy: with nova's flags, choose nova's release with --nova-release and libvirt's with --libvirt"}
 	}
 	mo := src.MatchOptions()
-	mo.KVM = anyKVM // nova's guest stands for one its host runs
+	mo.KVM = matcher.AnyKVM() // nova's guest stands for one its host runs
 	pr, err := nova.Predict(src.Set, nr.Properties, rel, src.Choice.Profile, nova.Options{Name: nr.Name, Match: mo})
 	if err != nil {
 		return nil, err

@@ -278,7 +278,7 @@ func (src *Source) MatchOptions() matcher.MatchOptions {
 		// A bundled set (a question about a distribution, not about
 		// the host the profile was recorded on) or this host, whose KVM
 		// fwaudit does not probe: KVM is taken as running every guest.
-		o.KVM = []string{"*"}
+		o.KVM = matcher.AnyKVM()
 	}
 	return o
 }

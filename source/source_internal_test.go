@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fwaudit/fwaudit/internal/hostiletest"
+	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/release"
 )
 
@@ -72,8 +73,8 @@ func TestMatchOptionsKVM(t *testing.T) {
 	}{
 		{"root", Source{Spec: Spec{Root: "/r"}}, nil},
 		{"dir", Source{Spec: Spec{Dirs: []string{"/d"}}}, nil},
-		{"bundled set", Source{Spec: Spec{Distro: "debian-13"}}, []string{"*"}},
-		{"this host", Source{Choice: release.Choice{HostRelease: true}}, []string{"*"}},
+		{"bundled set", Source{Spec: Spec{Distro: "debian-13"}}, matcher.AnyKVM()},
+		{"this host", Source{Choice: release.Choice{HostRelease: true}}, matcher.AnyKVM()},
 		{"a root with this host's release", Source{Spec: Spec{Root: "/r"}, Choice: release.Choice{HostRelease: true}}, nil},
 	} {
 		if got := tt.src.MatchOptions().KVM; !slices.Equal(got, tt.want) || (got == nil) != (tt.want == nil) {
