@@ -150,6 +150,14 @@ type Target struct {
 
 // Descriptor is one parsed firmware descriptor. Unknown enum values are kept
 // as they were written.
+//
+// The lists of a Descriptor that Parse or Load made (InterfaceTypes,
+// Targets with their Machines, Features, Tags) may be shared with other
+// descriptors that hold equal lists, and must be treated as read-only:
+// replace a list rather than change its elements (copy it first, e.g. with
+// slices.Clone; an append copies, as the shared lists have no spare
+// capacity), and unmarshal JSON into a new Descriptor rather than into
+// such a one (encoding/json reuses a slice's array).
 type Descriptor struct {
 	Description    string      `json:"description"`
 	InterfaceTypes []Interface `json:"interface-types"`

@@ -116,7 +116,8 @@ func (r *Rules) Check(path string, data []byte, d *Descriptor) *Error {
 // parser (r.JSON) reads the file as strict JSON does, else the file decoded
 // as that parser reads it (a NUL byte ends the file, an escaped NUL ends a
 // string, JSONSyntax allows more or less than strict JSON), which is what
-// the release selects from. d may be nil, after a syntax error that the
+// the release selects from (its lists, like Parse's, may be shared and are
+// read-only: see Descriptor). d may be nil, after a syntax error that the
 // release's parser does not make.
 func (r *Rules) Decode(path string, data []byte, d *Descriptor) (*Descriptor, *Error) {
 	view := libvirtView(data)
