@@ -155,7 +155,7 @@ type Entry struct {
 func (e *Entry) DropData() {
 	e.Data = nil
 	if e.Descriptor != nil {
-		e.Descriptor.tree, e.Descriptor.data = nil, nil
+		e.Descriptor.src = nil
 	}
 }
 

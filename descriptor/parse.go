@@ -97,7 +97,7 @@ func Parse(file string, data []byte) (*Descriptor, error) {
 		line, col := position(data, se.off)
 		return nil, Errors{{File: file, Line: line, Col: col, Kind: KindSyntax, Msg: se.msg}}
 	}
-	d := &Descriptor{tree: tree, data: data, file: file, quirks: q}
+	d := &Descriptor{src: &source{data: data, tree: tree, quirks: q}}
 	d.decode(tree)
 
 	var errs Errors

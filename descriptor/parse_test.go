@@ -49,7 +49,7 @@ func TestParseValid(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, d, cmp.AllowUnexported(Descriptor{}), cmp.FilterPath(func(p cmp.Path) bool {
 		s := p.String()
-		return s == "tree" || s == "data" || s == "file" || s == "quirks"
+		return s == "src"
 	}, cmp.Ignore())); diff != "" {
 		t.Errorf("Parse mismatch (-want +got):\n%s", diff)
 	}

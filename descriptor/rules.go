@@ -121,8 +121,8 @@ func (r *Rules) Check(path string, data []byte, d *Descriptor) *Error {
 // release's parser does not make.
 func (r *Rules) Decode(path string, data []byte, d *Descriptor) (*Descriptor, *Error) {
 	view := libvirtView(data)
-	if d != nil && d.tree != nil && len(view) == len(data) && d.quirks.same(r.JSON) {
-		if err := r.check(path, data, d.tree); err != nil {
+	if d != nil && d.src != nil && d.src.tree != nil && len(view) == len(data) && d.src.quirks.same(r.JSON) {
+		if err := r.check(path, data, d.src.tree); err != nil {
 			return nil, err
 		}
 		return d, nil
@@ -141,7 +141,7 @@ func (r *Rules) Decode(path string, data []byte, d *Descriptor) (*Descriptor, *E
 	if err := r.check(path, data, t); err != nil {
 		return nil, err
 	}
-	lv := &Descriptor{tree: t, data: view, file: path}
+	lv := &Descriptor{src: &source{data: view, tree: t}}
 	lv.decode(t)
 	return lv, nil
 }
