@@ -179,13 +179,10 @@ type source struct {
 	// data and tree allow positions to be computed and libvirt's own
 	// parse to be replayed (Rules.Check). Load drops the tree once it has
 	// judged the descriptor (it is several times the file's size); then
-	// Position walks data.
+	// Position walks data. The tree's root holds the document's quirks,
+	// which Rules.Decode reads with the tree only.
 	data []byte
 	tree *node
-	// quirks are what the document holds that a release's parser reads
-	// otherwise than strict JSON (see Rules.Decode); read with the tree
-	// only.
-	quirks quirks
 }
 
 // Has reports whether the descriptor lists feature f.

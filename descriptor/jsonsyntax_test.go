@@ -45,7 +45,7 @@ func TestParseTreeAsDeep(t *testing.T) {
 		{"half a mebibyte deep", wrap(strings.Repeat("[", 1<<19) + strings.Repeat("]", 1<<19)), yajl, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			n, _, err := parseTreeAs(tc.doc, tc.syn)
+			n, err := parseTreeAs(tc.doc, tc.syn)
 			if got := err == nil; got != tc.valid {
 				t.Fatalf("parseTreeAs(%s) = %v, want valid %v", tc.syn.Name, err, tc.valid)
 			}

@@ -3,6 +3,7 @@ package descriptor
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,11 +39,16 @@ func (k kind) String() string {
 // finding can name a line and column.
 type node struct {
 	kind  kind
-	off   int
-	str   string  // decoded string, or the literal text of a number
-	truth bool    // value of a boolean
-	elems []*node // array elements, or object values in document order
-	keys  []string
+	truth bool // value of a boolean
+	// quirks, on the document's root (zero on other nodes), are what the
+	// document holds that a release's parser reads otherwise than strict
+	// JSON (see Rules.Decode). They fill what was padding: a node is 88
+	// bytes with them as without.
+	quirks quirks
+	off    int
+	str    string  // decoded string, or the literal text of a number
+	elems  []*node // array elements, or object values in document order
+	keys   []string
 }
 
 // member returns the value of the last member named key (later duplicates
@@ -137,9 +143,9 @@ type parser struct {
 type quirks struct {
 	dup      bool
 	nul      bool
-	bigInt   bool // an integer out of 64 bits
-	nonASCII bool // a string value holds a byte above 0x7f
-	depth    int  // the deepest nesting (the document is level 1)
+	bigInt   bool  // an integer out of 64 bits
+	nonASCII bool  // a string value holds a byte above 0x7f
+	depth    int32 // the deepest nesting (the document is level 1), at most MaxInt32
 }
 
 // same reports whether a document with quirks q, accepted as strict JSON,
@@ -148,24 +154,29 @@ func (q quirks) same(syn *JSONSyntax) bool {
 	if syn == nil {
 		return true
 	}
-	return !q.nul && (!q.dup || syn.DuplicateKeys) && (syn.MaxDepth == 0 || q.depth <= syn.MaxDepth) &&
+	return !q.nul && (!q.dup || syn.DuplicateKeys) && (syn.MaxDepth == 0 || int(q.depth) <= syn.MaxDepth) &&
 		(!q.bigInt || !syn.IntRange) && (!q.nonASCII || syn.UTF8 != UTF8ValuesASCII)
 }
 
 // parseTree parses one document as strict JSON (RFC 8259, UTF-8), the last
 // of repeated member names winning.
 func parseTree(data []byte) (*node, error) {
-	n, _, err := parseTreeAs(data, nil)
-	return n, err
+	return parseTreeAs(data, nil)
 }
 
 // parseTreeAs parses one document as syn's parser reads it (strict JSON
-// when syn is nil), and reports the document's quirks.
-func parseTreeAs(data []byte, syn *JSONSyntax) (*node, quirks, error) {
+// when syn is nil), the document's quirks on the root node.
+func parseTreeAs(data []byte, syn *JSONSyntax) (*node, error) {
 	p := &parser{data: data, syn: syn}
 	n, err := p.document()
-	return n, p.quirks, err
+	if n != nil {
+		n.quirks = p.quirks
+	}
+	return n, err
 }
+
+// depth32 is a nesting depth as quirks keep it.
+func depth32(d int) int32 { return int32(min(d, math.MaxInt32)) }
 
 func (p *parser) document() (*node, error) {
 	data := p.data
@@ -239,7 +250,7 @@ func (p *parser) scalar() (*node, error) {
 	start := p.pos
 	// A scalar is one level deeper than its array or object, which a
 	// release's bound counts.
-	p.quirks.depth = max(p.quirks.depth, p.depth+1)
+	p.quirks.depth = max(p.quirks.depth, depth32(p.depth+1))
 	if p.syn != nil && p.syn.MaxDepth > 0 && p.depth+1 > p.syn.MaxDepth {
 		return nil, p.errorf("nesting deeper than %d levels", p.syn.MaxDepth)
 	}
@@ -281,7 +292,7 @@ func (p *parser) literal(word string, n *node) (*node, error) {
 // enter opens an array or object, one level deeper.
 func (p *parser) enter() error {
 	p.depth++
-	p.quirks.depth = max(p.quirks.depth, p.depth)
+	p.quirks.depth = max(p.quirks.depth, depth32(p.depth))
 	limit := maxDepth
 	if p.syn != nil {
 		limit = p.syn.MaxDepth

@@ -91,13 +91,13 @@ func Parse(file string, data []byte) (*Descriptor, error) {
 	if len(data) > MaxSize {
 		return nil, Errors{{File: file, Kind: KindIO, Msg: fmt.Sprintf("file is %d bytes, larger than the %d bytes libvirt reads", len(data), MaxSize)}}
 	}
-	tree, q, err := parseTreeAs(data, nil)
+	tree, err := parseTreeAs(data, nil)
 	if err != nil {
 		se := err.(*syntaxError)
 		line, col := position(data, se.off)
 		return nil, Errors{{File: file, Line: line, Col: col, Kind: KindSyntax, Msg: se.msg}}
 	}
-	d := &Descriptor{src: &source{data: data, tree: tree, quirks: q}}
+	d := &Descriptor{src: &source{data: data, tree: tree}}
 	d.decode(tree)
 
 	var errs Errors

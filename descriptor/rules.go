@@ -121,13 +121,13 @@ func (r *Rules) Check(path string, data []byte, d *Descriptor) *Error {
 // release's parser does not make.
 func (r *Rules) Decode(path string, data []byte, d *Descriptor) (*Descriptor, *Error) {
 	view := libvirtView(data)
-	if d != nil && d.src != nil && d.src.tree != nil && len(view) == len(data) && d.src.quirks.same(r.JSON) {
+	if d != nil && d.src != nil && d.src.tree != nil && len(view) == len(data) && d.src.tree.quirks.same(r.JSON) {
 		if err := r.check(path, data, d.src.tree); err != nil {
 			return nil, err
 		}
 		return d, nil
 	}
-	t, _, err := parseTreeAs(view, r.JSON)
+	t, err := parseTreeAs(view, r.JSON)
 	if err != nil {
 		se := err.(*syntaxError)
 		line, col := position(data, se.off)
