@@ -150,6 +150,14 @@ type Target struct {
 
 // Descriptor is one parsed firmware descriptor. Unknown enum values are kept
 // as they were written.
+//
+// The lists of a Descriptor that Parse or Load made (InterfaceTypes,
+// Targets with their Machines, Features, Tags) may be shared with other
+// descriptors that hold equal lists, and must be treated as read-only:
+// replace a list rather than change its elements (copy it first, e.g. with
+// slices.Clone; an append copies, as the shared lists have no spare
+// capacity), and unmarshal JSON into a new Descriptor rather than into
+// such a one (encoding/json reuses a slice's array).
 type Descriptor struct {
 	Description    string      `json:"description"`
 	InterfaceTypes []Interface `json:"interface-types"`
@@ -158,15 +166,25 @@ type Descriptor struct {
 	Features       []Feature   `json:"features"`
 	Tags           []string    `json:"tags"`
 
-	// tree and data allow positions to be computed and libvirt's own
+	// src is what the descriptor keeps of its file, nil once its bytes
+	// are dropped (Entry.DropData): one pointer in the Descriptor, so that
+	// a descriptor without its bytes costs 8 bytes for them.
+	src *source
+}
+
+// source is what a parsed Descriptor keeps of its file. It is not changed
+// once the Descriptor is handed out (a copy of the Descriptor shares it):
+// dropping the bytes replaces the pointer.
+type source struct {
+	// data and tree allow positions to be computed and libvirt's own
 	// parse to be replayed (Rules.Check). Load drops the tree once it has
 	// judged the descriptor (it is several times the file's size); then
-	// Position parses data again.
-	tree *node
+	// Position walks data.
 	data []byte
-	file string
+	tree *node
 	// quirks are what the document holds that a release's parser reads
-	// otherwise than strict JSON (see Rules.Decode).
+	// otherwise than strict JSON (see Rules.Decode); read with the tree
+	// only.
 	quirks quirks
 }
 
@@ -179,16 +197,20 @@ func (d *Descriptor) HasInterface(i Interface) bool { return slices.Contains(d.I
 // Position returns the line and column (1-based) of the value at the JSON
 // pointer ptr, or of the nearest existing ancestor.
 func (d *Descriptor) Position(ptr string) (line, col int) {
-	tree := d.tree
-	if tree == nil && d.data != nil {
+	src := d.src
+	if src == nil {
+		return 0, 0
+	}
+	tree := src.tree
+	if tree == nil && src.data != nil {
 		if ptr == "" || ptr[0] == '/' {
 			// Load dropped the tree: walk the bytes to the value
 			// instead of building it again.
-			return position(d.data, pointerOffset(d.data, ptr))
+			return position(src.data, pointerOffset(src.data, ptr))
 		}
-		tree, _ = parseTree(d.data)
+		tree, _ = parseTree(src.data)
 	}
-	return treePosition(tree, d.data, ptr)
+	return treePosition(tree, src.data, ptr)
 }
 
 // treePosition is Position over a parsed tree of data.
@@ -210,9 +232,11 @@ func treePosition(tree *node, data []byte, ptr string) (line, col int) {
 
 // compact drops the parse tree, keeping what the descriptor needs to
 // answer Position (the bytes) and everything else (the decoded fields).
+// It changes the source in place: Load calls it on the descriptor it has
+// just parsed, before anything else holds it.
 func (d *Descriptor) compact() {
-	if d != nil {
-		d.tree = nil
+	if d != nil && d.src != nil {
+		d.src.tree = nil
 	}
 }
 

@@ -155,7 +155,7 @@ type Entry struct {
 func (e *Entry) DropData() {
 	e.Data = nil
 	if e.Descriptor != nil {
-		e.Descriptor.tree, e.Descriptor.data = nil, nil
+		e.Descriptor.src = nil
 	}
 }
 
@@ -240,7 +240,8 @@ func lookupError(dirs []Dir, entries iter.Seq[*Entry]) *Error {
 // returned error is for a root that cannot be opened at all.
 //
 // Load holds every descriptor, its bytes and its parsed form at once; Scan
-// gives the same entries one at a time.
+// gives the same entries one at a time. The descriptors' lists may be
+// shared between descriptors and are read-only (see Descriptor).
 func Load(opts Options) (*Set, error) {
 	l, err := Scan(opts)
 	if err != nil {

@@ -2,6 +2,7 @@ package descriptor
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"sync"
@@ -83,6 +84,9 @@ func (es Errors) Error() string {
 // members have the expected types, and, when the document does not conform
 // to QEMU's schema, an Errors with every violation. Whether libvirt accepts
 // the descriptor is a separate verdict: see Rules.Check.
+//
+// The descriptor's lists may be shared with other parsed descriptors and
+// are read-only (see Descriptor).
 func Parse(file string, data []byte) (*Descriptor, error) {
 	if len(data) > MaxSize {
 		return nil, Errors{{File: file, Kind: KindIO, Msg: fmt.Sprintf("file is %d bytes, larger than the %d bytes libvirt reads", len(data), MaxSize)}}
@@ -93,7 +97,7 @@ func Parse(file string, data []byte) (*Descriptor, error) {
 		line, col := position(data, se.off)
 		return nil, Errors{{File: file, Line: line, Col: col, Kind: KindSyntax, Msg: se.msg}}
 	}
-	d := &Descriptor{tree: tree, data: data, file: file, quirks: q}
+	d := &Descriptor{src: &source{data: data, tree: tree, quirks: q}}
 	d.decode(tree)
 
 	var errs Errors
@@ -112,17 +116,14 @@ func Parse(file string, data []byte) (*Descriptor, error) {
 }
 
 // decode fills d from the tree, taking every member that has the expected
-// JSON type and skipping the rest (the schema reports them).
+// JSON type and skipping the rest (the schema reports them). Its lists are
+// shared with the other descriptors that hold equal ones (see shareList).
 func (d *Descriptor) decode(root *node) {
 	if root.kind != kindObject {
 		return
 	}
 	d.Description = str(root.member("description"))
-	for _, e := range arr(root.member("interface-types")) {
-		if e.kind == kindString {
-			d.InterfaceTypes = append(d.InterfaceTypes, Interface(intern(e.str)))
-		}
-	}
+	d.InterfaceTypes = strList[Interface]('i', root.member("interface-types"))
 	if m := root.member("mapping"); m != nil && m.kind == kindObject {
 		d.Mapping.Device = Device(intern(str(m.member("device"))))
 		d.Mapping.Mode = FlashMode(intern(str(m.member("mode"))))
@@ -130,54 +131,99 @@ func (d *Descriptor) decode(root *node) {
 		d.Mapping.NVRAMTemplate = flashFile(m.member("nvram-template"))
 		d.Mapping.Filename = str(m.member("filename"))
 	}
-	for _, t := range arr(root.member("targets")) {
-		if t.kind != kindObject {
-			continue
-		}
-		tg := Target{Architecture: intern(str(t.member("architecture")))}
-		for _, m := range arr(t.member("machines")) {
-			if m.kind == kindString {
-				tg.Machines = append(tg.Machines, intern(m.str))
-			}
-		}
-		if tg.Machines == nil && isArr(t.member("machines")) {
-			tg.Machines = []string{}
-		}
-		d.Targets = append(d.Targets, tg)
-	}
-	feats := arr(root.member("features"))
-	if len(feats) > 0 {
-		d.Features = make([]Feature, 0, len(feats))
-	}
-	for _, f := range feats {
-		if f.kind == kindString {
-			d.Features = append(d.Features, Feature(intern(f.str)))
-		}
-	}
-	for _, t := range arr(root.member("tags")) {
-		if t.kind == kindString {
-			d.Tags = append(d.Tags, intern(t.str))
-		}
-	}
-	// A list the file gives empty stays an empty list (written back as
-	// [], not null); a list the file lacks stays nil. []T{} allocates
-	// nothing.
-	if d.InterfaceTypes == nil && isArr(root.member("interface-types")) {
-		d.InterfaceTypes = []Interface{}
-	}
-	if d.Targets == nil && isArr(root.member("targets")) {
-		d.Targets = []Target{}
-	}
-	if d.Features == nil && isArr(root.member("features")) {
-		d.Features = []Feature{}
-	}
-	if d.Tags == nil && isArr(root.member("tags")) {
-		d.Tags = []string{}
-	}
+	d.Targets = targetList(root.member("targets"))
+	d.Features = strList[Feature]('f', root.member("features"))
+	d.Tags = strList[string]('s', root.member("tags"))
 }
 
 // isArr reports whether n is a JSON array.
 func isArr(n *node) bool { return n != nil && n.kind == kindArray }
+
+// strList returns the string elements of n, in order and with their
+// duplicates, as a list shared with every equal list of kind (a byte of
+// its own for each T) that shareList keeps. A list the file lacks (n is not
+// an array) is nil; a list the file gives without strings is empty, not nil
+// (written back as [], not null; []T{} allocates nothing).
+func strList[T ~string](kind byte, n *node) []T {
+	if !isArr(n) {
+		return nil
+	}
+	var buf [128]byte
+	key, count := appendStrs(append(buf[:0], kind), n.elems)
+	if count == 0 {
+		return []T{}
+	}
+	if l, ok := sharedList(key); ok {
+		return l.([]T)
+	}
+	out := make([]T, 0, count)
+	for _, e := range n.elems {
+		if e.kind == kindString {
+			out = append(out, T(intern(e.str)))
+		}
+	}
+	return shareList(key, out)
+}
+
+// targetList is strList for "targets": the object elements of n as
+// Targets, each with its machines (nil without a "machines" array).
+func targetList(n *node) []Target {
+	if !isArr(n) {
+		return nil
+	}
+	var buf [256]byte
+	key, count := append(buf[:0], 't'), 0
+	for _, t := range n.elems {
+		if t.kind != kindObject {
+			continue
+		}
+		count++
+		key = appendStr(key, str(t.member("architecture")))
+		if ms := t.member("machines"); isArr(ms) {
+			key = append(key, 1)
+			key, _ = appendStrs(key, ms.elems)
+		} else {
+			key = append(key, 0)
+		}
+	}
+	if count == 0 {
+		return []Target{}
+	}
+	if l, ok := sharedList(key); ok {
+		return l.([]Target)
+	}
+	out := make([]Target, 0, count)
+	for _, t := range n.elems {
+		if t.kind == kindObject {
+			out = append(out, Target{Architecture: intern(str(t.member("architecture"))), Machines: strList[string]('s', t.member("machines"))})
+		}
+	}
+	return shareList(key, out)
+}
+
+// appendStrs appends to key the string elements of elems, their count
+// first, each as appendStr writes it, and returns the count.
+func appendStrs(key []byte, elems []*node) ([]byte, int) {
+	count := 0
+	for _, e := range elems {
+		if e.kind == kindString {
+			count++
+		}
+	}
+	key = binary.AppendUvarint(key, uint64(count))
+	for _, e := range elems {
+		if e.kind == kindString {
+			key = appendStr(key, e.str)
+		}
+	}
+	return key, count
+}
+
+// appendStr appends s to key, its length first, so that no two lists
+// write the same key.
+func appendStr(key []byte, s string) []byte {
+	return append(binary.AppendUvarint(key, uint64(len(s))), s...)
+}
 
 // intern returns the one copy of s the process keeps: enum values, machine
 // patterns and tags repeat across a set's descriptors (a set of 100,000
@@ -187,26 +233,72 @@ func isArr(n *node) bool { return n != nil && n.kind == kindArray }
 // unique.Make's canonical copy lasts only while a Handle to it does: with
 // the handle dropped, a collection forgets it and the next descriptor
 // gets a copy of its own (TestParseInterns failed so under load). The
-// first maxPinned distinct values keep their handle for the life of the
-// process, which bounds what a hostile set of unique tags can pin.
+// first values keep their handle in the pinned table (see pin) for the
+// life of the process, which bounds what a hostile set of unique tags can
+// pin.
 func intern(s string) string {
 	if s == "" {
 		return s
 	}
 	h := unique.Make(s)
-	if _, ok := pinned.Load(h); !ok && pinnedN.Load() < maxPinned {
-		if _, loaded := pinned.LoadOrStore(h, struct{}{}); !loaded {
-			pinnedN.Add(1)
-		}
+	if _, ok := pinned.Load(h); !ok {
+		pin(h, struct{}{})
 	}
 	return h.Value()
 }
 
-// maxPinned bounds the interned values whose handles intern keeps.
+// listKey is the key a list is pinned under: a byte for its element type
+// and its elements, as strList and targetList write them. It is a type of
+// its own, so that it never equals a key of intern's (a unique.Handle).
+type listKey string
+
+// maxListKey bounds the lists shareList keeps: a longer one (no real
+// descriptor has one) is its descriptor's own.
+const maxListKey = 1024
+
+// sharedList returns the list pinned under key, if there is one.
+func sharedList(key []byte) (any, bool) {
+	if len(key) > maxListKey {
+		return nil, false
+	}
+	return pinned.Load(listKey(key))
+}
+
+// shareList returns the list that equal lists share: list itself, pinned
+// under key (see pin) while the table has room, or the list pinned there
+// first. list must have cap == len (so that an append to the list copies
+// it) and be read-only from then on: its elements are every equal list's.
+// Lists are shared like intern's strings because they repeat as much: a
+// set of 100,000 descriptors holds a few dozen distinct lists of features,
+// targets and tags.
+func shareList[T any](key []byte, list []T) []T {
+	if len(key) > maxListKey {
+		return list
+	}
+	return pin(listKey(key), list).([]T)
+}
+
+// pin keeps v under key in the pinned table, for the life of the process,
+// while the table holds fewer than maxPinned keys, and returns what key
+// holds: v, or the value pinned there first. intern pins its handles
+// there (with no value), shareList its lists.
+func pin(key, v any) any {
+	if pinnedN.Load() >= maxPinned {
+		return v
+	}
+	got, loaded := pinned.LoadOrStore(key, v)
+	if !loaded {
+		pinnedN.Add(1)
+	}
+	return got
+}
+
+// maxPinned bounds the keys the pinned table keeps: intern's values and
+// shareList's lists together.
 const maxPinned = 4096
 
 var (
-	pinned  sync.Map // unique.Handle[string] -> struct{}
+	pinned  sync.Map // unique.Handle[string] -> struct{}, listKey -> []T
 	pinnedN atomic.Int64
 )
 

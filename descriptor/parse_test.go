@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -48,7 +49,7 @@ func TestParseValid(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, d, cmp.AllowUnexported(Descriptor{}), cmp.FilterPath(func(p cmp.Path) bool {
 		s := p.String()
-		return s == "tree" || s == "data" || s == "file" || s == "quirks"
+		return s == "src"
 	}, cmp.Ignore())); diff != "" {
 		t.Errorf("Parse mismatch (-want +got):\n%s", diff)
 	}
@@ -219,6 +220,93 @@ func TestParseInterns(t *testing.T) {
 		same("feature", string(a.Features[i]), string(b.Features[i]))
 	}
 	same("tag", a.Tags[0], b.Tags[0])
+}
+
+// TestParseSharesLists: equal lists of two descriptors (interface types,
+// targets with their machines, features, tags) are one read-only array,
+// kept across collections, with their order and duplicates; an append to
+// one copies it; a list that differs only in order is another list.
+func TestParseSharesLists(t *testing.T) {
+	doc := func(i int, features string) []byte {
+		return []byte(fmt.Sprintf(`{"description": "d%d", "interface-types": ["uefi", "bios", "uefi"],
+			"mapping": {"device": "memory", "filename": "/fw/%d.fd"},
+			"targets": [{"architecture": "x86_64", "machines": ["pc-q35-*", "pc-i440fx-*", "pc-q35-*"]},
+				{"architecture": "i386", "machines": []}, {"architecture": "aarch64"}, 7],
+			"features": %s, "tags": ["share-b", "share-a", 1, "share-b"]}`, i, i, features))
+	}
+	parse := func(i int, features string) *Descriptor {
+		t.Helper()
+		d, err := Parse(fmt.Sprintf("%d.json", i), doc(i, features))
+		if d == nil {
+			t.Fatal(err) // schema errors (the 7, the 1, the missing machines) are fine
+		}
+		return d
+	}
+	const feats = `["secure-boot", "acpi-s3", "secure-boot", 2]`
+	a := parse(1, feats)
+	runtime.GC() // the lists outlive a collection, like intern's strings
+	runtime.GC()
+	b := parse(2, feats)
+	c := parse(3, `["acpi-s3", "secure-boot", "secure-boot"]`)
+
+	wantTargets := []Target{{"x86_64", []string{"pc-q35-*", "pc-i440fx-*", "pc-q35-*"}}, {"i386", []string{}}, {"aarch64", nil}}
+	for _, d := range []*Descriptor{a, b} {
+		if diff := cmp.Diff(wantTargets, d.Targets); diff != "" {
+			t.Errorf("%s: targets (-want +got):\n%s", d.Description, diff)
+		}
+		if got := fmt.Sprint(d.InterfaceTypes, d.Features, d.Tags); got != "[uefi bios uefi] [secure-boot acpi-s3 secure-boot] [share-b share-a share-b]" {
+			t.Errorf("%s: lists %s", d.Description, got)
+		}
+	}
+	if d := c.Features; fmt.Sprint(d) != "[acpi-s3 secure-boot secure-boot]" || unsafe.SliceData(d) == unsafe.SliceData(a.Features) {
+		t.Errorf("features in another order: %v, shared with %v", d, a.Features)
+	}
+	if c.Targets[1].Machines == nil || c.Targets[2].Machines != nil {
+		t.Errorf("empty and absent machines: %#v", c.Targets)
+	}
+
+	shared := func(what string, x, y unsafe.Pointer, lx, cx int) {
+		t.Helper()
+		if x != y {
+			t.Errorf("%s: two arrays", what)
+		}
+		if lx != cx {
+			t.Errorf("%s: len %d, cap %d: an append would write into the shared array", what, lx, cx)
+		}
+	}
+	shared("interface-types", unsafe.Pointer(unsafe.SliceData(a.InterfaceTypes)), unsafe.Pointer(unsafe.SliceData(b.InterfaceTypes)), len(a.InterfaceTypes), cap(a.InterfaceTypes))
+	shared("targets", unsafe.Pointer(unsafe.SliceData(a.Targets)), unsafe.Pointer(unsafe.SliceData(b.Targets)), len(a.Targets), cap(a.Targets))
+	shared("machines", unsafe.Pointer(unsafe.SliceData(a.Targets[0].Machines)), unsafe.Pointer(unsafe.SliceData(c.Targets[0].Machines)), len(a.Targets[0].Machines), cap(a.Targets[0].Machines))
+	shared("features", unsafe.Pointer(unsafe.SliceData(a.Features)), unsafe.Pointer(unsafe.SliceData(b.Features)), len(a.Features), cap(a.Features))
+	shared("tags", unsafe.Pointer(unsafe.SliceData(a.Tags)), unsafe.Pointer(unsafe.SliceData(c.Tags)), len(a.Tags), cap(a.Tags))
+
+	// An append to a shared list copies it: the other descriptors, and
+	// the next parse, keep theirs.
+	grown := append(a.Features, FeatureAMDSEV)
+	grown[0] = FeatureIntelTDX
+	tags := append(a.Tags, "x")
+	tags[1] = "changed"
+	machines := append(a.Targets[0].Machines, "virt")
+	machines[0] = "changed"
+	for _, d := range []*Descriptor{a, b, parse(4, feats)} {
+		if got := fmt.Sprint(d.Features, d.Tags, d.Targets[0].Machines); got != "[secure-boot acpi-s3 secure-boot] [share-b share-a share-b] [pc-q35-* pc-i440fx-* pc-q35-*]" {
+			t.Errorf("%s: an append to another descriptor's lists changed them: %s", d.Description, got)
+		}
+	}
+
+	// A list too long to keep is its descriptor's own, and whole.
+	long := make([]string, 200)
+	for i := range long {
+		long[i] = fmt.Sprintf("%q", fmt.Sprintf("long-tag-%03d", i))
+	}
+	longFeats := "[" + strings.Join(long, ",") + "]"
+	x, y := parse(5, longFeats), parse(6, longFeats)
+	if len(x.Features) != 200 || x.Features[199] != "long-tag-199" || !slices.Equal(x.Features, y.Features) {
+		t.Errorf("long list: %d features, %v", len(x.Features), x.Features[len(x.Features)-1:])
+	}
+	if unsafe.SliceData(x.Features) == unsafe.SliceData(y.Features) {
+		t.Errorf("a list longer than maxListKey is shared")
+	}
 }
 
 // TestMarshalJSONAsIs checks that MarshalJSON writes descriptor strings as

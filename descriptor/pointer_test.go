@@ -69,7 +69,7 @@ func TestPointerOffset(t *testing.T) {
 			if gl != wl || gc != wc {
 				t.Errorf("%s: %q: walk %d:%d, tree %d:%d", name, ptr, gl, gc, wl, wc)
 			}
-			d := &Descriptor{data: data}
+			d := &Descriptor{src: &source{data: data}}
 			if l, c := d.Position(ptr); l != wl || c != wc {
 				t.Errorf("%s: %q: Position %d:%d, tree %d:%d", name, ptr, l, c, wl, wc)
 			}

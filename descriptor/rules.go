@@ -116,12 +116,13 @@ func (r *Rules) Check(path string, data []byte, d *Descriptor) *Error {
 // parser (r.JSON) reads the file as strict JSON does, else the file decoded
 // as that parser reads it (a NUL byte ends the file, an escaped NUL ends a
 // string, JSONSyntax allows more or less than strict JSON), which is what
-// the release selects from. d may be nil, after a syntax error that the
+// the release selects from (its lists, like Parse's, may be shared and are
+// read-only: see Descriptor). d may be nil, after a syntax error that the
 // release's parser does not make.
 func (r *Rules) Decode(path string, data []byte, d *Descriptor) (*Descriptor, *Error) {
 	view := libvirtView(data)
-	if d != nil && d.tree != nil && len(view) == len(data) && d.quirks.same(r.JSON) {
-		if err := r.check(path, data, d.tree); err != nil {
+	if d != nil && d.src != nil && d.src.tree != nil && len(view) == len(data) && d.src.quirks.same(r.JSON) {
+		if err := r.check(path, data, d.src.tree); err != nil {
 			return nil, err
 		}
 		return d, nil
@@ -140,7 +141,7 @@ func (r *Rules) Decode(path string, data []byte, d *Descriptor) (*Descriptor, *E
 	if err := r.check(path, data, t); err != nil {
 		return nil, err
 	}
-	lv := &Descriptor{tree: t, data: view, file: path}
+	lv := &Descriptor{src: &source{data: view, tree: t}}
 	lv.decode(t)
 	return lv, nil
 }
