@@ -94,9 +94,6 @@ type Options struct {
 	ReleaseData bool
 	// Overrides suppress matching findings (see ParseOverrides).
 	Overrides []Override
-	// share, when set, may replace a finding's strings by equal ones
-	// held elsewhere (LintReleases: the earlier releases' findings).
-	share func(*report.Finding)
 	// Source describes the set in the report ("host", "distro:debian-13",
 	// a root directory); "" uses the set's root or "host".
 	Source string
@@ -126,7 +123,7 @@ type auditor struct {
 	opts     Options
 	p        *matcher.Profile
 	qemu     string
-	findings []report.Finding
+	findings report.Findings
 	cells    []cell
 	// release is set when the lint rules may drop each active entry's
 	// bytes after its own rules (Options.ReleaseData).
@@ -206,7 +203,7 @@ func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*re
 		Dirs:          []string{},
 		Descriptors:   make([]report.Descriptor, 0, len(set.Entries)),
 		Rules:         []report.Rule{},
-		Findings:      []report.Finding{},
+		Findings:      a.findings,
 		Coverage:      []report.Coverage{},
 		Domains:       impacts,
 	}
@@ -226,11 +223,6 @@ func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*re
 			r.Coverage = append(r.Coverage, c.Coverage)
 		}
 	}
-	if a.findings != nil {
-		// The report takes the findings as they are: a copy would hold
-		// them twice, and they grow with the set.
-		r.Findings = a.findings
-	}
 	r.Finalize()
 	return r, nil
 }
@@ -245,27 +237,36 @@ func (a *auditor) matchOptions() matcher.MatchOptions {
 		KVM: matcher.AnyKVM()}
 }
 
-// add records a finding, filling the default severity and the fingerprint
-// (report.Finding.DefaultFingerprint: rule, descriptor, file, pointer and
-// subject, never a line number).
+// add records a finding, filling the default severity. Its fingerprint
+// is left to the report (report.Finding.DefaultFingerprint: rule,
+// descriptor, file, pointer and subject, never a line number).
 func (a *auditor) add(f report.Finding) {
+	a.addSpliced(f, f.Message, "", "")
+}
+
+// addSpliced is add with the message prefix+arg+suffix, kept by the report
+// as its parts (report.Findings.AddSpliced): for a message that names its
+// own path or descriptor, repeated for every descriptor of a large set.
+func (a *auditor) addSpliced(f report.Finding, prefix, arg, suffix string) {
 	if f.Severity == "" {
 		ri, _ := Rule(f.Rule)
 		f.Severity = ri.Severity
 	}
-	f.Fingerprint = f.DefaultFingerprint()
-	if a.opts.share != nil {
-		a.opts.share(&f)
-	}
-	a.findings = append(a.findings, f)
+	a.findings.AddSpliced(f, prefix, arg, suffix)
 }
 
 // addEntry records a finding about one directory entry, positioned at the
 // JSON pointer ptr when the descriptor was parsed.
 func (a *auditor) addEntry(e *descriptor.Entry, rule string, sev report.Severity, ptr, msg string) {
-	f := report.Finding{Rule: rule, Severity: sev, Message: msg, Descriptor: e.Name, File: e.Path, Pointer: ptr}
+	a.addEntrySpliced(e, rule, sev, ptr, msg, "", "")
+}
+
+// addEntrySpliced is addEntry with the message prefix+arg+suffix (see
+// addSpliced).
+func (a *auditor) addEntrySpliced(e *descriptor.Entry, rule string, sev report.Severity, ptr, prefix, arg, suffix string) {
+	f := report.Finding{Rule: rule, Severity: sev, Descriptor: e.Name, File: e.Path, Pointer: ptr}
 	if e.Descriptor != nil && ptr != "" {
 		f.Line, f.Column = e.Descriptor.Position(ptr)
 	}
-	a.add(f)
+	a.addSpliced(f, prefix, arg, suffix)
 }

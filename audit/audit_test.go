@@ -24,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite golden files and the README rul
 
 func findingsOf(r *report.Report, rule string) []report.Finding {
 	var out []report.Finding
-	for _, f := range r.Findings {
+	for _, f := range r.Findings.All() {
 		if f.Rule == rule {
 			out = append(out, f)
 		}
@@ -34,7 +34,7 @@ func findingsOf(r *report.Report, rule string) []report.Finding {
 
 func dump(r *report.Report) string {
 	var b strings.Builder
-	for _, f := range r.Findings {
+	for _, f := range r.Findings.All() {
 		fmt.Fprintf(&b, "  %s %s [%s%s] %s\n", f.Severity, f.Rule, f.Descriptor, f.Subject, f.Message)
 	}
 	return b.String()
@@ -60,7 +60,7 @@ func TestClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Findings) != 0 {
+	if r.Findings.Len() != 0 {
 		t.Errorf("clean root: want no findings, got:\n%s", dump(r))
 	}
 	if len(r.Domains) != 2 {
@@ -268,7 +268,7 @@ func TestDomainImpactUbuntu(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string][]string{}
-	for _, f := range r.Findings {
+	for _, f := range r.Findings.All() {
 		if strings.HasPrefix(f.Rule, "domain-") {
 			got[f.Subject] = append(got[f.Subject], f.Rule)
 		}
@@ -332,7 +332,7 @@ func TestOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range r.Findings {
+	for _, f := range r.Findings.All() {
 		wantSup := f.Rule == RuleCoverageGap && (strings.HasPrefix(f.Subject, "x86_64/q35/amd-sev-") || strings.HasSuffix(f.Subject, "/bios"))
 		if f.Suppressed != wantSup {
 			t.Errorf("%s %s: suppressed %v, want %v", f.Rule, f.Subject, f.Suppressed, wantSup)

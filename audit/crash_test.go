@@ -67,7 +67,7 @@ func TestCoverageCrash(t *testing.T) {
 			t.Fatalf("%s: no x86_64/q35/uefi cell", p.Name)
 		}
 		crashMsg := false
-		for _, f := range r.Findings {
+		for _, f := range r.Findings.All() {
 			if f.Subject == "x86_64/q35/uefi" && strings.Contains(f.Message, "the daemon crashes (the client sees: ") {
 				crashMsg = true
 			}

@@ -58,7 +58,7 @@ func ExampleLint() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(len(r.Findings), "findings from", len(r.Rules), "rules")
+	fmt.Println(r.Findings.Len(), "findings from", len(r.Rules), "rules")
 	// Output:
 	// 0 findings from 28 rules
 }

@@ -58,7 +58,7 @@ func (a *auditor) missing(e *descriptor.Entry, unresolved map[string]string) {
 			what = "kernel"
 		}
 		if ok, why := a.fileState(paths[ptr]); !ok {
-			a.addEntry(e, RuleMissingFile, "", ptr, fmt.Sprintf("the %s %s %s: libvirt still selects this descriptor and the guest fails to start", what, paths[ptr], why))
+			a.addEntrySpliced(e, RuleMissingFile, "", ptr, "the "+what+" ", paths[ptr], " "+why+": libvirt still selects this descriptor and the guest fails to start")
 		}
 	}
 }

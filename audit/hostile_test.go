@@ -260,7 +260,7 @@ func TestHostileOversizedFileDirectOrInDir(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out []report.Finding
-		for _, f := range r.Findings {
+		for _, f := range r.Findings.All() {
 			if f.File == p {
 				out = append(out, f)
 			}

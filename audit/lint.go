@@ -312,10 +312,6 @@ func (a *auditor) shadowed() {
 		}
 	}
 	idx := a.newShadowIndex(act)
-	// The messages name the winner and little else, so a large set
-	// repeats a few of them thousands of times (20 distinct for 7,980
-	// findings in the generated 10,000): the findings share one copy.
-	msgs := map[string]string{}
 	for j, b := range act {
 		x := idx.beater(j)
 		if x == nil {
@@ -332,11 +328,6 @@ func (a *auditor) shadowed() {
 		if verbose(b.Descriptor) && !verbose(x.Descriptor) {
 			sev = report.Info
 			msg += " (a verbose debug build next to its quiet twin: probably intended)"
-		}
-		if m, ok := msgs[msg]; ok {
-			msg = m
-		} else {
-			msgs[msg] = msg
 		}
 		a.addEntry(b, RuleShadowed, sev, "", msg)
 	}

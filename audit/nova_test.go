@@ -31,7 +31,7 @@ func TestNovaCombinations(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]string{}
-	for _, f := range r.Findings {
+	for _, f := range r.Findings.All() {
 		if f.Rule == RuleNovaUpgradeFails || f.Rule == RuleNovaFirmwareChanges || f.Rule == RuleNovaRefused {
 			got[f.Subject] = f.Rule
 		}

@@ -114,12 +114,13 @@ func (o *Override) matches(f *report.Finding) bool {
 func (a *auditor) applyOverrides() {
 	ovs := make([]Override, len(a.opts.Overrides))
 	copy(ovs, a.opts.Overrides)
-	for i := range a.findings {
-		f := &a.findings[i]
-		for j := range ovs {
-			if ovs[j].matches(f) {
-				f.Suppressed = true
-				ovs[j].used = true
+	if len(ovs) > 0 {
+		for i, f := range a.findings.All() {
+			for j := range ovs {
+				if ovs[j].matches(&f) {
+					a.findings.Suppress(i)
+					ovs[j].used = true
+				}
 			}
 		}
 	}

@@ -34,7 +34,7 @@ func TestReleaseDataSameReport(t *testing.T) {
 			if string(a) != string(b) {
 				t.Errorf("%s (%d domains): the report differs with ReleaseData:\nwithout: %s\nwith:    %s", file, len(fx.domains), a, b)
 			}
-			for _, f := range keep.Findings {
+			for _, f := range keep.Findings.All() {
 				if f.Line > 0 {
 					positioned++
 				}

@@ -2,6 +2,8 @@ package audit
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/bits"
 	"slices"
@@ -30,7 +32,7 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 	// finding is found again by its fingerprint and how many findings of
 	// that fingerprint came before it in the same report (ix).
 	var (
-		findings []report.Finding
+		merged   report.Findings
 		releases []uint64
 		ix       mergeIndex
 		last     *report.Report
@@ -61,21 +63,6 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 		// Only the last lint of a set may drop its bytes: the others
 		// position their findings in them too.
 		o.ReleaseData = opts.ReleaseData && !slices.Contains(sets[pi+1:], set)
-		if findings != nil {
-			// This release finds mostly what the earlier ones found:
-			// its findings take their fingerprints and messages where
-			// they are equal, so that the copies it formats are
-			// garbage at once rather than held until the merge.
-			o.share = func(f *report.Finding) {
-				if i, ok := ix.first[f.Fingerprint]; ok {
-					m := &findings[i]
-					f.Fingerprint = m.Fingerprint
-					if f.Message == m.Message {
-						f.Message = m.Message
-					}
-				}
-			}
-		}
 		r, err := Lint(ctx, set, o)
 		if err != nil {
 			return nil, err
@@ -86,41 +73,50 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 		if single {
 			break
 		}
-		if findings == nil {
+		fs := &r.Findings
+		if pi == 0 {
 			// The first release's findings are the merge so far: it
 			// takes them as they are, without a copy.
-			findings = r.Findings
-			releases = make([]uint64, len(findings))
-			ix.first = make(map[string]int32, len(findings))
-			seen := map[string]int{}
-			for i, f := range findings {
-				ix.put(f.Fingerprint, seen[f.Fingerprint], i)
-				seen[f.Fingerprint]++
+			merged = r.Findings
+			releases = make([]uint64, merged.Len())
+			ix.first = make(map[fingerprintKey]int32, merged.Len())
+			seen := map[fingerprintKey]int32{}
+			for i := range merged.Len() {
+				k := keyOf(merged.Fingerprint(i))
+				ix.put(k, seen[k], i)
+				seen[k]++
 				releases[i] = 1 << pi
 			}
-			r.Findings = nil
+			r.Findings = report.Findings{}
 			continue
 		}
-		seen := map[string]int{}
-		for _, f := range r.Findings {
-			n := seen[f.Fingerprint]
-			seen[f.Fingerprint]++
-			i, ok := ix.get(f.Fingerprint, n)
+		seen := map[fingerprintKey]int32{}
+		for i := range fs.Len() {
+			k := keyOf(fs.Fingerprint(i))
+			n := seen[k]
+			seen[k]++
+			j, ok := ix.get(k, n)
+			sev, _ := fs.Severity(i)
+			var msev report.Severity
+			if ok {
+				msev, _ = merged.Severity(j)
+			}
 			switch {
 			case !ok:
-				ix.put(f.Fingerprint, n, len(findings))
-				findings = append(findings, f)
+				ix.put(k, n, merged.Len())
+				merged.Add(fs.At(i))
 				releases = append(releases, 1<<pi)
-			case f.Severity.Rank() > findings[i].Severity.Rank():
-				findings[i], releases[i] = f, 1<<pi
-			case f.Severity == findings[i].Severity:
-				releases[i] |= 1 << pi
+			case sev.Rank() > msev.Rank():
+				merged.Set(j, fs.At(i))
+				releases[j] = 1 << pi
+			case sev == msev:
+				releases[j] |= 1 << pi
 			}
 		}
 		// The merge holds what it needs of them; only the report's head
 		// is kept, so that the next release's lint does not run beside
 		// this one's findings.
-		r.Findings = nil
+		r.Findings = report.Findings{}
 	}
 	if single {
 		return last, nil
@@ -132,48 +128,67 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 	if slices.ContainsFunc(qemus, func(q string) bool { return q != qemus[0] }) {
 		r.QEMU = strings.Join(qemus, ",")
 	}
-	// A message and the releases it applies to repeat across findings
-	// (a feature-ignored or shadowed message for every descriptor alike):
-	// one copy of each.
-	suffixed := map[[2]string]string{}
-	for i := range findings {
-		if bits.OnesCount64(releases[i]) < len(profiles) {
+	// The releases a finding applies to, when not all of them, end its
+	// message; the list keeps one copy of each message so suffixed.
+	suffixes := map[uint64]map[report.Severity]string{}
+	for i := range merged.Len() {
+		if bits.OnesCount64(releases[i]) == len(profiles) {
+			continue
+		}
+		sev, _ := merged.Severity(i)
+		suffix, ok := suffixes[releases[i]][sev]
+		if !ok {
 			var vs []string
 			for pi, p := range profiles {
 				if releases[i]&(1<<pi) != 0 {
 					vs = append(vs, p.Version)
 				}
 			}
-			f := &findings[i]
-			k := [2]string{f.Message, fmt.Sprintf(" [%s for libvirt %s]", f.Severity, strings.Join(shortVersions(vs), ", "))}
-			msg, ok := suffixed[k]
-			if !ok {
-				msg = k[0] + k[1]
-				suffixed[k] = msg
+			suffix = fmt.Sprintf(" [%s for libvirt %s]", sev, strings.Join(shortVersions(vs), ", "))
+			if suffixes[releases[i]] == nil {
+				suffixes[releases[i]] = map[report.Severity]string{}
 			}
-			f.Message = msg
+			suffixes[releases[i]][sev] = suffix
 		}
+		merged.AppendMessage(i, suffix)
 	}
-	r.Findings = findings
+	r.Findings = merged
 	r.Finalize()
 	return &r, nil
+}
+
+// fingerprintKey is a fingerprint as a map key: the 16 bytes a
+// DefaultFingerprint's 32 hexadecimal digits spell, else the first 16
+// bytes of the fingerprint's SHA-256 (a fingerprint a caller set).
+type fingerprintKey [16]byte
+
+func keyOf(fp string) fingerprintKey {
+	var k fingerprintKey
+	if len(fp) == 2*len(k) {
+		if _, err := hex.Decode(k[:], []byte(fp)); err == nil {
+			return k
+		}
+	}
+	sum := sha256.Sum256([]byte(fp))
+	copy(k[:], sum[:])
+	return k
 }
 
 // mergeIndex finds a merged finding by its fingerprint and how many
 // findings of that fingerprint came before it in its report. Nearly every
 // fingerprint occurs once in a report: those are in first, keyed by the
-// fingerprint alone (24 bytes a slot instead of 40), the rest in more.
+// fingerprint alone, the rest in more.
 type mergeIndex struct {
-	first map[string]int32
+	first map[fingerprintKey]int32
 	more  map[mergeKey]int32
 }
 
 type mergeKey struct {
-	fingerprint string
-	n           int
+	fingerprint fingerprintKey
+	n           int32
 }
 
-func (ix *mergeIndex) get(fp string, n int) (int, bool) {
+func (ix *mergeIndex) get(fp fingerprintKey, n int32) (int, bool) {
 	var i int32
 	var ok bool
 	if n == 0 {
@@ -184,7 +199,7 @@ func (ix *mergeIndex) get(fp string, n int) (int, bool) {
 	return int(i), ok
 }
 
-func (ix *mergeIndex) put(fp string, n, i int) {
+func (ix *mergeIndex) put(fp fingerprintKey, n int32, i int) {
 	if n == 0 {
 		ix.first[fp] = int32(i)
 		return

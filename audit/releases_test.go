@@ -44,7 +44,7 @@ func TestLintReleases(t *testing.T) {
 		t.Errorf("with Options.QEMU 9.2: QEMU %q, %v", one.QEMU, err)
 	}
 	var invalid []report.Finding
-	for _, f := range r.Findings {
+	for _, f := range r.Findings.All() {
 		if f.Rule == RuleDescriptorInvalid {
 			invalid = append(invalid, f)
 		}
@@ -68,10 +68,10 @@ func TestLintReleases(t *testing.T) {
 	}
 	set, _ := loadReleasesFS(matcher.Libvirt128.Rules)
 	want, _ := Lint(context.Background(), set, Options{Profile: matcher.Libvirt128, Files: releasesFS})
-	if fmt.Sprint(single.Findings) != fmt.Sprint(want.Findings) || single.Profile != "libvirt-12.8" {
+	if fmt.Sprint(single.Findings.Slice()) != fmt.Sprint(want.Findings.Slice()) || single.Profile != "libvirt-12.8" {
 		t.Errorf("one release: %v\nwant %v", single.Findings, want.Findings)
 	}
-	for _, f := range single.Findings {
+	for _, f := range single.Findings.All() {
 		if f.Rule == RuleDescriptorInvalid && f.Severity != report.Warning {
 			t.Errorf("12.8 alone skips the file: a warning expected, got %s %q", f.Severity, f.Message)
 		}
@@ -103,7 +103,7 @@ func ExampleLintReleases() {
 	if err != nil {
 		panic(err)
 	}
-	for _, f := range r.Findings {
+	for _, f := range r.Findings.All() {
 		if f.Rule == RuleDescriptorInvalid {
 			fmt.Println(f.Severity, f.Descriptor)
 		}
@@ -114,19 +114,21 @@ func ExampleLintReleases() {
 // TestMergeIndex: a fingerprint's later occurrences are found apart from
 // its first, and nothing is found that was not put.
 func TestMergeIndex(t *testing.T) {
-	ix := mergeIndex{first: map[string]int32{}}
-	ix.put("a", 0, 3)
-	ix.put("a", 1, 7)
-	ix.put("b", 0, 5)
+	ix := mergeIndex{first: map[fingerprintKey]int32{}}
+	ix.put(keyOf("a"), 0, 3)
+	ix.put(keyOf("a"), 1, 7)
+	ix.put(keyOf("b"), 0, 5)
 	for _, c := range []struct {
 		fp     string
-		n, i   int
+		n      int32
+		i      int
 		wantOK bool
 	}{
 		{"a", 0, 3, true}, {"a", 1, 7, true}, {"a", 2, 0, false},
 		{"b", 0, 5, true}, {"b", 1, 0, false}, {"c", 0, 0, false},
+		{"679f675a8936c493f8d3c2b85a8b9848", 0, 0, false},
 	} {
-		i, ok := ix.get(c.fp, c.n)
+		i, ok := ix.get(keyOf(c.fp), c.n)
 		if ok != c.wantOK || ok && i != c.i {
 			t.Errorf("get(%q, %d) = %d, %v; want %d, %v", c.fp, c.n, i, ok, c.i, c.wantOK)
 		}

@@ -229,7 +229,7 @@ func TestRulesFire(t *testing.T) {
 	fired := map[string]bool{}
 	old, new := keyRoots(t)
 	for _, pair := range [][2]string{{"distro:debian-12", "distro:debian-13"}, {"distro:ubuntu-24.04", "distro:debian-13"}, {"distro:debian-13", "distro:debian-unstable"}, {old, new}} {
-		for _, f := range compare(t, pair[0], pair[1], domains(t)).Report().Findings {
+		for _, f := range compare(t, pair[0], pair[1], domains(t)).Report().Findings.All() {
 			fired[f.Rule] = true
 		}
 	}

@@ -166,7 +166,6 @@ func (r *Result) Report() *report.Report {
 		Dirs:        []string{},
 		Descriptors: []report.Descriptor{},
 		Rules:       []report.Rule{},
-		Findings:    []report.Finding{},
 		Coverage:    []report.Coverage{},
 	}
 	for _, ri := range audit.Rules() {
@@ -177,8 +176,7 @@ func (r *Result) Report() *report.Report {
 	add := func(f report.Finding) {
 		ri, _ := audit.Rule(f.Rule)
 		f.Severity = ri.Severity
-		f.Fingerprint = f.DefaultFingerprint()
-		rep.Findings = append(rep.Findings, f)
+		rep.Findings.Add(f)
 	}
 	for _, c := range r.Coverage {
 		rule := RuleFor(c)

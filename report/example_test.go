@@ -25,9 +25,9 @@ func example() *report.Report {
 		Rules: []report.Rule{
 			{ID: "coverage-gap", Severity: report.Error, Summary: "No descriptor provides a required feature set.", Help: "libvirt fails to start such a guest."},
 		},
-		Findings: []report.Finding{
-			{Rule: "coverage-gap", Severity: report.Error, Message: "no descriptor provides amd-sev-es", Subject: "x86_64/q35/amd-sev-es"},
-		},
+		Findings: report.NewFindings(
+			report.Finding{Rule: "coverage-gap", Severity: report.Error, Message: "no descriptor provides amd-sev-es", Subject: "x86_64/q35/amd-sev-es"},
+		),
 		Coverage: []report.Coverage{
 			{Arch: "x86_64", Machine: "q35", FeatureSet: "uefi", Status: "ok", Descriptor: "60-edk2-x86_64.json"},
 			{Arch: "x86_64", Machine: "q35", FeatureSet: "amd-sev-es", Status: "gap"},
@@ -109,7 +109,7 @@ func ExampleParseSeverity() {
 func ExampleReport_Fails() {
 	r := example()
 	fmt.Println(r.Fails(report.Error))
-	r.Findings[0].Suppressed = true
+	r.Findings.Suppress(0)
 	fmt.Println(r.Fails(report.Info))
 	// Output:
 	// true
@@ -136,7 +136,7 @@ func ExampleReport_Finalize() {
 	r := example()
 	r.Finalize()
 	fmt.Printf("%+v\n", r.Summary)
-	fmt.Println(r.Findings[0].Fingerprint != "")
+	fmt.Println(r.Findings.At(0).Fingerprint != "")
 	// Output:
 	// {Errors:1 Warnings:0 Infos:0 Suppressed:0}
 	// true
@@ -184,4 +184,25 @@ func ExampleChoice_String() {
 	// 60-edk2-x86_64.json
 	// /usr/share/OVMF/OVMF_CODE_4M.fd
 	// error: no firmware
+}
+
+// A report's findings are a compact list: a message that differs from
+// others only by a path is kept as its parts, and each finding is built
+// when it is read.
+func ExampleFindings() {
+	var l report.Findings
+	for _, p := range []string{"/usr/share/fw/0/CODE.fd", "/usr/share/fw/1/CODE.fd"} {
+		f := report.Finding{Rule: "missing-file", Severity: report.Error, Descriptor: "50-x.json",
+			File: "/usr/share/qemu/firmware/50-x.json", Pointer: "/mapping/executable/filename"}
+		l.AddSpliced(f, "the executable ", p, " does not exist")
+	}
+	l.Add(report.Finding{Rule: "coverage-gap", Severity: report.Info, Message: "no amd-sev-es", Subject: "x86_64/q35/amd-sev-es"})
+	l.Suppress(2)
+	for i, f := range l.All() {
+		fmt.Println(i, f.Severity, f.Message, f.Suppressed, f.Fingerprint == f.DefaultFingerprint())
+	}
+	// Output:
+	// 0 error the executable /usr/share/fw/0/CODE.fd does not exist false true
+	// 1 error the executable /usr/share/fw/1/CODE.fd does not exist false true
+	// 2 info no amd-sev-es true true
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -80,19 +79,10 @@ func (r *Report) Finalize() {
 	r.Dirs = nonNil(r.Dirs)
 	r.Descriptors = nonNil(r.Descriptors)
 	r.Rules = nonNil(r.Rules)
-	r.Findings = nonNil(r.Findings)
 	r.Coverage = nonNil(r.Coverage)
 	slices.SortStableFunc(r.Rules, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) })
-	for i := range r.Findings {
-		if r.Findings[i].Fingerprint == "" {
-			r.Findings[i].Fingerprint = r.Findings[i].DefaultFingerprint()
-		}
-	}
-	order := r.descriptorOrder()
-	slices.SortStableFunc(r.Findings, func(a, b Finding) int {
-		return compareFindings(order, a, b)
-	})
-	r.Summary = summarize(r.Findings)
+	r.Findings.sort(r.descriptorOrder())
+	r.Summary = r.Findings.summary()
 }
 
 // finalized returns a finalized copy of r; r is not modified. The lists
@@ -105,27 +95,20 @@ func (r *Report) finalized() *Report {
 	}
 	c := *r
 	c.Rules = slices.Clone(r.Rules)
-	c.Findings = slices.Clone(r.Findings)
+	c.Findings = r.Findings.Clone()
 	c.Finalize()
 	return &c
 }
 
 // isFinal reports whether Finalize would leave r as it is.
 func (r *Report) isFinal() bool {
-	if r.SchemaVersion == 0 || r.Dirs == nil || r.Descriptors == nil || r.Rules == nil || r.Findings == nil || r.Coverage == nil {
+	if r.SchemaVersion == 0 || r.Dirs == nil || r.Descriptors == nil || r.Rules == nil || r.Coverage == nil {
 		return false
 	}
 	if !slices.IsSortedFunc(r.Rules, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) }) {
 		return false
 	}
-	for i := range r.Findings {
-		if r.Findings[i].Fingerprint == "" {
-			return false
-		}
-	}
-	order := r.descriptorOrder()
-	return slices.IsSortedFunc(r.Findings, func(a, b Finding) int { return compareFindings(order, a, b) }) &&
-		r.Summary == summarize(r.Findings)
+	return r.Findings.sorted(r.descriptorOrder()) && r.Summary == r.Findings.summary()
 }
 
 // Fails reports whether r holds an unsuppressed finding at or above
@@ -135,33 +118,12 @@ func (r *Report) Fails(threshold Severity) bool {
 	if threshold.Rank() == 0 {
 		return false
 	}
-	for _, f := range r.Findings {
-		if !f.Suppressed && f.Severity.Rank() >= threshold.Rank() {
+	for i := range r.Findings.Len() {
+		if sev, suppressed := r.Findings.Severity(i); !suppressed && sev.Rank() >= threshold.Rank() {
 			return true
 		}
 	}
 	return false
-}
-
-// summarize counts findings: unsuppressed ones by severity, suppressed
-// ones apart. Findings of an unknown severity are counted nowhere.
-func summarize(fs []Finding) Summary {
-	var s Summary
-	for _, f := range fs {
-		if f.Suppressed {
-			s.Suppressed++
-			continue
-		}
-		switch f.Severity {
-		case Error:
-			s.Errors++
-		case Warning:
-			s.Warnings++
-		case Info:
-			s.Infos++
-		}
-	}
-	return s
 }
 
 // descriptorOrder ranks descriptors by their place in libvirt's order,
@@ -205,21 +167,6 @@ func (o descriptorOrder) rank(f Finding) int {
 		return o.n
 	}
 	return o.n + 1
-}
-
-func compareFindings(o descriptorOrder, a, b Finding) int {
-	return cmp.Or(
-		cmp.Compare(o.rank(a), o.rank(b)),
-		strings.Compare(a.Descriptor, b.Descriptor),
-		strings.Compare(a.Rule, b.Rule),
-		strings.Compare(a.Subject, b.Subject),
-		strings.Compare(a.File, b.File),
-		cmp.Compare(a.Line, b.Line),
-		cmp.Compare(a.Column, b.Column),
-		strings.Compare(a.Pointer, b.Pointer),
-		strings.Compare(a.Message, b.Message),
-		strings.Compare(a.Fingerprint, b.Fingerprint),
-	)
 }
 
 func nonNil[S ~[]E, E any](s S) S {

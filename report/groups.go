@@ -117,7 +117,7 @@ func group(r *Report) *grouped {
 	for _, d := range r.Domains {
 		domains[domainKey(d.Name, d.File)] = true
 	}
-	for _, f := range r.Findings {
+	for _, f := range r.Findings.All() {
 		switch {
 		case f.Subject != "" && cells[f.Subject]:
 			g.byCell[f.Subject] = append(g.byCell[f.Subject], f)

@@ -36,11 +36,9 @@ func writeJSON(w io.Writer, r *Report, _ Options) error {
 		arrays = append(arrays, jsonstream.Array{Name: "descriptors", Len: len(r.Descriptors),
 			Elem: func(i int) any { return &r.Descriptors[i] }})
 	}
-	if r.Findings != nil {
-		head.Findings = []Finding{}
-		arrays = append(arrays, jsonstream.Array{Name: "findings", Len: len(r.Findings),
-			Elem: func(i int) any { return &r.Findings[i] }})
-	}
+	head.Findings = Findings{}
+	arrays = append(arrays, jsonstream.Array{Name: "findings", Len: r.Findings.Len(),
+		Elem: func(i int) any { f := r.Findings.At(i); return &f }})
 	return jsonstream.Write(w, &head, arrays...)
 }
 

@@ -51,9 +51,11 @@ func TestGoldenJSONRoundTrip(t *testing.T) {
 		}
 		want := fx.make().finalized()
 		// encoding/json replaces invalid UTF-8 with U+FFFD.
-		for i := range want.Findings {
-			want.Findings[i].Message = strings.ToValidUTF8(want.Findings[i].Message, "\uFFFD")
+		fs := want.Findings.Slice()
+		for i := range fs {
+			fs[i].Message = strings.ToValidUTF8(fs[i].Message, "\uFFFD")
 		}
+		want.Findings = NewFindings(fs...)
 		if diff := cmp.Diff(want, &got); diff != "" {
 			t.Errorf("%s: decoded golden differs from the fixture (-want +got):\n%s", fx.name, diff)
 		}
@@ -147,8 +149,8 @@ func TestValidateJSONNotJSON(t *testing.T) {
 func TestJSONStreamed(t *testing.T) {
 	reports := map[string]*Report{
 		"zero":         {},
-		"zero entries": {Findings: []Finding{{}}, Coverage: []Coverage{{}}, Domains: []DomainImpact{{}}, Descriptors: []Descriptor{{}}, Rules: []Rule{{}}},
-		"empty":        {Findings: []Finding{}, Descriptors: []Descriptor{}},
+		"zero entries": {Findings: NewFindings(Finding{}), Coverage: []Coverage{{}}, Domains: []DomainImpact{{}}, Descriptors: []Descriptor{{}}, Rules: []Rule{{}}},
+		"empty":        {Findings: NewFindings(), Descriptors: []Descriptor{}},
 	}
 	for _, fx := range fixtures {
 		reports[fx.name] = fx.make().finalized()

@@ -128,10 +128,11 @@ func TestJUnit(t *testing.T) {
 func TestJUnitGroupsFindings(t *testing.T) {
 	r := cleanReport()
 	f := Finding{Rule: "lint-x", Descriptor: "60-edk2-x86_64.json", File: fwdir + "60-edk2-x86_64.json"}
-	r.Findings = []Finding{f, f, f}
-	r.Findings[0].Severity, r.Findings[0].Message, r.Findings[0].Pointer = Warning, "first", "/a"
-	r.Findings[1].Severity, r.Findings[1].Message, r.Findings[1].Pointer = Error, "second", "/b"
-	r.Findings[2].Severity, r.Findings[2].Message, r.Findings[2].Pointer = Error, "third", "/c"
+	fs := []Finding{f, f, f}
+	fs[0].Severity, fs[0].Message, fs[0].Pointer = Warning, "first", "/a"
+	fs[1].Severity, fs[1].Message, fs[1].Pointer = Error, "second", "/b"
+	fs[2].Severity, fs[2].Message, fs[2].Pointer = Error, "third", "/c"
+	r.Findings = NewFindings(fs...)
 	var doc parsedJUnit
 	if err := xml.Unmarshal(render(t, r, JUnit, Options{}), &doc); err != nil {
 		t.Fatal(err)

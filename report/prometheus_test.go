@@ -78,7 +78,7 @@ func TestPrometheus(t *testing.T) {
 			for _, rl := range r.Rules {
 				wantFindings["rule="+rl.ID+",severity="+string(rl.Severity)] += 0
 			}
-			for _, f := range r.Findings {
+			for _, f := range r.Findings.All() {
 				k := "rule=" + f.Rule + ",severity=" + string(f.Severity)
 				if f.Suppressed {
 					wantSuppressed[k]++

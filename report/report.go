@@ -57,7 +57,7 @@ type Report struct {
 	Rules []Rule `json:"rules"`
 	// Findings are sorted by libvirt's descriptor order, then rule ID,
 	// then subject.
-	Findings []Finding `json:"findings"`
+	Findings Findings `json:"findings"`
 	// Coverage is the predicted firmware per arch, machine family and
 	// feature set.
 	Coverage []Coverage `json:"coverage"`

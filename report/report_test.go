@@ -36,7 +36,6 @@ func cleanReport() *Report {
 			{ID: "lint-missing-executable", Severity: Error, Summary: "A descriptor names an executable that does not exist.", Help: "libvirt picks the descriptor and the guest then fails to start. Install the firmware package or remove the descriptor."},
 			{ID: "coverage-gap", Severity: Error, Summary: "No descriptor provides a required feature set.", Help: "libvirt fails to define or start a guest that asks for this firmware."},
 		},
-		Findings: []Finding{},
 		Coverage: []Coverage{
 			{Arch: "x86_64", Machine: "q35", FeatureSet: "uefi", Status: "ok", Descriptor: "60-edk2-x86_64.json", Executable: "/usr/share/OVMF/OVMF_CODE_4M.fd", NVRAMTemplate: "/usr/share/OVMF/OVMF_VARS_4M.fd"},
 			{Arch: "x86_64", Machine: "q35", FeatureSet: "secure-boot", Status: "ok", Descriptor: "50-edk2-x86_64-secure.json", Executable: "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd", NVRAMTemplate: "/usr/share/OVMF/OVMF_VARS_4M.fd"},
@@ -68,7 +67,7 @@ func problemsReport() *Report {
 		Rule{ID: "domain-firmware-change", Severity: Warning, Summary: "A domain boots another firmware once its XML is rebuilt.", Help: "Pin the loader in the domain XML or accept the change."},
 		Rule{ID: "domain-no-firmware", Severity: Error, Summary: "A domain finds no firmware once its XML is rebuilt.", Help: "Install a firmware for it."},
 	)
-	r.Findings = []Finding{
+	r.Findings = NewFindings([]Finding{
 		{Rule: "domain-firmware-change", Severity: Warning, Message: "rebuild selects 60-edk2-x86_64.json instead of 50-edk2-x86_64-secure.json", File: "domains/web1.xml", Subject: "web1", Fingerprint: "d3b07384d113edec49eaa6238ad5ff00"},
 		{Rule: "coverage-gap", Severity: Error, Message: "no descriptor provides amd-sev-es", Subject: "x86_64/q35/amd-sev-es", Fingerprint: "2f1e6c2b6a4d44c0f0f0a1b2c3d4e5f6"},
 		{Rule: "lint-nvram-template-format", Severity: Warning, Message: "nvram-template is qcow2 but executable is raw", Descriptor: "60-edk2-x86_64.json", File: fwdir + "60-edk2-x86_64.json", Line: 14, Column: 13, Pointer: "/mapping/nvram-template/format"},
@@ -77,7 +76,7 @@ func problemsReport() *Report {
 		{Rule: "lint-enrolled-keys-without-secure-boot", Severity: Info, Message: "enrolled-keys is listed without secure-boot", Descriptor: "40-edk2-x86_64-secure-enrolled.json", File: fwdir + "40-edk2-x86_64-secure-enrolled.json", Pointer: "/features", Fingerprint: "0cc175b9c0f1b6a831c399e269772661"},
 		{Rule: "coverage-degraded", Severity: Warning, Message: "60-edk2-x86_64.json lacks requires-smm", Subject: "x86_64/pc/uefi", Fingerprint: "92eb5ffee6ae2fec3ad71c777531578f"},
 		{Rule: "domain-no-firmware", Severity: Error, Message: "Unable to find 'efi' firmware that is compatible with the current configuration", File: "domains/sev1.xml", Subject: "sev1", Fingerprint: "4a8a08f09d37b73795649038408b5f33"},
-	}
+	}...)
 	r.Coverage = []Coverage{
 		{Arch: "x86_64", Machine: "q35", FeatureSet: "uefi", Status: "ok", Descriptor: "60-edk2-x86_64.json", Executable: "/usr/share/OVMF/OVMF_CODE_4M.fd", NVRAMTemplate: "/usr/share/OVMF/OVMF_VARS_4M.fd"},
 		{Arch: "x86_64", Machine: "q35", FeatureSet: "secure-boot", Status: "ok", Descriptor: "50-edk2-x86_64-secure.json", Executable: "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd", NVRAMTemplate: "/usr/share/OVMF/OVMF_VARS_4M.fd", Required: true},
@@ -111,12 +110,12 @@ func oddReport() *Report {
 		Rules: []Rule{
 			{ID: "lint-odd", Severity: Warning, Summary: "Summary with \"quotes\" and <angle> & ampersand.", Help: "Line one.\nLine two with a \\backslash."},
 		},
-		Findings: []Finding{
+		Findings: NewFindings([]Finding{
 			{Rule: "lint-odd", Severity: Warning, Message: "multi\nline\tmessage with \x1b[31mescape\x1b[0m and \u202eoverride", Descriptor: "10 odd #name.json", File: fwdir + "10 odd #name.json", Line: 1, Column: 1, Pointer: "/description/~1slash~0tilde", Fingerprint: "f00d"},
 			{Rule: "lint-odd", Severity: Error, Message: "bad byte \xff here, \"quoted\" \\ back", Descriptor: "固件.json", File: fwdir + "固件.json", Fingerprint: "beef"},
 			{Rule: "lint-undeclared", Severity: Info, Message: "a rule missing from Rules", Subject: "subject with spaces", Fingerprint: "cafe"},
 			{Rule: "lint-odd", Severity: Warning, Message: "relative path", File: "./rel dir/x.json", Line: 3, Fingerprint: "abcd"},
-		},
+		}...),
 		Coverage: []Coverage{
 			{Arch: "x86_64", Machine: "q35\"quoted\"", FeatureSet: "secure-boot\nnewline", Status: "ok", Descriptor: "固件.json"},
 		},
@@ -230,7 +229,7 @@ func TestWriteZeroReport(t *testing.T) {
 		}
 	}
 	// A report holding only zero values in its lists, too.
-	r := &Report{Findings: []Finding{{}}, Coverage: []Coverage{{}}, Domains: []DomainImpact{{}}, Descriptors: []Descriptor{{}}, Rules: []Rule{{}}}
+	r := &Report{Findings: NewFindings(Finding{}), Coverage: []Coverage{{}}, Domains: []DomainImpact{{}}, Descriptors: []Descriptor{{}}, Rules: []Rule{{}}}
 	for _, f := range Formats {
 		if err := Write(&bytes.Buffer{}, r, f, Options{}); err != nil {
 			t.Errorf("Write(zero entries, %s): %v", f, err)
@@ -303,7 +302,7 @@ func TestParseSeverity(t *testing.T) {
 }
 
 func TestParseFailOn(t *testing.T) {
-	warn := &Report{Findings: []Finding{{Rule: "r", Severity: Warning}}}
+	warn := &Report{Findings: NewFindings(Finding{Rule: "r", Severity: Warning})}
 	for _, tc := range []struct {
 		in    string
 		want  Severity
@@ -336,7 +335,7 @@ func TestFinalize(t *testing.T) {
 	r := problemsReport()
 	r.Finalize()
 	var got []string
-	for _, f := range r.Findings {
+	for _, f := range r.Findings.All() {
 		got = append(got, f.Rule+" "+firstNonEmpty(f.File, f.Subject))
 	}
 	// libvirt's order of descriptors first (the /etc entry is the third
@@ -360,7 +359,7 @@ func TestFinalize(t *testing.T) {
 	if !slices.IsSortedFunc(r.Rules, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) }) {
 		t.Errorf("rules not sorted by ID")
 	}
-	for _, f := range r.Findings {
+	for _, f := range r.Findings.All() {
 		if f.Fingerprint == "" {
 			t.Errorf("finding %s kept an empty fingerprint", f.Rule)
 		}
@@ -369,8 +368,9 @@ func TestFinalize(t *testing.T) {
 	// The order does not depend on the order the audit produced.
 	for i := range 10 {
 		s := problemsReport()
-		rot := i % len(s.Findings)
-		s.Findings = append(s.Findings[rot:], s.Findings[:rot]...)
+		fs := s.Findings.Slice()
+		rot := i % len(fs)
+		s.Findings = NewFindings(append(fs[rot:], fs[:rot]...)...)
 		slices.Reverse(s.Rules)
 		s.Finalize()
 		if diff := cmp.Diff(r, s); diff != "" {
@@ -386,7 +386,7 @@ func TestFinalize(t *testing.T) {
 	}
 	z := &Report{}
 	z.Finalize()
-	if z.SchemaVersion != SchemaVersion || z.Findings == nil || z.Rules == nil || z.Dirs == nil || z.Coverage == nil || z.Descriptors == nil {
+	if z.SchemaVersion != SchemaVersion || z.Rules == nil || z.Dirs == nil || z.Coverage == nil || z.Descriptors == nil {
 		t.Errorf("Finalize of a zero report: %+v", z)
 	}
 }
@@ -441,7 +441,7 @@ func TestFails(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := &Report{Findings: tt.findings}
+			r := &Report{Findings: NewFindings(tt.findings...)}
 			if got := r.Fails(tt.threshold); got != tt.want {
 				t.Errorf("Fails(%q) = %v, want %v", tt.threshold, got, tt.want)
 			}
@@ -475,7 +475,7 @@ func TestSameNameDomains(t *testing.T) {
 			{Name: "web", File: "a/web.xml", Current: Choice{Descriptor: "x.json"}, Regenerated: Choice{Descriptor: "x.json"}},
 			{Name: "web", File: "b/web.xml", Current: Choice{Descriptor: "x.json"}, Regenerated: Choice{Error: "no firmware"}},
 		},
-		Findings: []Finding{{Rule: "domain-no-firmware", Severity: Error, Message: "only b fails", File: "b/web.xml", Subject: "web"}},
+		Findings: NewFindings(Finding{Rule: "domain-no-firmware", Severity: Error, Message: "only b fails", File: "b/web.xml", Subject: "web"}),
 	}
 	r.Finalize()
 	var text bytes.Buffer
@@ -614,10 +614,15 @@ func TestWriteFinalizedReport(t *testing.T) {
 				t.Errorf("%s %s: Write modified a final report (-before +after):\n%s", fx.name, f, diff)
 			}
 		}
-		if len(r.Findings) > 1 {
+		if r.Findings.Len() > 1 {
 			u := fx.make().finalized()
-			u.Findings[0], u.Findings[1] = u.Findings[1], u.Findings[0]
-			if u.isFinal() && compareFindings(u.descriptorOrder(), u.Findings[0], u.Findings[1]) != 0 {
+			fs := u.Findings.Slice()
+			fs[0], fs[1] = fs[1], fs[0]
+			u.Findings = NewFindings(fs...)
+			// Severity and Suppressed do not order findings.
+			a, b := fs[0], fs[1]
+			a.Severity, a.Suppressed = b.Severity, b.Suppressed
+			if u.isFinal() && a != b {
 				t.Errorf("%s: findings out of order taken as final", fx.name)
 			}
 		}

@@ -140,7 +140,7 @@ func writeSARIF(w io.Writer, r *Report, _ Options) error {
 	// A finding of a rule the report does not describe still gets a rule,
 	// so every result has a ruleIndex.
 	var unknown []string
-	for _, f := range r.Findings {
+	for _, f := range r.Findings.All() {
 		if _, ok := index[f.Rule]; !ok && !slices.Contains(unknown, f.Rule) {
 			unknown = append(unknown, f.Rule)
 		}
@@ -151,8 +151,8 @@ func writeSARIF(w io.Writer, r *Report, _ Options) error {
 		rules = append(rules, sarifRuleOf(Rule{ID: id, Severity: Warning}))
 	}
 
-	results := make([]sarifResult, 0, len(r.Findings))
-	for _, f := range r.Findings {
+	results := make([]sarifResult, 0, r.Findings.Len())
+	for _, f := range r.Findings.All() {
 		res := sarifResult{
 			RuleID:              f.Rule,
 			RuleIndex:           index[f.Rule],

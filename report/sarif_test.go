@@ -135,10 +135,10 @@ func TestSARIFMapping(t *testing.T) {
 					t.Errorf("rule name %q is not an identifier", got.Name)
 				}
 			}
-			if len(run.Results) != len(r.Findings) {
-				t.Fatalf("%d results for %d findings", len(run.Results), len(r.Findings))
+			if len(run.Results) != r.Findings.Len() {
+				t.Fatalf("%d results for %d findings", len(run.Results), r.Findings.Len())
 			}
-			for i, f := range r.Findings {
+			for i, f := range r.Findings.All() {
 				res := run.Results[i]
 				if res.RuleID != f.Rule || d.Rules[res.RuleIndex].ID != f.Rule {
 					t.Errorf("result %d: ruleId %q, ruleIndex %d (%s), want %s", i, res.RuleID, res.RuleIndex, d.Rules[res.RuleIndex].ID, f.Rule)

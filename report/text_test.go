@@ -78,7 +78,7 @@ func TestTextVerdicts(t *testing.T) {
 // when no finding names them.
 func TestTextWithoutFindings(t *testing.T) {
 	r := problemsReport()
-	r.Findings = nil
+	r.Findings = Findings{}
 	got := textChecks(string(render(t, r, Text, Options{})))
 	for check, want := range map[string]string{
 		"x86_64 q35 amd-sev-es": "FAIL (Unable to find 'efi' firmware that is compatible with the current configuration)",

@@ -1,0 +1,365 @@
+package report
+
+import (
+	"cmp"
+	"encoding/json"
+	"iter"
+	"slices"
+	"strings"
+)
+
+// Findings is the list of a report's findings. It keeps them compact, so
+// that a report over a large set holds its findings in a fraction of the
+// memory a []Finding would: a finding's message may be kept as its parts
+// and joined only when it is read (AddSpliced), its descriptor and file are
+// shared with the findings added before it about the same ones, its rule
+// and severity are a small index, and a fingerprint that is the
+// DefaultFingerprint is worked out when it is read rather than held.
+//
+// At and All give each finding as a Finding value, built anew on every
+// call: changing that value does not change the list (Set does). The zero
+// Findings is an empty list. Copying a Findings value shares its storage,
+// as copying a slice does; use Clone for a list of one's own.
+type Findings struct {
+	recs   []record
+	places []place
+	kinds  []kind
+	texts  map[string]string // AddSpliced's message texts, one copy of each
+}
+
+// record is one finding. Its message is text with arg inserted at byte
+// offset at (text alone when arg is "").
+type record struct {
+	text, arg string
+	pointer   string
+	extra     *extra
+	place     int32 // index in places
+	at        uint32
+	line, col int32
+	kind      uint16 // index in kinds
+	// suppressed is Finding.Suppressed; bigPos is set when the line or
+	// column does not fit in 31 bits (they are then in extra).
+	suppressed, bigPos bool
+}
+
+// extra holds what few findings have: a subject, a fingerprint that is
+// not the default one, a position beyond 31 bits.
+type extra struct {
+	subject     string
+	fingerprint string
+	line, col   int
+}
+
+type place struct {
+	descriptor, file string
+}
+
+type kind struct {
+	rule     string
+	severity Severity
+}
+
+// maxTexts bounds the texts AddSpliced keeps one copy of.
+const maxTexts = 1 << 12
+
+// NewFindings returns a list of fs, in their order.
+func NewFindings(fs ...Finding) Findings {
+	var l Findings
+	for _, f := range fs {
+		l.Add(f)
+	}
+	return l
+}
+
+// Len returns the number of findings.
+func (l *Findings) Len() int { return len(l.recs) }
+
+// At returns the i-th finding.
+func (l *Findings) At(i int) Finding {
+	r := &l.recs[i]
+	k := l.kinds[r.kind]
+	p := l.places[r.place]
+	f := Finding{Rule: k.rule, Severity: k.severity, Message: r.message(), Descriptor: p.descriptor, File: p.file,
+		Line: int(r.line), Column: int(r.col), Pointer: r.pointer, Suppressed: r.suppressed}
+	if x := r.extra; x != nil {
+		f.Subject, f.Fingerprint = x.subject, x.fingerprint
+		if r.bigPos {
+			f.Line, f.Column = x.line, x.col
+		}
+	}
+	if f.Fingerprint == "" {
+		f.Fingerprint = f.DefaultFingerprint()
+	}
+	return f
+}
+
+// All yields the findings in order, with their indices.
+func (l *Findings) All() iter.Seq2[int, Finding] {
+	return func(yield func(int, Finding) bool) {
+		for i := range l.recs {
+			if !yield(i, l.At(i)) {
+				return
+			}
+		}
+	}
+}
+
+// Add appends f.
+func (l *Findings) Add(f Finding) {
+	l.recs = append(l.recs, l.record(f, l.text(f.Message), "", 0))
+}
+
+// AddSpliced appends f with the message prefix+arg+suffix (f.Message is
+// ignored). The list keeps one copy of each distinct prefix and suffix
+// pair, so that a message that differs from others only by arg (a path,
+// a name) costs no more than the reference to arg. (Add keeps one copy of
+// each distinct message in the same way.)
+func (l *Findings) AddSpliced(f Finding, prefix, arg, suffix string) {
+	l.recs = append(l.recs, l.record(f, l.text(prefix+suffix), arg, len(prefix)))
+}
+
+// text returns the list's copy of s, keeping s as that copy when the list
+// holds fewer than maxTexts of them.
+func (l *Findings) text(s string) string {
+	if t, ok := l.texts[s]; ok {
+		return t
+	}
+	if len(l.texts) < maxTexts {
+		if l.texts == nil {
+			l.texts = map[string]string{}
+		}
+		l.texts[s] = s
+	}
+	return s
+}
+
+// Set replaces the i-th finding by f.
+func (l *Findings) Set(i int, f Finding) {
+	l.recs[i] = l.record(f, l.text(f.Message), "", 0)
+}
+
+// Suppress marks the i-th finding as suppressed (Finding.Suppressed).
+func (l *Findings) Suppress(i int) { l.recs[i].suppressed = true }
+
+// AppendMessage adds s to the end of the i-th finding's message. Equal
+// messages keep sharing their text when the same s is added to each
+// (e.g. the releases a finding applies to), at the cost of one map lookup.
+func (l *Findings) AppendMessage(i int, s string) {
+	r := &l.recs[i]
+	r.text = l.text(r.text + s)
+}
+
+// Clone returns a copy of l that shares nothing changeable with it.
+func (l *Findings) Clone() Findings {
+	return Findings{recs: slices.Clone(l.recs), places: slices.Clone(l.places), kinds: slices.Clone(l.kinds),
+		texts: l.cloneTexts()}
+}
+
+func (l *Findings) cloneTexts() map[string]string {
+	if l.texts == nil {
+		return nil
+	}
+	m := make(map[string]string, len(l.texts))
+	for k, v := range l.texts {
+		m[k] = v
+	}
+	return m
+}
+
+// record builds the record of f with the message text, arg at at.
+func (l *Findings) record(f Finding, text, arg string, at int) record {
+	r := record{text: text, arg: arg, at: uint32(at), pointer: f.Pointer, suppressed: f.Suppressed,
+		place: l.place(f.Descriptor, f.File), kind: l.kind(f.Rule, f.Severity)}
+	if f.Line == int(int32(f.Line)) && f.Column == int(int32(f.Column)) {
+		r.line, r.col = int32(f.Line), int32(f.Column)
+	} else {
+		r.bigPos = true
+	}
+	fp := f.Fingerprint
+	if fp != "" && fp == f.DefaultFingerprint() {
+		fp = ""
+	}
+	if f.Subject != "" || fp != "" || r.bigPos {
+		r.extra = &extra{subject: f.Subject, fingerprint: fp}
+		if r.bigPos {
+			r.extra.line, r.extra.col = f.Line, f.Column
+		}
+	}
+	return r
+}
+
+// place returns the index of the place (descriptor, file), shared with the
+// last finding added when it is the same.
+func (l *Findings) place(descriptor, file string) int32 {
+	if n := len(l.places); n > 0 && l.places[n-1] == (place{descriptor, file}) {
+		return int32(n - 1)
+	}
+	l.places = append(l.places, place{descriptor, file})
+	return int32(len(l.places) - 1)
+}
+
+func (l *Findings) kind(rule string, sev Severity) uint16 {
+	k := kind{rule, sev}
+	if i := slices.Index(l.kinds, k); i >= 0 {
+		return uint16(i)
+	}
+	if len(l.kinds) == 1<<16-1 {
+		panic("report: more than 65535 distinct rule and severity pairs")
+	}
+	l.kinds = append(l.kinds, k)
+	return uint16(len(l.kinds) - 1)
+}
+
+// message joins the record's message.
+func (r *record) message() string {
+	if r.arg == "" {
+		return r.text
+	}
+	return r.text[:r.at] + r.arg + r.text[r.at:]
+}
+
+// MarshalJSON encodes the list as a JSON array of Finding objects.
+func (l Findings) MarshalJSON() ([]byte, error) {
+	return json.Marshal(l.Slice())
+}
+
+// UnmarshalJSON decodes a JSON array of Finding objects into the list.
+func (l *Findings) UnmarshalJSON(data []byte) error {
+	var fs []Finding
+	if err := json.Unmarshal(data, &fs); err != nil {
+		return err
+	}
+	*l = NewFindings(fs...)
+	return nil
+}
+
+// subject, fingerprint and position read a record without building the
+// whole Finding.
+func (r *record) subject() string {
+	if r.extra == nil {
+		return ""
+	}
+	return r.extra.subject
+}
+
+func (r *record) position() (line, col int) {
+	if r.bigPos {
+		return r.extra.line, r.extra.col
+	}
+	return int(r.line), int(r.col)
+}
+
+// sort sorts the list in the report's order (see Report.Finalize): by the
+// rank of each place, worked out once, then by descriptor name, rule,
+// subject, file, line, column, pointer, message and fingerprint.
+func (l *Findings) sort(o descriptorOrder) {
+	ranks := make([]int, len(l.places))
+	for i, p := range l.places {
+		ranks[i] = o.rank(Finding{Descriptor: p.descriptor, File: p.file})
+	}
+	slices.SortStableFunc(l.recs, func(a, b record) int { return l.compare(ranks, &a, &b) })
+}
+
+// sorted reports whether the list is in the report's order.
+func (l *Findings) sorted(o descriptorOrder) bool {
+	ranks := make([]int, len(l.places))
+	for i, p := range l.places {
+		ranks[i] = o.rank(Finding{Descriptor: p.descriptor, File: p.file})
+	}
+	return slices.IsSortedFunc(l.recs, func(a, b record) int { return l.compare(ranks, &a, &b) })
+}
+
+// compare orders two records in the report's order, building messages
+// and fingerprints only for records equal up to them.
+func (l *Findings) compare(ranks []int, a, b *record) int {
+	pa, pb := &l.places[a.place], &l.places[b.place]
+	ka, kb := &l.kinds[a.kind], &l.kinds[b.kind]
+	if c := cmp.Or(
+		cmp.Compare(ranks[a.place], ranks[b.place]),
+		strings.Compare(pa.descriptor, pb.descriptor),
+		strings.Compare(ka.rule, kb.rule),
+		strings.Compare(a.subject(), b.subject()),
+		strings.Compare(pa.file, pb.file),
+	); c != 0 {
+		return c
+	}
+	al, ac := a.position()
+	bl, bc := b.position()
+	if c := cmp.Or(
+		cmp.Compare(al, bl),
+		cmp.Compare(ac, bc),
+		strings.Compare(a.pointer, b.pointer),
+	); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.message(), b.message()); c != 0 {
+		return c
+	}
+	return strings.Compare(l.fingerprint(a), l.fingerprint(b))
+}
+
+// fingerprint is the record's Finding.Fingerprint.
+func (l *Findings) fingerprint(r *record) string {
+	if r.extra != nil && r.extra.fingerprint != "" {
+		return r.extra.fingerprint
+	}
+	p := l.places[r.place]
+	return Finding{Rule: l.kinds[r.kind].rule, Descriptor: p.descriptor, File: p.file, Pointer: r.pointer,
+		Subject: r.subject()}.DefaultFingerprint()
+}
+
+// Fingerprint returns the i-th finding's fingerprint (At(i).Fingerprint)
+// without building its message.
+func (l *Findings) Fingerprint(i int) string { return l.fingerprint(&l.recs[i]) }
+
+// summary counts the findings: unsuppressed ones by severity, suppressed
+// ones apart. Findings of an unknown severity are counted nowhere.
+func (l *Findings) summary() Summary {
+	var s Summary
+	for i := range l.recs {
+		r := &l.recs[i]
+		if r.suppressed {
+			s.Suppressed++
+			continue
+		}
+		switch l.kinds[r.kind].severity {
+		case Error:
+			s.Errors++
+		case Warning:
+			s.Warnings++
+		case Info:
+			s.Infos++
+		}
+	}
+	return s
+}
+
+// Severity returns the i-th finding's severity and whether it is
+// suppressed, without building it.
+func (l *Findings) Severity(i int) (Severity, bool) {
+	r := &l.recs[i]
+	return l.kinds[r.kind].severity, r.suppressed
+}
+
+// Slice returns the findings as a []Finding of the caller's own, for a
+// report small enough to hold them all at once.
+func (l *Findings) Slice() []Finding {
+	fs := make([]Finding, 0, l.Len())
+	for _, f := range l.All() {
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+// Equal reports whether l and o hold equal findings in the same order.
+func (l Findings) Equal(o Findings) bool {
+	if l.Len() != o.Len() {
+		return false
+	}
+	for i := range l.Len() {
+		if l.At(i) != o.At(i) {
+			return false
+		}
+	}
+	return true
+}

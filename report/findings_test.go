@@ -1,0 +1,137 @@
+package report
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestFindingsRoundTrip: every field of a Finding comes back from the
+// list as it went in, through Add, Set, AddSpliced and JSON, and a
+// fingerprint is the default one unless one was given.
+func TestFindingsRoundTrip(t *testing.T) {
+	fs := []Finding{
+		{Rule: "missing-file", Severity: Error, Message: "m1", Descriptor: "a.json", File: "/d/a.json", Line: 4, Column: 61, Pointer: "/mapping/executable/filename"},
+		{Rule: "missing-file", Severity: Error, Message: "m2", Descriptor: "a.json", File: "/d/a.json", Line: 5, Column: 3, Pointer: "/mapping/nvram-template/filename", Suppressed: true},
+		{Rule: "coverage-gap", Severity: Info, Message: "gap", Subject: "x86_64/q35/amd-sev-es"},
+		{Rule: "lint-x", Severity: "odd", Message: "", Fingerprint: "beef"},
+		{Rule: "lint-big", Severity: Warning, Message: "far", File: "/f", Line: 1 << 40, Column: -1},
+	}
+	l := NewFindings(fs...)
+	if l.Len() != len(fs) {
+		t.Fatalf("Len = %d, want %d", l.Len(), len(fs))
+	}
+	want := make([]Finding, len(fs))
+	for i, f := range fs {
+		want[i] = f
+		if f.Fingerprint == "" {
+			want[i].Fingerprint = f.DefaultFingerprint()
+		}
+	}
+	if diff := cmp.Diff(want, l.Slice()); diff != "" {
+		t.Errorf("Add then At (-want +got):\n%s", diff)
+	}
+	for i := range want {
+		if got := l.Fingerprint(i); got != want[i].Fingerprint {
+			t.Errorf("Fingerprint(%d) = %q, want %q", i, got, want[i].Fingerprint)
+		}
+		sev, sup := l.Severity(i)
+		if sev != want[i].Severity || sup != want[i].Suppressed {
+			t.Errorf("Severity(%d) = %q, %v; want %q, %v", i, sev, sup, want[i].Severity, want[i].Suppressed)
+		}
+	}
+
+	data, err := json.Marshal(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Findings
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, back.Slice()); diff != "" {
+		t.Errorf("through JSON (-want +got):\n%s", diff)
+	}
+	if !back.Equal(l) || back.Equal(NewFindings(fs[1:]...)) {
+		t.Errorf("Equal disagrees with the findings")
+	}
+
+	l.Set(2, fs[0])
+	want[2] = want[0]
+	l.Suppress(0)
+	want[0].Suppressed = true
+	if diff := cmp.Diff(want, l.Slice()); diff != "" {
+		t.Errorf("after Set and Suppress (-want +got):\n%s", diff)
+	}
+}
+
+// TestAddSpliced: the message is prefix+arg+suffix, also after
+// AppendMessage, and equal prefixes and suffixes are held once.
+func TestAddSpliced(t *testing.T) {
+	var l Findings
+	f := Finding{Rule: "missing-file", Severity: Error, Message: "ignored", Descriptor: "a.json", File: "/d/a.json"}
+	paths := []string{"/usr/share/fw/0/CODE.fd", "/usr/share/fw/1/CODE.fd", ""}
+	for _, p := range paths {
+		l.AddSpliced(f, "the executable ", p, " does not exist")
+	}
+	l.AddSpliced(f, "whole", "", "")
+	l.AppendMessage(1, " [error for libvirt 9.0]")
+	l.AppendMessage(3, "!")
+	want := []string{
+		"the executable /usr/share/fw/0/CODE.fd does not exist",
+		"the executable /usr/share/fw/1/CODE.fd does not exist [error for libvirt 9.0]",
+		"the executable  does not exist",
+		"whole!",
+	}
+	var got []string
+	for _, f := range l.All() {
+		got = append(got, f.Message)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("messages (-want +got):\n%s", diff)
+	}
+	if a, b := l.recs[0].text, l.recs[2].text; unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Errorf("two findings with the same prefix and suffix hold two copies of %q", a)
+	}
+	if len(l.places) != 1 {
+		t.Errorf("%d places for findings about one file, want 1", len(l.places))
+	}
+}
+
+// TestFindingsTextsBounded: the list keeps at most maxTexts texts, and
+// findings added beyond that keep their own.
+func TestFindingsTextsBounded(t *testing.T) {
+	var l Findings
+	for i := range maxTexts + 10 {
+		l.Add(Finding{Rule: "r", Message: strings.Repeat("x", i)})
+	}
+	if len(l.texts) != maxTexts {
+		t.Errorf("%d texts kept, want %d", len(l.texts), maxTexts)
+	}
+	if got := l.At(maxTexts + 9).Message; len(got) != maxTexts+9 {
+		t.Errorf("message beyond the bound: %d bytes, want %d", len(got), maxTexts+9)
+	}
+}
+
+// TestFindingsClone: a clone shares nothing that changes.
+func TestFindingsClone(t *testing.T) {
+	l := NewFindings(Finding{Rule: "r", Message: "m"})
+	c := l.Clone()
+	c.Suppress(0)
+	c.AppendMessage(0, "+")
+	c.Add(Finding{Rule: "s"})
+	if f := l.At(0); f.Suppressed || f.Message != "m" || l.Len() != 1 {
+		t.Errorf("changing a clone changed the original: %+v, %d findings", f, l.Len())
+	}
+}
+
+// TestRecordSize pins the size of a finding in the list: the budget of
+// issue 11 (benchmarks/README.md, "Memory for N descriptors") counts on it.
+func TestRecordSize(t *testing.T) {
+	if n := unsafe.Sizeof(record{}); n > 80 {
+		t.Errorf("a record is %d bytes, want at most 80", n)
+	}
+}
