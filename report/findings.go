@@ -21,10 +21,64 @@ import (
 // Findings is an empty list. Copying a Findings value shares its storage,
 // as copying a slice does; use Clone for a list of one's own.
 type Findings struct {
-	recs   []record
-	places []place
+	recs   chunks[record]
+	places chunks[place]
 	kinds  []kind
 	texts  map[string]string // AddSpliced's message texts, one copy of each
+}
+
+// chunks is a list kept in chunks of at most chunkLen elements, so that
+// growing a large list never copies it: a copy would hold the old and the
+// new array at once, and a collection running meanwhile counts both.
+type chunks[T any] struct {
+	cs [][]T
+	n  int
+}
+
+const chunkLen = 1024
+
+func (c *chunks[T]) len() int { return c.n }
+
+func (c *chunks[T]) at(i int) *T { return &c.cs[i/chunkLen][i%chunkLen] }
+
+func (c *chunks[T]) append(v T) {
+	if len(c.cs) == 0 || len(c.cs[len(c.cs)-1]) == chunkLen {
+		c.cs = append(c.cs, nil)
+	}
+	last := &c.cs[len(c.cs)-1]
+	*last = append(*last, v)
+	c.n++
+}
+
+func (c *chunks[T]) clone() chunks[T] {
+	out := chunks[T]{cs: make([][]T, len(c.cs)), n: c.n}
+	for i, ch := range c.cs {
+		out.cs[i] = slices.Clone(ch)
+	}
+	return out
+}
+
+// permute puts element perm[i] at i, for a permutation perm of the
+// indices, in place (one cycle at a time).
+func (c *chunks[T]) permute(perm []int32) {
+	done := make([]bool, len(perm))
+	for i := range perm {
+		if done[i] || int(perm[i]) == i {
+			continue
+		}
+		tmp := *c.at(i)
+		j := i
+		for {
+			done[j] = true
+			k := int(perm[j])
+			if k == i {
+				*c.at(j) = tmp
+				break
+			}
+			*c.at(j) = *c.at(k)
+			j = k
+		}
+	}
 }
 
 // record is one finding. Its message is text with arg inserted at byte
@@ -72,13 +126,13 @@ func NewFindings(fs ...Finding) Findings {
 }
 
 // Len returns the number of findings.
-func (l *Findings) Len() int { return len(l.recs) }
+func (l *Findings) Len() int { return l.recs.len() }
 
 // At returns the i-th finding.
 func (l *Findings) At(i int) Finding {
-	r := &l.recs[i]
+	r := l.recs.at(i)
 	k := l.kinds[r.kind]
-	p := l.places[r.place]
+	p := l.places.at(int(r.place))
 	f := Finding{Rule: k.rule, Severity: k.severity, Message: r.message(), Descriptor: p.descriptor, File: p.file,
 		Line: int(r.line), Column: int(r.col), Pointer: r.pointer, Suppressed: r.suppressed}
 	if x := r.extra; x != nil {
@@ -96,7 +150,7 @@ func (l *Findings) At(i int) Finding {
 // All yields the findings in order, with their indices.
 func (l *Findings) All() iter.Seq2[int, Finding] {
 	return func(yield func(int, Finding) bool) {
-		for i := range l.recs {
+		for i := range l.recs.len() {
 			if !yield(i, l.At(i)) {
 				return
 			}
@@ -106,7 +160,7 @@ func (l *Findings) All() iter.Seq2[int, Finding] {
 
 // Add appends f.
 func (l *Findings) Add(f Finding) {
-	l.recs = append(l.recs, l.record(f, l.text(f.Message), "", 0))
+	l.recs.append(l.record(f, l.text(f.Message), "", 0))
 }
 
 // AddSpliced appends f with the message prefix+arg+suffix (f.Message is
@@ -115,7 +169,7 @@ func (l *Findings) Add(f Finding) {
 // a name) costs no more than the reference to arg. (Add keeps one copy of
 // each distinct message in the same way.)
 func (l *Findings) AddSpliced(f Finding, prefix, arg, suffix string) {
-	l.recs = append(l.recs, l.record(f, l.text(prefix+suffix), arg, len(prefix)))
+	l.recs.append(l.record(f, l.text(prefix+suffix), arg, len(prefix)))
 }
 
 // text returns the list's copy of s, keeping s as that copy when the list
@@ -135,23 +189,23 @@ func (l *Findings) text(s string) string {
 
 // Set replaces the i-th finding by f.
 func (l *Findings) Set(i int, f Finding) {
-	l.recs[i] = l.record(f, l.text(f.Message), "", 0)
+	*l.recs.at(i) = l.record(f, l.text(f.Message), "", 0)
 }
 
 // Suppress marks the i-th finding as suppressed (Finding.Suppressed).
-func (l *Findings) Suppress(i int) { l.recs[i].suppressed = true }
+func (l *Findings) Suppress(i int) { l.recs.at(i).suppressed = true }
 
 // AppendMessage adds s to the end of the i-th finding's message. Equal
 // messages keep sharing their text when the same s is added to each
 // (e.g. the releases a finding applies to), at the cost of one map lookup.
 func (l *Findings) AppendMessage(i int, s string) {
-	r := &l.recs[i]
+	r := l.recs.at(i)
 	r.text = l.text(r.text + s)
 }
 
 // Clone returns a copy of l that shares nothing changeable with it.
 func (l *Findings) Clone() Findings {
-	return Findings{recs: slices.Clone(l.recs), places: slices.Clone(l.places), kinds: slices.Clone(l.kinds),
+	return Findings{recs: l.recs.clone(), places: l.places.clone(), kinds: slices.Clone(l.kinds),
 		texts: l.cloneTexts()}
 }
 
@@ -191,11 +245,11 @@ func (l *Findings) record(f Finding, text, arg string, at int) record {
 // place returns the index of the place (descriptor, file), shared with the
 // last finding added when it is the same.
 func (l *Findings) place(descriptor, file string) int32 {
-	if n := len(l.places); n > 0 && l.places[n-1] == (place{descriptor, file}) {
+	if n := l.places.len(); n > 0 && *l.places.at(n - 1) == (place{descriptor, file}) {
 		return int32(n - 1)
 	}
-	l.places = append(l.places, place{descriptor, file})
-	return int32(len(l.places) - 1)
+	l.places.append(place{descriptor, file})
+	return int32(l.places.len() - 1)
 }
 
 func (l *Findings) kind(rule string, sev Severity) uint16 {
@@ -253,26 +307,43 @@ func (r *record) position() (line, col int) {
 // rank of each place, worked out once, then by descriptor name, rule,
 // subject, file, line, column, pointer, message and fingerprint.
 func (l *Findings) sort(o descriptorOrder) {
-	ranks := make([]int, len(l.places))
-	for i, p := range l.places {
-		ranks[i] = o.rank(Finding{Descriptor: p.descriptor, File: p.file})
+	if l.sorted(o) {
+		return
 	}
-	slices.SortStableFunc(l.recs, func(a, b record) int { return l.compare(ranks, &a, &b) })
+	ranks := l.ranks(o)
+	perm := make([]int32, l.recs.len())
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortStableFunc(perm, func(a, b int32) int { return l.compare(ranks, l.recs.at(int(a)), l.recs.at(int(b))) })
+	l.recs.permute(perm)
 }
 
 // sorted reports whether the list is in the report's order.
 func (l *Findings) sorted(o descriptorOrder) bool {
-	ranks := make([]int, len(l.places))
-	for i, p := range l.places {
-		ranks[i] = o.rank(Finding{Descriptor: p.descriptor, File: p.file})
+	ranks := l.ranks(o)
+	for i := 1; i < l.recs.len(); i++ {
+		if l.compare(ranks, l.recs.at(i-1), l.recs.at(i)) > 0 {
+			return false
+		}
 	}
-	return slices.IsSortedFunc(l.recs, func(a, b record) int { return l.compare(ranks, &a, &b) })
+	return true
+}
+
+// ranks are the places' ranks in o.
+func (l *Findings) ranks(o descriptorOrder) []int32 {
+	ranks := make([]int32, l.places.len())
+	for i := range ranks {
+		p := l.places.at(i)
+		ranks[i] = int32(o.rank(Finding{Descriptor: p.descriptor, File: p.file}))
+	}
+	return ranks
 }
 
 // compare orders two records in the report's order, building messages
 // and fingerprints only for records equal up to them.
-func (l *Findings) compare(ranks []int, a, b *record) int {
-	pa, pb := &l.places[a.place], &l.places[b.place]
+func (l *Findings) compare(ranks []int32, a, b *record) int {
+	pa, pb := l.places.at(int(a.place)), l.places.at(int(b.place))
 	ka, kb := &l.kinds[a.kind], &l.kinds[b.kind]
 	if c := cmp.Or(
 		cmp.Compare(ranks[a.place], ranks[b.place]),
@@ -303,21 +374,21 @@ func (l *Findings) fingerprint(r *record) string {
 	if r.extra != nil && r.extra.fingerprint != "" {
 		return r.extra.fingerprint
 	}
-	p := l.places[r.place]
+	p := l.places.at(int(r.place))
 	return Finding{Rule: l.kinds[r.kind].rule, Descriptor: p.descriptor, File: p.file, Pointer: r.pointer,
 		Subject: r.subject()}.DefaultFingerprint()
 }
 
 // Fingerprint returns the i-th finding's fingerprint (At(i).Fingerprint)
 // without building its message.
-func (l *Findings) Fingerprint(i int) string { return l.fingerprint(&l.recs[i]) }
+func (l *Findings) Fingerprint(i int) string { return l.fingerprint(l.recs.at(i)) }
 
 // summary counts the findings: unsuppressed ones by severity, suppressed
 // ones apart. Findings of an unknown severity are counted nowhere.
 func (l *Findings) summary() Summary {
 	var s Summary
-	for i := range l.recs {
-		r := &l.recs[i]
+	for i := range l.recs.len() {
+		r := l.recs.at(i)
 		if r.suppressed {
 			s.Suppressed++
 			continue
@@ -337,7 +408,7 @@ func (l *Findings) summary() Summary {
 // Severity returns the i-th finding's severity and whether it is
 // suppressed, without building it.
 func (l *Findings) Severity(i int) (Severity, bool) {
-	r := &l.recs[i]
+	r := l.recs.at(i)
 	return l.kinds[r.kind].severity, r.suppressed
 }
 

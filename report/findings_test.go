@@ -2,6 +2,9 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -93,11 +96,11 @@ func TestAddSpliced(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("messages (-want +got):\n%s", diff)
 	}
-	if a, b := l.recs[0].text, l.recs[2].text; unsafe.StringData(a) != unsafe.StringData(b) {
+	if a, b := l.recs.at(0).text, l.recs.at(2).text; unsafe.StringData(a) != unsafe.StringData(b) {
 		t.Errorf("two findings with the same prefix and suffix hold two copies of %q", a)
 	}
-	if len(l.places) != 1 {
-		t.Errorf("%d places for findings about one file, want 1", len(l.places))
+	if l.places.len() != 1 {
+		t.Errorf("%d places for findings about one file, want 1", l.places.len())
 	}
 }
 
@@ -133,5 +136,55 @@ func TestFindingsClone(t *testing.T) {
 func TestRecordSize(t *testing.T) {
 	if n := unsafe.Sizeof(record{}); n > 80 {
 		t.Errorf("a record is %d bytes, want at most 80", n)
+	}
+}
+
+// TestFindingsSortAcrossChunks: a list several chunks long sorts to the
+// same order from any starting order, keeps every finding, and the
+// descriptors' order comes first.
+func TestFindingsSortAcrossChunks(t *testing.T) {
+	n := 3*chunkLen + 17
+	var descs []Descriptor
+	for i := range 50 {
+		name := fmt.Sprintf("%02d-d.json", 49-i) // libvirt's order is not the names'
+		descs = append(descs, Descriptor{Name: name, Path: "/fw/" + name, Status: "active"})
+	}
+	var fs []Finding
+	for i := range n {
+		d := descs[i*7%len(descs)]
+		fs = append(fs, Finding{Rule: []string{"b-rule", "a-rule"}[i%2], Severity: Warning, Descriptor: d.Name, File: d.Path,
+			Line: i % 13, Message: fmt.Sprint("m", i%5)})
+	}
+	var first []Finding
+	for seed := range 3 {
+		shuffled := slices.Clone(fs)
+		rand.New(rand.NewPCG(uint64(seed), 1)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		r := &Report{Descriptors: descs, Findings: NewFindings(shuffled...)}
+		r.Finalize()
+		got := r.Findings.Slice()
+		if !r.Findings.sorted(r.descriptorOrder()) {
+			t.Fatalf("seed %d: not sorted after Finalize", seed)
+		}
+		if got[0].Descriptor != descs[0].Name || got[len(got)-1].Descriptor != descs[len(descs)-1].Name {
+			t.Errorf("seed %d: first %s, last %s: not in the descriptors' order", seed, got[0].Descriptor, got[len(got)-1].Descriptor)
+		}
+		if first == nil {
+			first = got
+			want := slices.Clone(fs)
+			key := func(f Finding) string { return fmt.Sprint(f) }
+			slices.SortFunc(want, func(a, b Finding) int { return strings.Compare(key(a), key(b)) })
+			have := slices.Clone(got)
+			for i := range have {
+				have[i].Fingerprint = ""
+			}
+			slices.SortFunc(have, func(a, b Finding) int { return strings.Compare(key(a), key(b)) })
+			if diff := cmp.Diff(want, have); diff != "" {
+				t.Fatalf("sorting lost or changed findings (-want +got):\n%s", diff)
+			}
+			continue
+		}
+		if diff := cmp.Diff(first, got); diff != "" {
+			t.Errorf("seed %d: another order than seed 0's (-first +got):\n%s", seed, diff)
+		}
 	}
 }
