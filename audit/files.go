@@ -86,19 +86,11 @@ func isImageName(dir, name string) bool {
 }
 
 // orphans reports images under imageDirs no active descriptor describes.
+// The images are found first and the descriptors' paths then compared with
+// them, so that what it holds grows with the images, not with the set.
 func (a *auditor) orphans() {
-	described := map[string]bool{}
-	for _, e := range a.set.Entries {
-		if e.Status != descriptor.StatusActive {
-			continue
-		}
-		for _, p := range e.Descriptor.Paths() {
-			described[p] = true
-			if r, _, err := a.stat(p); err == nil {
-				described[r] = true
-			}
-		}
-	}
+	type image struct{ shown, resolved string }
+	var images []image
 	seen := map[string]bool{}
 	for _, dir := range imageDirs {
 		rdir, info, err := a.stat(dir)
@@ -121,13 +113,41 @@ func (a *auditor) orphans() {
 				return nil
 			}
 			seen[shown] = true
-			r, info, err := a.stat(shown)
-			if err != nil || !info.Mode().IsRegular() || described[shown] || described[r] {
-				return nil
+			if r, info, err := a.stat(shown); err == nil && info.Mode().IsRegular() {
+				images = append(images, image{shown, r})
 			}
-			a.add(report.Finding{Rule: RuleOrphanImage, File: shown, Subject: shown,
-				Message: fmt.Sprintf("%s is a firmware image no descriptor describes: libvirt never auto-selects it; domains naming it keep working only while the package ships it", shown)})
 			return nil
 		})
+	}
+	if len(images) == 0 {
+		return
+	}
+	// described holds the images' names that a descriptor's path, or
+	// where it resolves to, is.
+	described := map[string]bool{}
+	for _, img := range images {
+		described[img.shown], described[img.resolved] = false, false
+	}
+	for _, e := range a.set.Entries {
+		if e.Status != descriptor.StatusActive {
+			continue
+		}
+		for _, p := range e.Descriptor.Paths() {
+			if _, ok := described[p]; ok {
+				described[p] = true
+			}
+			if r, _, err := a.stat(p); err == nil {
+				if _, ok := described[r]; ok {
+					described[r] = true
+				}
+			}
+		}
+	}
+	for _, img := range images {
+		if described[img.shown] || described[img.resolved] {
+			continue
+		}
+		a.add(report.Finding{Rule: RuleOrphanImage, File: img.shown, Subject: img.shown,
+			Message: fmt.Sprintf("%s is a firmware image no descriptor describes: libvirt never auto-selects it; domains naming it keep working only while the package ships it", img.shown)})
 	}
 }
