@@ -128,6 +128,12 @@ type auditor struct {
 	// release is set when the lint rules may drop each active entry's
 	// bytes after its own rules (Options.ReleaseData).
 	release bool
+	// visited is set when each entry's own rules ran as it was loaded
+	// (RunLoad).
+	visited bool
+	// pending are the feature-ignored findings whose severity waits for
+	// the coverage matrix (ignoredFeatures, resolvePending).
+	pending []pendingFeature
 	stores  map[string]storeRead // contents.go, by resolved rooted path
 	// res resolves image paths inside opts.Files for the whole run, so
 	// that the directories they share are looked up once.
@@ -142,24 +148,86 @@ func (a *auditor) stat(p string) (string, fs.FileInfo, error) {
 	return a.res.Stat(p)
 }
 
+// RunLoad loads the set load names (descriptor.Load, with opts.Profile's
+// rules when load.Rules is nil) and audits it as Run does. The rules that
+// read a descriptor's bytes run as each descriptor is read, and with
+// opts.ReleaseData the bytes are dropped then, so that a large set's bytes
+// are never all held at once; Run, given a loaded set, holds them until
+// its lint. The report is the one Run gives for the same set. The error is
+// Run's, or a *LoadError when the set cannot be loaded.
+func RunLoad(ctx context.Context, load descriptor.Options, opts Options) (*report.Report, error) {
+	a, req, err := newAuditor(ctx, opts, true)
+	if err != nil {
+		return nil, err
+	}
+	if load.Rules == nil {
+		load.Rules = a.p.Rules
+	}
+	if err := a.checkRules(load.Rules); err != nil {
+		return nil, err
+	}
+	visit := load.Visit
+	load.Visit = func(e *descriptor.Entry) {
+		if visit != nil {
+			visit(e)
+		}
+		a.entry(e)
+	}
+	set, err := descriptor.Load(load)
+	if err != nil {
+		return nil, &LoadError{Err: err}
+	}
+	a.set, a.visited = set, true
+	return a.run(req, true)
+}
+
+// LoadError is RunLoad's error when descriptor.Load fails: the set could
+// not be read at all (a root that cannot be opened).
+type LoadError struct{ Err error }
+
+func (e *LoadError) Error() string { return e.Err.Error() }
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// newAuditor checks opts and makes the auditor of one run.
+func newAuditor(ctx context.Context, opts Options, full bool) (*auditor, []requirement, error) {
+	req, err := parseRequire(opts.Require)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := cmp.Or(opts.Profile, matcher.Latest)
+	a := &auditor{ctx: ctx, opts: opts, p: p, qemu: cmp.Or(opts.QEMU, p.QEMU)}
+	// After lint, domains and nova read the descriptors' JSON (nova's own
+	// selection, matcher.Match under a nova profile).
+	a.release = opts.ReleaseData && (!full || len(opts.Domains) == 0 && len(opts.Nova) == 0 && !p.Nova)
+	return a, req, nil
+}
+
+// checkRules refuses a set loaded with other rules than the profile's.
+func (a *auditor) checkRules(rules *descriptor.Rules) error {
+	if rules != nil && !rules.Equal(a.p.Rules) {
+		return fmt.Errorf("audit: the set was loaded with the rules of %s but the profile is %s: load it with descriptor.Options{Rules: profile.Rules}", rules.Name, a.p.Name)
+	}
+	return nil
+}
+
 func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*report.Report, error) {
 	if set == nil {
 		return nil, errors.New("audit: no descriptor set")
 	}
-	p := cmp.Or(opts.Profile, matcher.Latest)
-	if set.Rules != nil && !set.Rules.Equal(p.Rules) {
-		return nil, fmt.Errorf("audit: the set was loaded with the rules of %s but the profile is %s: load it with descriptor.Options{Rules: profile.Rules}", set.Rules.Name, p.Name)
-	}
-	req, err := parseRequire(opts.Require)
+	a, req, err := newAuditor(ctx, opts, full)
 	if err != nil {
 		return nil, err
 	}
-	a := &auditor{ctx: ctx, set: set, opts: opts, p: p, qemu: cmp.Or(opts.QEMU, p.QEMU)}
-	// After lint, domains and nova read the descriptors' JSON (nova's own
-	// selection, matcher.Match under a nova profile); the coverage matrix
-	// runs before lint.
-	a.release = opts.ReleaseData && (!full || len(opts.Domains) == 0 && len(opts.Nova) == 0 && !p.Nova)
+	if err := a.checkRules(set.Rules); err != nil {
+		return nil, err
+	}
+	a.set = set
+	return a.run(req, full)
+}
 
+// run audits a.set: with full, Run's audit, otherwise Lint's.
+func (a *auditor) run(req []requirement, full bool) (*report.Report, error) {
+	ctx, set, opts, p := a.ctx, a.set, a.opts, a.p
 	a.cells = a.coverage(req)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -170,10 +238,11 @@ func run(ctx context.Context, set *descriptor.Set, opts Options, full bool) (*re
 		a.coverageFindings()
 	}
 	a.lint()
+	a.resolvePending()
 	var impacts []report.DomainImpact
 	if full {
-		impacts, err = a.domains()
-		if err != nil {
+		var err error
+		if impacts, err = a.domains(); err != nil {
 			return nil, err
 		}
 		if err := a.nova(); err != nil {

@@ -173,16 +173,28 @@ func (f *fixture) run(t *testing.T) *report.Report {
 // the set too.
 func (f *fixture) runWith(t *testing.T, release bool) (*report.Report, *descriptor.Set) {
 	t.Helper()
+	opts := f.options(t, release)
+	set, err := descriptor.Load(descriptor.Options{FS: f.fsys, Rules: opts.Profile.Rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Run(context.Background(), set, opts)
+	if err != nil {
+		t.Fatalf("%s: %v", f.name, err)
+	}
+	return r, set
+}
+
+// options are the fixture's audit options, with Options.ReleaseData as
+// given.
+func (f *fixture) options(t *testing.T, release bool) Options {
+	t.Helper()
 	p := matcher.Latest
+	var err error
 	if v := f.key("libvirt"); v != "" {
-		var err error
 		if p, err = matcher.ProfileFor(v); err != nil {
 			t.Fatal(err)
 		}
-	}
-	set, err := descriptor.Load(descriptor.Options{FS: f.fsys, Rules: p.Rules})
-	if err != nil {
-		t.Fatal(err)
 	}
 	opts := Options{Profile: p, Domains: f.domains, EmptyDomainDirs: f.keys["emptydomains"], Require: f.keys["require"], Overrides: f.overrides, Files: f.fsys, Nova: f.nova, DomainCaps: f.caps}
 	opts.Contents = f.key("contents") == "yes"
@@ -195,11 +207,7 @@ func (f *fixture) runWith(t *testing.T, release bool) (*report.Report, *descript
 		opts.Files, opts.FilesSkipped = nil, "fixture without images"
 	}
 	opts.ReleaseData = release
-	r, err := Run(context.Background(), set, opts)
-	if err != nil {
-		t.Fatalf("%s: %v", f.name, err)
-	}
-	return r, set
+	return opts
 }
 
 // gunzipFixture reads one of varstore's real images (testdata/README.md

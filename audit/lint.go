@@ -15,29 +15,39 @@ import (
 func (a *auditor) lint() {
 	a.noDescriptors()
 	a.lookupErrors()
-	for _, e := range a.set.Entries {
-		switch e.Status {
-		case descriptor.StatusInvalid:
-			a.invalid(e)
-			a.stray(e)
-		case descriptor.StatusActive:
-			a.stray(e)
-			a.active(e)
-			a.contents(e)
-			if a.release {
-				// Every rule that positions a finding in e has run
-				// (shadowed names no pointer).
-				e.DropData()
-			}
-		case descriptor.StatusMasked:
-			a.addEntry(e, RuleMasked, "", "", fmt.Sprintf("masked by the empty file %s: libvirt never reads it", e.HiddenBy))
-		case descriptor.StatusOverridden:
-			a.addEntry(e, RuleOverridden, "", "", fmt.Sprintf("overridden by %s: libvirt reads that file instead", e.HiddenBy))
+	if !a.visited {
+		for _, e := range a.set.Entries {
+			a.entry(e)
 		}
 	}
 	a.shadowed()
 	if a.opts.Files != nil {
 		a.orphans()
+	}
+}
+
+// entry runs the rules about one entry alone, those that read its bytes
+// among them: during the lint, or as the entry is loaded (RunLoad).
+// Nothing here reads the rest of the set or the coverage matrix
+// (feature-ignored's severity waits for it: resolvePending).
+func (a *auditor) entry(e *descriptor.Entry) {
+	switch e.Status {
+	case descriptor.StatusInvalid:
+		a.invalid(e)
+		a.stray(e)
+	case descriptor.StatusActive:
+		a.stray(e)
+		a.active(e)
+		a.contents(e)
+		if a.release {
+			// Every rule that positions a finding in e has run
+			// (shadowed names no pointer).
+			e.DropData()
+		}
+	case descriptor.StatusMasked:
+		a.addEntry(e, RuleMasked, "", "", fmt.Sprintf("masked by the empty file %s: libvirt never reads it", e.HiddenBy))
+	case descriptor.StatusOverridden:
+		a.addEntry(e, RuleOverridden, "", "", fmt.Sprintf("overridden by %s: libvirt reads that file instead", e.HiddenBy))
 	}
 }
 
@@ -283,21 +293,40 @@ func (a *auditor) ignoredFeatures(e *descriptor.Entry) {
 			what = "a feature QEMU defines"
 		}
 		msg := fmt.Sprintf("%q is %s but libvirt %s does not know it and ignores it: the firmware looks like a build without it", f, what, a.p.Version)
-		sev := report.Warning
 		if needsHost(d, f) {
-			var victims []string
-			for _, c := range a.cells {
-				if c.chosen == e && c.Status != "gap" && !provides(c.FeatureSet, f) {
-					victims = append(victims, c.subject())
-				}
-			}
-			if len(victims) > 0 {
-				sev = report.Error
-				msg += fmt.Sprintf("; guests that do not provide %s get it and cannot boot: %s", f, strings.Join(victims, ", "))
+			a.pending = append(a.pending, pendingFeature{e: e, feature: f, finding: a.findings.Len()})
+		}
+		a.addEntry(e, RuleFeatureIgnored, report.Warning, ptr, msg)
+	}
+}
+
+// pendingFeature is a feature-ignored finding about a feature the guest
+// must provide (needsHost): an error when the coverage matrix shows a
+// guest that does not provide it getting the descriptor.
+type pendingFeature struct {
+	e       *descriptor.Entry
+	feature descriptor.Feature
+	finding int // index in auditor.findings
+}
+
+// resolvePending makes the pending feature-ignored findings errors where
+// the coverage matrix, once known, has victims for them.
+func (a *auditor) resolvePending() {
+	for _, pf := range a.pending {
+		var victims []string
+		for _, c := range a.cells {
+			if c.chosen == pf.e && c.Status != "gap" && !provides(c.FeatureSet, pf.feature) {
+				victims = append(victims, c.subject())
 			}
 		}
-		a.addEntry(e, RuleFeatureIgnored, sev, ptr, msg)
+		if len(victims) > 0 {
+			f := a.findings.At(pf.finding)
+			f.Severity = report.Error
+			f.Message += fmt.Sprintf("; guests that do not provide %s get it and cannot boot: %s", pf.feature, strings.Join(victims, ", "))
+			a.findings.Set(pf.finding, f)
+		}
 	}
+	a.pending = nil
 }
 
 // shadowed flags descriptors an earlier active descriptor beats for every

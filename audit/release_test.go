@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -63,6 +64,71 @@ func TestReleaseDataSameReport(t *testing.T) {
 	}
 	if positioned == 0 || dropped == 0 || kept == 0 {
 		t.Errorf("the fixtures exercise too little: %d positioned findings, %d entries dropped, %d kept", positioned, dropped, kept)
+	}
+}
+
+// TestRunLoadSameReport: RunLoad, which lints each descriptor as it is
+// loaded, gives Run's report for every rule fixture (with and without its
+// domains), and with ReleaseData no two active entries hold their bytes at
+// once when nothing reads them after lint.
+func TestRunLoadSameReport(t *testing.T) {
+	files, err := filepath.Glob("testdata/rules/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	checked := 0
+	for _, file := range files {
+		orig := readFixture(t, file)
+		noDomains := *orig
+		noDomains.domains = nil
+		for _, fx := range []*fixture{orig, &noDomains} {
+			want, _ := fx.runWith(t, false)
+			opts := fx.options(t, true)
+			mayDrop := len(opts.Domains) == 0 && len(opts.Nova) == 0 && !opts.Profile.Nova
+			var seen []*descriptor.Entry
+			visit := func(e *descriptor.Entry) {
+				for _, s := range seen {
+					if mayDrop && s.Status == descriptor.StatusActive && s.Data != nil {
+						t.Errorf("%s: %s still holds its bytes when %s is read", file, s.Name, e.Name)
+					}
+				}
+				seen = append(seen, e)
+			}
+			got, err := RunLoad(context.Background(), descriptor.Options{FS: fx.fsys, Visit: visit}, opts)
+			if err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
+			a, _ := json.Marshal(want)
+			b, _ := json.Marshal(got)
+			if string(a) != string(b) {
+				t.Errorf("%s (%d domains): RunLoad's report differs from Run's:\nRun:     %s\nRunLoad: %s", file, len(fx.domains), a, b)
+			}
+			if mayDrop && len(seen) > 1 {
+				checked++
+			}
+		}
+	}
+	if checked == 0 {
+		t.Errorf("no fixture with two entries and nothing read after lint")
+	}
+}
+
+// TestRunLoadErrors: an unusable option is refused before loading, a set
+// that cannot be loaded is a *LoadError, and rules other than the
+// profile's are refused.
+func TestRunLoadErrors(t *testing.T) {
+	visited := false
+	load := descriptor.Options{Root: t.TempDir(), Visit: func(*descriptor.Entry) { visited = true }}
+	if _, err := RunLoad(context.Background(), load, Options{Require: []string{"no/such/cell/here"}}); err == nil || visited {
+		t.Errorf("unknown --require: err %v, loaded %v", err, visited)
+	}
+	var le *LoadError
+	if _, err := RunLoad(context.Background(), descriptor.Options{Root: filepath.Join(t.TempDir(), "missing")}, Options{}); !errors.As(err, &le) {
+		t.Errorf("missing root: %v (%T), want a *LoadError", err, err)
+	}
+	load.Rules = matcher.Profiles[0].Rules
+	if _, err := RunLoad(context.Background(), load, Options{Profile: matcher.Latest}); err == nil || errors.As(err, &le) {
+		t.Errorf("rules of another release: %v", err)
 	}
 }
 

@@ -55,6 +55,12 @@ type Options struct {
 	Files []string
 	// Rules judge each descriptor's libvirt verdict; default RulesLatest.
 	Rules *Rules
+	// Visit, when set, is called by Load with each entry, in libvirt's
+	// order, once it is read and judged and before the next one is read.
+	// It may drop the entry's bytes (Entry.DropData) when it has taken
+	// what it needs of them, so that a large set's bytes are never all
+	// held at once (audit.RunLoad). Scan ignores it.
+	Visit func(*Entry)
 }
 
 // SearchPath returns the directories Load scans for opts, lowest precedence
@@ -250,6 +256,9 @@ func Load(opts Options) (*Set, error) {
 	defer l.Close()
 	set := &Set{Root: l.Root, Dirs: l.Dirs, Rules: l.Rules, Entries: make([]*Entry, 0, len(l.items))}
 	for e := range l.entries(true) {
+		if opts.Visit != nil {
+			opts.Visit(e)
+		}
 		set.Entries = append(set.Entries, e)
 	}
 	return set, nil

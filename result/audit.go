@@ -97,11 +97,15 @@ func Audit(ctx context.Context, spec source.Spec, o AuditOptions) (*report.Repor
 		opts.DomainCaps = append(opts.DomainCaps, caps)
 	}
 
-	src, err := source.Open(ctx, spec, source.Audit, "x86_64")
+	src, err := source.Prepare(ctx, spec, source.Audit, "x86_64")
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
+	load, err := src.LoadOptions()
+	if err != nil {
+		return nil, err
+	}
 	c := src.Choice
 	if len(opts.Nova) > 0 && c.Profile.Nova {
 		return nil, &release.UsageError{Msg: "nova combinations are judged with a libvirt release: choose one with --libvirt, not --profile nova-legacy"}
@@ -114,10 +118,14 @@ func Audit(ctx context.Context, spec source.Spec, o AuditOptions) (*report.Repor
 		opts.Templates = source.Templates(d)
 	}
 	opts.CheckEmulators = c.HostRelease && src.Spec.Root == ""
-	// The set is this call's own, and closed when it returns.
+	// The set is this call's own: its bytes may go once read.
 	opts.ReleaseData = true
-	r, err := audit.Run(ctx, src.Set, opts)
-	if err != nil {
+	r, err := audit.RunLoad(ctx, load, opts)
+	var le *audit.LoadError
+	switch {
+	case errors.As(err, &le):
+		return nil, le.Err
+	case err != nil:
 		return nil, usage(err)
 	}
 	return r, nil

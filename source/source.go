@@ -218,6 +218,21 @@ type Source struct {
 // Open falls back (FallBack), chooses the release for a guest of arch
 // (Choose) and loads the set with that release's rules.
 func Open(ctx context.Context, s Spec, use Use, arch string) (*Source, error) {
+	src, err := Prepare(ctx, s, use, arch)
+	if err != nil {
+		return nil, err
+	}
+	if src.Set, err = src.Spec.load(src.Choice.Profile.Rules); err != nil {
+		src.Close()
+		return nil, err
+	}
+	return src, nil
+}
+
+// Prepare is Open without loading the set: Set is nil, and LoadOptions
+// are the options that load it (for audit.RunLoad, which loads the set
+// itself so as to lint each descriptor as it is read).
+func Prepare(ctx context.Context, s Spec, use Use, arch string) (*Source, error) {
 	if err := s.Check(); err != nil {
 		return nil, err
 	}
@@ -226,9 +241,6 @@ func Open(ctx context.Context, s Spec, use Use, arch string) (*Source, error) {
 	s = src.Spec
 	var err error
 	if src.Choice, err = s.choose(ctx, use, arch); err != nil {
-		return nil, err
-	}
-	if src.Set, err = s.load(src.Choice.Profile.Rules); err != nil {
 		return nil, err
 	}
 	if use == Audit && s.Distro == "" {
@@ -251,6 +263,12 @@ func Open(ctx context.Context, s Spec, use Use, arch string) (*Source, error) {
 		src.HostFiles = src.Choice.HostFiles(host, root)
 	}
 	return src, nil
+}
+
+// LoadOptions are the descriptor.Load options of the set, judged with the
+// chosen release's rules.
+func (src *Source) LoadOptions() (descriptor.Options, error) {
+	return src.Spec.loadOptions(src.Choice.Profile.Rules)
 }
 
 // openRoot opens dir ("" is "/") through safefile.FS: opens never block
