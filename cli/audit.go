@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/internal/membudget"
 	"github.com/fwaudit/fwaudit/report"
 	"github.com/fwaudit/fwaudit/result"
 	"github.com/spf13/cobra"
@@ -34,9 +36,14 @@ func (a *app) writeReport(o *values, r *report.Report) error {
 // reportCmd makes c (audit, lint) run build and write the report it
 // returns with writeReport: the two commands differ only in how they
 // make the report.
-func (a *app) reportCmd(c *cobra.Command, v *values, build func(cmd *cobra.Command, args []string) (*report.Report, error)) {
+func (a *app) reportCmd(c *cobra.Command, v *values, build func(cmd *cobra.Command, args []string, b *membudget.Budget) (*report.Report, error)) {
 	c.RunE = runE(func(cmd *cobra.Command, args []string) error {
-		r, err := build(cmd, args)
+		// The report's memory is bounded by the descriptors' bytes
+		// (build tells the budget once it has scanned them) until it
+		// is written.
+		b := membudget.Start()
+		defer b.Stop()
+		r, err := build(cmd, args, b)
 		if err != nil {
 			return err
 		}
@@ -61,12 +68,13 @@ domains given (files or directories such as /etc/libvirt/qemu).
   fwaudit audit --distro ubuntu-24.04 --domcapabilities caps.xml`,
 		Args: cobra.NoArgs,
 	}
-	a.reportCmd(c, v, func(cmd *cobra.Command, _ []string) (*report.Report, error) {
+	a.reportCmd(c, v, func(cmd *cobra.Command, _ []string, b *membudget.Budget) (*report.Report, error) {
 		if err := v.Spec.Check(); err != nil {
 			return nil, err
 		}
 		opts := v.audit
 		opts.SkipContents, opts.Nova, opts.Tool = !v.contents, &v.Nova, report.Tool{Version: toolVersion()}
+		opts.Scanned = func(l *descriptor.Listing) { b.Read(l.Size()) }
 		return result.Audit(cmd.Context(), a.fallBack(v.Spec), opts)
 	})
 	a.addFlags(c, v, sourceFlags, releaseFlags, reportFlags, novaFlags,
@@ -89,7 +97,7 @@ CODE/VARS layouts.`,
   fwaudit lint --libvirt 10.0 --format sarif --output lint.sarif firmware/`,
 		Args: needArgs("no descriptor files or directories given"),
 	}
-	a.reportCmd(c, v, func(cmd *cobra.Command, args []string) (*report.Report, error) {
+	a.reportCmd(c, v, func(cmd *cobra.Command, args []string, _ *membudget.Budget) (*report.Report, error) {
 		return result.Lint(cmd.Context(), args, result.LintOptions{
 			Libvirt: v.Spec.Libvirt, Profile: v.Spec.Profile, Root: v.Spec.Root, Overrides: v.audit.Overrides,
 			SkipContents: !v.contents, At: v.audit.At, Tool: report.Tool{Version: toolVersion()},

@@ -101,3 +101,30 @@ func ExampleScan() {
 	// /usr/share/qemu/firmware/50-vendor.json overridden
 	// /usr/share/qemu/firmware/60-broken.json invalid
 }
+
+// Load says what it is about to read once the set is scanned, and hands
+// each entry over as soon as it is read and judged.
+func ExampleOptions_visit() {
+	desc := func(exe string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte(`{"description":"","interface-types":["uefi"],"mapping":{"device":"memory","filename":"` +
+			exe + `"},"targets":[{"architecture":"x86_64","machines":["pc-q35-*"]}],"features":[],"tags":[]}`)}
+	}
+	root := fstest.MapFS{
+		"usr/share/qemu/firmware/50-vendor.json": desc("/vendor.fd"),
+		"usr/share/qemu/firmware/60-other.json":  desc("/other.fd"),
+	}
+	opts := descriptor.Options{FS: root,
+		Scanned: func(l *descriptor.Listing) { fmt.Println(l.Len(), "entries,", l.Size(), "bytes to read") },
+		Visit: func(e *descriptor.Entry) {
+			fmt.Println(e.Name, e.Status, e.Descriptor.Mapping.Filename)
+			e.DropData() // done with the bytes
+		},
+	}
+	if _, err := descriptor.Load(opts); err != nil {
+		panic(err)
+	}
+	// Output:
+	// 2 entries, 369 bytes to read
+	// 50-vendor.json active /vendor.fd
+	// 60-other.json active /other.fd
+}

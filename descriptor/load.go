@@ -61,6 +61,11 @@ type Options struct {
 	// what it needs of them, so that a large set's bytes are never all
 	// held at once (audit.RunLoad). Scan ignores it.
 	Visit func(*Entry)
+	// Scanned, when set, is called by Load and Scan with the listing once
+	// the set is scanned, before any descriptor is read: what will be
+	// read is known then (Listing.Size; fwaudit sizes its memory budget
+	// from it).
+	Scanned func(*Listing)
 }
 
 // SearchPath returns the directories Load scans for opts, lowest precedence
@@ -431,6 +436,9 @@ func Scan(opts Options) (*Listing, error) {
 			}
 		}
 	}
+	if opts.Scanned != nil {
+		opts.Scanned(l)
+	}
 	return l, nil
 }
 
@@ -478,6 +486,18 @@ func (l *Listing) LookupError() *Error {
 			}
 		}
 	})
+}
+
+// Size returns the bytes of the files Entries reads: what Scan found the
+// descriptors to be, before any is read.
+func (l *Listing) Size() int64 {
+	var n int64
+	for _, it := range l.items {
+		if it.do == actJudge || it.do == actParse {
+			n += it.e.Size
+		}
+	}
+	return n
 }
 
 // Entries yields every entry in libvirt's order (Set.Entries's), each read,

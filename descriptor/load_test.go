@@ -1,6 +1,7 @@
 package descriptor
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -423,5 +424,66 @@ func TestLoadParsesHiddenEntries(t *testing.T) {
 		if got := len(e.Problems) > 0; got != tc.problem {
 			t.Errorf("%s: has problems = %v, want %v (%v)", tc.path, got, tc.problem, e.Problems)
 		}
+	}
+}
+
+// TestScannedAndVisit: Load calls Scanned once, before anything is read,
+// with a listing whose Size is the bytes of the entries it then reads
+// (not masks or ignored entries), and Visit once per
+// entry in Set.Entries' order, each already judged.
+func TestScannedAndVisit(t *testing.T) {
+	desc := []byte(`{"description":"","interface-types":["uefi"],"mapping":{"device":"memory","filename":"/x.fd"},"targets":[{"architecture":"x86_64","machines":["pc-q35-*"]}],"features":[],"tags":[]}`)
+	root := fstest.MapFS{
+		"usr/share/qemu/firmware/50-a.json": {Data: desc},
+		"usr/share/qemu/firmware/60-b.json": {Data: desc},
+		"usr/share/qemu/firmware/.hidden":   {Data: desc},
+		"etc/qemu/firmware/60-b.json":       {Data: nil},
+		"etc/qemu/firmware/50-a.json":       {Data: append([]byte(" "), desc...)},
+	}
+	var events []string
+	scanned := 0
+	opts := Options{FS: root,
+		Scanned: func(l *Listing) {
+			scanned++
+			events = append(events, fmt.Sprintf("scanned %d %d", l.Len(), l.Size()))
+		},
+		Visit: func(e *Entry) {
+			if scanned != 1 {
+				t.Errorf("%s visited before the scan was announced", e.Path)
+			}
+			events = append(events, fmt.Sprintf("%s %s %v", e.Path, e.Status, e.Descriptor != nil))
+		},
+	}
+	set, err := Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Read (with a descriptor now): the winners and the losers of their
+	// names, the mask itself and the dot-file not.
+	var size int64
+	want := []string{""}
+	for _, e := range set.Entries {
+		want = append(want, fmt.Sprintf("%s %s %v", e.Path, e.Status, e.Descriptor != nil))
+		if e.Descriptor != nil {
+			size += e.Size
+		}
+	}
+	want[0] = fmt.Sprintf("scanned %d %d", len(set.Entries), size)
+	if size != 3*int64(len(desc))+1 {
+		t.Errorf("%d bytes read, want the three descriptors' %d", size, 3*len(desc)+1)
+	}
+	if diff := cmp.Diff(want, events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	// Scan announces the same listing, without reading.
+	events = nil
+	scanned = 0
+	l, err := Scan(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if diff := cmp.Diff(want[:1], events); diff != "" {
+		t.Errorf("Scan's events (-want +got):\n%s", diff)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"iter"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -25,6 +26,10 @@ type Findings struct {
 	places chunks[place]
 	kinds  []kind
 	texts  map[string]string // AddSpliced's message texts, one copy of each
+	// pointers are the JSON pointers of the findings, by their index
+	// in records (0 is ""), and pointerIndex the index of each.
+	pointers     []string
+	pointerIndex map[string]uint16
 }
 
 // chunks is a list kept in chunks of at most chunkLen elements, so that
@@ -85,22 +90,24 @@ func (c *chunks[T]) permute(perm []int32) {
 // offset at (text alone when arg is "").
 type record struct {
 	text, arg string
-	pointer   string
 	extra     *extra
 	place     int32 // index in places
 	at        uint32
 	line, col int32
 	kind      uint16 // index in kinds
+	pointer   uint16 // index in pointers; the pointer is in extra when the table is full
 	// suppressed is Finding.Suppressed; bigPos is set when the line or
 	// column does not fit in 31 bits (they are then in extra).
 	suppressed, bigPos bool
 }
 
 // extra holds what few findings have: a subject, a fingerprint that is
-// not the default one, a position beyond 31 bits.
+// not the default one, a position beyond 31 bits, a pointer beyond the
+// table's maxTexts.
 type extra struct {
 	subject     string
 	fingerprint string
+	pointer     string
 	line, col   int
 }
 
@@ -134,7 +141,7 @@ func (l *Findings) At(i int) Finding {
 	k := l.kinds[r.kind]
 	p := l.places.at(int(r.place))
 	f := Finding{Rule: k.rule, Severity: k.severity, Message: r.message(), Descriptor: p.descriptor, File: p.file,
-		Line: int(r.line), Column: int(r.col), Pointer: r.pointer, Suppressed: r.suppressed}
+		Line: int(r.line), Column: int(r.col), Pointer: l.pointer(r), Suppressed: r.suppressed}
 	if x := r.extra; x != nil {
 		f.Subject, f.Fingerprint = x.subject, x.fingerprint
 		if r.bigPos {
@@ -206,24 +213,15 @@ func (l *Findings) AppendMessage(i int, s string) {
 // Clone returns a copy of l that shares nothing changeable with it.
 func (l *Findings) Clone() Findings {
 	return Findings{recs: l.recs.clone(), places: l.places.clone(), kinds: slices.Clone(l.kinds),
-		texts: l.cloneTexts()}
-}
-
-func (l *Findings) cloneTexts() map[string]string {
-	if l.texts == nil {
-		return nil
-	}
-	m := make(map[string]string, len(l.texts))
-	for k, v := range l.texts {
-		m[k] = v
-	}
-	return m
+		texts: maps.Clone(l.texts), pointers: slices.Clone(l.pointers), pointerIndex: maps.Clone(l.pointerIndex)}
 }
 
 // record builds the record of f with the message text, arg at at.
 func (l *Findings) record(f Finding, text, arg string, at int) record {
-	r := record{text: text, arg: arg, at: uint32(at), pointer: f.Pointer, suppressed: f.Suppressed,
+	r := record{text: text, arg: arg, at: uint32(at), suppressed: f.Suppressed,
 		place: l.place(f.Descriptor, f.File), kind: l.kind(f.Rule, f.Severity)}
+	ptr, inTable := l.pointerIn(f.Pointer)
+	r.pointer = ptr
 	if f.Line == int(int32(f.Line)) && f.Column == int(int32(f.Column)) {
 		r.line, r.col = int32(f.Line), int32(f.Column)
 	} else {
@@ -233,13 +231,51 @@ func (l *Findings) record(f Finding, text, arg string, at int) record {
 	if fp != "" && fp == f.DefaultFingerprint() {
 		fp = ""
 	}
-	if f.Subject != "" || fp != "" || r.bigPos {
+	if f.Subject != "" || fp != "" || r.bigPos || !inTable {
 		r.extra = &extra{subject: f.Subject, fingerprint: fp}
+		if !inTable {
+			r.extra.pointer = f.Pointer
+		}
 		if r.bigPos {
 			r.extra.line, r.extra.col = f.Line, f.Column
 		}
 	}
 	return r
+}
+
+// pointerIn returns the index of ptr in the pointer table, adding it when
+// the table has room; false when ptr is not in the table.
+func (l *Findings) pointerIn(ptr string) (uint16, bool) {
+	if ptr == "" {
+		return 0, true
+	}
+	if i, ok := l.pointerIndex[ptr]; ok {
+		return i, true
+	}
+	if len(l.pointers) == 0 {
+		l.pointers = append(l.pointers, "")
+	}
+	if len(l.pointers) > maxTexts {
+		return 0, false
+	}
+	if l.pointerIndex == nil {
+		l.pointerIndex = map[string]uint16{}
+	}
+	i := uint16(len(l.pointers))
+	l.pointers = append(l.pointers, ptr)
+	l.pointerIndex[ptr] = i
+	return i, true
+}
+
+// pointer is the record's Finding.Pointer.
+func (l *Findings) pointer(r *record) string {
+	if r.extra != nil && r.extra.pointer != "" {
+		return r.extra.pointer
+	}
+	if r.pointer == 0 {
+		return ""
+	}
+	return l.pointers[r.pointer]
 }
 
 // place returns the index of the place (descriptor, file), shared with the
@@ -359,7 +395,7 @@ func (l *Findings) compare(ranks []int32, a, b *record) int {
 	if c := cmp.Or(
 		cmp.Compare(al, bl),
 		cmp.Compare(ac, bc),
-		strings.Compare(a.pointer, b.pointer),
+		strings.Compare(l.pointer(a), l.pointer(b)),
 	); c != 0 {
 		return c
 	}
@@ -375,7 +411,7 @@ func (l *Findings) fingerprint(r *record) string {
 		return r.extra.fingerprint
 	}
 	p := l.places.at(int(r.place))
-	return Finding{Rule: l.kinds[r.kind].rule, Descriptor: p.descriptor, File: p.file, Pointer: r.pointer,
+	return Finding{Rule: l.kinds[r.kind].rule, Descriptor: p.descriptor, File: p.file, Pointer: l.pointer(r),
 		Subject: r.subject()}.DefaultFingerprint()
 }
 

@@ -44,6 +44,10 @@ type AuditOptions struct {
 	DomainCaps []string
 	// Tool names the program in the report.
 	Tool report.Tool
+	// Scanned, when set, is called with the set once it is scanned and
+	// before it is read (descriptor.Options.Scanned): fwaudit audit sizes
+	// its memory budget from it (internal/membudget).
+	Scanned func(*descriptor.Listing)
 }
 
 // Audit is fwaudit audit: the descriptors spec names (source.Open with
@@ -106,6 +110,7 @@ func Audit(ctx context.Context, spec source.Spec, o AuditOptions) (*report.Repor
 	if err != nil {
 		return nil, err
 	}
+	load.Scanned = o.Scanned
 	c := src.Choice
 	if len(opts.Nova) > 0 && c.Profile.Nova {
 		return nil, &release.UsageError{Msg: "nova combinations are judged with a libvirt release: choose one with --libvirt, not --profile nova-legacy"}
