@@ -511,6 +511,24 @@ func TestSameNameDomains(t *testing.T) {
 	}
 }
 
+// TestWriteFileFormats: the file holds what Write writes, in every format.
+func TestWriteFileFormats(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range Formats {
+		path := filepath.Join(dir, "report."+string(f))
+		if err := WriteFile(path, problemsReport(), f, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := render(t, problemsReport(), f, Options{}); !bytes.Equal(got, want) {
+			t.Errorf("%s: file content differs from Write's output", f)
+		}
+	}
+}
+
 func TestWriteFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "fwaudit.prom")
