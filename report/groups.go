@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -92,15 +93,19 @@ func findingsVerdict(fs []Finding) verdict {
 	return verdict{best, strings.Join(msgs, "; ")}
 }
 
-// grouped is a finalized report with its findings split into groups.
+// grouped is a finalized report with its findings split into groups. It
+// holds the indices of the coverage and domain findings, which are few, and
+// walks the lint findings, which grow with the set, in report order
+// (eachLint) rather than holding them.
 type grouped struct {
 	r *Report
-	// lint are the lint findings, in report order.
-	lint []Finding
-	// byCell and byDomain hold the findings of each coverage cell (by
-	// Key) and of each domain (by domainKey: two domains may share a
-	// name, never a file).
-	byCell, byDomain map[string][]Finding
+	// cells and domains hold the Key of each coverage cell and the
+	// domainKey of each domain.
+	cells, domains map[string]bool
+	// byCell and byDomain hold the indices in r.Findings of the findings
+	// of each coverage cell (by Key) and of each domain (by domainKey: two
+	// domains may share a name, never a file), in report order.
+	byCell, byDomain map[string][]int
 }
 
 // domainKey identifies a domain's findings: its name (their Subject) and
@@ -108,35 +113,99 @@ type grouped struct {
 func domainKey(name, file string) string { return name + "\x00" + file }
 
 func group(r *Report) *grouped {
-	g := &grouped{r: r, byCell: map[string][]Finding{}, byDomain: map[string][]Finding{}}
-	cells := map[string]bool{}
+	g := &grouped{r: r, cells: map[string]bool{}, domains: map[string]bool{},
+		byCell: map[string][]int{}, byDomain: map[string][]int{}}
 	for _, c := range r.Coverage {
-		cells[c.Key()] = true
+		g.cells[c.Key()] = true
 	}
-	domains := map[string]bool{}
 	for _, d := range r.Domains {
-		domains[domainKey(d.Name, d.File)] = true
+		g.domains[domainKey(d.Name, d.File)] = true
 	}
-	for _, f := range r.Findings.All() {
-		switch {
-		case f.Subject != "" && cells[f.Subject]:
-			g.byCell[f.Subject] = append(g.byCell[f.Subject], f)
-		case f.Subject != "" && domains[domainKey(f.Subject, f.File)]:
+	for i, f := range r.Findings.All() {
+		switch g.groupOf(f) {
+		case groupCoverage:
+			g.byCell[f.Subject] = append(g.byCell[f.Subject], i)
+		case groupDomains:
 			k := domainKey(f.Subject, f.File)
-			g.byDomain[k] = append(g.byDomain[k], f)
-		default:
-			g.lint = append(g.lint, f)
+			g.byDomain[k] = append(g.byDomain[k], i)
 		}
 	}
 	return g
+}
+
+// groupOf names the group of a finding.
+func (g *grouped) groupOf(f Finding) string {
+	switch {
+	case f.Subject != "" && g.cells[f.Subject]:
+		return groupCoverage
+	case f.Subject != "" && g.domains[domainKey(f.Subject, f.File)]:
+		return groupDomains
+	}
+	return groupLint
+}
+
+// findings returns the findings at the indices idx.
+func (g *grouped) findings(idx []int) []Finding {
+	fs := make([]Finding, len(idx))
+	for k, i := range idx {
+		fs[k] = g.r.Findings.At(i)
+	}
+	return fs
+}
+
+// eachLint walks the lint findings in report order, which is the order of
+// the text report: desc is called for each descriptor in libvirt's order
+// with the findings about it (fs is reused from call to call: a
+// descriptor's findings are few), then orphan for each finding about no
+// known descriptor with its index. The report being finalized, a
+// descriptor's findings follow those of the descriptors before it, and
+// the findings about no known descriptor come last; eachLint fails if
+// they do not. It stops at the first error from desc or orphan.
+func (g *grouped) eachLint(desc func(i int, fs []Finding) error, orphan func(k int, f Finding) error) error {
+	order := g.r.descriptorOrder()
+	n := len(g.r.Descriptors)
+	next := 0        // the next descriptor to pass to desc
+	var fs []Finding // its findings so far
+	advance := func(to int) error {
+		for ; next < to; next++ {
+			if err := desc(next, fs); err != nil {
+				return err
+			}
+			fs = fs[:0]
+		}
+		return nil
+	}
+	for k, f := range g.r.Findings.All() {
+		if g.groupOf(f) != groupLint {
+			continue
+		}
+		i := order.index(f)
+		if i >= 0 && i < next {
+			return fmt.Errorf("finding %d (%s about %s) is out of report order", k, f.Rule, firstNonEmpty(f.File, f.Descriptor))
+		}
+		if i < 0 {
+			if err := advance(n); err != nil {
+				return err
+			}
+			if err := orphan(k, f); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := advance(i); err != nil {
+			return err
+		}
+		fs = append(fs, f)
+	}
+	return advance(n)
 }
 
 // cellVerdict judges a coverage cell: by its findings when it has any,
 // otherwise by its status (ok PASS naming the chosen descriptor, degraded
 // WARN naming what it lacks, gap FAIL with libvirt's error).
 func (g *grouped) cellVerdict(c Coverage) verdict {
-	if fs := g.byCell[c.Key()]; len(fs) > 0 {
-		return findingsVerdict(fs)
+	if idx := g.byCell[c.Key()]; len(idx) > 0 {
+		return findingsVerdict(g.findings(idx))
 	}
 	switch c.Status {
 	case "ok":
@@ -157,8 +226,8 @@ func (g *grouped) cellVerdict(c Coverage) verdict {
 // otherwise FAIL when no firmware can be chosen afresh, WARN when the
 // regenerated firmware differs from the current one, PASS when it stays.
 func (g *grouped) domainVerdict(d DomainImpact) verdict {
-	if fs := g.byDomain[domainKey(d.Name, d.File)]; len(fs) > 0 {
-		return findingsVerdict(fs)
+	if idx := g.byDomain[domainKey(d.Name, d.File)]; len(idx) > 0 {
+		return findingsVerdict(g.findings(idx))
 	}
 	switch {
 	case d.Regenerated.Error != "":

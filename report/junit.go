@@ -1,33 +1,23 @@
 package report
 
 import (
+	"bufio"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/fwaudit/fwaudit/internal/termtext"
 )
 
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
+// The testsuites and testsuite elements are written token by token, their
+// counts worked out first; the properties and each testcase are encoded
+// whole.
 
-type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Properties []junitProperty `xml:"properties>property"`
-	Cases      []junitCase     `xml:"testcase"`
+type junitProperties struct {
+	Property []junitProperty `xml:"property"`
 }
 
 type junitProperty struct {
@@ -59,49 +49,102 @@ type junitSkipped struct {
 // has no state for a warning, and a passing test would hide it); info
 // findings pass with their message in system-out; suppressed findings and
 // entries libvirt does not consider are skipped. See README.md.
+//
+// The testcases are not held: a first pass over the checks counts them
+// for the attributes of testsuites and testsuite, a second writes them.
 func writeJUnit(w io.Writer, r *Report, _ Options) error {
 	g := group(r)
-	props := []junitProperty{
+	props := junitProperties{[]junitProperty{
 		{"profile", r.Profile},
 		{"profile_source", r.ProfileSource},
 		{"source", r.Source},
 		{"schema_version", strconv.Itoa(r.SchemaVersion)},
-	}
-	suites := junitSuites{Name: firstNonEmpty(r.Tool.Name, "fwaudit")}
-	for _, s := range []struct {
-		name  string
-		cases []junitCase
+	}}
+	suites := []struct {
+		name string
+		each func(fn junitCheck) error
 	}{
-		{groupLint, g.junitLint()},
-		{groupCoverage, g.junitChecks(groupCoverage, g.coverageLines(), g.byCellList())},
-		{groupDomains, g.junitChecks(groupDomains, g.domainLines(), g.byDomainList())},
-	} {
-		suite := junitSuite{Name: s.name, Properties: props, Cases: s.cases}
-		for _, c := range s.cases {
-			suite.Tests++
-			if c.Failure != nil {
-				suite.Failures++
+		{groupLint, g.eachJUnitLint},
+		{groupCoverage, g.eachJUnitCheck(g.coverageLines, func(i int) []int { return g.byCell[r.Coverage[i].Key()] })},
+		{groupDomains, g.eachJUnitCheck(g.domainLines, func(i int) []int {
+			return g.byDomain[domainKey(r.Domains[i].Name, r.Domains[i].File)]
+		})},
+	}
+
+	type counts struct{ tests, failures, skipped int }
+	var total counts
+	each := make([]counts, len(suites))
+	for i, s := range suites {
+		c := &each[i]
+		if err := s.each(func(_ string, v verdict, _ []Finding) error {
+			c.tests++
+			switch v.word {
+			case wordFail, wordWarn:
+				c.failures++
+			case wordSkip:
+				c.skipped++
 			}
-			if c.Skipped != nil {
-				suite.Skipped++
-			}
+			return nil
+		}); err != nil {
+			return err
 		}
-		suites.Tests += suite.Tests
-		suites.Failures += suite.Failures
-		suites.Skipped += suite.Skipped
-		suites.Suites = append(suites.Suites, suite)
+		total.tests += c.tests
+		total.failures += c.failures
+		total.skipped += c.skipped
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
+	// The attributes as encoding/xml writes those of a struct: name,
+	// tests, failures, errors (always 0), skipped.
+	element := func(local, name string, c counts) xml.StartElement {
+		attr := func(n, v string) xml.Attr { return xml.Attr{Name: xml.Name{Local: n}, Value: v} }
+		return xml.StartElement{Name: xml.Name{Local: local}, Attr: []xml.Attr{
+			attr("name", name),
+			attr("tests", strconv.Itoa(c.tests)),
+			attr("failures", strconv.Itoa(c.failures)),
+			attr("errors", "0"),
+			attr("skipped", strconv.Itoa(c.skipped)),
+		}}
 	}
-	enc := xml.NewEncoder(w)
+
+	// The Encoder flushes after each element it encodes: bw gathers them.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(xml.Header)
+	enc := xml.NewEncoder(bw)
 	enc.Indent("", "  ")
-	if err := enc.Encode(suites); err != nil {
+	top := element("testsuites", firstNonEmpty(r.Tool.Name, "fwaudit"), total)
+	if err := enc.EncodeToken(top); err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	for i, s := range suites {
+		start := element("testsuite", s.name, each[i])
+		if err := enc.EncodeToken(start); err != nil {
+			return err
+		}
+		if err := enc.EncodeElement(props, xml.StartElement{Name: xml.Name{Local: "properties"}}); err != nil {
+			return err
+		}
+		testcase := xml.StartElement{Name: xml.Name{Local: "testcase"}}
+		if err := s.each(func(name string, v verdict, details []Finding) error {
+			return enc.EncodeElement(junitCaseOf(s.name, name, v, details), testcase)
+		}); err != nil {
+			return err
+		}
+		if err := enc.EncodeToken(start.End()); err != nil {
+			return err
+		}
+	}
+	if err := enc.EncodeToken(top.End()); err != nil {
+		return err
+	}
+	if err := enc.Flush(); err != nil {
+		return err
+	}
+	bw.WriteString("\n")
+	return bw.Flush()
 }
+
+// junitCheck is called for each testcase of a suite: its name, its
+// verdict and the findings that make it.
+type junitCheck func(name string, v verdict, details []Finding) error
 
 // junitCaseOf builds a testcase from a check; details, when given, become
 // the body of a failure or the system-out of a passing case.
@@ -123,79 +166,74 @@ func junitCaseOf(class, name string, v verdict, details []Finding) junitCase {
 	return c
 }
 
-// junitLint makes the lint testcases in the order of the text report: for
-// each descriptor in libvirt's order one testcase per rule that fired on it
-// (several findings of one rule make one testcase), or one testcase for
-// the descriptor itself when nothing fired; then the findings about no
-// known descriptor, one testcase per rule and file (or subject).
-func (g *grouped) junitLint() []junitCase {
-	order := g.r.descriptorOrder()
+// eachJUnitLint walks the lint testcases in the order of the text report:
+// for each descriptor in libvirt's order one testcase per rule that fired
+// on it (several findings of one rule make one testcase), or one testcase
+// for the descriptor itself when nothing fired; then the findings about no
+// known descriptor, one testcase per rule and file (or subject). Those are
+// grouped by their indices, all at once: they are few.
+func (g *grouped) eachJUnitLint(fn junitCheck) error {
 	label := g.lintLabels()
-	byIndex := map[int][]Finding{}
-	var orphans []Finding
-	for _, f := range g.lint {
-		if i := order.index(f); i >= 0 {
-			byIndex[i] = append(byIndex[i], f)
-		} else {
-			orphans = append(orphans, f)
+	var names []string
+	orphans := map[string][]int{}
+	err := g.eachLint(func(i int, fs []Finding) error {
+		if len(fs) == 0 {
+			return fn(label[i], descriptorVerdict(g.r.Descriptors[i]), nil)
 		}
-	}
-	var cases []junitCase
-	// byRule appends one testcase per distinct name, in first-seen order.
-	byRule := func(fs []Finding, name func(Finding) string) {
-		var names []string
-		group := map[string][]Finding{}
+		// One testcase per rule, in first-seen order.
+		var rules []string
 		for _, f := range fs {
-			n := name(f)
-			if _, ok := group[n]; !ok {
-				names = append(names, n)
+			if !slices.Contains(rules, f.Rule) {
+				rules = append(rules, f.Rule)
 			}
-			group[n] = append(group[n], f)
 		}
-		for _, n := range names {
-			cases = append(cases, junitCaseOf(groupLint, n, findingsVerdict(group[n]), group[n]))
+		for _, rule := range rules {
+			var group []Finding
+			for _, f := range fs {
+				if f.Rule == rule {
+					group = append(group, f)
+				}
+			}
+			if err := fn(label[i]+" "+rule, findingsVerdict(group), group); err != nil {
+				return err
+			}
 		}
-	}
-	for i, d := range g.r.Descriptors {
-		if len(byIndex[i]) == 0 {
-			cases = append(cases, junitCaseOf(groupLint, label[i], descriptorVerdict(d), nil))
-			continue
-		}
-		byRule(byIndex[i], func(f Finding) string { return label[i] + " " + f.Rule })
-	}
-	byRule(orphans, func(f Finding) string {
+		return nil
+	}, func(k int, f Finding) error {
+		name := f.Rule
 		if what := firstNonEmpty(f.File, f.Descriptor, f.Subject); what != "" {
-			return what + " " + f.Rule
+			name = what + " " + f.Rule
 		}
-		return f.Rule
+		if _, ok := orphans[name]; !ok {
+			names = append(names, name)
+		}
+		orphans[name] = append(orphans[name], k)
+		return nil
 	})
-	return cases
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		fs := g.findings(orphans[name])
+		if err := fn(name, findingsVerdict(fs), fs); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// junitChecks turns text lines (coverage cells or domains) into testcases,
-// with the findings of each check as details.
-func (g *grouped) junitChecks(class string, lines []textLine, details [][]Finding) []junitCase {
-	cases := make([]junitCase, len(lines))
-	for i, l := range lines {
-		cases[i] = junitCaseOf(class, l.check, l.verdict, details[i])
+// eachJUnitCheck walks text lines (coverage cells or domains) as
+// testcases, with the findings of each check (the indices of line i's) as
+// details.
+func (g *grouped) eachJUnitCheck(lines func() []textLine, details func(i int) []int) func(junitCheck) error {
+	return func(fn junitCheck) error {
+		for i, l := range lines() {
+			if err := fn(l.check, l.verdict, g.findings(details(i))); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	return cases
-}
-
-func (g *grouped) byCellList() [][]Finding {
-	out := make([][]Finding, len(g.r.Coverage))
-	for i, c := range g.r.Coverage {
-		out[i] = g.byCell[c.Key()]
-	}
-	return out
-}
-
-func (g *grouped) byDomainList() [][]Finding {
-	out := make([][]Finding, len(g.r.Domains))
-	for i, d := range g.r.Domains {
-		out[i] = g.byDomain[domainKey(d.Name, d.File)]
-	}
-	return out
 }
 
 // detailText lists findings one per line, compiler style:

@@ -456,8 +456,13 @@ func TestCoverageKeyAndGroups(t *testing.T) {
 	if got := (Coverage{Arch: "x86_64", Machine: "q35", FeatureSet: "amd-sev-es"}).Key(); got != "x86_64/q35/amd-sev-es" {
 		t.Errorf("Key = %q", got)
 	}
-	if n := len(g.lint); n != 4 {
-		t.Errorf("lint findings: %d, want 4", n)
+	lint := 0
+	if err := g.eachLint(func(_ int, fs []Finding) error { lint += len(fs); return nil },
+		func(int, Finding) error { lint++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if lint != 4 {
+		t.Errorf("lint findings: %d, want 4", lint)
 	}
 	if n := len(g.byCell["x86_64/q35/amd-sev-es"]); n != 1 {
 		t.Errorf("findings of the gap cell: %d, want 1", n)
@@ -503,6 +508,24 @@ func TestSameNameDomains(t *testing.T) {
 	}
 	if n := strings.Count(junit.String(), "<failure "); n != 1 || !strings.Contains(junit.String(), "b/web.xml: error domain-no-firmware") {
 		t.Errorf("JUnit has %d failures, want b's finding once:\n%s", n, junit.String())
+	}
+}
+
+// TestWriteFileFormats: the file holds what Write writes, in every format.
+func TestWriteFileFormats(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range Formats {
+		path := filepath.Join(dir, "report."+string(f))
+		if err := WriteFile(path, problemsReport(), f, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := render(t, problemsReport(), f, Options{}); !bytes.Equal(got, want) {
+			t.Errorf("%s: file content differs from Write's output", f)
+		}
 	}
 }
 

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 	"net/url"
 	"path"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/fwaudit/fwaudit/internal/jsonstream"
 )
 
 // SARIF constants.
@@ -151,33 +152,6 @@ func writeSARIF(w io.Writer, r *Report, _ Options) error {
 		rules = append(rules, sarifRuleOf(Rule{ID: id, Severity: Warning}))
 	}
 
-	results := make([]sarifResult, 0, r.Findings.Len())
-	for _, f := range r.Findings.All() {
-		res := sarifResult{
-			RuleID:              f.Rule,
-			RuleIndex:           index[f.Rule],
-			Level:               sarifLevel(f.Severity),
-			Message:             sarifText{firstNonEmpty(f.Message, f.Rule)},
-			PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
-		}
-		if loc, ok := sarifLocationOf(f); ok {
-			res.Locations = []sarifLocation{loc}
-		}
-		if f.Suppressed {
-			res.Suppressions = []sarifSuppression{{Kind: "external", State: "accepted"}}
-		}
-		props := map[string]string{}
-		for k, v := range map[string]string{"descriptor": f.Descriptor, "pointer": f.Pointer, "subject": f.Subject} {
-			if v != "" {
-				props[k] = v
-			}
-		}
-		if len(props) > 0 {
-			res.Properties = props
-		}
-		results = append(results, res)
-	}
-
 	props := map[string]any{"schema_version": r.SchemaVersion}
 	for k, v := range map[string]string{"profile": r.Profile, "profile_source": r.ProfileSource, "qemu": r.QEMU, "source": r.Source} {
 		if v != "" {
@@ -194,14 +168,41 @@ func writeSARIF(w io.Writer, r *Report, _ Options) error {
 				InformationURI: InformationURI,
 				Rules:          rules,
 			}},
-			Results:    results,
+			Results:    []sarifResult{},
 			Properties: props,
 		}},
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	// The results, which grow with the set, are encoded one at a time.
+	return jsonstream.Write(w, &log, jsonstream.Array{Path: []string{"runs", "0", "results"}, Len: r.Findings.Len(),
+		Elem: func(i int) any { res := sarifResultOf(r.Findings.At(i), index); return &res }})
+}
+
+// sarifResultOf makes the result of a finding; index gives each rule's
+// ruleIndex.
+func sarifResultOf(f Finding, index map[string]int) sarifResult {
+	res := sarifResult{
+		RuleID:              f.Rule,
+		RuleIndex:           index[f.Rule],
+		Level:               sarifLevel(f.Severity),
+		Message:             sarifText{firstNonEmpty(f.Message, f.Rule)},
+		PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
+	}
+	if loc, ok := sarifLocationOf(f); ok {
+		res.Locations = []sarifLocation{loc}
+	}
+	if f.Suppressed {
+		res.Suppressions = []sarifSuppression{{Kind: "external", State: "accepted"}}
+	}
+	props := map[string]string{}
+	for k, v := range map[string]string{"descriptor": f.Descriptor, "pointer": f.Pointer, "subject": f.Subject} {
+		if v != "" {
+			props[k] = v
+		}
+	}
+	if len(props) > 0 {
+		res.Properties = props
+	}
+	return res
 }
 
 func sarifRuleOf(rl Rule) sarifRule {

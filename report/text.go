@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -25,50 +26,53 @@ type textLine struct {
 // Descriptors, Coverage and Domains. Opts.Quiet keeps the header, the
 // summary and only the WARN and FAIL lines (with the headings above them);
 // opts.Color paints PASS green, WARN yellow and FAIL red.
+//
+// The lines are not held: a first pass over the checks finds the width of
+// the widest and the headings that show, a second writes them.
 func writeText(w io.Writer, r *Report, opts Options) error {
 	g := group(r)
-	lines := []textLine{{"Summary", summaryVerdict(r.Summary)}}
-	add := func(heading string, checks []textLine) {
-		var keep []textLine
-		for _, l := range checks {
-			if !opts.Quiet || l.word == wordWarn || l.word == wordFail {
-				keep = append(keep, l)
-			}
-		}
-		if len(keep) == 0 && opts.Quiet {
-			return
-		}
-		lines = append(lines, textLine{check: heading})
-		lines = append(lines, keep...)
+	type section struct {
+		heading string
+		each    func(fn func(textLine) error) error
 	}
-	add("Descriptors", g.lintLines())
+	sections := []section{{"Descriptors", g.eachLintLine}}
 	if len(r.Coverage) > 0 {
-		add("Coverage", g.coverageLines())
+		sections = append(sections, section{"Coverage", eachLine(g.coverageLines)})
 	}
 	if len(r.Domains) > 0 {
-		add("Domains", g.domainLines())
+		sections = append(sections, section{"Domains", eachLine(g.domainLines)})
+	}
+	keep := func(l textLine) bool { return !opts.Quiet || l.word == wordWarn || l.word == wordFail }
+
+	summary := textLine{"Summary", summaryVerdict(r.Summary)}
+	colon := displayWidth(summary.check)
+	shown := make([]bool, len(sections))
+	for i, s := range sections {
+		kept := 0
+		if err := s.each(func(l textLine) error {
+			if keep(l) {
+				kept++
+				colon = max(colon, displayWidth(l.check))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		// Quiet output leaves out a heading with no lines under it.
+		shown[i] = kept > 0 || !opts.Quiet
 	}
 
-	colon := 0
-	for _, l := range lines {
-		if l.word != "" {
-			colon = max(colon, displayWidth(l.check))
-		}
-	}
-	var b strings.Builder
+	b := bufio.NewWriterSize(w, 64<<10)
 	name := firstNonEmpty(r.Tool.Name, "fwaudit")
 	if r.Tool.Version != "" {
 		name += " " + r.Tool.Version
 	}
-	fmt.Fprintf(&b, "%s: %s\n", termtext.Clean(name), termtext.Clean(header(r)))
-	for _, l := range lines {
-		if l.word == "" {
-			b.WriteString(l.check)
-			b.WriteString("\n")
-			continue
-		}
+	fmt.Fprintf(b, "%s: %s\n", termtext.Clean(name), termtext.Clean(header(r)))
+	line := func(l textLine) {
 		b.WriteString(l.check)
-		b.WriteString(strings.Repeat(" ", colon-displayWidth(l.check)))
+		for range colon - displayWidth(l.check) {
+			b.WriteByte(' ')
+		}
 		b.WriteString(" : ")
 		b.WriteString(paint(l.word, opts.Color))
 		if l.why != "" {
@@ -78,8 +82,35 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 		}
 		b.WriteString("\n")
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	line(summary)
+	for i, s := range sections {
+		if !shown[i] {
+			continue
+		}
+		b.WriteString(s.heading)
+		b.WriteString("\n")
+		if err := s.each(func(l textLine) error {
+			if keep(l) {
+				line(l)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return b.Flush()
+}
+
+// eachLine turns a list of lines into a walk over them.
+func eachLine(lines func() []textLine) func(fn func(textLine) error) error {
+	return func(fn func(textLine) error) error {
+		for _, l := range lines() {
+			if err := fn(l); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // header describes what was audited with what.
@@ -107,43 +138,32 @@ func header(r *Report) string {
 	return strings.Join(parts, ", ")
 }
 
-// lintLines are the descriptor checks: for each descriptor in libvirt's
-// order one line per finding about it ("NAME RULE"), or one line for the
-// descriptor itself when it has none; then the findings about no known
-// descriptor ("FILE RULE", or the subject, or the descriptor name).
-func (g *grouped) lintLines() []textLine {
-	byIndex := map[int][]Finding{}
-	var orphans []Finding
-	order := g.r.descriptorOrder()
-	for _, f := range g.lint {
-		if i := order.index(f); i >= 0 {
-			byIndex[i] = append(byIndex[i], f)
-		} else {
-			orphans = append(orphans, f)
-		}
-	}
+// eachLintLine calls fn for each descriptor check in order: for each
+// descriptor in libvirt's order one line per finding about it ("NAME
+// RULE"), or one line for the descriptor itself when it has none; then the
+// findings about no known descriptor ("FILE RULE", or the subject, or the
+// descriptor name).
+func (g *grouped) eachLintLine(fn func(textLine) error) error {
 	labels := g.lintLabels()
-	var lines []textLine
-	for i, d := range g.r.Descriptors {
+	return g.eachLint(func(i int, fs []Finding) error {
 		label := termtext.Clean(labels[i])
-		fs := byIndex[i]
 		if len(fs) == 0 {
-			lines = append(lines, textLine{"  " + label, descriptorVerdict(d)})
-			continue
+			return fn(textLine{"  " + label, descriptorVerdict(g.r.Descriptors[i])})
 		}
 		for _, f := range fs {
-			lines = append(lines, textLine{"  " + label + " " + termtext.Clean(f.Rule), findingsVerdict([]Finding{f})})
+			if err := fn(textLine{"  " + label + " " + termtext.Clean(f.Rule), findingsVerdict([]Finding{f})}); err != nil {
+				return err
+			}
 		}
-	}
-	for _, f := range orphans {
+		return nil
+	}, func(_ int, f Finding) error {
 		what := firstNonEmpty(f.File, f.Descriptor, f.Subject)
 		check := termtext.Clean(f.Rule)
 		if what != "" {
 			check = termtext.Clean(what) + " " + check
 		}
-		lines = append(lines, textLine{"  " + check, findingsVerdict([]Finding{f})})
-	}
-	return lines
+		return fn(textLine{"  " + check, findingsVerdict([]Finding{f})})
+	})
 }
 
 // lintLabels names each descriptor by its base name, or by its path when

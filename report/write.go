@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -67,14 +66,25 @@ var renderers = map[Format]func(io.Writer, *Report, Options) error{
 // write. A new file gets mode 0644; an existing file keeps its permission
 // bits.
 func WriteFile(path string, r *Report, f Format, opts Options) error {
-	var buf bytes.Buffer
-	if err := Write(&buf, r, f, opts); err != nil {
+	// What Write would refuse is refused before the file is touched.
+	if r == nil {
+		return errors.New("report: nil report")
+	}
+	if _, ok := renderers[f]; !ok {
+		_, err := ParseFormat(string(f))
 		return err
 	}
-	if err := atomicfile.Write(path, func(w io.Writer) error {
-		_, err := w.Write(buf.Bytes())
-		return err
-	}); err != nil {
+	// The report goes straight to the temporary file: the renderers hold
+	// one finding at a time, and so does WriteFile.
+	var werr error
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		werr = Write(w, r, f, opts)
+		return werr
+	})
+	switch {
+	case werr != nil:
+		return werr
+	case err != nil:
 		return fmt.Errorf("report: %w", err)
 	}
 	return nil
