@@ -196,10 +196,25 @@ func newAuditor(ctx context.Context, opts Options, full bool) (*auditor, []requi
 	}
 	p := cmp.Or(opts.Profile, matcher.Latest)
 	a := &auditor{ctx: ctx, opts: opts, p: p, qemu: cmp.Or(opts.QEMU, p.QEMU)}
-	// After lint, domains and nova read the descriptors' JSON (nova's own
-	// selection, matcher.Match under a nova profile).
-	a.release = opts.ReleaseData && (!full || len(opts.Domains) == 0 && len(opts.Nova) == 0 && !p.Nova)
+	a.release = opts.dropsData(full)
 	return a, req, nil
+}
+
+// dropsData reports whether an audit (full) or a lint with o drops each
+// active entry's bytes after its own rules: with ReleaseData, unless
+// something reads them after lint (domains and nova read the descriptors'
+// JSON: nova's own selection, matcher.Match under a nova profile).
+func (o Options) dropsData(full bool) bool {
+	return o.ReleaseData && (!full || len(o.Domains) == 0 && len(o.Nova) == 0 && !cmp.Or(o.Profile, matcher.Latest).Nova)
+}
+
+// Compact reports whether RunLoad with o holds about twice its descriptors'
+// bytes at most, as benchmarks/README.md measures it ("Memory for N
+// descriptors"): it drops their bytes as it goes (ReleaseData) and has no
+// domain definitions, which it holds parsed besides. fwaudit audit bounds
+// its memory to 3 times the descriptors' bytes only then.
+func (o Options) Compact() bool {
+	return o.dropsData(true) && len(o.Domains) == 0
 }
 
 // checkRules refuses a set loaded with other rules than the profile's.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/nova"
 )
 
 // TestReleaseDataSameReport: an audit that drops the entries' bytes
@@ -165,5 +166,26 @@ func TestLintReleasesReleaseData(t *testing.T) {
 	}
 	if out[0] != out[1] {
 		t.Errorf("LintReleases differs with ReleaseData:\nwithout: %s\nwith:    %s", out[0], out[1])
+	}
+}
+
+// TestCompact: an audit is compact when it drops the bytes and holds no
+// domains; nova combinations and a nova profile keep the bytes.
+func TestCompact(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		o    Options
+		want bool
+	}{
+		{"release", Options{ReleaseData: true}, true},
+		{"keep", Options{}, false},
+		{"domains", Options{ReleaseData: true, Domains: []DomainFile{{Path: "vm.xml"}}}, false},
+		{"nova", Options{ReleaseData: true, Nova: []nova.Combination{{Name: "c"}}}, false},
+		{"nova profile", Options{ReleaseData: true, Profile: matcher.NovaLegacy}, false},
+		{"libvirt 9.0", Options{ReleaseData: true, Profile: matcher.Profiles[0]}, true},
+	} {
+		if got := c.o.Compact(); got != c.want {
+			t.Errorf("%s: Compact() = %v, want %v", c.name, got, c.want)
+		}
 	}
 }

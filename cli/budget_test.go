@@ -23,8 +23,9 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 }
 
 // TestAuditMemoryBudget: fwaudit audit bounds the runtime's memory while
-// it runs, the report's writing included (internal/membudget), lint does
-// not, and each leaves the process's limit as it found it.
+// it runs, the report's writing included (internal/membudget), unless it
+// holds more than the set (domains, nova); lint does not; and each leaves
+// the process's limit as it found it.
 func TestAuditMemoryBudget(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
 	root := t.TempDir()
@@ -36,6 +37,10 @@ func TestAuditMemoryBudget(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "50-x.json"), []byte(desc), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	domain := filepath.Join(t.TempDir(), "vm.xml")
+	if err := os.WriteFile(domain, []byte(`<domain type='kvm'><name>vm</name><memory>1</memory><os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type></os></domain>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	before := debug.SetMemoryLimit(-1)
 	for _, c := range []struct {
 		args    []string
@@ -43,6 +48,8 @@ func TestAuditMemoryBudget(t *testing.T) {
 	}{
 		{[]string{"audit", "--root", root, "--format", "json", "--fail-on", "never"}, true},
 		{[]string{"audit", "--root", t.TempDir(), "--format", "json", "--fail-on", "never"}, true},
+		{[]string{"audit", "--root", root, "--format", "json", "--fail-on", "never", "--domains", domain}, false},
+		{[]string{"audit", "--root", root, "--format", "json", "--fail-on", "never", "--profile", "nova-legacy"}, false},
 		{[]string{"lint", "--format", "json", "--fail-on", "never", dir}, false},
 	} {
 		args := c.args

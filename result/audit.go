@@ -45,8 +45,9 @@ type AuditOptions struct {
 	// Tool names the program in the report.
 	Tool report.Tool
 	// Scanned, when set, is called with the set once it is scanned and
-	// before it is read (descriptor.Options.Scanned): fwaudit audit sizes
-	// its memory budget from it (internal/membudget).
+	// before it is read (descriptor.Options.Scanned), if the audit is one
+	// whose memory follows the set's size (audit.Options.Compact): fwaudit
+	// audit sizes its memory budget from it (internal/membudget).
 	Scanned func(*descriptor.Listing)
 }
 
@@ -110,7 +111,7 @@ func Audit(ctx context.Context, spec source.Spec, o AuditOptions) (*report.Repor
 	if err != nil {
 		return nil, err
 	}
-	load.Scanned = o.Scanned
+
 	c := src.Choice
 	if len(opts.Nova) > 0 && c.Profile.Nova {
 		return nil, &release.UsageError{Msg: "nova combinations are judged with a libvirt release: choose one with --libvirt, not --profile nova-legacy"}
@@ -125,6 +126,9 @@ func Audit(ctx context.Context, spec source.Spec, o AuditOptions) (*report.Repor
 	opts.CheckEmulators = c.HostRelease && src.Spec.Root == ""
 	// The set is this call's own: its bytes may go once read.
 	opts.ReleaseData = true
+	if opts.Compact() {
+		load.Scanned = o.Scanned
+	}
 	r, err := audit.RunLoad(ctx, load, opts)
 	var le *audit.LoadError
 	switch {
