@@ -41,6 +41,10 @@ type Devices struct {
 	// USBController: a <controller type='usb'> of a model other than
 	// none.
 	USBController bool
+	// Videos are the <video> models in order, "" for one without a
+	// model, whose default libvirt picks (as for the video it adds to a
+	// domain with <graphics> and no <video>).
+	Videos []string
 }
 
 // wantsPCI reports whether a device with address a takes a PCI slot: it
@@ -103,12 +107,15 @@ func readDevices(dl *libvirtxml.DomainDeviceList) Devices {
 		pci(dl.Interfaces[i].Address)
 	}
 	for i := range dl.Videos {
-		if v := &dl.Videos[i]; v.Model.Type != "none" {
+		v := &dl.Videos[i]
+		if v.Model.Type != "none" {
 			pci(v.Address)
 		}
+		d.Videos = append(d.Videos, v.Model.Type)
 	}
 	if len(dl.Graphics) > 0 && len(dl.Videos) == 0 {
 		d.PCI = true // libvirt adds a default video card
+		d.Videos = []string{""}
 	}
 	for i := range dl.Consoles {
 		if c := &dl.Consoles[i]; c.Target != nil && c.Target.Type == "virtio" {

@@ -1,6 +1,9 @@
 package matcher
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 // TestReadDevicesUSBBeforeRoot: the order the controllers are declared in
 // decides which one 12.8's device validation refuses first on microvm
@@ -23,6 +26,10 @@ func TestReadDevicesUSBBeforeRoot(t *testing.T) {
 			Devices{PCI: true, NoUSB: true, USBInput: true, USBHostdev: true, USBOther: true}},
 		{"usb disk", `<disk type='file' device='disk'><source file='/x'/><target dev='sda' bus='usb'/><address type='usb' bus='0' port='1'/></disk>`,
 			Devices{USBOther: true}},
+		// live-10100-149: the video models in order, "" for the default
+		// one, also the one libvirt adds for <graphics>.
+		{"videos", `<video><model type='bochs'/></video><video/>`, Devices{PCI: true, Videos: []string{"bochs", ""}}},
+		{"graphics", `<graphics type='vnc'/>`, Devices{PCI: true, Videos: []string{""}}},
 	}
 	for _, tt := range tests {
 		_, req, err := ParseDomain([]byte(`<domain type='qemu'><name>d</name><os><type arch='x86_64' machine='microvm'>hvm</type></os><devices>` +
@@ -30,7 +37,7 @@ func TestReadDevicesUSBBeforeRoot(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
-		if req.Devices != tt.want {
+		if !reflect.DeepEqual(req.Devices, tt.want) {
 			t.Errorf("%s: Devices = %+v, want %+v", tt.name, req.Devices, tt.want)
 		}
 	}

@@ -143,7 +143,11 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			// No machine type (or machine=''): the emulator's first.
 			r.Machine = DefaultMachine(r.Arch, qemu)
 		}
-		r.Machine = CanonicalMachine(r.Arch, r.Machine, qemu)
+		if m := CanonicalMachine(r.Arch, r.Machine, qemu); !tcgLess || m == "microvm" || isQ35(m) {
+			// The microvm binary has no other machine, and so no alias
+			// for one ('pc' stays 'pc': emulator-microvm-binary-kvm-i440fx).
+			r.Machine = m
+		}
 	}
 	h := host{
 		badMachine: !machineSupported(r.Arch, r.Machine, qemu),
@@ -151,6 +155,13 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 			noTCG,
 		noTCG:   noTCG,
 		tcgLess: tcgLess,
+	}
+	if tcgLess {
+		// The microvm binary has the microvm and q35 machines only
+		// (live-10100-149's domain as i440fx: 9.0 and 10.0 refuse the
+		// machine type) and only the video models listed.
+		h.badMachine = h.badMachine || r.Machine != "microvm" && !isQ35(r.Machine)
+		h.videoModels = p.NoTCGVideoModels
 	}
 	if l := machinesFor(r.Arch, qemu); l != nil {
 		h.machineNoACPI = l.noACPI(r.Machine)

@@ -55,6 +55,10 @@ type Profile struct {
 	// (Debian's and Ubuntu's qemu-system-x86_64-microvm:
 	// emulator-microvm-binary-*).
 	NoTCGEmulators []string
+	// NoTCGVideoModels are the video models those binaries have (their
+	// domain capabilities; the microvm build has neither cirrus nor VGA,
+	// so no default video either: live-10100-149).
+	NoTCGVideoModels []string
 
 	// Nova marks OpenStack nova's own selection (NovaLegacy), which Match
 	// runs instead of libvirt's; the fields above do not apply to it.
@@ -309,14 +313,15 @@ var (
 	// (conformance cases xml-*, dtype-*, fstate-*).
 	checksParse    = []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkTemplateFormat, checkNVRAMFormat, checkNVRAMType, checkXMLLoader, checkLoaderFormat}
 	checks11Define = append(slices.Clip(checksParse), checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo)
-	checks11Post   = []check{checkMicrovmPCI, checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
+	checks11Post   = []check{checkDefaultVideo, checkMicrovmPCI, checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
 	checks12Post   = []check{checkPCIMachine, checkMicrovmPCI, checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
 	// Validation: the enrolled-keys and stateless NVRAM checks of Define
 	// (existing-enrolled-keys-without-sb, existing-stateless-loader-template)
-	// and all of Post but the address assignment at the end of post-parse,
-	// which refuses to load a stored microvm domain with a PCI device too
+	// and all of Post but the device post-parse (the default video) and
+	// the address assignment at the end of post-parse, which refuses to
+	// load a stored microvm domain with a PCI device too
 	// (existing-microvm-pci-device).
-	checks11Validation = append([]check{checkEnrolledKeys, checkStatelessNVRAM}, checks11Post[1:]...)
+	checks11Validation = append([]check{checkEnrolledKeys, checkStatelessNVRAM}, checks11Post[2:]...)
 	messages11         = func() Messages {
 		m := messagesOld
 		m.PM, m.S390PV = messages12.PM, messages12.S390PV
@@ -334,6 +339,10 @@ var (
 // has no TCG.
 var microvmBinary = []string{"/usr/bin/qemu-system-x86_64-microvm"}
 
+// microvmBinaryVideos are the video models that build has (virtio-gpu,
+// ramfb; 'none' needs no device), the same on the 9.0 and 10.0 hosts.
+var microvmBinaryVideos = []string{"virtio", "ramfb", "none"}
+
 // The modelled releases. Behaviour recorded from real libvirt through the
 // project's oracle (9.0, 11.3, 12.8) and its Ubuntu 24.04 extension
 // (10.0: its Ubuntu 24.04 oracle, query.sh --libvirt 10).
@@ -343,7 +352,7 @@ var (
 		Note:           "recorded from libvirt 9.0.0 (Debian 12) with QEMU 7.2",
 		HostFiles:      hostfs.Debian12,
 		HostKVM:        []string{"x86_64", "i686"},
-		NoTCGEmulators: microvmBinary,
+		NoTCGEmulators: microvmBinary, NoTCGVideoModels: microvmBinaryVideos,
 		Selection: Selection{
 			InvalidFailsLookup:  true,
 			AtStart:             true,
@@ -368,7 +377,7 @@ var (
 			UnsupportedNVRAMTypes: []string{"dir", "volume"},
 			// Validation at define, the QEMU driver's before the generic
 			// one; the selection at start is not validated again here.
-			Define: []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkNVRAMType, checkXMLLoader, checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkEnrolledKeys, checkMicrovmPCI,
+			Define: []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkNVRAMType, checkXMLLoader, checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkEnrolledKeys, checkDefaultVideo, checkMicrovmPCI,
 				checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType,
 				checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			// Everything after the emulator but the address assignment is
@@ -395,7 +404,7 @@ var (
 		Note:           "recorded from libvirt 10.0.0 (Ubuntu 24.04) with QEMU 8.2",
 		HostFiles:      hostfs.Ubuntu2404,
 		HostKVM:        []string{"x86_64", "i686"},
-		NoTCGEmulators: microvmBinary,
+		NoTCGEmulators: microvmBinary, NoTCGVideoModels: microvmBinaryVideos,
 		Selection: Selection{
 			CrashesOnKernelSMM: true,
 			InvalidFailsLookup: true,
@@ -445,7 +454,7 @@ var (
 		Note:           "recorded from libvirt 11.3.0 (Debian 13) with QEMU 10.0",
 		HostFiles:      hostfs.Debian13,
 		HostKVM:        []string{"x86_64", "i686"},
-		NoTCGEmulators: microvmBinary,
+		NoTCGEmulators: microvmBinary, NoTCGVideoModels: microvmBinaryVideos,
 		Selection: Selection{
 			CrashesOnKernelSMM: true,
 			CrashesWithoutTCG:  true,
@@ -494,7 +503,7 @@ var (
 		Note:           "recorded from libvirt 12.8.0 (Debian unstable) with QEMU 11.1",
 		HostFiles:      hostfs.DebianUnstable,
 		HostKVM:        []string{"x86_64", "i686"},
-		NoTCGEmulators: microvmBinary,
+		NoTCGEmulators: microvmBinary, NoTCGVideoModels: microvmBinaryVideos,
 		Selection: Selection{
 			CrashesWithoutTCG: true,
 			ManualTypes:       []string{"", "pflash", "rom"},

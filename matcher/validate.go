@@ -74,6 +74,7 @@ const (
 	checkSNPWorkarounds
 	checkSecureBoot
 	checkVMPort
+	checkDefaultVideo
 	numChecks // not a check: the number of check values
 )
 
@@ -114,6 +115,7 @@ var checkNames = [numChecks]string{
 	checkSNPWorkarounds:      "snp-workarounds",
 	checkSecureBoot:          "secure-boot",
 	checkVMPort:              "vmport",
+	checkDefaultVideo:        "default-video",
 	checkXMLDomain:           "xml-domain",
 	checkXMLUSB:              "xml-usb",
 	checkUSBDisabled:         "usb-disabled",
@@ -544,8 +546,28 @@ func (v *vstate) run(c check, p *Profile) string {
 			return "unsupported configuration: Intel TDX launch security is not supported with pflash loader"
 		}
 		return ""
+	case checkDefaultVideo:
+		// Device post-parse: a <video> without a model (or the one
+		// libvirt adds for <graphics>) takes cirrus, else VGA, on x86;
+		// an emulator with neither leaves it without one (live-10100-149,
+		// the microvm binary).
+		if v.host.videoModels != nil && isX86(v.arch) && slices.Contains(v.devices.Videos, "") &&
+			!slices.Contains(v.host.videoModels, "cirrus") && !slices.Contains(v.host.videoModels, "vga") {
+			return "internal error: missing video model and cannot determine default"
+		}
+		return ""
 	case checkMicrovmPCI:
 		if v.host.tcgLess && v.virtType == "kvm" && isQ35(v.machine) {
+			// Device validation meets the videos before the controllers
+			// address assignment added: a model the emulator lacks is
+			// refused first (live-10100-149: bochs on the microvm binary).
+			if v.host.videoModels != nil {
+				for _, m := range v.devices.Videos {
+					if !slices.Contains(v.host.videoModels, m) {
+						return fmt.Sprintf("unsupported configuration: domain configuration does not support video model '%s'", m)
+					}
+				}
+			}
 			// Address assignment on q35 wants a DMI-to-PCI bridge, which
 			// the microvm build lacks (emulator-microvm-binary-kvm-q35,
 			// live-9200-107; 9.0 and 10.0, later releases crash first).
@@ -617,6 +639,9 @@ type host struct {
 	noTCG bool
 	// tcgLess: the emulator is one of those, whatever the domain type.
 	tcgLess bool
+	// videoModels: the video models the emulator has, nil when it has
+	// every one (Profile.NoTCGVideoModels for a tcgLess emulator).
+	videoModels []string
 }
 
 // romLoader reports whether the parse-time ROM checks take the loader for

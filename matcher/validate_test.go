@@ -115,6 +115,18 @@ func TestChecks(t *testing.T) {
 		{"mach-pci-isapc (12.8): no default devices", checkMicrovmPCI, Libvirt128, vstate{arch: "x86_64", machine: "isapc"}, ""},
 		{"mach-pci-isapc-virtio-disk (12.8)", checkMicrovmPCI, Libvirt128, vstate{arch: "x86_64", machine: "isapc", devices: Devices{PCI: true}},
 			"XML error: No PCI buses available"},
+		{"live-10100-149: a video model the microvm binary lacks, before the bridge", checkMicrovmPCI, Libvirt90,
+			vstate{arch: "x86_64", machine: "pc-q35-7.2", virtType: "kvm", devices: Devices{PCI: true, Videos: []string{"virtio", "bochs"}},
+				host: host{tcgLess: true, videoModels: microvmBinaryVideos}},
+			"unsupported configuration: domain configuration does not support video model 'bochs'"},
+		{"emulator-microvm-binary-kvm-q35: videos it has", checkMicrovmPCI, Libvirt100,
+			vstate{arch: "x86_64", machine: "pc-q35-noble", virtType: "kvm", devices: Devices{PCI: true, Videos: []string{"ramfb"}},
+				host: host{tcgLess: true, videoModels: microvmBinaryVideos}},
+			"unsupported configuration: The 'i82801b11-bridge' device is not supported by this QEMU binary"},
+		{"emulator-microvm-binary-kvm-q35-graphics: no default video", checkDefaultVideo, Libvirt90,
+			vstate{arch: "x86_64", machine: "pc-q35-7.2", devices: Devices{PCI: true, Videos: []string{""}}, host: host{tcgLess: true, videoModels: microvmBinaryVideos}},
+			"internal error: missing video model and cannot determine default"},
+		{"a default video on a full binary", checkDefaultVideo, Libvirt90, vstate{arch: "x86_64", machine: "pc-q35-7.2", devices: Devices{PCI: true, Videos: []string{""}}}, ""},
 	}
 	for _, tt := range tests {
 		if got := tt.v.run(tt.c, tt.p); got != tt.want {
