@@ -137,6 +137,17 @@ func (l *Findings) Len() int { return l.recs.len() }
 
 // At returns the i-th finding.
 func (l *Findings) At(i int) Finding {
+	f := l.brief(i)
+	if f.Fingerprint == "" {
+		f.Fingerprint = f.DefaultFingerprint()
+	}
+	return f
+}
+
+// brief is At without the default fingerprint (Fingerprint is "" unless
+// one was given), for the renderers that do not show it: working it out
+// is a SHA-256 a finding.
+func (l *Findings) brief(i int) Finding {
 	r := l.recs.at(i)
 	k := l.kinds[r.kind]
 	p := l.places.at(int(r.place))
@@ -148,10 +159,18 @@ func (l *Findings) At(i int) Finding {
 			f.Line, f.Column = x.line, x.col
 		}
 	}
-	if f.Fingerprint == "" {
-		f.Fingerprint = f.DefaultFingerprint()
-	}
 	return f
+}
+
+// allBrief is All through brief.
+func (l *Findings) allBrief() iter.Seq2[int, Finding] {
+	return func(yield func(int, Finding) bool) {
+		for i := range l.recs.len() {
+			if !yield(i, l.brief(i)) {
+				return
+			}
+		}
+	}
 }
 
 // All yields the findings in order, with their indices.
