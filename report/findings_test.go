@@ -142,6 +142,29 @@ func TestFindingsPointersBounded(t *testing.T) {
 	}
 }
 
+// TestFindingsKindsBounded: past maxKinds distinct rule and severity
+// pairs, findings keep their own, with no panic and nothing lost.
+func TestFindingsKindsBounded(t *testing.T) {
+	var l Findings
+	n := maxKinds + 10
+	for i := range n {
+		l.Add(Finding{Rule: fmt.Sprintf("rule-%d", i), Severity: Warning})
+	}
+	if len(l.kinds) != maxKinds {
+		t.Errorf("%d kinds in the table, want %d", len(l.kinds), maxKinds)
+	}
+	s := l.summary()
+	for i := range n {
+		f := l.At(i)
+		if want := fmt.Sprintf("rule-%d", i); f.Rule != want || f.Severity != Warning {
+			t.Fatalf("finding %d: %s %s, want %s warning", i, f.Rule, f.Severity, want)
+		}
+	}
+	if s.Warnings != n {
+		t.Errorf("summary counts %d warnings, want %d", s.Warnings, n)
+	}
+}
+
 // TestFindingsClone: a clone shares nothing that changes.
 func TestFindingsClone(t *testing.T) {
 	l := NewFindings(Finding{Rule: "r", Message: "m"})
