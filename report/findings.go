@@ -513,3 +513,43 @@ func (l Findings) Equal(o Findings) bool {
 	}
 	return true
 }
+
+// AddFrom appends the i-th finding of src, kept as compactly as src keeps
+// it (a spliced message stays spliced).
+func (l *Findings) AddFrom(src *Findings, i int) { l.recs.append(l.recordFrom(src, i)) }
+
+// SetFrom replaces the j-th finding by the i-th finding of src, as
+// AddFrom keeps it.
+func (l *Findings) SetFrom(j int, src *Findings, i int) { *l.recs.at(j) = l.recordFrom(src, i) }
+
+// recordFrom is src's i-th record with its places, kinds, pointers and
+// texts in l's tables.
+func (l *Findings) recordFrom(src *Findings, i int) record {
+	r := *src.recs.at(i)
+	p := src.places.at(int(r.place))
+	r.place = l.place(p.descriptor, p.file)
+	k := src.kindOf(&r)
+	ptr := src.pointer(&r)
+	var kindIn, ptrIn bool
+	r.kind, kindIn = l.kind(k.rule, k.severity)
+	r.pointer, ptrIn = l.pointerIn(ptr)
+	r.text = l.text(r.text)
+	var x extra
+	if r.extra != nil {
+		x = *r.extra
+	}
+	x.kind, x.pointer = kind{}, ""
+	if !kindIn {
+		x.kind = k
+	}
+	if !ptrIn {
+		x.pointer = ptr
+	}
+	switch {
+	case x == (extra{}):
+		r.extra = nil
+	case r.extra == nil || x != *r.extra:
+		r.extra = &x
+	}
+	return r
+}
