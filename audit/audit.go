@@ -132,9 +132,20 @@ type auditor struct {
 	// (RunLoad).
 	visited bool
 	// pending are the feature-ignored findings whose severity waits for
-	// the coverage matrix (ignoredFeatures, resolvePending).
+	// the coverage matrix (ignoredFeatures, resolvePending), held in
+	// held until then.
 	pending []pendingFeature
-	stores  map[string]storeRead // contents.go, by resolved rooted path
+	held    report.Findings
+	// ovs are the overrides, marked as they match findings (each finding
+	// is matched as it is recorded, until applyOverrides).
+	ovs           []Override
+	overridesDone bool
+	// merge, when set, takes the findings (LintReleases): they are
+	// recorded in findings, one entry's or the passes over the whole set
+	// at a time, and then handed over as the profile of index profileIndex (flush).
+	merge        *merger
+	profileIndex int
+	stores       map[string]storeRead // contents.go, by resolved rooted path
 	// res resolves image paths inside opts.Files for the whole run, so
 	// that the directories they share are looked up once.
 	res *descriptor.Resolver
@@ -195,7 +206,7 @@ func newAuditor(ctx context.Context, opts Options, full bool) (*auditor, []requi
 		return nil, nil, err
 	}
 	p := cmp.Or(opts.Profile, matcher.Latest)
-	a := &auditor{ctx: ctx, opts: opts, p: p, qemu: cmp.Or(opts.QEMU, p.QEMU)}
+	a := &auditor{ctx: ctx, opts: opts, p: p, qemu: cmp.Or(opts.QEMU, p.QEMU), ovs: slices.Clone(opts.Overrides)}
 	a.release = opts.dropsData(full)
 	return a, req, nil
 }
@@ -275,6 +286,7 @@ func (a *auditor) run(req []requirement, full bool) (*report.Report, error) {
 			Message: "image files not checked (missing-file, orphan-image, domain files on disk): " + reason})
 	}
 	a.applyOverrides()
+	a.flush()
 
 	r := &report.Report{
 		SchemaVersion: report.SchemaVersion,
@@ -321,6 +333,22 @@ func (a *auditor) matchOptions() matcher.MatchOptions {
 		KVM: matcher.AnyKVM()}
 }
 
+// flush hands the findings recorded since the last flush to the merge,
+// when there is one (LintReleases), in report order: what is between two
+// flushes is one entry's findings, or those of the passes over the whole
+// set, whose rules the entries' never give (so that a fingerprint's
+// findings are all in one flush, and ranked as the report would rank
+// them).
+func (a *auditor) flush() {
+	if a.merge == nil || a.findings.Len() == 0 {
+		return
+	}
+	batch := report.Report{Findings: a.findings}
+	batch.Finalize()
+	a.merge.add(a.profileIndex, &batch.Findings)
+	a.findings = report.Findings{}
+}
+
 // add records a finding, filling the default severity. Its fingerprint
 // is left to the report (report.Finding.DefaultFingerprint: rule,
 // descriptor, file, pointer and subject, never a line number).
@@ -332,11 +360,26 @@ func (a *auditor) add(f report.Finding) {
 // as its parts (report.Findings.AddSpliced): for a message that names its
 // own path or descriptor, repeated for every descriptor of a large set.
 func (a *auditor) addSpliced(f report.Finding, prefix, arg, suffix string) {
+	a.put(&a.findings, f, prefix, arg, suffix)
+}
+
+// put records a finding in l: its default severity filled, the overrides
+// matched (Override.matches reads the rule, descriptor, file and subject,
+// none of which changes afterwards).
+func (a *auditor) put(l *report.Findings, f report.Finding, prefix, arg, suffix string) {
 	if f.Severity == "" {
 		ri, _ := Rule(f.Rule)
 		f.Severity = ri.Severity
 	}
-	a.findings.AddSpliced(f, prefix, arg, suffix)
+	if !a.overridesDone {
+		for j := range a.ovs {
+			if a.ovs[j].matches(&f) {
+				f.Suppressed = true
+				a.ovs[j].used = true
+			}
+		}
+	}
+	l.AddSpliced(f, prefix, arg, suffix)
 }
 
 // addEntry records a finding about one directory entry, positioned at the
@@ -348,9 +391,15 @@ func (a *auditor) addEntry(e *descriptor.Entry, rule string, sev report.Severity
 // addEntrySpliced is addEntry with the message prefix+arg+suffix (see
 // addSpliced).
 func (a *auditor) addEntrySpliced(e *descriptor.Entry, rule string, sev report.Severity, ptr, prefix, arg, suffix string) {
+	a.put(&a.findings, a.entryFinding(e, rule, sev, ptr), prefix, arg, suffix)
+}
+
+// entryFinding is a finding about the entry e, positioned at the JSON
+// pointer ptr when the descriptor was parsed.
+func (a *auditor) entryFinding(e *descriptor.Entry, rule string, sev report.Severity, ptr string) report.Finding {
 	f := report.Finding{Rule: rule, Severity: sev, Descriptor: e.Name, File: e.Path, Pointer: ptr}
 	if e.Descriptor != nil && ptr != "" {
 		f.Line, f.Column = e.Descriptor.Position(ptr)
 	}
-	a.addSpliced(f, prefix, arg, suffix)
+	return f
 }

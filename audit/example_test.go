@@ -218,3 +218,27 @@ func ExampleRunLoad() {
 	// Output:
 	// 11 descriptors read, 11 in the report, profile libvirt-12.8
 }
+
+// A packager lints a DESTDIR's descriptors for every modelled release, each
+// linted as it is loaded.
+func ExampleLintPaths() {
+	destdir := "testdata/clean"
+	root, err := os.OpenRoot(destdir)
+	if err != nil {
+		panic(err)
+	}
+	defer root.Close()
+	r, err := audit.LintPaths(context.Background(), destdir, []string{destdir + "/usr/share/qemu/firmware"},
+		audit.Options{Files: root.FS(), ReleaseData: true})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Profile)
+	for _, f := range r.Findings.All() {
+		fmt.Println(f.Descriptor, f.Rule, f.Severity, f.Message[strings.LastIndex(f.Message, "["):])
+	}
+	// Output:
+	// libvirt-9.0,libvirt-10.0,libvirt-11.3,libvirt-12.8
+	// 60-ovmf-x86_64-amdsev.json feature-ignored warning [warning for libvirt 9.0, 10.0]
+	// 60-ovmf-x86_64-inteltdx.json feature-ignored warning [warning for libvirt 9.0, 10.0]
+}

@@ -18,6 +18,7 @@ func (a *auditor) lint() {
 	if !a.visited {
 		for _, e := range a.set.Entries {
 			a.entry(e)
+			a.flush()
 		}
 	}
 	a.shadowed()
@@ -294,7 +295,9 @@ func (a *auditor) ignoredFeatures(e *descriptor.Entry) {
 		}
 		msg := fmt.Sprintf("%q is %s but libvirt %s does not know it and ignores it: the firmware looks like a build without it", f, what, a.p.Version)
 		if needsHost(d, f) {
-			a.pending = append(a.pending, pendingFeature{e: e, feature: f, finding: a.findings.Len()})
+			a.pending = append(a.pending, pendingFeature{e: e, feature: f, finding: a.held.Len()})
+			a.put(&a.held, a.entryFinding(e, RuleFeatureIgnored, report.Warning, ptr), msg, "", "")
+			continue
 		}
 		a.addEntry(e, RuleFeatureIgnored, report.Warning, ptr, msg)
 	}
@@ -306,13 +309,14 @@ func (a *auditor) ignoredFeatures(e *descriptor.Entry) {
 type pendingFeature struct {
 	e       *descriptor.Entry
 	feature descriptor.Feature
-	finding int // index in auditor.findings
+	finding int // index in auditor.held
 }
 
-// resolvePending makes the pending feature-ignored findings errors where
-// the coverage matrix, once known, has victims for them.
+// resolvePending records the pending feature-ignored findings, errors
+// where the coverage matrix, once known, has victims for them.
 func (a *auditor) resolvePending() {
 	for _, pf := range a.pending {
+		f := a.held.At(pf.finding)
 		var victims []string
 		for _, c := range a.cells {
 			if c.chosen == pf.e && c.Status != "gap" && !provides(c.FeatureSet, pf.feature) {
@@ -320,13 +324,12 @@ func (a *auditor) resolvePending() {
 			}
 		}
 		if len(victims) > 0 {
-			f := a.findings.At(pf.finding)
 			f.Severity = report.Error
 			f.Message += fmt.Sprintf("; guests that do not provide %s get it and cannot boot: %s", pf.feature, strings.Join(victims, ", "))
-			a.findings.Set(pf.finding, f)
 		}
+		a.findings.Add(f)
 	}
-	a.pending = nil
+	a.pending, a.held = nil, report.Findings{}
 }
 
 // shadowed flags descriptors an earlier active descriptor beats for every

@@ -111,20 +111,12 @@ func (o *Override) matches(f *report.Finding) bool {
 	return false
 }
 
+// applyOverrides ends the matching of overrides (every finding was
+// matched as it was recorded, auditor.put) and reports those that matched
+// nothing.
 func (a *auditor) applyOverrides() {
-	ovs := make([]Override, len(a.opts.Overrides))
-	copy(ovs, a.opts.Overrides)
-	if len(ovs) > 0 {
-		for i, f := range a.findings.All() {
-			for j := range ovs {
-				if ovs[j].matches(&f) {
-					a.findings.Suppress(i)
-					ovs[j].used = true
-				}
-			}
-		}
-	}
-	for _, o := range ovs {
+	a.overridesDone = true
+	for _, o := range a.ovs {
 		if o.used {
 			continue
 		}

@@ -37,13 +37,25 @@ func LoadPaths(root string, paths []string, rules *descriptor.Rules) (*descripto
 	if len(paths) == 0 {
 		return &descriptor.Set{Root: root, Rules: rules}, nil
 	}
-	top, err := filepath.Abs(cmp.Or(root, "/"))
+	opts, err := pathOptions(root, paths)
 	if err != nil {
 		return nil, err
 	}
+	opts.Rules = rules
+	return descriptor.Load(opts)
+}
+
+// pathOptions are the descriptor.Load options of LoadPaths(root, paths),
+// without rules; paths is not empty.
+func pathOptions(root string, paths []string) (descriptor.Options, error) {
+	fail := func(err error) (descriptor.Options, error) { return descriptor.Options{}, err }
+	top, err := filepath.Abs(cmp.Or(root, "/"))
+	if err != nil {
+		return fail(err)
+	}
 	r, err := os.OpenRoot(top)
 	if err != nil {
-		return nil, fmt.Errorf("opening root: %w", err)
+		return fail(fmt.Errorf("opening root: %w", err))
 	}
 	defer r.Close()
 	fsys := safefile.FS(r)
@@ -51,11 +63,11 @@ func LoadPaths(root string, paths []string, rules *descriptor.Rules) (*descripto
 	for _, p := range paths {
 		abs, err := filepath.Abs(p)
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
 		rel, err := filepath.Rel(top, abs)
 		if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
-			return nil, fmt.Errorf("%s: not inside the root %s", p, root)
+			return fail(fmt.Errorf("%s: not inside the root %s", p, root))
 		}
 		rp := path.Clean("/" + filepath.ToSlash(rel))
 		_, info, err := descriptor.Stat(fsys, rp)
@@ -70,7 +82,7 @@ func LoadPaths(root string, paths []string, rules *descriptor.Rules) (*descripto
 			if errors.As(err, &pe) {
 				err = pe.Err
 			}
-			return nil, &fs.PathError{Op: "stat", Path: p, Err: err}
+			return fail(&fs.PathError{Op: "stat", Path: p, Err: err})
 		}
 		// Without a root the rooted path is the host's absolute path.
 		switch {
@@ -79,8 +91,8 @@ func LoadPaths(root string, paths []string, rules *descriptor.Rules) (*descripto
 		case info.Mode().IsRegular():
 			files = append(files, rp)
 		default:
-			return nil, &fs.PathError{Op: "open", Path: p, Err: fmt.Errorf("%w (%s)", safefile.ErrNotRegular, safefile.Kind(info.Mode()))}
+			return fail(&fs.PathError{Op: "open", Path: p, Err: fmt.Errorf("%w (%s)", safefile.ErrNotRegular, safefile.Kind(info.Mode()))})
 		}
 	}
-	return descriptor.Load(descriptor.Options{Root: root, Dirs: dirs, Files: files, Rules: rules})
+	return descriptor.Options{Root: root, Dirs: dirs, Files: files}, nil
 }

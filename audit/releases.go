@@ -21,102 +21,111 @@ import (
 // users may run. load loads the files with a release's parser (each
 // release parses descriptors its own way). opts.Profile is ignored.
 func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor.Set, error), opts Options, profiles ...*matcher.Profile) (*report.Report, error) {
+	return lintReleases(ctx, func(rules *descriptor.Rules, _ func(*descriptor.Entry)) (*descriptor.Set, error) {
+		return load(rules)
+	}, false, opts, profiles)
+}
+
+// LintPaths is LintReleases over the files and directories paths names
+// inside root, as LoadPaths loads them: each release's set is linted as
+// it is loaded, and with opts.ReleaseData each file's bytes go once every
+// release that shares the load has linted it, so that a large package's
+// bytes are never all held at once (fwaudit lint). The error is
+// LoadPaths', or LintReleases'.
+func LintPaths(ctx context.Context, root string, paths []string, opts Options, profiles ...*matcher.Profile) (*report.Report, error) {
+	if len(paths) == 0 {
+		return LintReleases(ctx, func(rules *descriptor.Rules) (*descriptor.Set, error) {
+			return LoadPaths(root, paths, rules)
+		}, opts, profiles...)
+	}
+	base, err := pathOptions(root, paths)
+	if err != nil {
+		return nil, err
+	}
+	return lintReleases(ctx, func(rules *descriptor.Rules, visit func(*descriptor.Entry)) (*descriptor.Set, error) {
+		o := base
+		o.Rules, o.Visit = rules, visit
+		return descriptor.Load(o)
+	}, true, opts, profiles)
+}
+
+// lintReleases is LintReleases; with visiting, load calls visit with each
+// entry as it reads it (descriptor.Options.Visit), and the releases that
+// share the load lint each entry then.
+func lintReleases(ctx context.Context, load func(*descriptor.Rules, func(*descriptor.Entry)) (*descriptor.Set, error), visiting bool, opts Options, profiles []*matcher.Profile) (*report.Report, error) {
 	if len(profiles) == 0 {
 		profiles = matcher.Profiles
 	}
 	if len(profiles) > 64 {
 		return nil, fmt.Errorf("lint: %d profiles, at most 64 can be merged", len(profiles))
 	}
-	// The merged findings in the order first seen, and for each the
-	// profiles (one bit per index) giving its strictest severity; a
-	// finding is found again by its fingerprint and how many findings of
-	// that fingerprint came before it in the same report (ix).
+	single := len(profiles) == 1
+	// Several releases' findings are merged as each lint records them
+	// (auditor.flush), so that a release's findings are never all held
+	// beside the merge.
+	var m *merger
+	if !single {
+		m = &merger{seen: make([][]uint64, len(profiles))}
+	}
 	var (
-		merged   report.Findings
-		releases []uint64
-		ix       mergeIndex
-		last     *report.Report
-		names    []string
-		qemus    []string
-		single   = len(profiles) == 1
+		last  *report.Report
+		names []string
+		qemus []string
 	)
-	// Profiles whose rule sets are equal (not only the same pointer) read
-	// one load of the set, which is dropped after the last of them: a
-	// large set is not held three times over.
-	sets := make([]*descriptor.Set, len(profiles))
-	for pi, p := range profiles {
-		set := sets[pi]
-		if set == nil {
-			var err error
-			if set, err = load(p.Rules); err != nil {
+	// Neighbouring profiles whose rule sets are equal (not only the same
+	// pointer) read one load of the set.
+	for start := 0; start < len(profiles); {
+		end := start + 1
+		for end < len(profiles) && profiles[end].Rules.Equal(profiles[start].Rules) {
+			end++
+		}
+		group := make([]*auditor, 0, end-start)
+		reqs := make([][]requirement, 0, end-start)
+		for pi := start; pi < end; pi++ {
+			o := opts
+			o.Profile = profiles[pi]
+			// Only the last lint of a set may drop its bytes: the others
+			// position their findings in them too. Linting as it loads,
+			// the load drops them once every lint has read the entry.
+			o.ReleaseData = opts.ReleaseData && pi == end-1 && !visiting
+			a, req, err := newAuditor(ctx, o, false)
+			if err != nil {
 				return nil, err
 			}
-			for j := pi; j < len(profiles); j++ {
-				if profiles[j].Rules.Equal(p.Rules) {
-					sets[j] = set
+			a.merge, a.profileIndex = m, pi
+			group = append(group, a)
+			reqs = append(reqs, req)
+		}
+		var visit func(*descriptor.Entry)
+		if visiting {
+			visit = func(e *descriptor.Entry) {
+				for _, a := range group {
+					a.entry(e)
+					a.flush()
+				}
+				if opts.ReleaseData && e.Status == descriptor.StatusActive {
+					e.DropData()
 				}
 			}
 		}
-		sets[pi] = nil
-		o := opts
-		o.Profile = p
-		// Only the last lint of a set may drop its bytes: the others
-		// position their findings in them too.
-		o.ReleaseData = opts.ReleaseData && !slices.Contains(sets[pi+1:], set)
-		r, err := Lint(ctx, set, o)
+		set, err := load(profiles[start].Rules, visit)
 		if err != nil {
 			return nil, err
 		}
-		last = r
-		names = append(names, p.Name)
-		qemus = append(qemus, r.QEMU)
-		if single {
-			break
-		}
-		fs := &r.Findings
-		if pi == 0 {
-			// The first release's findings are the merge so far: it
-			// takes them as they are, without a copy.
-			merged = r.Findings
-			releases = make([]uint64, merged.Len())
-			ix.first = make(map[fingerprintKey]int32, merged.Len())
-			seen := map[fingerprintKey]int32{}
-			for i := range merged.Len() {
-				k := keyOf(merged.Fingerprint(i))
-				ix.put(k, seen[k], i)
-				seen[k]++
-				releases[i] = 1 << pi
+		for gi, a := range group {
+			if err := a.checkRules(set.Rules); err != nil {
+				return nil, err
 			}
-			r.Findings = report.Findings{}
-			continue
-		}
-		seen := map[fingerprintKey]int32{}
-		for i := range fs.Len() {
-			k := keyOf(fs.Fingerprint(i))
-			n := seen[k]
-			seen[k]++
-			j, ok := ix.get(k, n)
-			sev, _ := fs.Severity(i)
-			var msev report.Severity
-			if ok {
-				msev, _ = merged.Severity(j)
+			a.set, a.visited = set, visiting
+			r, err := a.run(reqs[gi], false)
+			if err != nil {
+				return nil, err
 			}
-			switch {
-			case !ok:
-				ix.put(k, n, merged.Len())
-				merged.Add(fs.At(i))
-				releases = append(releases, 1<<pi)
-			case sev.Rank() > msev.Rank():
-				merged.Set(j, fs.At(i))
-				releases[j] = 1 << pi
-			case sev == msev:
-				releases[j] |= 1 << pi
-			}
+			last = r
+			names = append(names, a.p.Name)
+			qemus = append(qemus, r.QEMU)
 		}
-		// The merge holds what it needs of them; only the report's head
-		// is kept, so that the next release's lint does not run beside
-		// this one's findings.
-		r.Findings = report.Findings{}
+		start = end
 	}
 	if single {
 		return last, nil
@@ -131,30 +140,95 @@ func LintReleases(ctx context.Context, load func(*descriptor.Rules) (*descriptor
 	// The releases a finding applies to, when not all of them, end its
 	// message; the list keeps one copy of each message so suffixed.
 	suffixes := map[uint64]map[report.Severity]string{}
+	merged := &m.findings
 	for i := range merged.Len() {
-		if bits.OnesCount64(releases[i]) == len(profiles) {
+		if bits.OnesCount64(m.releases[i]) == len(profiles) {
 			continue
 		}
 		sev, _ := merged.Severity(i)
-		suffix, ok := suffixes[releases[i]][sev]
+		suffix, ok := suffixes[m.releases[i]][sev]
 		if !ok {
 			var vs []string
 			for pi, p := range profiles {
-				if releases[i]&(1<<pi) != 0 {
+				if m.releases[i]&(1<<pi) != 0 {
 					vs = append(vs, p.Version)
 				}
 			}
 			suffix = fmt.Sprintf(" [%s for libvirt %s]", sev, strings.Join(shortVersions(vs), ", "))
-			if suffixes[releases[i]] == nil {
-				suffixes[releases[i]] = map[report.Severity]string{}
+			if suffixes[m.releases[i]] == nil {
+				suffixes[m.releases[i]] = map[report.Severity]string{}
 			}
-			suffixes[releases[i]][sev] = suffix
+			suffixes[m.releases[i]][sev] = suffix
 		}
 		merged.AppendMessage(i, suffix)
 	}
-	r.Findings = merged
+	r.Findings = m.findings
 	r.Finalize()
 	return &r, nil
+}
+
+// merger merges the findings of several releases' lints: each merged
+// finding with the strictest severity any release gives it (the first
+// release's finding among equals) and the releases (one bit per profile
+// index) that give that severity. A release's finding is the merged
+// finding of the same fingerprint and the same rank among the findings of
+// that fingerprint in the release's report; the lints hand their findings
+// over in report order, one entry's or one pass's at a time, and the
+// passes never share a fingerprint (auditor.flush).
+type merger struct {
+	findings report.Findings
+	releases []uint64
+	ix       mergeIndex
+	// seen marks, for each release, the merged findings it has matched.
+	seen [][]uint64
+}
+
+// add merges the findings fs of release pi.
+func (m *merger) add(pi int, fs *report.Findings) {
+	if m.ix.first == nil {
+		m.ix.first = map[fingerprintKey]int32{}
+	}
+	for i := range fs.Len() {
+		k := keyOf(fs.Fingerprint(i))
+		// This release's n-th finding of the fingerprint is the n-th
+		// merged one: the first that the release has not matched yet.
+		n := int32(0)
+		j, ok := m.ix.get(k, n)
+		for ok && m.matched(pi, j) {
+			n++
+			j, ok = m.ix.get(k, n)
+		}
+		sev, _ := fs.Severity(i)
+		switch {
+		case !ok:
+			j = m.findings.Len()
+			m.ix.put(k, n, j)
+			m.findings.AddFrom(fs, i)
+			m.releases = append(m.releases, 1<<pi)
+		default:
+			msev, _ := m.findings.Severity(j)
+			switch {
+			case sev.Rank() > msev.Rank():
+				m.findings.SetFrom(j, fs, i)
+				m.releases[j] = 1 << pi
+			case sev == msev:
+				m.releases[j] |= 1 << pi
+			}
+		}
+		m.match(pi, j)
+	}
+}
+
+func (m *merger) matched(pi, j int) bool {
+	s := m.seen[pi]
+	return j/64 < len(s) && s[j/64]&(1<<(j%64)) != 0
+}
+
+func (m *merger) match(pi, j int) {
+	for j/64 >= len(m.seen[pi]) {
+		m.seen[pi] = append(m.seen[pi], 0)
+	}
+	m.seen[pi][j/64] |= 1 << (j % 64)
 }
 
 // fingerprintKey is a fingerprint as a map key: the 16 bytes a

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/fwaudit/fwaudit/descriptor"
 	"github.com/fwaudit/fwaudit/matcher"
 	"github.com/fwaudit/fwaudit/report"
@@ -132,5 +134,50 @@ func TestMergeIndex(t *testing.T) {
 		if ok != c.wantOK || ok && i != c.i {
 			t.Errorf("get(%q, %d) = %d, %v; want %d, %v", c.fp, c.n, i, ok, c.i, c.wantOK)
 		}
+	}
+}
+
+// TestMerger: the merge takes, for each fingerprint and rank among the
+// findings of that fingerprint in a release, the strictest severity (a
+// later release's finding when it is stricter, the first one's among
+// equals) and the releases that give it, whatever the batches the
+// releases hand their findings over in.
+func TestMerger(t *testing.T) {
+	f := func(rule string, sev report.Severity, line int, msg string) report.Finding {
+		return report.Finding{Rule: rule, Severity: sev, Descriptor: "a.json", File: "/fw/a.json", Pointer: "/p", Line: line, Message: msg}
+	}
+	batch := func(fs ...report.Finding) *report.Findings {
+		r := report.Report{Findings: report.NewFindings(fs...)}
+		r.Finalize()
+		return &r.Findings
+	}
+	m := &merger{seen: make([][]uint64, 3)}
+	// Release 0: rule "dup" twice (lines 1 and 2), "up" as a warning.
+	m.add(0, batch(f("dup", report.Warning, 2, "0-second"), f("dup", report.Warning, 1, "0-first")))
+	m.add(0, batch(f("up", report.Warning, 3, "0-up")))
+	// Release 1: "dup" once (its first), "up" as an error (stricter),
+	// "new" once; interleaved with release 2's batches.
+	m.add(1, batch(f("dup", report.Warning, 1, "1-first"), f("up", report.Error, 3, "1-up")))
+	m.add(2, batch(f("dup", report.Error, 1, "2-first"), f("dup", report.Warning, 2, "2-second")))
+	m.add(1, batch(f("new", report.Info, 4, "1-new")))
+	m.add(2, batch(f("up", report.Error, 3, "2-up")))
+
+	type row struct { // exported fields: cmp reads them
+		Msg      string
+		Sev      report.Severity
+		Releases uint64
+	}
+	var got []row
+	for i, x := range m.findings.All() {
+		got = append(got, row{x.Message, x.Severity, m.releases[i]})
+	}
+	want := []row{
+		{"2-first", report.Error, 0b100},    // dup #0: 2 is stricter
+		{"0-second", report.Warning, 0b101}, // dup #1: 0 and 2 alike, 0's text
+		{"1-up", report.Error, 0b110},       // up: 1 stricter than 0, 2 equal to 1
+		{"1-new", report.Info, 0b010},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("merged (-want +got):\n%s", diff)
 	}
 }

@@ -59,7 +59,10 @@ func newAuditCmd(a *app) *cobra.Command {
 		Long: `Audit a descriptor set: what libvirt picks for typical guests per arch and
 machine (coverage), lint rules over the files, and what happens to the
 domains given (files or directories such as /etc/libvirt/qemu).
---require amd-sev-es (or ARCH/MACHINE/FEATURESET) makes that gap an error.`,
+--require amd-sev-es (or ARCH/MACHINE/FEATURESET) makes that gap an error.
+Without domains or nova input, audit keeps its memory within 3 times the
+descriptors' bytes plus a constant (the Go runtime's soft memory limit,
+sized from the set before it is read); GOMEMLIMIT, if set, is used instead.`,
 		Example: `  fwaudit audit
   fwaudit audit --distro ubuntu-24.04 --require amd-sev-es
   fwaudit audit --root /mnt/image --domains /mnt/image/etc/libvirt/qemu --format sarif --output fw.sarif

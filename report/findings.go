@@ -25,7 +25,7 @@ type Findings struct {
 	recs   chunks[record]
 	places chunks[place]
 	kinds  []kind
-	texts  map[string]string // AddSpliced's message texts, one copy of each
+	texts  map[string]string // message texts, one copy of each (at most maxTexts)
 	// pointers are the JSON pointers of the findings, by their index
 	// in records (0 is ""), and pointerIndex the index of each.
 	pointers     []string
@@ -102,13 +102,14 @@ type record struct {
 }
 
 // extra holds what few findings have: a subject, a fingerprint that is
-// not the default one, a position beyond 31 bits, a pointer beyond the
-// table's maxTexts.
+// not the default one, a position beyond 31 bits, a pointer or a rule and
+// severity beyond their tables.
 type extra struct {
 	subject     string
 	fingerprint string
 	pointer     string
 	line, col   int
+	kind        kind
 }
 
 type place struct {
@@ -120,8 +121,16 @@ type kind struct {
 	severity Severity
 }
 
-// maxTexts bounds the texts AddSpliced keeps one copy of.
+// maxTexts bounds the texts and the pointers the list keeps one copy of.
 const maxTexts = 1 << 12
+
+// maxKinds bounds the table of rule and severity pairs (a catalogue's
+// rules have three severities at most); noKind marks a record whose pair
+// is in its extra.
+const (
+	maxKinds = 1 << 10
+	noKind   = 1<<16 - 1
+)
 
 // NewFindings returns a list of fs, in their order.
 func NewFindings(fs ...Finding) Findings {
@@ -137,8 +146,19 @@ func (l *Findings) Len() int { return l.recs.len() }
 
 // At returns the i-th finding.
 func (l *Findings) At(i int) Finding {
+	f := l.brief(i)
+	if f.Fingerprint == "" {
+		f.Fingerprint = f.DefaultFingerprint()
+	}
+	return f
+}
+
+// brief is At without the default fingerprint (Fingerprint is "" unless
+// one was given), for the renderers that do not show it: working it out
+// is a SHA-256 a finding.
+func (l *Findings) brief(i int) Finding {
 	r := l.recs.at(i)
-	k := l.kinds[r.kind]
+	k := l.kindOf(r)
 	p := l.places.at(int(r.place))
 	f := Finding{Rule: k.rule, Severity: k.severity, Message: r.message(), Descriptor: p.descriptor, File: p.file,
 		Line: int(r.line), Column: int(r.col), Pointer: l.pointer(r), Suppressed: r.suppressed}
@@ -148,10 +168,18 @@ func (l *Findings) At(i int) Finding {
 			f.Line, f.Column = x.line, x.col
 		}
 	}
-	if f.Fingerprint == "" {
-		f.Fingerprint = f.DefaultFingerprint()
-	}
 	return f
+}
+
+// allBrief is All through brief.
+func (l *Findings) allBrief() iter.Seq2[int, Finding] {
+	return func(yield func(int, Finding) bool) {
+		for i := range l.recs.len() {
+			if !yield(i, l.brief(i)) {
+				return
+			}
+		}
+	}
 }
 
 // All yields the findings in order, with their indices.
@@ -219,7 +247,9 @@ func (l *Findings) Clone() Findings {
 // record builds the record of f with the message text, arg at at.
 func (l *Findings) record(f Finding, text, arg string, at int) record {
 	r := record{text: text, arg: arg, at: uint32(at), suppressed: f.Suppressed,
-		place: l.place(f.Descriptor, f.File), kind: l.kind(f.Rule, f.Severity)}
+		place: l.place(f.Descriptor, f.File)}
+	var kindIn bool
+	r.kind, kindIn = l.kind(f.Rule, f.Severity)
 	ptr, inTable := l.pointerIn(f.Pointer)
 	r.pointer = ptr
 	if f.Line == int(int32(f.Line)) && f.Column == int(int32(f.Column)) {
@@ -231,8 +261,11 @@ func (l *Findings) record(f Finding, text, arg string, at int) record {
 	if fp != "" && fp == f.DefaultFingerprint() {
 		fp = ""
 	}
-	if f.Subject != "" || fp != "" || r.bigPos || !inTable {
+	if f.Subject != "" || fp != "" || r.bigPos || !inTable || !kindIn {
 		r.extra = &extra{subject: f.Subject, fingerprint: fp}
+		if !kindIn {
+			r.extra.kind = kind{f.Rule, f.Severity}
+		}
 		if !inTable {
 			r.extra.pointer = f.Pointer
 		}
@@ -288,16 +321,26 @@ func (l *Findings) place(descriptor, file string) int32 {
 	return int32(l.places.len() - 1)
 }
 
-func (l *Findings) kind(rule string, sev Severity) uint16 {
+// kind returns the index of (rule, sev) in the table of kinds, adding it
+// when the table has room; false when it is not in the table.
+func (l *Findings) kind(rule string, sev Severity) (uint16, bool) {
 	k := kind{rule, sev}
 	if i := slices.Index(l.kinds, k); i >= 0 {
-		return uint16(i)
+		return uint16(i), true
 	}
-	if len(l.kinds) == 1<<16-1 {
-		panic("report: more than 65535 distinct rule and severity pairs")
+	if len(l.kinds) >= maxKinds {
+		return noKind, false
 	}
 	l.kinds = append(l.kinds, k)
-	return uint16(len(l.kinds) - 1)
+	return uint16(len(l.kinds) - 1), true
+}
+
+// kindOf is the record's rule and severity.
+func (l *Findings) kindOf(r *record) kind {
+	if r.kind == noKind {
+		return r.extra.kind
+	}
+	return l.kinds[r.kind]
 }
 
 // message joins the record's message.
@@ -380,7 +423,7 @@ func (l *Findings) ranks(o descriptorOrder) []int32 {
 // and fingerprints only for records equal up to them.
 func (l *Findings) compare(ranks []int32, a, b *record) int {
 	pa, pb := l.places.at(int(a.place)), l.places.at(int(b.place))
-	ka, kb := &l.kinds[a.kind], &l.kinds[b.kind]
+	ka, kb := l.kindOf(a), l.kindOf(b)
 	if c := cmp.Or(
 		cmp.Compare(ranks[a.place], ranks[b.place]),
 		strings.Compare(pa.descriptor, pb.descriptor),
@@ -411,7 +454,7 @@ func (l *Findings) fingerprint(r *record) string {
 		return r.extra.fingerprint
 	}
 	p := l.places.at(int(r.place))
-	return Finding{Rule: l.kinds[r.kind].rule, Descriptor: p.descriptor, File: p.file, Pointer: l.pointer(r),
+	return Finding{Rule: l.kindOf(r).rule, Descriptor: p.descriptor, File: p.file, Pointer: l.pointer(r),
 		Subject: r.subject()}.DefaultFingerprint()
 }
 
@@ -429,7 +472,7 @@ func (l *Findings) summary() Summary {
 			s.Suppressed++
 			continue
 		}
-		switch l.kinds[r.kind].severity {
+		switch l.kindOf(r).severity {
 		case Error:
 			s.Errors++
 		case Warning:
@@ -445,7 +488,7 @@ func (l *Findings) summary() Summary {
 // suppressed, without building it.
 func (l *Findings) Severity(i int) (Severity, bool) {
 	r := l.recs.at(i)
-	return l.kinds[r.kind].severity, r.suppressed
+	return l.kindOf(r).severity, r.suppressed
 }
 
 // Slice returns the findings as a []Finding of the caller's own, for a
@@ -469,4 +512,44 @@ func (l Findings) Equal(o Findings) bool {
 		}
 	}
 	return true
+}
+
+// AddFrom appends the i-th finding of src, kept as compactly as src keeps
+// it (a spliced message stays spliced).
+func (l *Findings) AddFrom(src *Findings, i int) { l.recs.append(l.recordFrom(src, i)) }
+
+// SetFrom replaces the j-th finding by the i-th finding of src, as
+// AddFrom keeps it.
+func (l *Findings) SetFrom(j int, src *Findings, i int) { *l.recs.at(j) = l.recordFrom(src, i) }
+
+// recordFrom is src's i-th record with its places, kinds, pointers and
+// texts in l's tables.
+func (l *Findings) recordFrom(src *Findings, i int) record {
+	r := *src.recs.at(i)
+	p := src.places.at(int(r.place))
+	r.place = l.place(p.descriptor, p.file)
+	k := src.kindOf(&r)
+	ptr := src.pointer(&r)
+	var kindIn, ptrIn bool
+	r.kind, kindIn = l.kind(k.rule, k.severity)
+	r.pointer, ptrIn = l.pointerIn(ptr)
+	r.text = l.text(r.text)
+	var x extra
+	if r.extra != nil {
+		x = *r.extra
+	}
+	x.kind, x.pointer = kind{}, ""
+	if !kindIn {
+		x.kind = k
+	}
+	if !ptrIn {
+		x.pointer = ptr
+	}
+	switch {
+	case x == (extra{}):
+		r.extra = nil
+	case r.extra == nil || x != *r.extra:
+		r.extra = &x
+	}
+	return r
 }

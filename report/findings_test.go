@@ -142,6 +142,29 @@ func TestFindingsPointersBounded(t *testing.T) {
 	}
 }
 
+// TestFindingsKindsBounded: past maxKinds distinct rule and severity
+// pairs, findings keep their own, with no panic and nothing lost.
+func TestFindingsKindsBounded(t *testing.T) {
+	var l Findings
+	n := maxKinds + 10
+	for i := range n {
+		l.Add(Finding{Rule: fmt.Sprintf("rule-%d", i), Severity: Warning})
+	}
+	if len(l.kinds) != maxKinds {
+		t.Errorf("%d kinds in the table, want %d", len(l.kinds), maxKinds)
+	}
+	s := l.summary()
+	for i := range n {
+		f := l.At(i)
+		if want := fmt.Sprintf("rule-%d", i); f.Rule != want || f.Severity != Warning {
+			t.Fatalf("finding %d: %s %s, want %s warning", i, f.Rule, f.Severity, want)
+		}
+	}
+	if s.Warnings != n {
+		t.Errorf("summary counts %d warnings, want %d", s.Warnings, n)
+	}
+}
+
 // TestFindingsClone: a clone shares nothing that changes.
 func TestFindingsClone(t *testing.T) {
 	l := NewFindings(Finding{Rule: "r", Message: "m"})
@@ -209,5 +232,33 @@ func TestFindingsSortAcrossChunks(t *testing.T) {
 		if diff := cmp.Diff(first, got); diff != "" {
 			t.Errorf("seed %d: another order than seed 0's (-first +got):\n%s", seed, diff)
 		}
+	}
+}
+
+// TestAddFrom: a finding copied from another list reads back the same and
+// stays as compact as it was there (its spliced text shared), also when
+// its pointer or its rule is beyond the source's tables.
+func TestAddFrom(t *testing.T) {
+	var src Findings
+	for i := range maxTexts + 2 { // fill the pointer table
+		src.Add(Finding{Rule: "fill", Pointer: fmt.Sprintf("/p/%d", i)})
+	}
+	base := Finding{Rule: "missing-file", Severity: Error, Descriptor: "a.json", File: "/fw/a.json", Line: 3, Pointer: "/mapping/executable/filename"}
+	src.AddSpliced(base, "the executable ", "/x/CODE.fd", " does not exist")
+	src.Add(Finding{Rule: "odd", Severity: Info, Subject: "s", Fingerprint: "own", Pointer: "/p/4097", Line: 1 << 40})
+	var dst Findings
+	for _, i := range []int{src.Len() - 2, src.Len() - 1, src.Len() - 3} {
+		dst.AddFrom(&src, i)
+	}
+	dst.SetFrom(2, &src, src.Len()-2)
+	want := []Finding{src.At(src.Len() - 2), src.At(src.Len() - 1), src.At(src.Len() - 2)}
+	if diff := cmp.Diff(want, dst.Slice()); diff != "" {
+		t.Errorf("copied findings (-want +got):\n%s", diff)
+	}
+	if a, b := dst.recs.at(0).text, dst.recs.at(2).text; unsafe.StringData(a) != unsafe.StringData(b) || dst.recs.at(0).arg != "/x/CODE.fd" {
+		t.Errorf("a spliced message copied whole: %q + %q", a, dst.recs.at(0).arg)
+	}
+	if x := dst.recs.at(1).extra; x == nil || x.pointer != "" || dst.pointer(dst.recs.at(1)) != "/p/4097" {
+		t.Errorf("a pointer beyond the source's table is not in the destination's: %+v", x)
 	}
 }

@@ -121,7 +121,7 @@ func group(r *Report) *grouped {
 	for _, d := range r.Domains {
 		g.domains[domainKey(d.Name, d.File)] = true
 	}
-	for i, f := range r.Findings.All() {
+	for i, f := range r.Findings.allBrief() {
 		switch g.groupOf(f) {
 		case groupCoverage:
 			g.byCell[f.Subject] = append(g.byCell[f.Subject], i)
@@ -148,7 +148,7 @@ func (g *grouped) groupOf(f Finding) string {
 func (g *grouped) findings(idx []int) []Finding {
 	fs := make([]Finding, len(idx))
 	for k, i := range idx {
-		fs[k] = g.r.Findings.At(i)
+		fs[k] = g.r.Findings.brief(i)
 	}
 	return fs
 }
@@ -175,7 +175,7 @@ func (g *grouped) eachLint(desc func(i int, fs []Finding) error, orphan func(k i
 		}
 		return nil
 	}
-	for k, f := range g.r.Findings.All() {
+	for k, f := range g.r.Findings.allBrief() {
 		if g.groupOf(f) != groupLint {
 			continue
 		}

@@ -50,7 +50,7 @@ func writePrometheus(w io.Writer, r *Report, _ Options) error {
 	for _, rl := range r.Rules {
 		live[key{rl.ID, string(rl.Severity)}] += 0
 	}
-	for _, f := range r.Findings.All() {
+	for _, f := range r.Findings.allBrief() {
 		k := key{f.Rule, string(f.Severity)}
 		if f.Suppressed {
 			suppressed[k]++

@@ -141,7 +141,7 @@ func writeSARIF(w io.Writer, r *Report, _ Options) error {
 	// A finding of a rule the report does not describe still gets a rule,
 	// so every result has a ruleIndex.
 	var unknown []string
-	for _, f := range r.Findings.All() {
+	for _, f := range r.Findings.allBrief() {
 		if _, ok := index[f.Rule]; !ok && !slices.Contains(unknown, f.Rule) {
 			unknown = append(unknown, f.Rule)
 		}

@@ -183,8 +183,7 @@ func Lint(ctx context.Context, paths []string, o LintOptions) (*report.Report, e
 	} else {
 		opts.FilesSkipped = "no --root given (pass the DESTDIR the package installs into to check the images)"
 	}
-	load := func(rules *descriptor.Rules) (*descriptor.Set, error) { return audit.LoadPaths(o.Root, paths, rules) }
-	return audit.LintReleases(ctx, load, opts, profiles...)
+	return audit.LintPaths(ctx, o.Root, paths, opts, profiles...)
 }
 
 // readOverrides reads an overrides file: one that cannot be read is an

@@ -1,0 +1,170 @@
+package audit_test
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"math/bits"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fwaudit/fwaudit"
+	"github.com/fwaudit/fwaudit/audit"
+	"github.com/fwaudit/fwaudit/descriptor"
+	"github.com/fwaudit/fwaudit/matcher"
+	"github.com/fwaudit/fwaudit/report"
+)
+
+// referenceMerge merges one report per profile as LintReleases documents
+// it, the simple way: over each whole report in its order, a finding is
+// the merged finding of the same fingerprint and rank among the findings
+// of that fingerprint; the strictest severity wins, the first release's
+// finding among equals; the releases giving it end its message when they
+// are not all.
+func referenceMerge(reports []*report.Report, profiles []*matcher.Profile) []report.Finding {
+	type key struct {
+		fp string
+		n  int
+	}
+	var merged []report.Finding
+	var releases []uint64
+	index := map[key]int{}
+	for pi, r := range reports {
+		seen := map[string]int{}
+		for _, f := range r.Findings.All() {
+			k := key{f.Fingerprint, seen[f.Fingerprint]}
+			seen[f.Fingerprint]++
+			j, ok := index[k]
+			switch {
+			case !ok:
+				index[k] = len(merged)
+				merged = append(merged, f)
+				releases = append(releases, 1<<pi)
+			case f.Severity.Rank() > merged[j].Severity.Rank():
+				merged[j], releases[j] = f, 1<<pi
+			case f.Severity == merged[j].Severity:
+				releases[j] |= 1 << pi
+			}
+		}
+	}
+	for i := range merged {
+		if bits.OnesCount64(releases[i]) == len(profiles) {
+			continue
+		}
+		var vs []string
+		for pi, p := range profiles {
+			if releases[i]&(1<<pi) != 0 {
+				vs = append(vs, strings.Join(strings.SplitN(p.Version, ".", 3)[:2], "."))
+			}
+		}
+		merged[i].Message += fmt.Sprintf(" [%s for libvirt %s]", merged[i].Severity, strings.Join(vs, ", "))
+	}
+	return merged
+}
+
+// TestLintReleasesMerge: LintReleases, which merges each release's
+// findings as its lint records them, and LintPaths, which also lints each
+// release as it loads it, report what merging the releases' whole reports
+// gives (referenceMerge), for every bundled set, a set with duplicate
+// findings, and with overrides.
+func TestLintReleasesMerge(t *testing.T) {
+	sets := map[string]fstest.MapFS{}
+	for _, name := range fwaudit.Distros() {
+		fsys, _ := fwaudit.Distro(name)
+		m := fstest.MapFS{}
+		err := fsWalk(fsys, func(p string, data []byte) { m[p] = &fstest.MapFile{Data: data, Mode: 0o644} })
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets[name] = m
+	}
+	// The same schema problem twice at one pointer: two findings of one
+	// fingerprint, ranked by their messages.
+	sets["duplicates"] = fstest.MapFS{
+		"usr/share/qemu/firmware/50-dup.json": {Data: []byte(`{"description": 1, "interface-types": ["uefi", 7], "mapping": {"device": "memory", "filename": "/x.fd"}, "targets": [{"architecture": "x86_64", "machines": ["pc-q35-*"]}], "features": ["amd-sev-snp", "bogus", "amd-sev-snp"], "tags": []}`), Mode: 0o644},
+		"usr/share/qemu/firmware/60-bad.json": {Data: []byte(`{"description":"bad","interface-types":["uefi"],"mapping":{"device":"floppy"},"targets":[],"features":[],"tags":[]}`), Mode: 0o644},
+	}
+	ovs, err := audit.ParseOverrides("overrides", strings.NewReader("feature-ignored\nshadowed 60-*\nmissing-file no-such-*\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for name, m := range sets {
+		for _, withOverrides := range []bool{false, true} {
+			root := t.TempDir()
+			for p, f := range m {
+				if err := os.MkdirAll(filepath.Join(root, filepath.Dir(p)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(root, p), f.Data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dir := filepath.Join(root, "usr/share/qemu/firmware")
+			opts := audit.Options{Files: os.DirFS(root), ReleaseData: true}
+			if withOverrides {
+				opts.Overrides = ovs
+			}
+			profiles := matcher.Profiles
+			var reports []*report.Report
+			for _, p := range profiles {
+				set, err := audit.LoadPaths(root, []string{dir}, p.Rules)
+				if err != nil {
+					t.Fatal(err)
+				}
+				o := opts
+				o.Profile = p
+				r, err := audit.Lint(context.Background(), set, o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				reports = append(reports, r)
+			}
+			want := &report.Report{Descriptors: reports[len(reports)-1].Descriptors,
+				Findings: report.NewFindings(referenceMerge(reports, profiles)...)}
+			want.Finalize()
+			load := func(rules *descriptor.Rules) (*descriptor.Set, error) {
+				return audit.LoadPaths(root, []string{dir}, rules)
+			}
+			viaReleases, err := audit.LintReleases(context.Background(), load, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			viaPaths, err := audit.LintPaths(context.Background(), root, []string{dir}, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for how, got := range map[string]*report.Report{"LintReleases": viaReleases, "LintPaths": viaPaths} {
+				if diff := cmp.Diff(want.Findings.Slice(), got.Findings.Slice()); diff != "" {
+					t.Errorf("%s (overrides %v): %s differs from merging whole reports (-want +got):\n%s", name, withOverrides, how, diff)
+				}
+			}
+			if want.Findings.Len() > 0 {
+				checked++
+			}
+		}
+	}
+	if checked < 10 {
+		t.Errorf("only %d sets with findings compared", checked)
+	}
+}
+
+// fsWalk calls fn with the path and bytes of every regular file of fsys.
+func fsWalk(fsys fs.FS, fn func(p string, data []byte)) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		fn(p, data)
+		return nil
+	})
+}
