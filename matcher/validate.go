@@ -75,53 +75,55 @@ const (
 	checkSecureBoot
 	checkVMPort
 	checkDefaultVideo
+	checkMicrovmBinaryDevices
 	numChecks // not a check: the number of check values
 )
 
 // checkNames are the checks' names, as tests and panics print them.
 var checkNames = [numChecks]string{
-	checkLoaderFormat:        "loader-format",
-	checkNVRAMFormat:         "nvram-format",
-	checkFormatMismatch:      "format-mismatch",
-	checkArch:                "arch",
-	checkEmulator:            "emulator",
-	checkNoTCGCrash:          "no-tcg-crash",
-	checkLaunchSecurity:      "launch-security",
-	checkFeaturesAutoselect:  "features-autoselect",
-	checkROMFormat:           "rom-format",
-	checkEnrolledKeys:        "enrolled-keys",
-	checkAutoselectLoader:    "autoselect-loader",
-	checkNoLoaderPath:        "no-loader-path",
-	checkBIOSNVRAM:           "bios-nvram",
-	checkROMRW:               "rom-rw",
-	checkRWNVRAM:             "rw-nvram",
-	checkStatelessNVRAM:      "stateless-nvram",
-	checkStatelessNo:         "stateless-no",
-	checkOSType:              "os-type",
-	checkVirtType:            "virt-type",
-	checkMachine:             "machine",
-	checkACPI:                "acpi",
-	checkPM:                  "pm",
-	checkEnrolledKeysWritten: "enrolled-keys-written",
-	checkTDX:                 "tdx",
-	checkMicrovmPCI:          "microvm-pci",
-	checkMicrovmPCIRoot:      "microvm-pci-root",
-	checkMachineACPI:         "machine-acpi",
-	checkPCIMachine:          "pci-machine",
-	checkS390PV:              "s390-pv",
-	checkTemplateFormat:      "template-format",
-	checkNVRAMType:           "nvram-type",
-	checkNVRAMDiskType:       "nvram-disk-type",
-	checkSNPWorkarounds:      "snp-workarounds",
-	checkSecureBoot:          "secure-boot",
-	checkVMPort:              "vmport",
-	checkDefaultVideo:        "default-video",
-	checkXMLDomain:           "xml-domain",
-	checkXMLUSB:              "xml-usb",
-	checkUSBDisabled:         "usb-disabled",
-	checkXMLFirmware:         "xml-firmware",
-	checkXMLLoader:           "xml-loader",
-	checkXMLFeatures:         "xml-features",
+	checkLoaderFormat:         "loader-format",
+	checkNVRAMFormat:          "nvram-format",
+	checkFormatMismatch:       "format-mismatch",
+	checkArch:                 "arch",
+	checkEmulator:             "emulator",
+	checkNoTCGCrash:           "no-tcg-crash",
+	checkLaunchSecurity:       "launch-security",
+	checkFeaturesAutoselect:   "features-autoselect",
+	checkROMFormat:            "rom-format",
+	checkEnrolledKeys:         "enrolled-keys",
+	checkAutoselectLoader:     "autoselect-loader",
+	checkNoLoaderPath:         "no-loader-path",
+	checkBIOSNVRAM:            "bios-nvram",
+	checkROMRW:                "rom-rw",
+	checkRWNVRAM:              "rw-nvram",
+	checkStatelessNVRAM:       "stateless-nvram",
+	checkStatelessNo:          "stateless-no",
+	checkOSType:               "os-type",
+	checkVirtType:             "virt-type",
+	checkMachine:              "machine",
+	checkACPI:                 "acpi",
+	checkPM:                   "pm",
+	checkEnrolledKeysWritten:  "enrolled-keys-written",
+	checkTDX:                  "tdx",
+	checkMicrovmPCI:           "microvm-pci",
+	checkMicrovmPCIRoot:       "microvm-pci-root",
+	checkMachineACPI:          "machine-acpi",
+	checkPCIMachine:           "pci-machine",
+	checkS390PV:               "s390-pv",
+	checkTemplateFormat:       "template-format",
+	checkNVRAMType:            "nvram-type",
+	checkNVRAMDiskType:        "nvram-disk-type",
+	checkSNPWorkarounds:       "snp-workarounds",
+	checkSecureBoot:           "secure-boot",
+	checkVMPort:               "vmport",
+	checkDefaultVideo:         "default-video",
+	checkMicrovmBinaryDevices: "microvm-binary-devices",
+	checkXMLDomain:            "xml-domain",
+	checkXMLUSB:               "xml-usb",
+	checkUSBDisabled:          "usb-disabled",
+	checkXMLFirmware:          "xml-firmware",
+	checkXMLLoader:            "xml-loader",
+	checkXMLFeatures:          "xml-features",
 }
 
 // String returns the check's name ("bios-nvram").
@@ -556,23 +558,27 @@ func (v *vstate) run(c check, p *Profile) string {
 			return "internal error: missing video model and cannot determine default"
 		}
 		return ""
-	case checkMicrovmPCI:
-		if v.host.tcgLess && v.virtType == "kvm" && isQ35(v.machine) {
-			// Device validation meets the videos before the controllers
-			// address assignment added: a model the emulator lacks is
-			// refused first (live-10100-149: bochs on the microvm binary).
-			if v.host.videoModels != nil {
-				for _, m := range v.devices.Videos {
-					if !slices.Contains(v.host.videoModels, m) {
-						return fmt.Sprintf("unsupported configuration: domain configuration does not support video model '%s'", m)
-					}
+	case checkMicrovmBinaryDevices:
+		if !v.host.tcgLess || v.virtType != "kvm" || !isQ35(v.machine) {
+			return ""
+		}
+		// Device validation meets the videos before the controllers
+		// address assignment added: a model the emulator lacks is
+		// refused first (live-10100-149: bochs on the microvm binary).
+		if v.host.videoModels != nil {
+			for _, m := range v.devices.Videos {
+				if !slices.Contains(v.host.videoModels, m) {
+					return fmt.Sprintf("unsupported configuration: domain configuration does not support video model '%s'", m)
 				}
 			}
-			// Address assignment on q35 wants a DMI-to-PCI bridge, which
-			// the microvm build lacks (emulator-microvm-binary-kvm-q35,
-			// live-9200-107; 9.0 and 10.0, later releases crash first).
-			return "unsupported configuration: The 'i82801b11-bridge' device is not supported by this QEMU binary"
 		}
+		// Address assignment on q35 wants a DMI-to-PCI bridge, which
+		// the microvm build lacks, and validation refuses it
+		// (emulator-microvm-binary-kvm-q35, live-9200-107; 9.0 and 10.0,
+		// later releases crash first). A stored definition is loaded
+		// and refused at its start (existing-emulator-microvm-binary-kvm-*).
+		return "unsupported configuration: The 'i82801b11-bridge' device is not supported by this QEMU binary"
+	case checkMicrovmPCI:
 		// Address assignment: a device that wants a PCI slot on an x86
 		// machine without a PCI bus of its own (microvm, isapc, and any
 		// type but the PC ones: ' q35', Q35, pc-q35, none; mach-pci-*)
