@@ -70,8 +70,9 @@ func referenceMerge(reports []*report.Report, profiles []*matcher.Profile) []rep
 // TestLintReleasesMerge: LintReleases, which merges each release's
 // findings as its lint records them, and LintPaths, which also lints each
 // release as it loads it, report what merging the releases' whole reports
-// gives (referenceMerge), for every bundled set, a set with duplicate
-// findings, and with overrides.
+// gives (referenceMerge), for every bundled set and a set of schema and
+// feature problems, with and without overrides. (None of these gives two
+// findings of one fingerprint; TestMerger covers those.)
 func TestLintReleasesMerge(t *testing.T) {
 	sets := map[string]fstest.MapFS{}
 	for _, name := range fwaudit.Distros() {
@@ -83,9 +84,9 @@ func TestLintReleasesMerge(t *testing.T) {
 		}
 		sets[name] = m
 	}
-	// The same schema problem twice at one pointer: two findings of one
-	// fingerprint, ranked by their messages.
-	sets["duplicates"] = fstest.MapFS{
+	// Schema problems, a feature repeated and a device libvirt does not
+	// know (an error for 9.0 and 10.0, a warning after).
+	sets["problems"] = fstest.MapFS{
 		"usr/share/qemu/firmware/50-dup.json": {Data: []byte(`{"description": 1, "interface-types": ["uefi", 7], "mapping": {"device": "memory", "filename": "/x.fd"}, "targets": [{"architecture": "x86_64", "machines": ["pc-q35-*"]}], "features": ["amd-sev-snp", "bogus", "amd-sev-snp"], "tags": []}`), Mode: 0o644},
 		"usr/share/qemu/firmware/60-bad.json": {Data: []byte(`{"description":"bad","interface-types":["uefi"],"mapping":{"device":"floppy"},"targets":[],"features":[],"tags":[]}`), Mode: 0o644},
 	}
