@@ -326,8 +326,13 @@ var (
 	// (conformance cases xml-*, dtype-*, fstate-*).
 	checksParse    = []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkTemplateFormat, checkNVRAMFormat, checkNVRAMType, checkXMLLoader, checkLoaderFormat}
 	checks11Define = append(slices.Clip(checksParse), checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo)
-	checks11Post   = []check{checkDefaultVideo, checkMicrovmBinaryDevices, checkMicrovmPCI, checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
-	checks12Post   = []check{checkPCIMachine, checkMicrovmPCI, checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
+	// The QEMU driver's domain validation (OS type ... SNP workarounds)
+	// comes before its device validation (checkMicrovmBinaryDevices:
+	// emulator-microvm-binary-kvm-q35-secure-smm-off, live-10900-93),
+	// which comes before the generic checks (the written features, the
+	// NVRAM).
+	checks11Post = []check{checkDefaultVideo, checkMicrovmPCI, checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkMicrovmBinaryDevices, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
+	checks12Post = []check{checkPCIMachine, checkMicrovmPCI, checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
 	// Validation: the enrolled-keys and stateless NVRAM checks of Define
 	// (existing-enrolled-keys-without-sb, existing-stateless-loader-template)
 	// and all of Post but the address assignment at the end of
@@ -335,7 +340,7 @@ var (
 	// device too (existing-microvm-pci-device). The microvm binary's
 	// default video and its device refusals wait for the start
 	// (existing-emulator-microvm-binary-kvm-*).
-	checks11Validation = append([]check{checkEnrolledKeys, checkStatelessNVRAM, checkDefaultVideo, checkMicrovmBinaryDevices}, checks11Post[3:]...)
+	checks11Validation = append([]check{checkEnrolledKeys, checkStatelessNVRAM, checkDefaultVideo}, checks11Post[2:]...)
 	messages11         = func() Messages {
 		m := messagesOld
 		m.PM, m.S390PV = messages12.PM, messages12.S390PV
@@ -391,8 +396,8 @@ var (
 			UnsupportedNVRAMTypes: []string{"dir", "volume"},
 			// Validation at define, the QEMU driver's before the generic
 			// one; the selection at start is not validated again here.
-			Define: []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkNVRAMType, checkXMLLoader, checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkEnrolledKeys, checkDefaultVideo, checkMicrovmBinaryDevices, checkMicrovmPCI,
-				checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType,
+			Define: []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkNVRAMType, checkXMLLoader, checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkEnrolledKeys, checkDefaultVideo, checkMicrovmPCI,
+				checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkMicrovmBinaryDevices,
 				checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			// Everything after the emulator but the address assignment is
 			// validation, which a stored definition meets at its start,
