@@ -70,6 +70,8 @@ func startTemplateFormatCases() []Case {
 		c("manual-source-qcow2", "a manual read-only pflash loader with a file <source> NVRAM and templateFormat='qcow2': 11.3 stores the loader's format raw for the NVRAM "+
 			"and its start refuses the template; 12.8 stores the template's qcow2 and starts.",
 			"manual nvram-source", rawBuild, Dom{FW: "none", Loader: ro, NVRAM: src("manual-source-qcow2", tm+" templateFormat='qcow2'")}),
+		c("manual-block-qcow2", "as start-template-format-manual-source-qcow2 with a block <source> that is not on the host: 11.3's and 12.8's start refuse the missing device first.",
+			"manual nvram-source", rawBuild, Dom{FW: "none", Loader: ro, NVRAM: "<nvram type='block'" + tm + " templateFormat='qcow2'><source dev='/dev/fwc-" + pre + "manual-block-qcow2'/></nvram>"}),
 		c("manual-source-raw", "as start-template-format-manual-source-qcow2 with templateFormat='raw': the formats agree and every release starts.",
 			"manual nvram-source", rawBuild, Dom{FW: "none", Loader: ro, NVRAM: src("manual-source-raw", tm+" templateFormat='raw'")}),
 		c("path-qcow2-build", "an NVRAM path and no format over a build with a raw executable and a qcow2 template: 11.3 stores the loader's raw for the NVRAM, 12.8 the template's qcow2.",
