@@ -145,7 +145,10 @@ type auditor struct {
 	// at a time, and then handed over as the profile of index profileIndex (flush).
 	merge        *merger
 	profileIndex int
-	stores       map[string]storeRead // contents.go, by resolved rooted path
+	// batch counts the flushes: the merge matches a release's findings
+	// only with those that the flush of the same number handed over.
+	batch  int
+	stores map[string]storeRead // contents.go, by resolved rooted path
 	// res resolves image paths inside opts.Files for the whole run, so
 	// that the directories they share are looked up once.
 	res *descriptor.Resolver
@@ -339,13 +342,23 @@ func (a *auditor) matchOptions() matcher.MatchOptions {
 // set, whose rules the entries' never give (so that a fingerprint's
 // findings are all in one flush, and ranked as the report would rank
 // them).
+//
+// Every release flushes once for each entry of the listing, in its order,
+// and once at the end of the run, so the n-th flush is about the same
+// entry in every release that lints the same files: the merge needs no
+// index of every finding, only of the flush's.
 func (a *auditor) flush() {
-	if a.merge == nil || a.findings.Len() == 0 {
+	if a.merge == nil {
+		return
+	}
+	b := a.batch
+	a.batch++
+	if a.findings.Len() == 0 {
 		return
 	}
 	batch := report.Report{Findings: a.findings}
 	batch.Finalize()
-	a.merge.add(a.profileIndex, &batch.Findings)
+	a.merge.add(a.profileIndex, b, &batch.Findings)
 	a.findings = report.Findings{}
 }
 

@@ -522,6 +522,32 @@ func (l *Findings) AddFrom(src *Findings, i int) { l.recs.append(l.recordFrom(sr
 // AddFrom keeps it.
 func (l *Findings) SetFrom(j int, src *Findings, i int) { *l.recs.at(j) = l.recordFrom(src, i) }
 
+// ShareFrom makes the j-th finding keep the strings of src's i-th finding
+// in place of its own wherever the two are equal (its descriptor, file,
+// message parts and subject), so that a list that merges the findings of
+// one set loaded again (each release's load of the same files, see
+// audit.LintReleases) keeps the newest load's strings rather than holding
+// every load's copy of them. Nothing a reader sees changes.
+func (l *Findings) ShareFrom(j int, src *Findings, i int) {
+	r, s := l.recs.at(j), src.recs.at(i)
+	if r.arg == s.arg {
+		r.arg = s.arg
+	}
+	if _, shared := l.texts[r.text]; !shared && r.text == s.text {
+		r.text = s.text
+	}
+	p, sp := l.places.at(int(r.place)), src.places.at(int(s.place))
+	if p.descriptor == sp.descriptor {
+		p.descriptor = sp.descriptor
+	}
+	if p.file == sp.file {
+		p.file = sp.file
+	}
+	if r.extra != nil && s.extra != nil && r.extra.subject == s.extra.subject {
+		r.extra.subject = s.extra.subject
+	}
+}
+
 // recordFrom is src's i-th record with its places, kinds, pointers and
 // texts in l's tables.
 func (l *Findings) recordFrom(src *Findings, i int) record {

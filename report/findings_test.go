@@ -262,3 +262,43 @@ func TestAddFrom(t *testing.T) {
 		t.Errorf("a pointer beyond the source's table is not in the destination's: %+v", x)
 	}
 }
+
+// TestShareFrom: a finding made to share another list's equal strings
+// reads the same, and then holds that list's copies of its descriptor,
+// file, spliced argument and subject (so a merge that loads the same files
+// again keeps one copy of their names); unequal strings are left alone.
+func TestShareFrom(t *testing.T) {
+	clone := func(s string) string { return strings.Clone(s) }
+	f := Finding{Rule: "missing-file", Severity: Error, Descriptor: "a.json", File: "/d/a.json", Subject: "sub", Pointer: "/p"}
+	var old, cur Findings
+	old.AddSpliced(f, "the file ", clone("/fw/CODE.fd"), " is missing")
+	old.Add(Finding{Rule: "r", Severity: Warning, Descriptor: "b.json", File: "/d/b.json", Message: "m"})
+	g := f
+	g.Descriptor, g.File, g.Subject = clone(f.Descriptor), clone(f.File), clone(f.Subject)
+	g.Severity = Warning // another release's verdict: ShareFrom keeps the list's own
+	arg := clone("/fw/CODE.fd")
+	cur.AddSpliced(g, "the file ", arg, " is missing")
+	cur.Add(Finding{Rule: "r", Severity: Warning, Descriptor: "c.json", File: "/d/c.json", Message: "m"})
+
+	before := old.Slice()
+	old.ShareFrom(0, &cur, 0)
+	old.ShareFrom(1, &cur, 1)
+	if diff := cmp.Diff(before, old.Slice()); diff != "" {
+		t.Errorf("ShareFrom changed what the list reads (-before +after):\n%s", diff)
+	}
+	same := func(a, b string) bool { return unsafe.StringData(a) == unsafe.StringData(b) }
+	got := old.At(0)
+	for _, c := range []struct{ name, got, want string }{
+		{"descriptor", got.Descriptor, g.Descriptor}, {"file", got.File, g.File}, {"subject", got.Subject, g.Subject},
+	} {
+		if !same(c.got, c.want) {
+			t.Errorf("finding 0's %s is not the other list's copy", c.name)
+		}
+	}
+	if r := old.recs.at(0); !same(r.arg, arg) {
+		t.Errorf("finding 0's spliced argument is not the other list's copy")
+	}
+	if got := old.At(1); got.Descriptor != "b.json" || got.File != "/d/b.json" {
+		t.Errorf("finding 1 took unequal strings: %+v", got)
+	}
+}
