@@ -136,6 +136,8 @@ type auditor struct {
 	// held until then.
 	pending []pendingFeature
 	held    report.Findings
+	// shadow indexes the active entries linted so far (shadowed).
+	shadow *shadowIndex
 	// ovs are the overrides, marked as they match findings (each finding
 	// is matched as it is recorded, until applyOverrides).
 	ovs           []Override
