@@ -92,6 +92,11 @@ type Options struct {
 	// changes the caller's set, so set it only for a set used for nothing
 	// afterwards.
 	ReleaseData bool
+	// Scanned, when set, is called by LintPaths with the listing of the
+	// files once they are scanned and before any is read, once however
+	// many releases load them (fwaudit lint sizes its memory budget from
+	// Listing.Size). RunLoad takes descriptor.Options.Scanned instead.
+	Scanned func(*descriptor.Listing)
 	// Overrides suppress matching findings (see ParseOverrides).
 	Overrides []Override
 	// Source describes the set in the report ("host", "distro:debian-13",

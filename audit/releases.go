@@ -44,9 +44,11 @@ func LintPaths(ctx context.Context, root string, paths []string, opts Options, p
 	if err != nil {
 		return nil, err
 	}
+	scanned := opts.Scanned
 	return lintReleases(ctx, func(rules *descriptor.Rules, visit func(*descriptor.Entry)) (*descriptor.Set, error) {
 		o := base
-		o.Rules, o.Visit = rules, visit
+		o.Rules, o.Visit, o.Scanned = rules, visit, scanned
+		scanned = nil // every load reads the same files
 		return descriptor.Load(o)
 	}, true, opts, profiles)
 }
