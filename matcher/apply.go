@@ -305,6 +305,9 @@ func (d *Decision) ensureNVRAM(dom *libvirtxml.Domain) {
 	}
 	if p.Writes.Formats && n.Format == "" && (n.NVRam != "" || n.Source != nil) {
 		n.Format = l.Format
+		if p.Writes.GivenNVRAMFormatFromTemplate && n.TemplateFormat != "" {
+			n.Format = n.TemplateFormat
+		}
 	}
 	if n.NVRam != "" || n.Source != nil {
 		return
@@ -356,4 +359,42 @@ func dropsFeatures(r *Request) bool {
 // define stored it and only the first start fails.
 func (d *Decision) stored() bool {
 	return d.OK() || (d.Stage == "start" && !d.Profile.Selection.AtStart)
+}
+
+// storedNVRAM is the <nvram> element as the define (or the daemon's load)
+// stored it, from Apply over the request's <os> alone: what the first
+// start reads when it creates the NVRAM. It is nil when nothing is stored.
+func (d *Decision) storedNVRAM() *libvirtxml.DomainNVRam {
+	r := &d.Request
+	dom := &libvirtxml.Domain{Name: r.Name, OS: &libvirtxml.DomainOS{Firmware: r.Firmware}}
+	if l := r.Loader; l != nil {
+		dom.OS.Loader = &libvirtxml.DomainLoader{Path: l.Path, Type: l.Type, Readonly: tristateAttr(l.Readonly),
+			Secure: tristateAttr(l.Secure), Stateless: tristateAttr(l.Stateless), Format: l.Format}
+	}
+	if n := r.NVRAM; n != nil {
+		x := &libvirtxml.DomainNVRam{Template: n.Template, TemplateFormat: n.TemplateFormat, Format: n.Format}
+		switch {
+		case n.Network:
+			x.Source = &libvirtxml.DomainDiskSource{Network: &libvirtxml.DomainDiskSourceNetwork{}}
+		case n.Block:
+			x.Source = &libvirtxml.DomainDiskSource{Block: &libvirtxml.DomainDiskSourceBlock{Dev: n.Path}}
+		case n.Source:
+			x.Source = &libvirtxml.DomainDiskSource{File: &libvirtxml.DomainDiskSourceFile{File: n.Path}}
+		default:
+			x.NVRam = n.Path
+		}
+		dom.OS.NVRam = x
+	}
+	d.Apply(dom)
+	return dom.OS.NVRam
+}
+
+func tristateAttr(t Tristate) string {
+	switch t {
+	case Yes:
+		return "yes"
+	case No:
+		return "no"
+	}
+	return ""
 }

@@ -466,6 +466,9 @@ func (d *Decision) firstStart(files fs.FS) string {
 			}
 			return "operation failed: unable to find any master var store for loader: " + loader
 		}
+		if d.convertsTemplate() {
+			return errConvertTemplate
+		}
 		if files != nil {
 			if _, _, err := descriptor.Stat(files, n.Template); err != nil {
 				return fmt.Sprintf("Failed to open file '%s': No such file or directory", n.Template)
@@ -490,24 +493,6 @@ func (d *Decision) createNVRAM(files fs.FS) string {
 	}
 	if p.NVRAM.StartChecksBlock && r.NVRAM.Block && files != nil && !exists(files, r.NVRAM.Path) {
 		return fmt.Sprintf("invalid argument: 'block' nvram backing device '%s' doesn't exist", r.NVRAM.Path)
-	}
-	if p.NVRAM.TemplateFormatMustMatch && d.Chosen == nil && d.Legacy == "" && r.NVRAM.Template != "" {
-		// A manual loader's formats as the define stored them
-		// (applyManualFallback, ensureNVRAM).
-		lf := "raw"
-		if r.Loader != nil && r.Loader.Format != "" {
-			lf = r.Loader.Format
-		}
-		tf, nf := r.NVRAM.TemplateFormat, r.NVRAM.Format
-		if tf == "" && p.Writes.ManualTemplateFormat {
-			tf = lf
-		}
-		if l := r.Loader; nf == "" && p.Writes.Formats && l != nil && l.Type == "pflash" && l.Readonly == Yes && l.Stateless != Yes {
-			nf = lf
-		}
-		if tf != "" && tf != nf {
-			return "Operation not supported: conversion of the nvram template to another target format is not supported"
-		}
 	}
 	// Whatever the loader's type: libvirt prepares any NVRAM the domain
 	// names.
@@ -542,12 +527,32 @@ func (d *Decision) createNVRAM(files fs.FS) string {
 		}
 		return "operation failed: unable to find any master var store for loader: " + loader
 	}
+	if d.convertsTemplate() {
+		return errConvertTemplate
+	}
 	if files != nil {
 		if _, _, err := descriptor.Stat(files, template); err != nil {
 			return fmt.Sprintf("Failed to open file '%s': No such file or directory", template)
 		}
 	}
 	return ""
+}
+
+// errConvertTemplate is the start's refusal to create an NVRAM in another
+// format than its template's (Profile.NVRAM.TemplateFormatMustMatch).
+const errConvertTemplate = "Operation not supported: conversion of the nvram template to another target format is not supported"
+
+// convertsTemplate reports whether the start would have to convert the
+// template to create the NVRAM: the stored templateFormat is set and
+// differs from the NVRAM's stored format, unset included
+// (Profile.NVRAM.TemplateFormatMustMatch). It is checked once a template
+// is found, before the template is opened.
+func (d *Decision) convertsTemplate() bool {
+	if !d.Profile.NVRAM.TemplateFormatMustMatch {
+		return false
+	}
+	n := d.storedNVRAM()
+	return n != nil && n.TemplateFormat != "" && n.TemplateFormat != n.Format
 }
 
 func cmpOr(a, b string) string {

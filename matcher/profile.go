@@ -196,10 +196,18 @@ type NVRAMHandling struct {
 	// NoVarStoreNamesNVRAM: its "unable to find any master var store"
 	// names the NVRAM's path instead of the loader's.
 	StartChecksBlock, NoVarStoreNamesNVRAM bool
-	// TemplateFormatMustMatch: the start refuses to copy a template whose
-	// stored templateFormat differs from the NVRAM's stored format, as a
-	// manual loader's written templateFormat='raw' does beside an NVRAM
-	// format it leaves unset (nvram-source-user-template-missing).
+	// TemplateFormatMustMatch: creating an NVRAM (a file or block
+	// <source>, or one without a path: CreatesNVRAMWithoutPath), the start
+	// refuses a template whose stored templateFormat is set and differs
+	// from the NVRAM's stored format, an unset one included ("conversion
+	// of the nvram template to another target format is not supported").
+	// It checks this once it has a template, before opening it. So does a
+	// manual loader's written templateFormat='raw' beside an NVRAM format
+	// it leaves unset (nvram-source-user-template-missing, 12.8), a domain's
+	// templateFormat kept beside a memory build's or a read/write loader's
+	// path-less NVRAM (live-fit-10800-0, 11.3), and a build's template
+	// format beside the loader format 11.3 gives a <source> NVRAM
+	// (start-template-format-*; 11.3 and 12.8; 10.0 has no templateFormat).
 	TemplateFormatMustMatch bool
 	// StartRematchesNVRAMFormat: the first start selects again over the
 	// stored definition, whose NVRAM now has the loader's format whatever
@@ -249,9 +257,14 @@ type WriteBack struct {
 	RawFormatImplicit       bool // raw is the default format and format='raw' is never written back, whoever set it
 	NVRAMFormatFromTemplate bool // a generated NVRAM file takes the template's format, whatever <nvram format> said
 	NVRAMFormatFromLoader   bool // a generated NVRAM file takes the loader's format, whatever <nvram format> said
-	RawSuffixFromTemplate   bool // a new domain's raw NVRAM file is named _VARS.raw when its template's name ends in .raw (an existing domain keeps .fd)
-	NetworkNVRAMTemplate    bool // the template is recorded even for a network NVRAM source
-	LiveNetworkTLS          bool // the live definition gets tls='no' on a network NVRAM source (start-time preparation)
+	// GivenNVRAMFormatFromTemplate: an NVRAM the domain names (the
+	// element's text or a <source>) without a format takes the stored
+	// templateFormat, else the loader's format (12.8); otherwise always
+	// the loader's (start-template-format-*-path, -src).
+	GivenNVRAMFormatFromTemplate bool
+	RawSuffixFromTemplate        bool // a new domain's raw NVRAM file is named _VARS.raw when its template's name ends in .raw (an existing domain keeps .fd)
+	NetworkNVRAMTemplate         bool // the template is recorded even for a network NVRAM source
+	LiveNetworkTLS               bool // the live definition gets tls='no' on a network NVRAM source (start-time preparation)
 	// NoneProtocolToFile: a network NVRAM source with protocol='none' is
 	// written as the default file source (xml-nvram-network-protocol-none).
 	NoneProtocolToFile bool
@@ -313,8 +326,13 @@ var (
 	// (conformance cases xml-*, dtype-*, fstate-*).
 	checksParse    = []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkTemplateFormat, checkNVRAMFormat, checkNVRAMType, checkXMLLoader, checkLoaderFormat}
 	checks11Define = append(slices.Clip(checksParse), checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkStatelessNVRAM, checkStatelessNo)
-	checks11Post   = []check{checkDefaultVideo, checkMicrovmBinaryDevices, checkMicrovmPCI, checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
-	checks12Post   = []check{checkPCIMachine, checkMicrovmPCI, checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
+	// The QEMU driver's domain validation (OS type ... SNP workarounds)
+	// comes before its device validation (checkMicrovmBinaryDevices:
+	// emulator-microvm-binary-kvm-q35-secure-smm-off, live-10900-93),
+	// which comes before the generic checks (the written features, the
+	// NVRAM).
+	checks11Post = []check{checkDefaultVideo, checkMicrovmPCI, checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkMicrovmBinaryDevices, checkEnrolledKeysWritten, checkBIOSNVRAM, checkRWNVRAM}
+	checks12Post = []check{checkPCIMachine, checkMicrovmPCI, checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkMachineACPI, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkSNPWorkarounds, checkTDX, checkMicrovmPCIRoot, checkEnrolledKeysWritten, checkBIOSNVRAM}
 	// Validation: the enrolled-keys and stateless NVRAM checks of Define
 	// (existing-enrolled-keys-without-sb, existing-stateless-loader-template)
 	// and all of Post but the address assignment at the end of
@@ -322,7 +340,7 @@ var (
 	// device too (existing-microvm-pci-device). The microvm binary's
 	// default video and its device refusals wait for the start
 	// (existing-emulator-microvm-binary-kvm-*).
-	checks11Validation = append([]check{checkEnrolledKeys, checkStatelessNVRAM, checkDefaultVideo, checkMicrovmBinaryDevices}, checks11Post[3:]...)
+	checks11Validation = append([]check{checkEnrolledKeys, checkStatelessNVRAM, checkDefaultVideo}, checks11Post[2:]...)
 	messages11         = func() Messages {
 		m := messagesOld
 		m.PM, m.S390PV = messages12.PM, messages12.S390PV
@@ -378,8 +396,8 @@ var (
 			UnsupportedNVRAMTypes: []string{"dir", "volume"},
 			// Validation at define, the QEMU driver's before the generic
 			// one; the selection at start is not validated again here.
-			Define: []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkNVRAMType, checkXMLLoader, checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkEnrolledKeys, checkDefaultVideo, checkMicrovmBinaryDevices, checkMicrovmPCI,
-				checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType,
+			Define: []check{checkXMLDomain, checkArch, checkXMLFeatures, checkXMLFirmware, checkNVRAMType, checkXMLLoader, checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkEnrolledKeys, checkDefaultVideo, checkMicrovmPCI,
+				checkUSBDisabled, checkOSType, checkVirtType, checkMachine, checkACPI, checkPM, checkSecureBoot, checkVMPort, checkS390PV, checkNVRAMDiskType, checkMicrovmBinaryDevices,
 				checkFeaturesAutoselect, checkAutoselectLoader, checkBIOSNVRAM, checkNoLoaderPath, checkRWNVRAM, checkStatelessNVRAM, checkStatelessNo},
 			// Everything after the emulator but the address assignment is
 			// validation, which a stored definition meets at its start,
@@ -490,6 +508,7 @@ var (
 			StartChecksBlock:         true,
 			CreatesNVRAMWithoutPath:  true,
 			RWLoaderNVRAMNeedsFormat: true,
+			TemplateFormatMustMatch:  true,
 		},
 		Writes: WriteBack{
 			NoneProtocolToFile:      true,
@@ -561,12 +580,13 @@ var (
 			LegacyNeedsTemplate:     true,
 		},
 		Writes: WriteBack{
-			NoneProtocolToFile:    true,
-			FirmwareFeatures:      true,
-			Formats:               true,
-			RawSuffixFromTemplate: true,
-			ROMFormat:             true,
-			ManualTemplateFormat:  true,
+			NoneProtocolToFile:           true,
+			FirmwareFeatures:             true,
+			Formats:                      true,
+			RawSuffixFromTemplate:        true,
+			ROMFormat:                    true,
+			ManualTemplateFormat:         true,
+			GivenNVRAMFormatFromTemplate: true,
 		},
 	}
 )

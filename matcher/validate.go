@@ -552,8 +552,12 @@ func (v *vstate) run(c check, p *Profile) string {
 		// Device post-parse: a <video> without a model (or the one
 		// libvirt adds for <graphics>) takes cirrus, else VGA, on x86;
 		// an emulator with neither leaves it without one (live-10100-149,
-		// the microvm binary).
-		if v.host.videoModels != nil && isX86(v.arch) && slices.Contains(v.devices.Videos, "") &&
+		// the microvm binary). Seen for a kvm q35 domain only: a qemu one
+		// is refused its virt type first, an i440fx one its machine, and
+		// a microvm one gets a video that wants a PCI bus
+		// (emulator-microvm-binary-{q35,kvm-i440fx,kvm-microvm}-graphics,
+		// live-10100-64).
+		if v.host.videoModels != nil && v.virtType == "kvm" && isQ35(v.machine) && isX86(v.arch) && slices.Contains(v.devices.Videos, "") &&
 			!slices.Contains(v.host.videoModels, "cirrus") && !slices.Contains(v.host.videoModels, "vga") {
 			return "internal error: missing video model and cannot determine default"
 		}

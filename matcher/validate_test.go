@@ -124,8 +124,14 @@ func TestChecks(t *testing.T) {
 				host: host{tcgLess: true, videoModels: microvmBinaryVideos}},
 			"unsupported configuration: The 'i82801b11-bridge' device is not supported by this QEMU binary"},
 		{"emulator-microvm-binary-kvm-q35-graphics: no default video", checkDefaultVideo, Libvirt90,
-			vstate{arch: "x86_64", machine: "pc-q35-7.2", devices: Devices{PCI: true, Videos: []string{""}}, host: host{tcgLess: true, videoModels: microvmBinaryVideos}},
+			vstate{arch: "x86_64", machine: "pc-q35-7.2", virtType: "kvm", devices: Devices{PCI: true, Videos: []string{""}}, host: host{tcgLess: true, videoModels: microvmBinaryVideos}},
 			"internal error: missing video model and cannot determine default"},
+		{"emulator-microvm-binary-q35-graphics: a qemu domain is refused its virt type instead", checkDefaultVideo, Libvirt90,
+			vstate{arch: "x86_64", machine: "pc-q35-7.2", virtType: "qemu", devices: Devices{PCI: true, Videos: []string{""}}, host: host{tcgLess: true, noTCG: true, videoModels: microvmBinaryVideos}},
+			""},
+		{"emulator-microvm-binary-kvm-microvm-graphics: the microvm machine gets a default video", checkDefaultVideo, Libvirt100,
+			vstate{arch: "x86_64", machine: "microvm", virtType: "kvm", devices: Devices{PCI: true, Videos: []string{""}}, host: host{tcgLess: true, videoModels: microvmBinaryVideos}},
+			""},
 		{"a default video on a full binary", checkDefaultVideo, Libvirt90, vstate{arch: "x86_64", machine: "pc-q35-7.2", devices: Devices{PCI: true, Videos: []string{""}}}, ""},
 	}
 	for _, tt := range tests {

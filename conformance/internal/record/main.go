@@ -29,6 +29,7 @@ import (
 	"os/signal"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -159,6 +160,7 @@ type recorder struct {
 
 	mu      sync.Mutex
 	locks   map[string]*sync.Mutex // per case file: answers of different versions are merged under it
+	devs    map[string]*sync.Mutex // per case file with a block NVRAM: its queries run one at a time (sharesDev)
 	stored  int
 	skipped int
 	failed  []string
@@ -173,6 +175,37 @@ func (r *recorder) fileLock(name string) *sync.Mutex {
 		r.locks[name] = l
 	}
 	return l
+}
+
+// devLock is the lock a case's queries of different versions take when
+// they may see each other's files (sharesDev).
+func (r *recorder) devLock(name string) *sync.Mutex {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.devs == nil {
+		r.devs = map[string]*sync.Mutex{}
+	}
+	l := r.devs[name]
+	if l == nil {
+		l = new(sync.Mutex)
+		r.devs[name] = l
+	}
+	return l
+}
+
+// blockNVRAM finds an <nvram type='block'> (any quoting and spacing).
+var blockNVRAM = regexp.MustCompile(`<nvram\b[^>]*\btype\s*=\s*['"]block['"]`)
+
+// sharesDev reports whether the oracles asked about the case in parallel
+// could see each other's files: an NVRAM on a block device names a path
+// under /dev, which the chroot oracles bind-mount from the host. A start
+// of 9.0 or 10.0 creates a missing one as a regular file there (copying the
+// template) and removes it when the query ends, and a start of 11.3 or 12.8
+// running meanwhile then finds the device and succeeds (live-fit-10600-58,
+// live-upgrade-11100-10: once in a run, never when asked alone).
+func sharesDev(ar *txtar.Archive) bool {
+	i := casefile.Find(ar, casefile.Domain)
+	return i >= 0 && blockNVRAM.Match(ar.Files[i].Data)
 }
 
 func (r *recorder) fail(format string, args ...any) {
@@ -213,6 +246,11 @@ func (r *recorder) one(ctx context.Context, v, file string, n, total int) {
 		return
 	}
 
+	if sharesDev(ar) {
+		dl := r.devLock(file)
+		dl.Lock()
+		defer dl.Unlock()
+	}
 	t0 := time.Now()
 	qctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()

@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/fwaudit/fwaudit/conformance/internal/casefile"
+	"golang.org/x/tools/txtar"
+)
 
 func TestNormalizeAnswer(t *testing.T) {
 	in := `{"libvirt": "11.3.0", "ok": true, "firmware_log": ["a", "b"], "loader": {"path": "/x", "format": null}, "descriptor": "d.json"}` + "\n"
@@ -52,6 +57,23 @@ func TestLostSEVPatch(t *testing.T) {
 	} {
 		if got := lostSEVPatch([]byte(tt.answer)); got != tt.want {
 			t.Errorf("lostSEVPatch(%s) = %v, want %v", tt.answer, got, tt.want)
+		}
+	}
+}
+
+func TestSharesDev(t *testing.T) {
+	for _, tt := range []struct {
+		dom  string
+		want bool
+	}{
+		{"<os><nvram type='block'><source dev='/dev/x'/></nvram></os>", true},
+		{`<os><nvram template='/t' type = "block"><source dev='/dev/x'/></nvram></os>`, true},
+		{"<os><nvram type='file'><source file='/var/x'/></nvram></os>", false},
+		{"<os><nvram>/dev/x</nvram></os><disk type='block'/>", false},
+	} {
+		ar := &txtar.Archive{Files: []txtar.File{{Name: casefile.Domain, Data: []byte(tt.dom)}}}
+		if got := sharesDev(ar); got != tt.want {
+			t.Errorf("sharesDev(%s) = %v, want %v", tt.dom, got, tt.want)
 		}
 	}
 }
