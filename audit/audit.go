@@ -92,6 +92,11 @@ type Options struct {
 	// changes the caller's set, so set it only for a set used for nothing
 	// afterwards.
 	ReleaseData bool
+	// Scanned, when set, is called by LintPaths with the listing of the
+	// files once they are scanned and before any is read, once however
+	// many releases load them (fwaudit lint sizes its memory budget from
+	// Listing.Size). RunLoad takes descriptor.Options.Scanned instead.
+	Scanned func(*descriptor.Listing)
 	// Overrides suppress matching findings (see ParseOverrides).
 	Overrides []Override
 	// Source describes the set in the report ("host", "distro:debian-13",
@@ -136,6 +141,8 @@ type auditor struct {
 	// held until then.
 	pending []pendingFeature
 	held    report.Findings
+	// shadow indexes the active entries linted so far (shadowed).
+	shadow *shadowIndex
 	// ovs are the overrides, marked as they match findings (each finding
 	// is matched as it is recorded, until applyOverrides).
 	ovs           []Override
@@ -145,7 +152,10 @@ type auditor struct {
 	// at a time, and then handed over as the profile of index profileIndex (flush).
 	merge        *merger
 	profileIndex int
-	stores       map[string]storeRead // contents.go, by resolved rooted path
+	// batch counts the flushes: the merge matches a release's findings
+	// only with those that the flush of the same number handed over.
+	batch  int
+	stores map[string]storeRead // contents.go, by resolved rooted path
 	// res resolves image paths inside opts.Files for the whole run, so
 	// that the directories they share are looked up once.
 	res *descriptor.Resolver
@@ -339,13 +349,23 @@ func (a *auditor) matchOptions() matcher.MatchOptions {
 // set, whose rules the entries' never give (so that a fingerprint's
 // findings are all in one flush, and ranked as the report would rank
 // them).
+//
+// Every release flushes once for each entry of the listing, in its order,
+// and once at the end of the run, so the n-th flush is about the same
+// entry in every release that lints the same files: the merge needs no
+// index of every finding, only of the flush's.
 func (a *auditor) flush() {
-	if a.merge == nil || a.findings.Len() == 0 {
+	if a.merge == nil {
+		return
+	}
+	b := a.batch
+	a.batch++
+	if a.findings.Len() == 0 {
 		return
 	}
 	batch := report.Report{Findings: a.findings}
 	batch.Finalize()
-	a.merge.add(a.profileIndex, &batch.Findings)
+	a.merge.add(a.profileIndex, b, &batch.Findings)
 	a.findings = report.Findings{}
 }
 

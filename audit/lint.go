@@ -21,7 +21,6 @@ func (a *auditor) lint() {
 			a.flush()
 		}
 	}
-	a.shadowed()
 	if a.opts.Files != nil {
 		a.orphans()
 	}
@@ -40,6 +39,7 @@ func (a *auditor) entry(e *descriptor.Entry) {
 		a.stray(e)
 		a.active(e)
 		a.contents(e)
+		a.shadowed(e)
 		if a.release {
 			// Every rule that positions a finding in e has run
 			// (shadowed names no pointer).
@@ -332,37 +332,32 @@ func (a *auditor) resolvePending() {
 	a.pending, a.held = nil, report.Findings{}
 }
 
-// shadowed flags descriptors an earlier active descriptor beats for every
-// request that could choose them. Conservative: see the rule's help. The
+// shadowed flags e when an earlier active descriptor beats it for every
+// request that could choose it. Conservative: see the rule's help. The
 // first earlier descriptor that beats one is found through an index
-// (shadow.go), not by trying every pair.
-func (a *auditor) shadowed() {
-	var act []*descriptor.Entry
-	for _, e := range a.set.Effective() {
-		if e.Status == descriptor.StatusActive {
-			act = append(act, e)
-		}
+// (shadow.go), not by trying every pair; entry calls it with each active
+// entry in libvirt's order.
+func (a *auditor) shadowed(b *descriptor.Entry) {
+	if a.shadow == nil {
+		a.shadow = &shadowIndex{a: a, groups: map[shadowKey][]shadowGroup{}}
 	}
-	idx := a.newShadowIndex(act)
-	for j, b := range act {
-		x := idx.beater(j)
-		if x == nil {
-			continue
-		}
-		msg := fmt.Sprintf("never auto-selected: %s sorts first and wins for every guest this descriptor could serve", x.Name)
-		xe, xt := images(x.Descriptor)
-		if be, bt := images(b.Descriptor); xe == be && xt == bt {
-			msg += " (it names the same files: a duplicate)"
-		} else {
-			msg += "; only a domain naming its files explicitly can use it"
-		}
-		sev := report.Severity("")
-		if verbose(b.Descriptor) && !verbose(x.Descriptor) {
-			sev = report.Info
-			msg += " (a verbose debug build next to its quiet twin: probably intended)"
-		}
-		a.addEntry(b, RuleShadowed, sev, "", msg)
+	x := a.shadow.push(b)
+	if x == nil {
+		return
 	}
+	msg := fmt.Sprintf("never auto-selected: %s sorts first and wins for every guest this descriptor could serve", x.Name)
+	xe, xt := images(x.Descriptor)
+	if be, bt := images(b.Descriptor); xe == be && xt == bt {
+		msg += " (it names the same files: a duplicate)"
+	} else {
+		msg += "; only a domain naming its files explicitly can use it"
+	}
+	sev := report.Severity("")
+	if verbose(b.Descriptor) && !verbose(x.Descriptor) {
+		sev = report.Info
+		msg += " (a verbose debug build next to its quiet twin: probably intended)"
+	}
+	a.addEntry(b, RuleShadowed, sev, "", msg)
 }
 
 func verbose(d *descriptor.Descriptor) bool {

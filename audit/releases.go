@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -42,9 +44,11 @@ func LintPaths(ctx context.Context, root string, paths []string, opts Options, p
 	if err != nil {
 		return nil, err
 	}
+	scanned := opts.Scanned
 	return lintReleases(ctx, func(rules *descriptor.Rules, visit func(*descriptor.Entry)) (*descriptor.Set, error) {
 		o := base
-		o.Rules, o.Visit = rules, visit
+		o.Rules, o.Visit, o.Scanned = rules, visit, scanned
+		scanned = nil // every load reads the same files
 		return descriptor.Load(o)
 	}, true, opts, profiles)
 }
@@ -56,8 +60,8 @@ func lintReleases(ctx context.Context, load func(*descriptor.Rules, func(*descri
 	if len(profiles) == 0 {
 		profiles = matcher.Profiles
 	}
-	if len(profiles) > 64 {
-		return nil, fmt.Errorf("lint: %d profiles, at most 64 can be merged", len(profiles))
+	if len(profiles) > maxMerged {
+		return nil, fmt.Errorf("lint: %d profiles, at most %d can be merged", len(profiles), maxMerged)
 	}
 	single := len(profiles) == 1
 	// Several releases' findings are merged as each lint records them
@@ -65,7 +69,7 @@ func lintReleases(ctx context.Context, load func(*descriptor.Rules, func(*descri
 	// beside the merge.
 	var m *merger
 	if !single {
-		m = &merger{seen: make([][]uint64, len(profiles))}
+		m = &merger{}
 	}
 	var (
 		last  *report.Report
@@ -121,7 +125,13 @@ func lintReleases(ctx context.Context, load func(*descriptor.Rules, func(*descri
 			if err != nil {
 				return nil, err
 			}
-			last = r
+			// Only the last release's report is kept (its descriptors,
+			// rules and coverage are the merged report's): an earlier
+			// one would hold its set's names and paths through the
+			// next load.
+			if start+gi == len(profiles)-1 {
+				last = r
+			}
 			names = append(names, a.p.Name)
 			qemus = append(qemus, r.QEMU)
 		}
@@ -139,10 +149,10 @@ func lintReleases(ctx context.Context, load func(*descriptor.Rules, func(*descri
 	}
 	// The releases a finding applies to, when not all of them, end its
 	// message; the list keeps one copy of each message so suffixed.
-	suffixes := map[uint64]map[report.Severity]string{}
+	suffixes := map[uint16]map[report.Severity]string{}
 	merged := &m.findings
 	for i := range merged.Len() {
-		if bits.OnesCount64(m.releases[i]) == len(profiles) {
+		if bits.OnesCount16(m.releases[i]) == len(profiles) {
 			continue
 		}
 		sev, _ := merged.Severity(i)
@@ -172,63 +182,92 @@ func lintReleases(ctx context.Context, load func(*descriptor.Rules, func(*descri
 // release's finding among equals) and the releases (one bit per profile
 // index) that give that severity. A release's finding is the merged
 // finding of the same fingerprint and the same rank among the findings of
-// that fingerprint in the release's report; the lints hand their findings
-// over in report order, one entry's or one pass's at a time, and the
-// passes never share a fingerprint (auditor.flush).
+// that fingerprint in the release's report. The lints hand their findings
+// over in report order one flush at a time (auditor.flush), and a
+// fingerprint's findings are all in the flush of the same number in every
+// release: the merge looks a finding up only among the merged findings
+// that flush added, so that it holds no index of them all.
 type merger struct {
 	findings report.Findings
-	releases []uint64
-	ix       mergeIndex
-	// seen marks, for each release, the merged findings it has matched.
-	seen [][]uint64
+	releases []uint16
+	// flushes are, by flush number, the merged findings each flush added:
+	// one span, and more when a later release's flush added findings
+	// after other flushes had.
+	flushes []span
+	more    map[int][]span
 }
 
-// add merges the findings fs of release pi.
-func (m *merger) add(pi int, fs *report.Findings) {
-	if m.ix.first == nil {
-		m.ix.first = map[fingerprintKey]int32{}
+// maxMerged is how many releases a merge can tell apart (one bit each in
+// merger.releases).
+const maxMerged = 16
+
+// span is the merged findings [start, end).
+type span struct{ start, end int32 }
+
+// add merges the findings fs of release pi's flush number b.
+func (m *merger) add(pi, b int, fs *report.Findings) {
+	for b >= len(m.flushes) {
+		m.flushes = append(m.flushes, span{})
 	}
+	// The flush's merged findings, by fingerprint and then in merged
+	// order: a release's n-th finding of a fingerprint is the n-th.
+	var cands []candidate
+	for _, sp := range append([]span{m.flushes[b]}, m.more[b]...) {
+		for j := sp.start; j < sp.end; j++ {
+			cands = append(cands, candidate{keyOf(m.findings.Fingerprint(int(j))), j, false})
+		}
+	}
+	slices.SortFunc(cands, func(x, y candidate) int {
+		return cmp.Or(bytes.Compare(x.key[:], y.key[:]), cmp.Compare(x.j, y.j))
+	})
+	added := span{int32(m.findings.Len()), int32(m.findings.Len())}
 	for i := range fs.Len() {
 		k := keyOf(fs.Fingerprint(i))
-		// This release's n-th finding of the fingerprint is the n-th
-		// merged one: the first that the release has not matched yet.
-		n := int32(0)
-		j, ok := m.ix.get(k, n)
-		for ok && m.matched(pi, j) {
-			n++
-			j, ok = m.ix.get(k, n)
+		c, ok := slices.BinarySearchFunc(cands, k, func(x candidate, k fingerprintKey) int {
+			return bytes.Compare(x.key[:], k[:])
+		})
+		for ok && c < len(cands) && cands[c].key == k && cands[c].used {
+			c++
 		}
-		sev, _ := fs.Severity(i)
-		switch {
-		case !ok:
-			j = m.findings.Len()
-			m.ix.put(k, n, j)
+		if !ok || c == len(cands) || cands[c].key != k {
 			m.findings.AddFrom(fs, i)
 			m.releases = append(m.releases, 1<<pi)
-		default:
-			msev, _ := m.findings.Severity(j)
-			switch {
-			case sev.Rank() > msev.Rank():
-				m.findings.SetFrom(j, fs, i)
-				m.releases[j] = 1 << pi
-			case sev == msev:
-				m.releases[j] |= 1 << pi
-			}
+			added.end++
+			continue
 		}
-		m.match(pi, j)
+		cands[c].used = true
+		j := int(cands[c].j)
+		sev, _ := fs.Severity(i)
+		msev, _ := m.findings.Severity(j)
+		switch {
+		case sev.Rank() > msev.Rank():
+			m.findings.SetFrom(j, fs, i)
+			m.releases[j] = 1 << pi
+		case sev == msev:
+			m.releases[j] |= 1 << pi
+			m.findings.ShareFrom(j, fs, i)
+		default:
+			m.findings.ShareFrom(j, fs, i)
+		}
+	}
+	switch {
+	case added.start == added.end:
+	case m.flushes[b] == span{}:
+		m.flushes[b] = added
+	default:
+		if m.more == nil {
+			m.more = map[int][]span{}
+		}
+		m.more[b] = append(m.more[b], added)
 	}
 }
 
-func (m *merger) matched(pi, j int) bool {
-	s := m.seen[pi]
-	return j/64 < len(s) && s[j/64]&(1<<(j%64)) != 0
-}
-
-func (m *merger) match(pi, j int) {
-	for j/64 >= len(m.seen[pi]) {
-		m.seen[pi] = append(m.seen[pi], 0)
-	}
-	m.seen[pi][j/64] |= 1 << (j % 64)
+// candidate is a merged finding j that a flush's findings may match, with
+// its fingerprint, and whether one has.
+type candidate struct {
+	key  fingerprintKey
+	j    int32
+	used bool
 }
 
 // fingerprintKey is a fingerprint as a map key: the 16 bytes a
@@ -246,42 +285,6 @@ func keyOf(fp string) fingerprintKey {
 	sum := sha256.Sum256([]byte(fp))
 	copy(k[:], sum[:])
 	return k
-}
-
-// mergeIndex finds a merged finding by its fingerprint and how many
-// findings of that fingerprint came before it in its report. Nearly every
-// fingerprint occurs once in a report: those are in first, keyed by the
-// fingerprint alone, the rest in more.
-type mergeIndex struct {
-	first map[fingerprintKey]int32
-	more  map[mergeKey]int32
-}
-
-type mergeKey struct {
-	fingerprint fingerprintKey
-	n           int32
-}
-
-func (ix *mergeIndex) get(fp fingerprintKey, n int32) (int, bool) {
-	var i int32
-	var ok bool
-	if n == 0 {
-		i, ok = ix.first[fp]
-	} else {
-		i, ok = ix.more[mergeKey{fp, n}]
-	}
-	return int(i), ok
-}
-
-func (ix *mergeIndex) put(fp fingerprintKey, n int32, i int) {
-	if n == 0 {
-		ix.first[fp] = int32(i)
-		return
-	}
-	if ix.more == nil {
-		ix.more = map[mergeKey]int32{}
-	}
-	ix.more[mergeKey{fp, n}] = int32(i)
 }
 
 // shortVersions turns "9.0.0" into "9.0".

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -113,27 +114,21 @@ func ExampleLintReleases() {
 	// Output: error 70-bad.json
 }
 
-// TestMergeIndex: a fingerprint's later occurrences are found apart from
-// its first, and nothing is found that was not put.
-func TestMergeIndex(t *testing.T) {
-	ix := mergeIndex{first: map[fingerprintKey]int32{}}
-	ix.put(keyOf("a"), 0, 3)
-	ix.put(keyOf("a"), 1, 7)
-	ix.put(keyOf("b"), 0, 5)
-	for _, c := range []struct {
-		fp     string
-		n      int32
-		i      int
-		wantOK bool
-	}{
-		{"a", 0, 3, true}, {"a", 1, 7, true}, {"a", 2, 0, false},
-		{"b", 0, 5, true}, {"b", 1, 0, false}, {"c", 0, 0, false},
-		{"679f675a8936c493f8d3c2b85a8b9848", 0, 0, false},
-	} {
-		i, ok := ix.get(keyOf(c.fp), c.n)
-		if ok != c.wantOK || ok && i != c.i {
-			t.Errorf("get(%q, %d) = %d, %v; want %d, %v", c.fp, c.n, i, ok, c.i, c.wantOK)
+// TestKeyOf: a default fingerprint's key is the bytes its hexadecimal
+// digits spell; any other fingerprint is hashed, so that two fingerprints
+// never share a key however they are spelled.
+func TestKeyOf(t *testing.T) {
+	fp := "679f675a8936c493f8d3c2b85a8b9848"
+	if k := keyOf(fp); hex.EncodeToString(k[:]) != fp {
+		t.Errorf("keyOf(%q) = %x", fp, k)
+	}
+	keys := map[fingerprintKey]string{}
+	for _, s := range []string{fp, "679F675A8936C493F8D3C2B85A8B9848", "a", "b", "", "679f675a8936c493f8d3c2b85a8b98zz"} {
+		k := keyOf(s)
+		if other, ok := keys[k]; ok && !strings.EqualFold(other, s) {
+			t.Errorf("keyOf(%q) = keyOf(%q)", s, other)
 		}
+		keys[k] = s
 	}
 }
 
@@ -151,21 +146,24 @@ func TestMerger(t *testing.T) {
 		r.Finalize()
 		return &r.Findings
 	}
-	m := &merger{seen: make([][]uint64, 3)}
-	// Release 0: rule "dup" twice (lines 1 and 2), "up" as a warning.
-	m.add(0, batch(f("dup", report.Warning, 2, "0-second"), f("dup", report.Warning, 1, "0-first")))
-	m.add(0, batch(f("up", report.Warning, 3, "0-up")))
-	// Release 1: "dup" once (its first), "up" as an error (stricter),
-	// "new" once; interleaved with release 2's batches.
-	m.add(1, batch(f("dup", report.Warning, 1, "1-first"), f("up", report.Error, 3, "1-up")))
-	m.add(2, batch(f("dup", report.Error, 1, "2-first"), f("dup", report.Warning, 2, "2-second")))
-	m.add(1, batch(f("new", report.Info, 4, "1-new")))
-	m.add(2, batch(f("up", report.Error, 3, "2-up")))
+	m := &merger{}
+	// Release 0: rule "dup" twice (lines 1 and 2) in flush 0, "up" as a
+	// warning in flush 1.
+	m.add(0, 0, batch(f("dup", report.Warning, 2, "0-second"), f("dup", report.Warning, 1, "0-first")))
+	m.add(0, 1, batch(f("up", report.Warning, 3, "0-up")))
+	// Release 1: "dup" once (its first), "up" as an error (stricter) and
+	// "late" beside it, "new" in a flush of its own; interleaved with
+	// release 2's flushes, which give "late" too.
+	m.add(1, 0, batch(f("dup", report.Warning, 1, "1-first")))
+	m.add(2, 0, batch(f("dup", report.Error, 1, "2-first"), f("dup", report.Warning, 2, "2-second")))
+	m.add(1, 1, batch(f("up", report.Error, 3, "1-up"), f("late", report.Warning, 5, "1-late")))
+	m.add(1, 2, batch(f("new", report.Info, 4, "1-new")))
+	m.add(2, 1, batch(f("late", report.Warning, 5, "2-late"), f("up", report.Error, 3, "2-up")))
 
 	type row struct { // exported fields: cmp reads them
 		Msg      string
 		Sev      report.Severity
-		Releases uint64
+		Releases uint16
 	}
 	var got []row
 	for i, x := range m.findings.All() {
@@ -175,9 +173,25 @@ func TestMerger(t *testing.T) {
 		{"2-first", report.Error, 0b100},    // dup #0: 2 is stricter
 		{"0-second", report.Warning, 0b101}, // dup #1: 0 and 2 alike, 0's text
 		{"1-up", report.Error, 0b110},       // up: 1 stricter than 0, 2 equal to 1
+		{"1-late", report.Warning, 0b110},   // added to flush 1 by 1, found there by 2
 		{"1-new", report.Info, 0b010},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("merged (-want +got):\n%s", diff)
+	}
+}
+
+// TestLintReleasesTooMany: a merge tells at most maxMerged releases apart;
+// more is an error, not a wrong merge.
+func TestLintReleasesTooMany(t *testing.T) {
+	profiles := make([]*matcher.Profile, maxMerged+1)
+	for i := range profiles {
+		profiles[i] = matcher.Profiles[0]
+	}
+	if _, err := LintReleases(context.Background(), loadReleasesFS, Options{Files: releasesFS}, profiles...); err == nil || !strings.Contains(err.Error(), "at most 16") {
+		t.Errorf("LintReleases with %d profiles: %v, want an error", len(profiles), err)
+	}
+	if _, err := LintReleases(context.Background(), loadReleasesFS, Options{Files: releasesFS}, profiles[:maxMerged]...); err != nil {
+		t.Errorf("LintReleases with %d profiles: %v", maxMerged, err)
 	}
 }

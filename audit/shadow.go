@@ -42,7 +42,7 @@ type shadowKey struct {
 // features (shadowBits), by position, ascending.
 type shadowGroup struct {
 	bits uint8
-	pos  []int
+	pos  []int32
 }
 
 type shadowIndex struct {
@@ -101,42 +101,46 @@ func (a *auditor) shadowClass(d *descriptor.Descriptor) (shadowBucket, uint8, bo
 	return b, bits, true
 }
 
-func (a *auditor) newShadowIndex(act []*descriptor.Entry) *shadowIndex {
-	x := &shadowIndex{a: a, act: act, groups: map[shadowKey][]shadowGroup{}}
-	for i, e := range act {
-		b, bits, ok := a.shadowClass(e.Descriptor)
+// push returns the first descriptor pushed before e that beats it, or
+// nil, and then adds e to the index. The lint pushes each active entry in
+// libvirt's order as it reaches it (auditor.entry), so that an entry's
+// shadowed finding is found with its other findings.
+func (x *shadowIndex) push(e *descriptor.Entry) *descriptor.Entry {
+	i := len(x.act)
+	x.act = append(x.act, e)
+	beater := x.beater(i)
+	b, bits, ok := x.a.shadowClass(e.Descriptor)
+	if !ok {
+		return beater
+	}
+	x.add(shadowKey{shadowBucket: b}, bits, i)
+	for _, t := range e.Descriptor.Targets {
+		arch, ok := x.a.p.Rules.Arch(t.Architecture)
 		if !ok {
 			continue
 		}
-		x.add(shadowKey{shadowBucket: b}, bits, i)
-		for _, t := range e.Descriptor.Targets {
-			arch, ok := a.p.Rules.Arch(t.Architecture)
-			if !ok {
-				continue
-			}
-			for _, q := range t.Machines {
-				x.add(shadowKey{b, arch, q}, bits, i)
-			}
+		for _, q := range t.Machines {
+			x.add(shadowKey{b, arch, q}, bits, i)
 		}
 	}
-	return x
+	return beater
 }
 
 func (x *shadowIndex) add(k shadowKey, bits uint8, i int) {
 	gs := x.groups[k]
 	for j := range gs {
 		if g := &gs[j]; g.bits == bits {
-			if g.pos[len(g.pos)-1] != i {
-				g.pos = append(g.pos, i)
+			if g.pos[len(g.pos)-1] != int32(i) {
+				g.pos = append(g.pos, int32(i))
 			}
 			return
 		}
 	}
-	x.groups[k] = append(gs, shadowGroup{bits: bits, pos: []int{i}})
+	x.groups[k] = append(gs, shadowGroup{bits: bits, pos: []int32{int32(i)}})
 }
 
 // beater returns the first descriptor before position j that beats the
-// one at j, or nil.
+// one at j, or nil (the index need hold only those before j).
 func (x *shadowIndex) beater(j int) *descriptor.Entry {
 	y := x.act[j].Descriptor
 	b, bits, ok := x.a.shadowClass(y)
@@ -149,7 +153,8 @@ func (x *shadowIndex) beater(j int) *descriptor.Entry {
 			if g.bits&bits != bits {
 				continue
 			}
-			for _, i := range g.pos {
+			for _, i32 := range g.pos {
+				i := int(i32)
 				if i >= best {
 					break
 				}

@@ -73,7 +73,7 @@ func TestShadowIndexMatchesPairs(t *testing.T) {
 				act = append(act, &descriptor.Entry{Name: name, Path: "/" + name, Status: descriptor.StatusActive, Descriptor: d})
 			}
 			a := &auditor{p: p}
-			idx := a.newShadowIndex(act)
+			idx := &shadowIndex{a: a, groups: map[shadowKey][]shadowGroup{}}
 			for j, y := range act {
 				var want *descriptor.Entry
 				for _, x := range act[:j] {
@@ -82,7 +82,7 @@ func TestShadowIndexMatchesPairs(t *testing.T) {
 						break
 					}
 				}
-				if got := idx.beater(j); got != want {
+				if got := idx.push(y); got != want {
 					t.Fatalf("%s round %d: beater of %s = %v, want %v", p.Name, round, y.Name, name(got), name(want))
 				}
 				if want != nil {

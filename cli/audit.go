@@ -94,16 +94,19 @@ func newLintCmd(a *app) *cobra.Command {
 images are looked up inside --root (e.g. the DESTDIR) and, unless
 --contents=false, read as audit reads them: the NVRAM templates' stores and
 Secure Boot keys, the containers against the descriptors' formats, the
-CODE/VARS layouts.`,
+CODE/VARS layouts. lint keeps its memory within 3 times the files' bytes
+plus a constant (the Go runtime's soft memory limit, sized from the files
+before they are read); GOMEMLIMIT, if set, is used instead.`,
 		Example: `  fwaudit lint --root "$DESTDIR" "$DESTDIR"/usr/share/qemu/firmware
   fwaudit lint 60-ovmf.json --format json
   fwaudit lint --libvirt 10.0 --format sarif --output lint.sarif firmware/`,
 		Args: needArgs("no descriptor files or directories given"),
 	}
-	a.reportCmd(c, v, func(cmd *cobra.Command, args []string, _ *membudget.Budget) (*report.Report, error) {
+	a.reportCmd(c, v, func(cmd *cobra.Command, args []string, b *membudget.Budget) (*report.Report, error) {
 		return result.Lint(cmd.Context(), args, result.LintOptions{
 			Libvirt: v.Spec.Libvirt, Profile: v.Spec.Profile, Root: v.Spec.Root, Overrides: v.audit.Overrides,
 			SkipContents: !v.contents, At: v.audit.At, Tool: report.Tool{Version: toolVersion()},
+			Scanned: func(l *descriptor.Listing) { b.Read(l.Size()) },
 		})
 	})
 	a.addFlags(c, v, verdictFlags, reportFlags, flags("contents/lint", "root/lint", "overrides/lint"))

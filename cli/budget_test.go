@@ -22,9 +22,9 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 	return w.Buffer.Write(p)
 }
 
-// TestAuditMemoryBudget: fwaudit audit bounds the runtime's memory while
+// TestAuditMemoryBudget: fwaudit audit and lint bound the runtime's memory while
 // it runs, the report's writing included (internal/membudget), unless it
-// holds more than the set (domains, nova); lint does not; and each leaves
+// holds more than the set (domains, nova); so does lint; and each leaves
 // the process's limit as it found it.
 func TestAuditMemoryBudget(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
@@ -50,7 +50,8 @@ func TestAuditMemoryBudget(t *testing.T) {
 		{[]string{"audit", "--root", t.TempDir(), "--format", "json", "--fail-on", "never"}, true},
 		{[]string{"audit", "--root", root, "--format", "json", "--fail-on", "never", "--domains", domain}, false},
 		{[]string{"audit", "--root", root, "--format", "json", "--fail-on", "never", "--profile", "nova-legacy"}, false},
-		{[]string{"lint", "--format", "json", "--fail-on", "never", dir}, false},
+		{[]string{"lint", "--format", "json", "--fail-on", "never", dir}, true},
+		{[]string{"lint", "--libvirt", "10.0", "--format", "sarif", "--fail-on", "never", dir}, true},
 	} {
 		args := c.args
 		var stdout limitWriter

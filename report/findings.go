@@ -25,7 +25,10 @@ type Findings struct {
 	recs   chunks[record]
 	places chunks[place]
 	kinds  []kind
-	texts  map[string]string // message texts, one copy of each (at most maxTexts)
+	// texts are the message texts, one copy of each, by their index in
+	// records (at most maxTexts), and textIndex the index of each.
+	texts     []string
+	textIndex map[string]uint16
 	// pointers are the JSON pointers of the findings, by their index
 	// in records (0 is ""), and pointerIndex the index of each.
 	pointers     []string
@@ -86,14 +89,15 @@ func (c *chunks[T]) permute(perm []int32) {
 	}
 }
 
-// record is one finding. Its message is text with arg inserted at byte
-// offset at (text alone when arg is "").
+// record is one finding, in 48 bytes. Its message is its text with arg
+// inserted at byte offset at (the text alone when arg is "").
 type record struct {
-	text, arg string
+	arg       string
 	extra     *extra
 	place     int32 // index in places
 	at        uint32
 	line, col int32
+	text      uint16 // index in texts; noText when the text is in extra
 	kind      uint16 // index in kinds
 	pointer   uint16 // index in pointers; the pointer is in extra when the table is full
 	// suppressed is Finding.Suppressed; bigPos is set when the line or
@@ -102,9 +106,10 @@ type record struct {
 }
 
 // extra holds what few findings have: a subject, a fingerprint that is
-// not the default one, a position beyond 31 bits, a pointer or a rule and
-// severity beyond their tables.
+// not the default one, a position beyond 31 bits, a text, a pointer or a
+// rule and severity beyond their tables.
 type extra struct {
+	text        string
 	subject     string
 	fingerprint string
 	pointer     string
@@ -121,8 +126,12 @@ type kind struct {
 	severity Severity
 }
 
-// maxTexts bounds the texts and the pointers the list keeps one copy of.
-const maxTexts = 1 << 12
+// maxTexts bounds the texts and the pointers the list keeps one copy of;
+// noText marks a record whose text is in its extra.
+const (
+	maxTexts = 1 << 12
+	noText   = 1<<16 - 1
+)
 
 // maxKinds bounds the table of rule and severity pairs (a catalogue's
 // rules have three severities at most); noKind marks a record whose pair
@@ -160,7 +169,7 @@ func (l *Findings) brief(i int) Finding {
 	r := l.recs.at(i)
 	k := l.kindOf(r)
 	p := l.places.at(int(r.place))
-	f := Finding{Rule: k.rule, Severity: k.severity, Message: r.message(), Descriptor: p.descriptor, File: p.file,
+	f := Finding{Rule: k.rule, Severity: k.severity, Message: l.message(r), Descriptor: p.descriptor, File: p.file,
 		Line: int(r.line), Column: int(r.col), Pointer: l.pointer(r), Suppressed: r.suppressed}
 	if x := r.extra; x != nil {
 		f.Subject, f.Fingerprint = x.subject, x.fingerprint
@@ -195,7 +204,7 @@ func (l *Findings) All() iter.Seq2[int, Finding] {
 
 // Add appends f.
 func (l *Findings) Add(f Finding) {
-	l.recs.append(l.record(f, l.text(f.Message), "", 0))
+	l.recs.append(l.record(f, f.Message, "", 0))
 }
 
 // AddSpliced appends f with the message prefix+arg+suffix (f.Message is
@@ -204,27 +213,65 @@ func (l *Findings) Add(f Finding) {
 // a name) costs no more than the reference to arg. (Add keeps one copy of
 // each distinct message in the same way.)
 func (l *Findings) AddSpliced(f Finding, prefix, arg, suffix string) {
-	l.recs.append(l.record(f, l.text(prefix+suffix), arg, len(prefix)))
+	l.recs.append(l.record(f, prefix+suffix, arg, len(prefix)))
 }
 
-// text returns the list's copy of s, keeping s as that copy when the list
-// holds fewer than maxTexts of them.
-func (l *Findings) text(s string) string {
-	if t, ok := l.texts[s]; ok {
-		return t
+// textIn returns the index of s in the text table, adding it when the
+// table has room; false when s is not in the table.
+func (l *Findings) textIn(s string) (uint16, bool) {
+	if i, ok := l.textIndex[s]; ok {
+		return i, true
 	}
-	if len(l.texts) < maxTexts {
-		if l.texts == nil {
-			l.texts = map[string]string{}
+	if len(l.texts) >= maxTexts {
+		return noText, false
+	}
+	if l.textIndex == nil {
+		l.textIndex = map[string]uint16{}
+	}
+	i := uint16(len(l.texts))
+	l.texts = append(l.texts, s)
+	l.textIndex[s] = i
+	return i, true
+}
+
+// textOf is the record's text.
+func (l *Findings) textOf(r *record) string {
+	if r.text == noText {
+		return r.extra.text
+	}
+	return l.texts[r.text]
+}
+
+// setText makes s the record's text, in the table or else in its extra.
+func (l *Findings) setText(r *record, s string) {
+	i, in := l.textIn(s)
+	r.text = i
+	switch {
+	case in && r.extra != nil && r.extra.text != "":
+		x := *r.extra
+		x.text = ""
+		r.extra = x.orNil()
+	case !in:
+		var x extra
+		if r.extra != nil {
+			x = *r.extra
 		}
-		l.texts[s] = s
+		x.text = s
+		r.extra = &x
 	}
-	return s
+}
+
+// orNil is x, or nil when x holds nothing.
+func (x extra) orNil() *extra {
+	if x == (extra{}) {
+		return nil
+	}
+	return &x
 }
 
 // Set replaces the i-th finding by f.
 func (l *Findings) Set(i int, f Finding) {
-	*l.recs.at(i) = l.record(f, l.text(f.Message), "", 0)
+	*l.recs.at(i) = l.record(f, f.Message, "", 0)
 }
 
 // Suppress marks the i-th finding as suppressed (Finding.Suppressed).
@@ -235,19 +282,22 @@ func (l *Findings) Suppress(i int) { l.recs.at(i).suppressed = true }
 // (e.g. the releases a finding applies to), at the cost of one map lookup.
 func (l *Findings) AppendMessage(i int, s string) {
 	r := l.recs.at(i)
-	r.text = l.text(r.text + s)
+	l.setText(r, l.textOf(r)+s)
 }
 
 // Clone returns a copy of l that shares nothing changeable with it.
 func (l *Findings) Clone() Findings {
 	return Findings{recs: l.recs.clone(), places: l.places.clone(), kinds: slices.Clone(l.kinds),
-		texts: maps.Clone(l.texts), pointers: slices.Clone(l.pointers), pointerIndex: maps.Clone(l.pointerIndex)}
+		texts: slices.Clone(l.texts), textIndex: maps.Clone(l.textIndex),
+		pointers: slices.Clone(l.pointers), pointerIndex: maps.Clone(l.pointerIndex)}
 }
 
 // record builds the record of f with the message text, arg at at.
 func (l *Findings) record(f Finding, text, arg string, at int) record {
-	r := record{text: text, arg: arg, at: uint32(at), suppressed: f.Suppressed,
+	r := record{arg: arg, at: uint32(at), suppressed: f.Suppressed,
 		place: l.place(f.Descriptor, f.File)}
+	var textIn bool
+	r.text, textIn = l.textIn(text)
 	var kindIn bool
 	r.kind, kindIn = l.kind(f.Rule, f.Severity)
 	ptr, inTable := l.pointerIn(f.Pointer)
@@ -261,8 +311,11 @@ func (l *Findings) record(f Finding, text, arg string, at int) record {
 	if fp != "" && fp == f.DefaultFingerprint() {
 		fp = ""
 	}
-	if f.Subject != "" || fp != "" || r.bigPos || !inTable || !kindIn {
+	if f.Subject != "" || fp != "" || r.bigPos || !inTable || !kindIn || !textIn {
 		r.extra = &extra{subject: f.Subject, fingerprint: fp}
+		if !textIn {
+			r.extra.text = text
+		}
 		if !kindIn {
 			r.extra.kind = kind{f.Rule, f.Severity}
 		}
@@ -344,11 +397,12 @@ func (l *Findings) kindOf(r *record) kind {
 }
 
 // message joins the record's message.
-func (r *record) message() string {
+func (l *Findings) message(r *record) string {
+	t := l.textOf(r)
 	if r.arg == "" {
-		return r.text
+		return t
 	}
-	return r.text[:r.at] + r.arg + r.text[r.at:]
+	return t[:r.at] + r.arg + t[r.at:]
 }
 
 // MarshalJSON encodes the list as a JSON array of Finding objects.
@@ -442,7 +496,7 @@ func (l *Findings) compare(ranks []int32, a, b *record) int {
 	); c != 0 {
 		return c
 	}
-	if c := strings.Compare(a.message(), b.message()); c != 0 {
+	if c := strings.Compare(l.message(a), l.message(b)); c != 0 {
 		return c
 	}
 	return strings.Compare(l.fingerprint(a), l.fingerprint(b))
@@ -522,6 +576,32 @@ func (l *Findings) AddFrom(src *Findings, i int) { l.recs.append(l.recordFrom(sr
 // AddFrom keeps it.
 func (l *Findings) SetFrom(j int, src *Findings, i int) { *l.recs.at(j) = l.recordFrom(src, i) }
 
+// ShareFrom makes the j-th finding keep the strings of src's i-th finding
+// in place of its own wherever the two are equal (its descriptor, file,
+// message parts and subject), so that a list that merges the findings of
+// one set loaded again (each release's load of the same files, see
+// audit.LintReleases) keeps the newest load's strings rather than holding
+// every load's copy of them. Nothing a reader sees changes.
+func (l *Findings) ShareFrom(j int, src *Findings, i int) {
+	r, s := l.recs.at(j), src.recs.at(i)
+	if r.arg == s.arg {
+		r.arg = s.arg
+	}
+	if r.text == noText && s.text == noText && r.extra.text == s.extra.text {
+		r.extra.text = s.extra.text
+	}
+	p, sp := l.places.at(int(r.place)), src.places.at(int(s.place))
+	if p.descriptor == sp.descriptor {
+		p.descriptor = sp.descriptor
+	}
+	if p.file == sp.file {
+		p.file = sp.file
+	}
+	if r.extra != nil && s.extra != nil && r.extra.subject == s.extra.subject {
+		r.extra.subject = s.extra.subject
+	}
+}
+
 // recordFrom is src's i-th record with its places, kinds, pointers and
 // texts in l's tables.
 func (l *Findings) recordFrom(src *Findings, i int) record {
@@ -530,20 +610,24 @@ func (l *Findings) recordFrom(src *Findings, i int) record {
 	r.place = l.place(p.descriptor, p.file)
 	k := src.kindOf(&r)
 	ptr := src.pointer(&r)
-	var kindIn, ptrIn bool
+	text := src.textOf(&r)
+	var kindIn, ptrIn, textIn bool
 	r.kind, kindIn = l.kind(k.rule, k.severity)
 	r.pointer, ptrIn = l.pointerIn(ptr)
-	r.text = l.text(r.text)
+	r.text, textIn = l.textIn(text)
 	var x extra
 	if r.extra != nil {
 		x = *r.extra
 	}
-	x.kind, x.pointer = kind{}, ""
+	x.kind, x.pointer, x.text = kind{}, "", ""
 	if !kindIn {
 		x.kind = k
 	}
 	if !ptrIn {
 		x.pointer = ptr
+	}
+	if !textIn {
+		x.text = text
 	}
 	switch {
 	case x == (extra{}):

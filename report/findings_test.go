@@ -96,8 +96,8 @@ func TestAddSpliced(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("messages (-want +got):\n%s", diff)
 	}
-	if a, b := l.recs.at(0).text, l.recs.at(2).text; unsafe.StringData(a) != unsafe.StringData(b) {
-		t.Errorf("two findings with the same prefix and suffix hold two copies of %q", a)
+	if a, b := l.recs.at(0).text, l.recs.at(2).text; a != b || a == noText {
+		t.Errorf("two findings with the same prefix and suffix hold two texts (%d, %d)", a, b)
 	}
 	if l.places.len() != 1 {
 		t.Errorf("%d places for findings about one file, want 1", l.places.len())
@@ -116,6 +116,34 @@ func TestFindingsTextsBounded(t *testing.T) {
 	}
 	if got := l.At(maxTexts + 9).Message; len(got) != maxTexts+9 {
 		t.Errorf("message beyond the bound: %d bytes, want %d", len(got), maxTexts+9)
+	}
+	// A text moves out of the table and back as messages are appended
+	// to, and a copy keeps its own.
+	c := l.Clone()
+	l.AppendMessage(1, "!")                           // x! is not in the full table
+	l.AppendMessage(maxTexts+1, "")                   // stays beyond it
+	c.AppendMessage(maxTexts, strings.Repeat("x", 0)) // beyond, unchanged
+	for i, want := range map[int]string{0: "", 1: "x!", 2: "xx", maxTexts + 1: strings.Repeat("x", maxTexts+1)} {
+		if got := l.At(i).Message; got != want {
+			t.Errorf("message %d = %.20q (%d bytes), want %.20q", i, got, len(got), want)
+		}
+	}
+	if r := l.recs.at(1); r.text != noText || r.extra == nil || r.extra.text != "x!" {
+		t.Errorf("an appended text beyond the table is not in the record's extra: %d, %+v", r.text, r.extra)
+	}
+	if got := c.At(1).Message; got != "x" {
+		t.Errorf("the clone's message 1 = %q after the original changed", got)
+	}
+	var m Findings
+	m.Add(Finding{Rule: "r", Message: "a"})
+	for i := range maxTexts - 1 {
+		m.Add(Finding{Rule: "r", Message: fmt.Sprint("t", i)})
+	}
+	m.Add(Finding{Rule: "r", Message: "beyond"})
+	m.AppendMessage(maxTexts, "") // "beyond" is still not in the table
+	m.Set(maxTexts, Finding{Rule: "r", Message: "a"})
+	if r := m.recs.at(maxTexts); r.text != 0 || r.extra != nil || m.At(maxTexts).Message != "a" {
+		t.Errorf("a record set to a text of the table keeps an extra: %d, %+v", r.text, r.extra)
 	}
 }
 
@@ -180,8 +208,8 @@ func TestFindingsClone(t *testing.T) {
 // TestRecordSize pins the size of a finding in the list: the budget of
 // issue 11 (benchmarks/README.md, "Memory for N descriptors") counts on it.
 func TestRecordSize(t *testing.T) {
-	if n := unsafe.Sizeof(record{}); n > 64 {
-		t.Errorf("a record is %d bytes, want at most 64", n)
+	if n := unsafe.Sizeof(record{}); n > 48 {
+		t.Errorf("a record is %d bytes, want at most 48", n)
 	}
 }
 
@@ -255,10 +283,50 @@ func TestAddFrom(t *testing.T) {
 	if diff := cmp.Diff(want, dst.Slice()); diff != "" {
 		t.Errorf("copied findings (-want +got):\n%s", diff)
 	}
-	if a, b := dst.recs.at(0).text, dst.recs.at(2).text; unsafe.StringData(a) != unsafe.StringData(b) || dst.recs.at(0).arg != "/x/CODE.fd" {
-		t.Errorf("a spliced message copied whole: %q + %q", a, dst.recs.at(0).arg)
+	if a, b := dst.recs.at(0).text, dst.recs.at(2).text; a != b || a == noText || dst.recs.at(0).arg != "/x/CODE.fd" {
+		t.Errorf("a spliced message copied whole: texts %d, %d + %q", a, b, dst.recs.at(0).arg)
 	}
 	if x := dst.recs.at(1).extra; x == nil || x.pointer != "" || dst.pointer(dst.recs.at(1)) != "/p/4097" {
 		t.Errorf("a pointer beyond the source's table is not in the destination's: %+v", x)
+	}
+}
+
+// TestShareFrom: a finding made to share another list's equal strings
+// reads the same, and then holds that list's copies of its descriptor,
+// file, spliced argument and subject (so a merge that loads the same files
+// again keeps one copy of their names); unequal strings are left alone.
+func TestShareFrom(t *testing.T) {
+	clone := func(s string) string { return strings.Clone(s) }
+	f := Finding{Rule: "missing-file", Severity: Error, Descriptor: "a.json", File: "/d/a.json", Subject: "sub", Pointer: "/p"}
+	var old, cur Findings
+	old.AddSpliced(f, "the file ", clone("/fw/CODE.fd"), " is missing")
+	old.Add(Finding{Rule: "r", Severity: Warning, Descriptor: "b.json", File: "/d/b.json", Message: "m"})
+	g := f
+	g.Descriptor, g.File, g.Subject = clone(f.Descriptor), clone(f.File), clone(f.Subject)
+	g.Severity = Warning // another release's verdict: ShareFrom keeps the list's own
+	arg := clone("/fw/CODE.fd")
+	cur.AddSpliced(g, "the file ", arg, " is missing")
+	cur.Add(Finding{Rule: "r", Severity: Warning, Descriptor: "c.json", File: "/d/c.json", Message: "m"})
+
+	before := old.Slice()
+	old.ShareFrom(0, &cur, 0)
+	old.ShareFrom(1, &cur, 1)
+	if diff := cmp.Diff(before, old.Slice()); diff != "" {
+		t.Errorf("ShareFrom changed what the list reads (-before +after):\n%s", diff)
+	}
+	same := func(a, b string) bool { return unsafe.StringData(a) == unsafe.StringData(b) }
+	got := old.At(0)
+	for _, c := range []struct{ name, got, want string }{
+		{"descriptor", got.Descriptor, g.Descriptor}, {"file", got.File, g.File}, {"subject", got.Subject, g.Subject},
+	} {
+		if !same(c.got, c.want) {
+			t.Errorf("finding 0's %s is not the other list's copy", c.name)
+		}
+	}
+	if r := old.recs.at(0); !same(r.arg, arg) {
+		t.Errorf("finding 0's spliced argument is not the other list's copy")
+	}
+	if got := old.At(1); got.Descriptor != "b.json" || got.File != "/d/b.json" {
+		t.Errorf("finding 1 took unequal strings: %+v", got)
 	}
 }

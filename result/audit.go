@@ -154,6 +154,10 @@ type LintOptions struct {
 	SkipContents bool
 	At           time.Time
 	Tool         report.Tool
+	// Scanned, when set, is called with the files' listing once they are
+	// scanned and before they are read (audit.Options.Scanned): fwaudit
+	// lint sizes its memory budget from it.
+	Scanned func(*descriptor.Listing)
 }
 
 // Lint is fwaudit lint: the lint rules over descriptor files and
@@ -169,7 +173,8 @@ func Lint(ctx context.Context, paths []string, o LintOptions) (*report.Report, e
 		profiles, source, note = []*matcher.Profile{p}, "flag", ps.Note
 	}
 	opts := audit.Options{ProfileSource: source, ProfileNote: note, Source: strings.Join(paths, ","), Tool: o.Tool,
-		Contents: !o.SkipContents, At: o.At, ReleaseData: true} // load below makes a fresh set
+		Contents: !o.SkipContents, At: o.At, ReleaseData: true, // load below makes a fresh set
+		Scanned: o.Scanned}
 	if opts.Overrides, err = readOverrides(o.Overrides); err != nil {
 		return nil, err
 	}
