@@ -135,10 +135,14 @@ func match(d *Decision, set *descriptor.Set, req *Request, p *Profile, opts Matc
 	}
 	kvm := hostKVM(r.Arch, opts, p)
 	// An emulator without TCG has no machine type for a qemu guest, so
-	// no alias resolves either (emulator-microvm-binary-q35, 10.0).
+	// no alias resolves either (emulator-microvm-binary-q35, 10.0), nor
+	// for any other domain type that reads TCG's machine list
+	// (emulator-microvm-binary-dtype-*: none, xen, lxc, test, and
+	// hyperv where it has no list of its own).
 	tcgLess := slices.Contains(p.NoTCGEmulators, r.Emulator)
 	noTCG := r.VirtType == "qemu" && tcgLess
-	if (!slices.Contains(p.Parsing.AccelMachines, r.VirtType) || (r.VirtType == "kvm" && kvm)) && !noTCG {
+	noTCGList := tcgLess && r.VirtType != "kvm" && !slices.Contains(p.Parsing.AccelMachines, r.VirtType)
+	if (!slices.Contains(p.Parsing.AccelMachines, r.VirtType) || (r.VirtType == "kvm" && kvm)) && !noTCGList {
 		if r.Machine == "" {
 			// No machine type (or machine=''): the emulator's first.
 			r.Machine = DefaultMachine(r.Arch, qemu)

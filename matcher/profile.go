@@ -86,10 +86,10 @@ type Selection struct {
 	CrashesOnKernelSMM bool
 	// NoMatch is the error when nothing matches; %s is "efi" or "bios".
 	NoMatch string
-	// CrashesWithoutTCG: the daemon crashes defining a type='qemu' domain
-	// whose emulator has no TCG (NoTCGEmulators), before selecting
-	// (11.3, 12.8: emulator-microvm-binary-*); older releases refuse the
-	// virt type.
+	// CrashesWithoutTCG: the daemon crashes defining a domain whose
+	// emulator has no TCG (NoTCGEmulators), whatever its type, before
+	// selecting (11.3, 12.8: emulator-microvm-binary-*); older releases
+	// refuse the virt type (kvm: a device).
 	CrashesWithoutTCG bool
 }
 

@@ -243,7 +243,7 @@ func attrChecks(dom *libvirtxml.Domain) []AttrError {
 	if required(partDomain, "domain", "type", dom.Type) {
 		add(partDomain, "domain", "type", dom.Type, slices.Contains(virtTypes, dom.Type))
 	}
-	ostype := dom.OS.Type.Type
+	ostype := osType(dom)
 	if required(partDomain, "type", "", ostype) {
 		add(partDomain, "type", "", ostype, slices.Contains(osTypes, ostype))
 	}
@@ -327,6 +327,17 @@ var virtTypes = []string{"none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "o
 // osTypes are libvirt's guest OS types (virDomainOSType).
 var osTypes = []string{"hvm", "xen", "linux", "exe", "uml", "xenpvh"}
 
+// osType is the guest OS type libvirt parses: <os><type> as written, but
+// the old 'linux' of a xen domain is 'xen' (libvirt's back-compat rewrite,
+// made before the rest of <os> is read: live-11200-29).
+func osType(dom *libvirtxml.Domain) string {
+	t := dom.OS.Type.Type
+	if dom.Type == "xen" && t == "linux" {
+		return "xen"
+	}
+	return t
+}
+
 // readsFirmware reports whether libvirt parses <os firmware> and
 // <os><firmware> for a guest of OS type t: for hvm guests only
 // (dtype-ostype-xen-bad-firmware, -xen-features).
@@ -404,7 +415,7 @@ func FromDomain(dom *libvirtxml.Domain) (*Request, error) {
 	if dom == nil || dom.OS == nil || dom.OS.Type == nil {
 		return nil, fmt.Errorf("domain has no <os><type>")
 	}
-	ostype := dom.OS.Type.Type
+	ostype := osType(dom)
 	r := &Request{
 		Name:     dom.Name,
 		Arch:     dom.OS.Type.Arch,

@@ -358,8 +358,9 @@ func (v *vstate) run(c check, p *Profile) string {
 		// Post-parse, right after the emulator's capabilities are
 		// looked up: before the feature and loader checks
 		// (emulator-microvm-binary-*, live-9000-46).
-		// A kvm domain too (emulator-microvm-binary-kvm-*).
-		if p.Selection.CrashesWithoutTCG && v.host.tcgLess && (v.virtType == "qemu" || v.virtType == "kvm") {
+		// A domain of any other type too (emulator-microvm-binary-kvm-*,
+		// emulator-microvm-binary-dtype-*, live-11200-5).
+		if p.Selection.CrashesWithoutTCG && v.host.tcgLess {
 			return ErrDaemonCrashed
 		}
 		return ""
