@@ -270,7 +270,7 @@ type candidate struct {
 	used bool
 }
 
-// fingerprintKey is a fingerprint as a map key: the 16 bytes a
+// fingerprintKey is a fingerprint as a fixed-size key: the 16 bytes a
 // DefaultFingerprint's 32 hexadecimal digits spell, else the first 16
 // bytes of the fingerprint's SHA-256 (a fingerprint a caller set).
 type fingerprintKey [16]byte
