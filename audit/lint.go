@@ -18,7 +18,7 @@ func (a *auditor) lint() {
 	if !a.visited {
 		for _, e := range a.set.Entries {
 			a.entry(e)
-			a.flush()
+			a.flush(e.Path)
 		}
 	}
 	if a.opts.Files != nil {
