@@ -152,10 +152,10 @@ type auditor struct {
 	// at a time, and then handed over as the profile of index profileIndex (flush).
 	merge        *merger
 	profileIndex int
-	// batch counts the flushes: the merge matches a release's findings
-	// only with those that the flush of the same number handed over.
-	batch  int
-	stores map[string]storeRead // contents.go, by resolved rooted path
+	// mergeCursor is where the merge expects this release's next flush
+	// (merger.slot).
+	mergeCursor int
+	stores      map[string]storeRead // contents.go, by resolved rooted path
 	// res resolves image paths inside opts.Files for the whole run, so
 	// that the directories they share are looked up once.
 	res *descriptor.Resolver
@@ -296,7 +296,7 @@ func (a *auditor) run(req []requirement, full bool) (*report.Report, error) {
 			Message: "image files not checked (missing-file, orphan-image, domain files on disk): " + reason})
 	}
 	a.applyOverrides()
-	a.flush()
+	a.flush("")
 
 	r := &report.Report{
 		SchemaVersion: report.SchemaVersion,
@@ -345,21 +345,17 @@ func (a *auditor) matchOptions() matcher.MatchOptions {
 
 // flush hands the findings recorded since the last flush to the merge,
 // when there is one (LintReleases), in report order: what is between two
-// flushes is one entry's findings, or those of the passes over the whole
-// set, whose rules the entries' never give (so that a fingerprint's
-// findings are all in one flush, and ranked as the report would rank
-// them).
-//
-// Every release flushes once for each entry of the listing, in its order,
-// and once at the end of the run, so the n-th flush is about the same
-// entry in every release that lints the same files: the merge needs no
-// index of every finding, only of the flush's.
-func (a *auditor) flush() {
+// flushes is one entry's findings (key is its path), or those of the
+// passes over the whole set (key ""), whose rules the entries' never give
+// (so that a fingerprint's findings are all in one flush, and ranked as
+// the report would rank them). Every release flushes once for each entry
+// of the listing, in its order, and once at the end of the run: the merge
+// matches a release's findings only with those of the same key.
+func (a *auditor) flush(key string) {
 	if a.merge == nil {
 		return
 	}
-	b := a.batch
-	a.batch++
+	b := a.merge.slot(a.profileIndex, &a.mergeCursor, key)
 	if a.findings.Len() == 0 {
 		return
 	}

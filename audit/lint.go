@@ -18,7 +18,7 @@ func (a *auditor) lint() {
 	if !a.visited {
 		for _, e := range a.set.Entries {
 			a.entry(e)
-			a.flush()
+			a.flush(e.Path)
 		}
 	}
 	if a.opts.Files != nil {
@@ -41,8 +41,7 @@ func (a *auditor) entry(e *descriptor.Entry) {
 		a.contents(e)
 		a.shadowed(e)
 		if a.release {
-			// Every rule that positions a finding in e has run
-			// (shadowed names no pointer).
+			// Every rule that positions a finding in e has run.
 			e.DropData()
 		}
 	case descriptor.StatusMasked:

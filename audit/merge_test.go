@@ -169,3 +169,86 @@ func fsWalk(fsys fs.FS, fn func(p string, data []byte)) error {
 		return nil
 	})
 }
+
+// TestLintReleasesFilesChanged: when the files change between two
+// releases' loads (a package being unpacked while it is linted), each
+// finding is still merged with the same finding of the other releases, as
+// merging their whole reports does.
+func TestLintReleasesFilesChanged(t *testing.T) {
+	fsys, _ := fwaudit.Distro("debian-13")
+	write := func(skip string, extra map[string]string) string {
+		root := t.TempDir()
+		err := fsWalk(fsys, func(p string, data []byte) {
+			if filepath.Base(p) == skip {
+				return
+			}
+			dst := filepath.Join(root, p)
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(dst, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range extra {
+			if err := os.WriteFile(filepath.Join(root, "usr/share/qemu/firmware", name), []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return root
+	}
+	names, err := fs.Glob(fsys, "usr/share/qemu/firmware/*.json")
+	if err != nil || len(names) < 3 {
+		t.Fatalf("debian-13 has %d descriptors (%v)", len(names), err)
+	}
+	// 9.0 and 10.0 read the set as shipped; 11.3 and 12.8 find a file
+	// more, sorting first, and one file less.
+	dup, err := fs.ReadFile(fsys, names[len(names)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := write("", nil)
+	after := write(filepath.Base(names[1]), map[string]string{"00-early.json": string(dup)})
+	rootOf := func(rules *descriptor.Rules) string {
+		if rules.Equal(matcher.Profiles[0].Rules) {
+			return before
+		}
+		return after
+	}
+	dir := "usr/share/qemu/firmware"
+	// No image exists: every descriptor has findings of its own.
+	images := os.DirFS(t.TempDir())
+	profiles := matcher.Profiles
+	var reports []*report.Report
+	for _, p := range profiles {
+		root := rootOf(p.Rules)
+		set, err := audit.LoadPaths(root, []string{filepath.Join(root, dir)}, p.Rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := audit.Lint(context.Background(), set, audit.Options{Profile: p, Files: images})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reports = append(reports, r)
+	}
+	if reports[0].Findings.Equal(reports[len(reports)-1].Findings) {
+		t.Fatal("the changed files give the same findings: the test compares nothing")
+	}
+	want := &report.Report{Descriptors: reports[len(reports)-1].Descriptors,
+		Findings: report.NewFindings(referenceMerge(reports, profiles)...)}
+	want.Finalize()
+	got, err := audit.LintReleases(context.Background(), func(rules *descriptor.Rules) (*descriptor.Set, error) {
+		root := rootOf(rules)
+		return audit.LoadPaths(root, []string{filepath.Join(root, dir)}, rules)
+	}, audit.Options{Files: images})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want.Findings.Slice(), got.Findings.Slice()); diff != "" {
+		t.Errorf("LintReleases differs from merging whole reports (-want +got):\n%s", diff)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"math/bits"
 	"slices"
 	"strings"
@@ -105,7 +106,7 @@ func lintReleases(ctx context.Context, load func(*descriptor.Rules, func(*descri
 			visit = func(e *descriptor.Entry) {
 				for _, a := range group {
 					a.entry(e)
-					a.flush()
+					a.flush(e.Path)
 				}
 				if opts.ReleaseData && e.Status == descriptor.StatusActive {
 					e.DropData()
@@ -184,17 +185,67 @@ func lintReleases(ctx context.Context, load func(*descriptor.Rules, func(*descri
 // finding of the same fingerprint and the same rank among the findings of
 // that fingerprint in the release's report. The lints hand their findings
 // over in report order one flush at a time (auditor.flush), and a
-// fingerprint's findings are all in the flush of the same number in every
-// release: the merge looks a finding up only among the merged findings
-// that flush added, so that it holds no index of them all.
+// fingerprint's findings are all in the flush of the same key (an entry's
+// path) in every release: the merge looks a finding up only among the
+// merged findings that flushes of its key added, so that it holds no
+// index of them all.
 type merger struct {
 	findings report.Findings
 	releases []uint16
-	// flushes are, by flush number, the merged findings each flush added:
-	// one span, and more when a later release's flush added findings
-	// after other flushes had.
+	// flushes are, by slot (slot), the merged findings the flushes of
+	// one key added: one span, and more when a later release's flush
+	// added findings after other flushes had; keys the hash of each
+	// slot's key.
 	flushes []span
+	keys    []uint64
 	more    map[int][]span
+	// byKey finds a key's first slot when a release's flushes do not come in
+	// the order of the first's (the files changed between two loads);
+	// made then.
+	byKey map[uint64]int
+}
+
+// slot returns the slot of a flush of key by release pi: for the first
+// release, a new one each time; for the others, the one *cursor (the
+// release's own) points at when its key is key, as it is when every
+// release lists the same files in the same order, else the first slot of
+// key, else a new one. *cursor moves past it.
+func (m *merger) slot(pi int, cursor *int, key string) int {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	k := h.Sum64()
+	s := *cursor
+	switch {
+	case pi == 0:
+		s = m.newSlot(k)
+	case s < len(m.keys) && m.keys[s] == k:
+	default:
+		if m.byKey == nil {
+			m.byKey = make(map[uint64]int, len(m.keys))
+			for i := len(m.keys) - 1; i >= 0; i-- {
+				m.byKey[m.keys[i]] = i
+			}
+		}
+		var ok bool
+		if s, ok = m.byKey[k]; !ok {
+			s = m.newSlot(k)
+		}
+	}
+	*cursor = s + 1
+	return s
+}
+
+// newSlot adds a slot for the key hash k.
+func (m *merger) newSlot(k uint64) int {
+	s := len(m.keys)
+	m.keys = append(m.keys, k)
+	m.flushes = append(m.flushes, span{})
+	if m.byKey != nil {
+		if _, ok := m.byKey[k]; !ok {
+			m.byKey[k] = s
+		}
+	}
+	return s
 }
 
 // maxMerged is how many releases a merge can tell apart (one bit each in
@@ -204,11 +255,8 @@ const maxMerged = 16
 // span is the merged findings [start, end).
 type span struct{ start, end int32 }
 
-// add merges the findings fs of release pi's flush number b.
+// add merges the findings fs of a flush of release pi into slot b.
 func (m *merger) add(pi, b int, fs *report.Findings) {
-	for b >= len(m.flushes) {
-		m.flushes = append(m.flushes, span{})
-	}
 	// The flush's merged findings, by fingerprint and then in merged
 	// order: a release's n-th finding of a fingerprint is the n-th.
 	var cands []candidate
@@ -270,7 +318,7 @@ type candidate struct {
 	used bool
 }
 
-// fingerprintKey is a fingerprint as a map key: the 16 bytes a
+// fingerprintKey is a fingerprint as a fixed-size key: the 16 bytes a
 // DefaultFingerprint's 32 hexadecimal digits spell, else the first 16
 // bytes of the fingerprint's SHA-256 (a fingerprint a caller set).
 type fingerprintKey [16]byte

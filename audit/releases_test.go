@@ -147,18 +147,20 @@ func TestMerger(t *testing.T) {
 		return &r.Findings
 	}
 	m := &merger{}
-	// Release 0: rule "dup" twice (lines 1 and 2) in flush 0, "up" as a
-	// warning in flush 1.
-	m.add(0, 0, batch(f("dup", report.Warning, 2, "0-second"), f("dup", report.Warning, 1, "0-first")))
-	m.add(0, 1, batch(f("up", report.Warning, 3, "0-up")))
+	cursors := make([]int, 3)
+	add := func(pi int, key string, fs *report.Findings) { m.add(pi, m.slot(pi, &cursors[pi], key), fs) }
+	// Release 0: rule "dup" twice (lines 1 and 2) in a's flush, "up" as
+	// a warning in b's.
+	add(0, "a", batch(f("dup", report.Warning, 2, "0-second"), f("dup", report.Warning, 1, "0-first")))
+	add(0, "b", batch(f("up", report.Warning, 3, "0-up")))
 	// Release 1: "dup" once (its first), "up" as an error (stricter) and
 	// "late" beside it, "new" in a flush of its own; interleaved with
 	// release 2's flushes, which give "late" too.
-	m.add(1, 0, batch(f("dup", report.Warning, 1, "1-first")))
-	m.add(2, 0, batch(f("dup", report.Error, 1, "2-first"), f("dup", report.Warning, 2, "2-second")))
-	m.add(1, 1, batch(f("up", report.Error, 3, "1-up"), f("late", report.Warning, 5, "1-late")))
-	m.add(1, 2, batch(f("new", report.Info, 4, "1-new")))
-	m.add(2, 1, batch(f("late", report.Warning, 5, "2-late"), f("up", report.Error, 3, "2-up")))
+	add(1, "a", batch(f("dup", report.Warning, 1, "1-first")))
+	add(2, "a", batch(f("dup", report.Error, 1, "2-first"), f("dup", report.Warning, 2, "2-second")))
+	add(1, "b", batch(f("up", report.Error, 3, "1-up"), f("late", report.Warning, 5, "1-late")))
+	add(1, "c", batch(f("new", report.Info, 4, "1-new")))
+	add(2, "b", batch(f("late", report.Warning, 5, "2-late"), f("up", report.Error, 3, "2-up")))
 
 	type row struct { // exported fields: cmp reads them
 		Msg      string
@@ -193,5 +195,44 @@ func TestLintReleasesTooMany(t *testing.T) {
 	}
 	if _, err := LintReleases(context.Background(), loadReleasesFS, Options{Files: releasesFS}, profiles[:maxMerged]...); err != nil {
 		t.Errorf("LintReleases with %d profiles: %v", maxMerged, err)
+	}
+}
+
+// TestMergerListings: a release whose files changed between two loads (a
+// file more, a file less, so that its flushes no longer come in the
+// first release's order) still has its findings merged with the same
+// entries' findings of the others.
+func TestMergerListings(t *testing.T) {
+	f := func(file, rule string) report.Finding {
+		return report.Finding{Rule: rule, Severity: report.Warning, Descriptor: file, File: "/fw/" + file, Message: file + " " + rule}
+	}
+	batch := func(fs ...report.Finding) *report.Findings {
+		l := report.NewFindings(fs...)
+		return &l
+	}
+	m := &merger{}
+	cursors := make([]int, 3)
+	add := func(pi int, key string, fs ...report.Finding) { m.add(pi, m.slot(pi, &cursors[pi], key), batch(fs...)) }
+	add(0, "/fw/x", f("x", "r"))
+	add(0, "/fw/y", f("y", "r"))
+	add(0, "", f("", "pass"))
+	// Release 1 has a file more, before the others.
+	add(1, "/fw/w", f("w", "r"))
+	add(1, "/fw/x", f("x", "r"))
+	add(1, "/fw/y", f("y", "r"))
+	add(1, "", f("", "pass"))
+	// Release 2 has lost y.
+	add(2, "/fw/x", f("x", "r"))
+	add(2, "", f("", "pass"))
+	got := map[string]uint16{}
+	for i, x := range m.findings.All() {
+		got[x.Message] = m.releases[i]
+	}
+	want := map[string]uint16{"x r": 0b111, "y r": 0b011, " pass": 0b111, "w r": 0b010}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("merged findings' releases (-want +got):\n%s", diff)
+	}
+	if m.findings.Len() != len(want) {
+		t.Errorf("%d merged findings, want %d", m.findings.Len(), len(want))
 	}
 }
