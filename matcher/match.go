@@ -436,6 +436,9 @@ func (d *Decision) firstStart(files fs.FS) string {
 		// 9.0 (xml-nvram-network-protocol-none).
 		return "internal error: Unexpected enum value 0 for virStorageNetProtocol"
 	}
+	if p.NVRAM.TemplateFormatAtEveryStart && d.convertsTemplate() {
+		return errConvertTemplate
+	}
 	if p.NVRAM.StartRematchesNVRAMFormat && !p.Selection.AtStart && d.Chosen != nil {
 		// The start selects again over the stored definition, whose
 		// NVRAM the define gave the loader's format, whatever format the
@@ -480,9 +483,11 @@ func (d *Decision) firstStart(files fs.FS) string {
 		}
 		return "cannot rename file '(null).new' as '(null)': Bad address"
 	}
-	if p.NVRAM.RWLoaderNVRAMNeedsFormat && rwManual && n.Path != "" && !n.Source && n.Format == "" {
+	rwNetwork := d.Chosen == nil && r.Loader != nil && r.Loader.Type == "pflash" && r.Loader.Readonly == No && n != nil && n.Network
+	if p.NVRAM.RWLoaderNVRAMNeedsFormat && (rwManual && n.Path != "" && !n.Source || rwNetwork) && n.Format == "" {
 		// The define writes no format for the NVRAM of a read/write
-		// loader; the start cannot give QEMU one.
+		// loader; the start cannot give QEMU one (a network NVRAM too:
+		// live-manual-rw-network-nvram, start-rw-network-nvram*).
 		return "internal error: mishandled storage format 'none'"
 	}
 	return d.createNVRAM(files)

@@ -209,6 +209,11 @@ type NVRAMHandling struct {
 	// format beside the loader format 11.3 gives a <source> NVRAM
 	// (start-template-format-*; 11.3 and 12.8; 10.0 has no templateFormat).
 	TemplateFormatMustMatch bool
+	// TemplateFormatAtEveryStart: that refusal comes at every start,
+	// before the NVRAM is looked at, an existing one too (12.8:
+	// live-fit-11900-19, and by hand an NVRAM file that exists and is not
+	// empty; 11.3 starts over it).
+	TemplateFormatAtEveryStart bool
 	// StartRematchesNVRAMFormat: the first start selects again over the
 	// stored definition, whose NVRAM now has the loader's format whatever
 	// the domain asked for, so with Filters.NVRAMFormat a build whose
@@ -220,14 +225,16 @@ type NVRAMHandling struct {
 	// NVRAM element of a manual read/write pflash loader or of a memory
 	// (ROM) build it chose, and the first start creates that NVRAM all the
 	// same, from the domain's template only (no legacy list): without one
-	// "unable to find any master var store for loader", with one not on
-	// the host "Failed to open file", else renaming to a NULL path fails
+	// "unable to find any master var store for loader", then (11.3) the
+	// TemplateFormatMustMatch refusal, with one not on the host "Failed to
+	// open file", else renaming to a NULL path fails
 	// (live-*manual-rw-template-start, live-manual-rw-nvram-format-start,
 	// live-memory-build-nvram-*-start; 10.0 and 11.3).
 	CreatesNVRAMWithoutPath bool
 	// RWLoaderNVRAMNeedsFormat: a manual read/write pflash loader with an
-	// NVRAM path as the element's text and no format (the define writes
-	// none), with or without a template, fails its first start:
+	// NVRAM path as the element's text or a network source, and no format
+	// (the define writes none), with or without a template, fails its
+	// first start:
 	// "mishandled storage format 'none'" (live-manual-rw-nvram-path-start,
 	// live-fit-9100-5; 10.0 and 11.3).
 	RWLoaderNVRAMNeedsFormat bool
@@ -572,12 +579,13 @@ var (
 			UnsupportedNVRAMTypes: []string{"dir", "volume"},
 		},
 		NVRAM: NVRAMHandling{
-			LegacyPairs:             debianLegacy,
-			CreatesAtStart:          true,
-			StartChecksBlock:        true,
-			NoVarStoreNamesNVRAM:    true,
-			TemplateFormatMustMatch: true,
-			LegacyNeedsTemplate:     true,
+			LegacyPairs:                debianLegacy,
+			CreatesAtStart:             true,
+			StartChecksBlock:           true,
+			NoVarStoreNamesNVRAM:       true,
+			TemplateFormatMustMatch:    true,
+			TemplateFormatAtEveryStart: true,
+			LegacyNeedsTemplate:        true,
 		},
 		Writes: WriteBack{
 			NoneProtocolToFile:           true,

@@ -9,6 +9,17 @@ func startCases() []Case {
 			"10.0 and 11.3 keep the element, and their first start looks for a template for it.",
 			Tags: tags("start memory nvram"), Files: []F{memory}, Dom: Dom{NVRAM: "<nvram/>"}},
 	}
+	rw := "<loader readonly='no' type='pflash'>" + x86 + "OVMF.rw.fd</loader>"
+	nbd := func(attrs string) string {
+		return "<nvram type='network'" + attrs + "><source protocol='nbd' name='vars'><host name='example.org' port='6000'/></source></nvram>"
+	}
+	cs = append(cs,
+		Case{Name: "start-rw-network-nvram", About: "§4.3: a manual read/write pflash loader with a network NVRAM and no format (live-fit-11900-75): " +
+			"the define writes the NVRAM no format, and the first start cannot give QEMU one.",
+			Tags: tags("start manual nvram"), Files: []F{memory}, Dom: Dom{FW: "none", Loader: rw, NVRAM: nbd("")}},
+		Case{Name: "start-rw-network-nvram-format-raw", About: "§4.3: as start-rw-network-nvram with format='raw' on the NVRAM.",
+			Tags: tags("start manual nvram"), Files: []F{memory}, Dom: Dom{FW: "none", Loader: rw, NVRAM: nbd(" format='raw'")}},
+	)
 	return append(cs, startTemplateFormatCases()...)
 }
 
@@ -74,6 +85,9 @@ func startTemplateFormatCases() []Case {
 			"manual nvram-source", rawBuild, Dom{FW: "none", Loader: ro, NVRAM: "<nvram type='block'" + tm + " templateFormat='qcow2'><source dev='/dev/fwc-" + pre + "manual-block-qcow2'/></nvram>"}),
 		c("manual-source-raw", "as start-template-format-manual-source-qcow2 with templateFormat='raw': the formats agree and every release starts.",
 			"manual nvram-source", rawBuild, Dom{FW: "none", Loader: ro, NVRAM: src("manual-source-raw", tm+" templateFormat='raw'")}),
+		c("path-format-raw", "an NVRAM path (the oracle pre-creates the file) with format='raw' and the pinned qcow2 template of the one build: 11.3 starts over the existing NVRAM, "+
+			"12.8 refuses the template's format at every start (live-fit-11900-19).",
+			"nvram-path", qcow2Tmpl, Dom{NVRAM: "<nvram" + tm + " format='raw'>" + nvPath("path-format-raw") + "</nvram>"}),
 		c("path-qcow2-build", "an NVRAM path and no format over a build with a raw executable and a qcow2 template: 11.3 stores the loader's raw for the NVRAM, 12.8 the template's qcow2.",
 			"nvram-path", qcow2Tmpl, Dom{NVRAM: "<nvram>" + nvPath("path-qcow2-build") + "</nvram>"}),
 		c("path-qcow2-loader", "an NVRAM path and no format over a build with a qcow2 executable and a raw template: 10.0 and 11.3 store the loader's qcow2 for the NVRAM, 12.8 the template's raw.",
