@@ -557,7 +557,10 @@ const errConvertTemplate = "Operation not supported: conversion of the nvram tem
 // (Profile.NVRAM.TemplateFormatMustMatch). It is checked once a template
 // is found, before the template is opened.
 func (d *Decision) convertsTemplate() bool {
-	if !d.Profile.NVRAM.TemplateFormatMustMatch {
+	if !d.Profile.NVRAM.TemplateFormatMustMatch || d.Request.NVRAM == nil {
+		// Without an <nvram> element the define writes the NVRAM the
+		// template's format (or both the loader's): nothing to compare,
+		// and Match stays free of allocations (TestMatchAllocs).
 		return false
 	}
 	n := d.storedNVRAM()
