@@ -559,8 +559,10 @@ var (
 			ResolvesPaths:                    true,
 		},
 		Checks: Checks{
-			// The read/write and stateless NVRAM checks moved to parsing.
-			Define: append(slices.Clip(checksParse), checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkBIOSNVRAM, checkROMRW, checkROMFormat,
+			// The read/write and stateless NVRAM checks moved to parsing;
+			// the ROM loader checks come before the BIOS NVRAM one
+			// (live-12200-3, and by hand with an NVRAM path or template).
+			Define: append(slices.Clip(checksParse), checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkROMRW, checkROMFormat, checkBIOSNVRAM,
 				checkStatelessNVRAM, checkRWNVRAM),
 			// The QEMU driver's validation (machine ... tdx), then its
 			// device validation (a microvm PCI root), before the generic one
