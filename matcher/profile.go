@@ -168,6 +168,11 @@ type Checks struct {
 	// and memory balloon too (both PCI devices, so it has no room for
 	// them unless it says model='none'); later releases add neither.
 	MicrovmDefaults bool
+	// PCIOnlyAArch64Virt: on aarch64 only the virt machines have a PCI
+	// bus, so a device that wants one on another machine (sbsa-ref,
+	// raspi3b) fails address assignment (12.8: live-12200-144; 10.0 and
+	// 11.3 take it).
+	PCIOnlyAArch64Virt bool
 	// Messages words the checks' errors the release's way.
 	Messages Messages
 	// UnsupportedNVRAMTypes are the <nvram> source types the release
@@ -576,6 +581,7 @@ var (
 			Post:                  checks12Post,
 			Validation:            append([]check{checkEnrolledKeys, checkStatelessNVRAM}, checks12Post[1:]...),
 			LoadTolerates:         []check{checkEmulator},
+			PCIOnlyAArch64Virt:    true,
 			Messages:              messages12,
 			LaunchSecurityTypes:   append([]string{"sev-snp", "tdx"}, launchBase...),
 			UnsupportedNVRAMTypes: []string{"dir", "volume"},

@@ -593,6 +593,12 @@ func (v *vstate) run(c check, p *Profile) string {
 		if isX86(v.arch) && !isQ35(v.machine) && !isI440FX(v.machine) && !dv.PCIRoot && (dv.PCI || (p.Checks.MicrovmDefaults && (!dv.NoUSB || !dv.NoBalloon))) {
 			return "XML error: No PCI buses available"
 		}
+		// An aarch64 machine other than virt has no PCI bus either where
+		// the release says so (Checks.PCIOnlyAArch64Virt; live-12200-144:
+		// sbsa-ref, and raspi3b by hand).
+		if p.Checks.PCIOnlyAArch64Virt && v.arch == "aarch64" && !strings.HasPrefix(v.machine, "virt") && !dv.PCIRoot && dv.PCI {
+			return "XML error: No PCI buses available"
+		}
 		return ""
 	case checkMicrovmPCIRoot:
 		// Device validation (12.x): a microvm domain may not declare a
