@@ -566,8 +566,9 @@ var (
 		Checks: Checks{
 			// The read/write and stateless NVRAM checks moved to parsing;
 			// the ROM loader checks come before the BIOS NVRAM one
-			// (live-12200-3, and by hand with an NVRAM path or template).
-			Define: append(slices.Clip(checksParse), checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkROMRW, checkROMFormat, checkBIOSNVRAM,
+			// (live-12200-3, and by hand with an NVRAM path or template),
+			// and after an untyped loader's read/write NVRAM (live-fit-12300-19).
+			Define: append(slices.Clip(checksParse), checkLaunchSecurity, checkXMLUSB, checkEmulator, checkNoTCGCrash, checkFeaturesAutoselect, checkEnrolledKeys, checkNoLoaderPath, checkRWNVRAMUntyped, checkROMRW, checkROMFormat, checkBIOSNVRAM,
 				checkStatelessNVRAM, checkRWNVRAM),
 			// The QEMU driver's validation (machine ... tdx), then its
 			// device validation (a microvm PCI root), before the generic one

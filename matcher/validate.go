@@ -76,6 +76,7 @@ const (
 	checkVMPort
 	checkDefaultVideo
 	checkMicrovmBinaryDevices
+	checkRWNVRAMUntyped
 	numChecks // not a check: the number of check values
 )
 
@@ -96,6 +97,7 @@ var checkNames = [numChecks]string{
 	checkBIOSNVRAM:            "bios-nvram",
 	checkROMRW:                "rom-rw",
 	checkRWNVRAM:              "rw-nvram",
+	checkRWNVRAMUntyped:       "rw-nvram-untyped",
 	checkStatelessNVRAM:       "stateless-nvram",
 	checkStatelessNo:          "stateless-no",
 	checkOSType:               "os-type",
@@ -440,6 +442,15 @@ func (v *vstate) run(c check, p *Profile) string {
 	case checkROMRW:
 		if l := &v.loader; v.romLoader() && l.Readonly == No {
 			return "ROM loader type cannot be used as read/write"
+		}
+		return ""
+	case checkRWNVRAMUntyped:
+		// 12.8's parse-time read/write NVRAM refusal meets an untyped
+		// loader before post-parse makes it a ROM (live-fit-12300-19); a
+		// type='rom' one is refused as a read/write ROM first
+		// (live-manual-rom-rw-nvram, live-rom-rw-and-qcow2).
+		if l := &v.loader; v.romLoader() && l.Type == "" && l.Readonly == No && (v.template != "" || v.nvramSource) {
+			return p.Checks.Messages.RWNVRAM
 		}
 		return ""
 	case checkRWNVRAM:
